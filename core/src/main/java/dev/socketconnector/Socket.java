@@ -1,0 +1,308 @@
+package dev.socketconnector;
+
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connected socket, as the {@code Socket} Bun's {@code connect()} resolves to.
+ * <p>
+ * <b>Threads.</b> Every method is safe to call from any thread. Writes from one thread keep their order;
+ * writes are flushed at the end of the current event-loop task (small writes coalesce into one system
+ * call), or at once by {@link #flush()}. Calls made outside the socket's event loop are handed to it;
+ * getters return the latest value (addresses and ports are cached when the socket opens and stay readable
+ * after close). Handler callbacks run on the event loop: see {@link SocketHandler}.
+ * <p>
+ * <b>TLS members</b> return null on a plain socket, or before the handshake has produced the value. A member
+ * that the active TLS provider cannot supply throws {@link UnsupportedOperationException} naming the provider
+ * and what would supply it.
+ *
+ * @param <D> the type of the socket's data
+ */
+public interface Socket<D> {
+
+    // ---- identity and state (extras, used by the Spring layer and Actuator) ----
+
+    /** Returns an identifier unique within the connector, such as {@code "7"}. */
+    String id();
+
+    /** Returns the name of the endpoint this socket was opened for, or null when opened from options. */
+    @Nullable
+    String endpoint();
+
+    /** Returns when the socket opened, or null if it never opened. */
+    @Nullable
+    Instant openedAt();
+
+    // ---- state ----
+
+    /** Returns the socket's state: {@link ReadyState#OPEN} from the moment user code can see it. */
+    ReadyState readyState();
+
+    /** Returns the number of bytes accepted by {@code write} and {@code end} (plaintext bytes for TLS). */
+    long bytesWritten();
+
+    /** Returns the number of bytes delivered to {@code data} (plaintext bytes for TLS). */
+    long bytesRead();
+
+    /** Returns the socket's data: the {@code data} option until {@link #data(Object)} replaces it. */
+    @Nullable
+    D data();
+
+    /**
+     * Replaces the socket's data.
+     * @param data the new value, may be null
+     */
+    void data(@Nullable D data);
+
+    /** Returns the server this socket was accepted by: always null for a socket from {@code connect()}. */
+    @Nullable
+    SocketListener listener();
+
+    /** Returns the local address in its shortest text form ({@code "127.0.0.1"}, {@code "::1"}); null for unix sockets. */
+    @Nullable
+    String localAddress();
+
+    /** Returns the local address family; null for unix sockets. */
+    @Nullable
+    IpFamily localFamily();
+
+    /** Returns the local port; -1 for unix sockets. */
+    int localPort();
+
+    /** Returns the remote address in its shortest text form; null for unix sockets. */
+    @Nullable
+    String remoteAddress();
+
+    /** Returns the remote address family; null for unix sockets. */
+    @Nullable
+    IpFamily remoteFamily();
+
+    /** Returns the remote port; -1 for unix sockets. */
+    int remotePort();
+
+    // ---- I/O and control ----
+
+    /**
+     * Writes bytes, as many as the outbound buffer accepts now.
+     * <p>
+     * The buffer takes bytes until it reaches the high-water mark, so a write can be partial. Bytes not
+     * accepted are not sent: keep them and retry on {@link SocketHandler#drain(Socket) drain}, which fires
+     * once the buffer has fallen below the low-water mark. Accepted bytes are delivered in order or the socket
+     * reports an error.
+     * @param data the bytes; copied, so the array may be reused once this returns
+     * @return the number of bytes accepted: {@code data.length}, fewer, 0 when the buffer is full, or -1 after
+     *         {@code end()}, {@code shutdown()} or close
+     */
+    int write(byte[] data);
+
+    /**
+     * Writes part of an array; see {@link #write(byte[])}.
+     * @param data the bytes
+     * @param byteOffset the first byte to write
+     * @param byteLength how many bytes to write
+     * @return the number of bytes accepted, 0 or -1 as {@link #write(byte[])}
+     * @throws IndexOutOfBoundsException naming {@code byteOffset} or {@code byteLength} when out of range
+     */
+    int write(byte[] data, int byteOffset, int byteLength);
+
+    /**
+     * Writes a string's UTF-8 bytes; see {@link #write(byte[])}.
+     * @param data the text
+     * @return the number of UTF-8 bytes accepted, 0 or -1
+     */
+    int write(String data);
+
+    /**
+     * Writes the remaining bytes of a buffer and advances its position by the number accepted; see
+     * {@link #write(byte[])}.
+     * @param data the bytes from its position to its limit
+     * @return the number of bytes accepted, 0 or -1
+     */
+    int write(ByteBuffer data);
+
+    /**
+     * Writes what fits, then sends FIN after everything accepted has been flushed, then closes.
+     * A reply arriving after the FIN is not delivered: use {@link #shutdown()} to keep reading.
+     * @param data the final bytes
+     * @return the number of bytes of {@code data} accepted, or -1 if already ended or closed
+     */
+    int end(byte[] data);
+
+    /**
+     * Ends with part of an array; see {@link #end(byte[])}.
+     * @param data the bytes
+     * @param byteOffset the first byte to write
+     * @param byteLength how many bytes to write
+     * @return the number of bytes accepted, or -1 if already ended or closed
+     */
+    int end(byte[] data, int byteOffset, int byteLength);
+
+    /**
+     * Ends with a string's UTF-8 bytes; see {@link #end(byte[])}.
+     * @param data the text
+     * @return the number of bytes accepted, or -1 if already ended or closed
+     */
+    int end(String data);
+
+    /** Sends FIN after everything accepted has been flushed, then closes; see {@link #end(byte[])}. */
+    void end();
+
+    /** Flushes accepted bytes to the network now instead of at the end of the event-loop task. */
+    void flush();
+
+    /** Half-closes: FIN after pending writes; the socket stays readable and the peer's FIN then closes it. */
+    void shutdown();
+
+    /**
+     * Half-closes one side.
+     * @param halfClose true to shut the read side (then {@code end} and {@code close} follow, as in Bun);
+     *        false for {@link #shutdown()}
+     */
+    void shutdown(boolean halfClose);
+
+    /** Resets the connection (RST, SO_LINGER 0) and closes now; pending writes are discarded. */
+    void terminate();
+
+    /**
+     * Arms a one-shot deadline {@code seconds} from now; when it passes, {@code timeout} fires and the socket
+     * closes. Calling again re-arms it; 0 cancels it. Precision is within 100 ms (Bun rounds to 4 s).
+     * @param seconds seconds from now, or 0 to cancel
+     * @throws IllegalArgumentException if {@code seconds} is negative
+     */
+    void timeout(int seconds);
+
+    /**
+     * Sets SO_KEEPALIVE, and with it TCP_KEEPIDLE from the delay, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10.
+     * @param enable whether to enable keep-alive
+     * @param initialDelay the idle time before the first probe, in milliseconds
+     * @return true when applied; false when closed or not applicable (unix sockets)
+     */
+    boolean setKeepAlive(boolean enable, int initialDelay);
+
+    /**
+     * Sets SO_KEEPALIVE with no initial delay; see {@link #setKeepAlive(boolean, int)}.
+     * @param enable whether to enable keep-alive
+     * @return true when applied
+     */
+    boolean setKeepAlive(boolean enable);
+
+    /**
+     * Disables keep-alive, as Bun's {@code setKeepAlive()} with no arguments.
+     * @return true when applied
+     */
+    boolean setKeepAlive();
+
+    /**
+     * Sets TCP_NODELAY.
+     * @param noDelay whether to disable Nagle's algorithm
+     * @return true when applied (a no-op that returns true on unix sockets, as Bun); false when closed
+     */
+    boolean setNoDelay(boolean noDelay);
+
+    /**
+     * Enables TCP_NODELAY.
+     * @return true when applied
+     */
+    boolean setNoDelay();
+
+    /** Lets this socket keep the JVM alive again (the default). */
+    void ref();
+
+    /** Stops this socket from keeping the JVM alive; graceful shutdown then closes it without waiting. */
+    void unref();
+
+    /**
+     * Sends this socket's later events to another handler.
+     * @param handler the new handler
+     */
+    void reload(SocketHandler<D> handler);
+
+    // ---- TLS ----
+
+    /** Returns the ALPN protocol chosen: null before the handshake and on a plain socket, {@code ""} when none. */
+    @Nullable
+    String alpnProtocol();
+
+    /** Returns whether the peer's certificate was verified; false on a plain socket and before the handshake. */
+    boolean authorized();
+
+    /** Returns why the peer was not authorized (a {@link TlsAuthorizationException}), or null. */
+    @Nullable
+    Throwable getAuthorizationError();
+
+    /** Returns the local certificate, or null when none was configured or on a plain socket. */
+    @Nullable
+    PeerCertificate getCertificate();
+
+    /** Returns the peer's leaf certificate, or null on a plain socket or before the handshake. */
+    @Nullable
+    PeerCertificate getPeerCertificate();
+
+    /**
+     * Returns the peer's certificate.
+     * @param detailed whether to link the issuer chain through {@link PeerCertificate#issuerCertificate()}
+     * @return the certificate, or null on a plain socket or before the handshake
+     */
+    @Nullable
+    PeerCertificate getPeerCertificate(boolean detailed);
+
+    /** Returns the peer's leaf certificate, or null. */
+    @Nullable
+    X509Certificate getPeerX509Certificate();
+
+    /** Returns the local certificate, or null. */
+    @Nullable
+    X509Certificate getX509Certificate();
+
+    /** Returns the negotiated cipher, or null on a plain socket or before the handshake. */
+    @Nullable
+    CipherNameAndProtocol getCipher();
+
+    /** Returns the key exchange, {@link EphemeralKeyInfo#NONE} if none was ephemeral, null on a plain socket. */
+    @Nullable
+    EphemeralKeyInfo getEphemeralKeyInfo();
+
+    /** Returns the signature algorithms both sides support, in Node's form ({@code "ECDSA+SHA256"}), or null. */
+    @Nullable
+    List<String> getSharedSigalgs();
+
+    /** Returns this side's Finished message: null on TLS 1.3 (as Node), on a plain socket, or before the handshake. */
+    byte @Nullable [] getTLSFinishedMessage();
+
+    /** Returns the peer's Finished message: null on TLS 1.3, on a plain socket, or before the handshake. */
+    byte @Nullable [] getTLSPeerFinishedMessage();
+
+    /** Returns the session ticket the server issued, or null when none was issued or on a plain socket. */
+    byte @Nullable [] getTLSTicket();
+
+    /** Returns the negotiated version ({@code "TLSv1.3"}), or null on a plain socket or before the handshake. */
+    @Nullable
+    String getTLSVersion();
+
+    /** Returns whether the handshake resumed an earlier session; false on a plain socket. */
+    boolean isSessionReused();
+
+    /**
+     * Exports keying material (RFC 5705 / RFC 8446 section 7.5).
+     * @param length the number of bytes
+     * @param label the label
+     * @param context the context: null means no context, an empty array an empty one (they differ on TLS 1.2)
+     * @return the bytes, or null on a plain socket
+     * @throws IllegalStateException before the handshake
+     */
+    byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context);
+
+    /** Refuses any later renegotiation requested by the peer (TLS 1.2); a no-op on a plain socket. */
+    void disableRenegotiation();
+
+    /**
+     * Caps the plaintext bytes per TLS record.
+     * @param size the cap, 512 to 16384
+     * @return true when applied; false out of range or on a plain socket
+     */
+    boolean setMaxSendFragment(int size);
+}

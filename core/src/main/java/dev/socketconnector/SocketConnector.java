@@ -1,0 +1,88 @@
+package dev.socketconnector;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens sockets with Bun's {@code connect()} semantics and owns their event loops.
+ * <p>
+ * Thread-safe. Connect futures complete on the socket's event loop, right after {@code open} has returned:
+ * dependent stages added without an executor run there too and must not block (use the {@code *Async}
+ * variants for blocking work).
+ */
+public interface SocketConnector extends AutoCloseable {
+
+    /** Returns a connector with every default; see {@link SocketConnectorBuilder}. */
+    static SocketConnector create() {
+        return builder().build();
+    }
+
+    /** Returns a builder for the defaults of every connect and the named endpoints. */
+    static SocketConnectorBuilder builder() {
+        return new SocketConnectorBuilder();
+    }
+
+    /**
+     * Connects over TCP.
+     * @param options the options
+     * @param <D> the type of the socket's data
+     * @return a future that completes with the socket after {@code open} has returned, or fails with a
+     *         {@link SocketConnectException}, the TLS failure, or what {@code open} threw
+     * @throws IllegalArgumentException if the TLS options cannot be used (named in the message)
+     * @throws IllegalStateException if the connector is closed
+     */
+    <D> CompletableFuture<Socket<D>> connect(TcpSocketConnectOptions<D> options);
+
+    /**
+     * Connects to a unix domain socket.
+     * @param options the options
+     * @param <D> the type of the socket's data
+     * @return a future as {@link #connect(TcpSocketConnectOptions)}
+     */
+    <D> CompletableFuture<Socket<D>> connect(UnixSocketOptions<D> options);
+
+    /**
+     * Connects to an endpoint named on the builder.
+     * @param endpointName the name
+     * @param <D> the type of the socket's data, as the endpoint's handler expects
+     * @return a future as {@link #connect(TcpSocketConnectOptions)}
+     * @throws IllegalArgumentException if no endpoint has that name
+     */
+    <D> CompletableFuture<Socket<D>> connect(String endpointName);
+
+    /** Returns the options of every named endpoint, by name. */
+    java.util.Map<String, SocketConnectOptions<?>> endpoints();
+
+    /** Returns every socket that has opened and not yet closed. */
+    List<Socket<?>> sockets();
+
+    /**
+     * Returns the open socket with this id.
+     * @param id the id, as {@link Socket#id()}
+     * @return the socket, or null
+     */
+    @Nullable
+    Socket<?> socket(String id);
+
+    /** Returns whether {@link #close()} has begun. */
+    boolean isClosed();
+
+    /**
+     * Closes gracefully without blocking: ends every referenced socket (FIN after pending writes), closes
+     * unreferenced ones at once, waits up to {@code timeout}, terminates what is left and shuts the event
+     * loops down. Idempotent.
+     * @param timeout how long to wait for ended sockets to close
+     * @return a future that completes once every socket and event loop is closed
+     */
+    CompletableFuture<Void> closeAsync(Duration timeout);
+
+    /**
+     * Closes gracefully and waits: {@link #closeAsync(Duration)} with the builder's shutdown timeout. Must not
+     * be called on an event-loop thread (it then starts the close without waiting).
+     */
+    @Override
+    void close();
+}

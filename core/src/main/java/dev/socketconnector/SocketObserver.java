@@ -1,0 +1,117 @@
+package dev.socketconnector;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Receives once-per-socket events, for metrics and tracing: set with
+ * {@link SocketConnectorBuilder#observer(SocketObserver)}.
+ * <p>
+ * Methods run on the socket's event-loop thread; they must be fast and must not throw (an exception is
+ * logged and dropped). Byte counts are not reported here: read {@link Socket#bytesWritten()} and
+ * {@link Socket#bytesRead()}.
+ */
+public interface SocketObserver {
+
+    /** An observer that does nothing. */
+    SocketObserver NONE = new SocketObserver() {
+    };
+
+    /**
+     * Called when a connect is about to start.
+     * @param endpoint the endpoint name, or null for a connect from options
+     * @param tls whether the connection uses TLS
+     * @param target the address or path being dialled
+     */
+    default void connecting(@Nullable String endpoint, boolean tls, String target) {
+    }
+
+    /**
+     * Called when a socket has opened (after the TLS handshake), before its {@code open} callback.
+     * @param socket the socket
+     * @param endpoint the endpoint name, or null for a connect from options
+     * @param tls whether the connection uses TLS
+     * @param elapsed the time from {@code connect()} to open, DNS and handshake included
+     */
+    default void connected(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed) {
+    }
+
+    /**
+     * Called when a connect has failed, before {@code connectError}.
+     * @param endpoint the endpoint name, or null
+     * @param tls whether the connection used TLS
+     * @param elapsed the time from {@code connect()} to the failure
+     * @param cause the failure: a {@link SocketConnectException}, a TLS failure, or what {@code open} threw
+     */
+    default void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
+    }
+
+    /**
+     * Called when a TLS handshake has finished, successfully or not.
+     * @param socket the socket
+     * @param endpoint the endpoint name, or null
+     * @param elapsed the handshake's duration
+     * @param failure the handshake or authorization failure, or null on success
+     */
+    default void handshake(Socket<?> socket, @Nullable String endpoint, Duration elapsed, @Nullable Throwable failure) {
+    }
+
+    /**
+     * Called once when an opened socket has closed, after its {@code close} callback.
+     * @param socket the socket
+     * @param endpoint the endpoint name, or null
+     */
+    default void closed(Socket<?> socket, @Nullable String endpoint) {
+    }
+
+    /**
+     * Returns an observer that calls this one, then {@code next}.
+     * @param next the observer to call second
+     * @return the combined observer
+     */
+    default SocketObserver andThen(SocketObserver next) {
+        Objects.requireNonNull(next, "next");
+        SocketObserver first = this;
+        if (first == NONE) {
+            return next;
+        }
+        if (next == NONE) {
+            return first;
+        }
+        return new SocketObserver() {
+
+            @Override
+            public void connecting(@Nullable String endpoint, boolean tls, String target) {
+                first.connecting(endpoint, tls, target);
+                next.connecting(endpoint, tls, target);
+            }
+
+            @Override
+            public void connected(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed) {
+                first.connected(socket, endpoint, tls, elapsed);
+                next.connected(socket, endpoint, tls, elapsed);
+            }
+
+            @Override
+            public void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
+                first.connectFailed(endpoint, tls, elapsed, cause);
+                next.connectFailed(endpoint, tls, elapsed, cause);
+            }
+
+            @Override
+            public void handshake(Socket<?> socket, @Nullable String endpoint, Duration elapsed,
+                    @Nullable Throwable failure) {
+                first.handshake(socket, endpoint, elapsed, failure);
+                next.handshake(socket, endpoint, elapsed, failure);
+            }
+
+            @Override
+            public void closed(Socket<?> socket, @Nullable String endpoint) {
+                first.closed(socket, endpoint);
+                next.closed(socket, endpoint);
+            }
+        };
+    }
+}

@@ -1,0 +1,179 @@
+package dev.socketconnector;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options for a unix domain socket connect, as the {@code unix} form of Bun's {@code connect()} options.
+ * Immutable: build one with {@link #builder()}, derive a copy with {@link #toBuilder()}.
+ *
+ * @param <D> the type of the socket's data
+ */
+public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
+
+    private final String unix;
+
+    private final SocketHandler<D> socket;
+
+    private final @Nullable D data;
+
+    private final boolean allowHalfOpen;
+
+    private final @Nullable TlsOptions tls;
+
+    private UnixSocketOptions(Builder<D> builder) {
+        this.unix = builder.unix;
+        this.socket = builder.socket;
+        this.data = builder.data;
+        this.allowHalfOpen = builder.allowHalfOpen;
+        this.tls = builder.tls;
+    }
+
+    /**
+     * Returns a builder with every option at its default.
+     * @param <D> the type of the socket's data
+     * @return a new builder
+     */
+    public static <D> Builder<D> builder() {
+        return new Builder<>();
+    }
+
+    /** Returns a builder holding these options. */
+    public Builder<D> toBuilder() {
+        Builder<D> builder = new Builder<>();
+        builder.unix = this.unix;
+        builder.socket = this.socket;
+        builder.data = this.data;
+        builder.allowHalfOpen = this.allowHalfOpen;
+        builder.tls = this.tls;
+        return builder;
+    }
+
+    /** Returns the path of the unix socket. */
+    public String unix() {
+        return this.unix;
+    }
+
+    @Override
+    public SocketHandler<D> socket() {
+        return this.socket;
+    }
+
+    @Override
+    public @Nullable D data() {
+        return this.data;
+    }
+
+    @Override
+    public boolean allowHalfOpen() {
+        return this.allowHalfOpen;
+    }
+
+    @Override
+    public @Nullable TlsOptions tls() {
+        return this.tls;
+    }
+
+    @Override
+    public String target() {
+        return this.unix;
+    }
+
+    @Override
+    public String toString() {
+        return "UnixSocketOptions[unix=" + this.unix + ", allowHalfOpen=" + this.allowHalfOpen + ", tls="
+                + this.tls + "]";
+    }
+
+    /**
+     * Builds {@link UnixSocketOptions}.
+     *
+     * @param <D> the type of the socket's data
+     */
+    public static final class Builder<D> {
+
+        private @Nullable String unix;
+
+        private @Nullable SocketHandler<D> socket;
+
+        private @Nullable D data;
+
+        private boolean allowHalfOpen;
+
+        private @Nullable TlsOptions tls;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the socket file's path (required, not empty).
+         * @param unix the path
+         * @return this builder
+         */
+        public Builder<D> unix(String unix) {
+            this.unix = unix;
+            return this;
+        }
+
+        /**
+         * Sets the handler that receives the socket's events (required).
+         * @param socket the handler
+         * @return this builder
+         */
+        public Builder<D> socket(SocketHandler<D> socket) {
+            this.socket = socket;
+            return this;
+        }
+
+        /**
+         * Sets the socket's initial data (default null).
+         * @param data the data
+         * @return this builder
+         */
+        public Builder<D> data(@Nullable D data) {
+            this.data = data;
+            return this;
+        }
+
+        /**
+         * Sets whether the socket stays open and writable after the peer's FIN (default false).
+         * @param allowHalfOpen whether to allow half-open
+         * @return this builder
+         */
+        public Builder<D> allowHalfOpen(boolean allowHalfOpen) {
+            this.allowHalfOpen = allowHalfOpen;
+            return this;
+        }
+
+        /**
+         * Turns TLS on with the connector's defaults, or off (default off).
+         * @param tls whether to use TLS
+         * @return this builder
+         */
+        public Builder<D> tls(boolean tls) {
+            this.tls = tls ? TlsOptions.DEFAULTS : null;
+            return this;
+        }
+
+        /**
+         * Turns TLS on with these options (their unset fields come from the connector's defaults); a unix
+         * socket has no host name, so set {@code serverName} to verify the certificate against.
+         * @param tls the options, or null for a plain connection
+         * @return this builder
+         */
+        public Builder<D> tls(@Nullable TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Validates and builds the options.
+         * @return the options
+         * @throws IllegalArgumentException naming the option that is missing or invalid
+         */
+        public UnixSocketOptions<D> build() {
+            this.unix = Options.validUnixPath(this.unix);
+            Options.required(this.socket, "socket");
+            return new UnixSocketOptions<>(this);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.socketconnector.internal;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.socketconnector.SocketConnectOptions;
+import dev.socketconnector.SocketObserver;
+import dev.socketconnector.TlsOptions;
+import dev.socketconnector.Transport;
+
+/**
+ * The validated settings of a connector, as built by {@code SocketConnectorBuilder}.
+ *
+ * @param transport the transport
+ * @param eventLoopThreads event-loop threads, 0 for Netty's default
+ * @param connectTimeout the connect timeout, covering DNS, TCP and the TLS handshake
+ * @param shutdownTimeout how long a graceful close waits
+ * @param tls the TLS defaults
+ * @param observer the observer
+ * @param noDelay TCP_NODELAY for new sockets
+ * @param keepAlive SO_KEEPALIVE for new sockets
+ * @param keepAliveInitialDelay TCP_KEEPIDLE for new sockets
+ * @param writeBufferLowWaterMark the drain threshold in bytes
+ * @param writeBufferHighWaterMark the accept limit in bytes
+ * @param endpoints the named endpoints
+ */
+public record ConnectorSettings(Transport transport, int eventLoopThreads, Duration connectTimeout,
+        Duration shutdownTimeout, TlsOptions tls, SocketObserver observer, boolean noDelay, boolean keepAlive,
+        Duration keepAliveInitialDelay, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
+        Map<String, SocketConnectOptions<?>> endpoints) {
+}

@@ -1,0 +1,24 @@
+package dev.socketconnector.internal;
+
+/**
+ * Names of the handlers in a socket's pipeline. Head to tail:
+ * <pre>
+ * [tls-sniffer] → tls (SslHandler, TLS only) → events (SocketEventsHandler)
+ * </pre>
+ * {@code timeout(seconds)} is a one-shot deadline scheduled on the event loop, not an {@code IdleStateHandler}:
+ * SEMANTICS defines it as absolute, and I/O must not reset it.
+ */
+final class PipelineNames {
+
+    /** Reads plaintext handshake records before the SslHandler (TLS introspection). */
+    static final String TLS_SNIFFER = "tls-sniffer";
+
+    /** The SslHandler. */
+    static final String TLS = "tls";
+
+    /** Netty events to {@code SocketHandler} calls; the write path's accounting. */
+    static final String EVENTS = "events";
+
+    private PipelineNames() {
+    }
+}
