@@ -96,7 +96,7 @@ public record PeerCertificate(
 
     @Override
     public String toString() {
-        return "PeerCertificate[subject=" + this.subject + , issuer=" + this.issuer + ", serialNumber="
+        return "PeerCertificate[subject=" + this.subject + ", issuer=" + this.issuer + ", serialNumber="
                 + this.serialNumber + ", validTo=" + this.validTo + ", fingerprint256=" + this.fingerprint256 + "]";
     }
 }

@@ -53,6 +53,17 @@ public interface SocketConnector extends AutoCloseable {
      */
     <D> CompletableFuture<Socket<D>> connect(String endpointName);
 
+    /**
+     * Connects with these options and reports the socket as the named endpoint ({@link Socket#endpoint()},
+     * observers and metrics): what a managed endpoint uses when its options change at run time (for example
+     * a reloaded SSL bundle). The name need not be registered on the builder.
+     * @param endpointName the endpoint name
+     * @param options the options
+     * @param <D> the type of the socket's data
+     * @return a future as {@link #connect(TcpSocketConnectOptions)}
+     */
+    <D> CompletableFuture<Socket<D>> connect(String endpointName, SocketConnectOptions<D> options);
+
     /** Returns the options of every named endpoint, by name. */
     java.util.Map<String, SocketConnectOptions<?>> endpoints();
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import dev.socketconnector.internal.ConnectorSettings;
 import dev.socketconnector.internal.NettySocketConnector;
@@ -39,7 +40,7 @@ public final class SocketConnectorBuilder {
 
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
-    private TlsOptions tls = TlsOptions.DEFAULTS;
+    private Supplier<TlsOptions> tls = () -> TlsOptions.DEFAULTS;
 
     private SocketObserver observer = SocketObserver.NONE;
 
@@ -107,6 +108,20 @@ public final class SocketConnectorBuilder {
      * @return this builder
      */
     public SocketConnectorBuilder tls(TlsOptions tls) {
+        Objects.requireNonNull(tls, "tls");
+        this.tls = () -> tls;
+        return this;
+    }
+
+    /**
+     * Sets TLS defaults that may change while the connector runs, such as a Spring SSL bundle that is
+     * reloaded: each connect reads the supplier once, so new connections use the current material and open
+     * ones keep theirs. The supplier must be fast and must not block; returning the same instance lets
+     * connections share one TLS context (and resume sessions).
+     * @param tls the supplier of the defaults
+     * @return this builder
+     */
+    public SocketConnectorBuilder tls(Supplier<TlsOptions> tls) {
         this.tls = Objects.requireNonNull(tls, "tls");
         return this;
     }

@@ -2,6 +2,7 @@ package dev.socketconnector.internal;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketObserver;
@@ -15,7 +16,7 @@ import dev.socketconnector.Transport;
  * @param eventLoopThreads event-loop threads, 0 for Netty's default
  * @param connectTimeout the connect timeout, covering DNS, TCP and the TLS handshake
  * @param shutdownTimeout how long a graceful close waits
- * @param tls the TLS defaults
+ * @param tls the TLS defaults, read once per connect
  * @param observer the observer
  * @param noDelay TCP_NODELAY for new sockets
  * @param keepAlive SO_KEEPALIVE for new sockets
@@ -25,7 +26,7 @@ import dev.socketconnector.Transport;
  * @param endpoints the named endpoints
  */
 public record ConnectorSettings(Transport transport, int eventLoopThreads, Duration connectTimeout,
-        Duration shutdownTimeout, TlsOptions tls, SocketObserver observer, boolean noDelay, boolean keepAlive,
+        Duration shutdownTimeout, Supplier<TlsOptions> tls, SocketObserver observer, boolean noDelay, boolean keepAlive,
         Duration keepAliveInitialDelay, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
         Map<String, SocketConnectOptions<?>> endpoints) {
 }

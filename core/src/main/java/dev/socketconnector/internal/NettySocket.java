@@ -1,0 +1,720 @@
+package dev.socketconnector.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+import dev.socketconnector.CipherNameAndProtocol;
+import dev.socketconnector.EphemeralKeyInfo;
+import dev.socketconnector.IpFamily;
+import dev.socketconnector.PeerCertificate;
+import dev.socketconnector.ReadyState;
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectOptions;
+import dev.socketconnector.SocketHandler;
+import dev.socketconnector.SocketListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.EmptyArrays;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
+import io.netty.util.internal.PlatformDependent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link Socket} of one Netty channel. Public methods are safe from any thread: the write path accepts
+ * bytes without a lock (a CAS on the reserved byte count), copies them into one pooled buffer and writes it
+ * directly on the event loop, or through a lock-free queue drained by one task from other threads. Event
+ * handling lives in {@link SocketEventsHandler}.
+ *
+ * @param <D> the type of the socket's data
+ */
+final class NettySocket<D> implements Socket<D> {
+
+    static final int CONNECTING = 0;
+
+    static final int OPEN = 1;
+
+    static final int CLOSING = 2;
+
+    static final int CLOSED = 3;
+
+    private static final AtomicLongFieldUpdater<NettySocket> BYTES_WRITTEN = AtomicLongFieldUpdater
+        .newUpdater(NettySocket.class, "bytesWritten");
+
+    private static final AtomicLongFieldUpdater<NettySocket> QUEUED_BYTES = AtomicLongFieldUpdater
+        .newUpdater(NettySocket.class, "queuedBytes");
+
+    private static final AtomicIntegerFieldUpdater<NettySocket> DRAIN_SCHEDULED = AtomicIntegerFieldUpdater
+        .newUpdater(NettySocket.class, "drainScheduled");
+
+    private static final AtomicIntegerFieldUpdater<NettySocket> NEED_DRAIN = AtomicIntegerFieldUpdater
+        .newUpdater(NettySocket.class, "needDrain");
+
+    private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
+        .newUpdater(NettySocket.class, "keepingAlive");
+
+    final NettySocketConnector connector;
+
+    final String id;
+
+    final @Nullable String endpoint;
+
+    final SocketConnectOptions<D> options;
+
+    final @Nullable TlsConnection tls;
+
+    final boolean unix;
+
+    final Channel channel;
+
+    final EventLoop loop;
+
+    final SocketEventsHandler<D> events;
+
+    /** Completed once the socket has closed (or failed to connect): what graceful shutdown waits for. */
+    final java.util.concurrent.CompletableFuture<Void> closeFuture = new java.util.concurrent.CompletableFuture<>();
+
+    private final int highWaterMark;
+
+    private final int lowWaterMark;
+
+    private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+
+    private final Runnable drainQueueTask = this::drainQueueTask;
+
+    volatile SocketHandler<D> handler;
+
+    private volatile @Nullable D data;
+
+    volatile int state = CONNECTING;
+
+    /** Set by end(), shutdown() and close: write() then returns -1. */
+    volatile boolean outputClosed;
+
+    private volatile long bytesWritten;
+
+    volatile long bytesRead;
+
+    private volatile long queuedBytes;
+
+    private volatile int drainScheduled;
+
+    private volatile int needDrain;
+
+    private volatile int keepingAlive;
+
+    private volatile boolean referenced = true;
+
+    volatile @Nullable Instant openedAt;
+
+    private volatile @Nullable String localAddress;
+
+    private volatile @Nullable IpFamily localFamily;
+
+    private volatile int localPort = -1;
+
+    private volatile @Nullable String remoteAddress;
+
+    private volatile @Nullable IpFamily remoteFamily;
+
+    private volatile int remotePort = -1;
+
+    NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
+            @Nullable TlsConnection tls, boolean unix, Channel channel, int lowWaterMark, int highWaterMark) {
+        this.connector = connector;
+        this.id = id;
+        this.endpoint = endpoint;
+        this.options = options;
+        this.tls = tls;
+        this.unix = unix;
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.handler = options.socket();
+        this.data = options.data();
+        this.lowWaterMark = lowWaterMark;
+        this.highWaterMark = highWaterMark;
+        this.events = new SocketEventsHandler<>(this);
+    }
+
+    // ---- identity and state ----
+
+    @Override
+    public String id() {
+        return this.id;
+    }
+
+    @Override
+    public @Nullable String endpoint() {
+        return this.endpoint;
+    }
+
+    @Override
+    public @Nullable Instant openedAt() {
+        return this.openedAt;
+    }
+
+    @Override
+    public ReadyState readyState() {
+        return switch (this.state) {
+            case OPEN -> ReadyState.OPEN;
+            case CLOSING -> ReadyState.CLOSING;
+            default -> ReadyState.CLOSED;
+        };
+    }
+
+    @Override
+    public long bytesWritten() {
+        return this.bytesWritten;
+    }
+
+    @Override
+    public long bytesRead() {
+        return this.bytesRead;
+    }
+
+    @Override
+    public @Nullable D data() {
+        return this.data;
+    }
+
+    @Override
+    public void data(@Nullable D data) {
+        this.data = data;
+    }
+
+    @Override
+    public @Nullable SocketListener listener() {
+        return null;
+    }
+
+    @Override
+    public @Nullable String localAddress() {
+        return this.localAddress;
+    }
+
+    @Override
+    public @Nullable IpFamily localFamily() {
+        return this.localFamily;
+    }
+
+    @Override
+    public int localPort() {
+        return this.localPort;
+    }
+
+    @Override
+    public @Nullable String remoteAddress() {
+        return this.remoteAddress;
+    }
+
+    @Override
+    public @Nullable IpFamily remoteFamily() {
+        return this.remoteFamily;
+    }
+
+    @Override
+    public int remotePort() {
+        return this.remotePort;
+    }
+
+    /** Caches the addresses once connected; they stay readable after close. Loop. */
+    void cacheAddresses() {
+        SocketAddress local = this.channel.localAddress();
+        if (local instanceof InetSocketAddress inet) {
+            InetAddress address = inet.getAddress();
+            this.localAddress = NetUtil.toAddressString(address);
+            this.localFamily = family(address);
+            this.localPort = inet.getPort();
+        }
+        SocketAddress remote = this.channel.remoteAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            InetAddress address = inet.getAddress();
+            this.remoteAddress = NetUtil.toAddressString(address);
+            this.remoteFamily = family(address);
+            this.remotePort = inet.getPort();
+        }
+    }
+
+    private static IpFamily family(InetAddress address) {
+        return (address.getAddress().length == 4) ? IpFamily.IPV4 : IpFamily.IPV6;
+    }
+
+    // ---- writing ----
+
+    @Override
+    public int write(byte[] data) {
+        return write0(data, 0, data.length);
+    }
+
+    @Override
+    public int write(byte[] data, int byteOffset, int byteLength) {
+        checkRange(data.length, byteOffset, byteLength);
+        return write0(data, byteOffset, byteLength);
+    }
+
+    @Override
+    public int write(String data) {
+        return write(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int write(ByteBuffer data) {
+        if (this.outputClosed || this.state != OPEN) {
+            return -1;
+        }
+        int length = data.remaining();
+        if (length == 0) {
+            return 0;
+        }
+        int accepted = reserve(length);
+        if (accepted > 0) {
+            ByteBuf buffer = this.channel.alloc().ioBuffer(accepted);
+            ByteBuffer slice = data.duplicate();
+            slice.limit(slice.position() + accepted);
+            buffer.writeBytes(slice);
+            data.position(data.position() + accepted);
+            submit(buffer, accepted);
+        }
+        return accepted;
+    }
+
+    private int write0(byte[] data, int offset, int length) {
+        if (this.outputClosed || this.state != OPEN) {
+            return -1;
+        }
+        if (length == 0) {
+            return 0;
+        }
+        int accepted = reserve(length);
+        if (accepted > 0) {
+            ByteBuf buffer = this.channel.alloc().ioBuffer(accepted);
+            buffer.writeBytes(data, offset, accepted);
+            submit(buffer, accepted);
+        }
+        return accepted;
+    }
+
+    /**
+     * Reserves up to {@code length} bytes below the high-water mark and returns how many: what Netty holds
+     * plus what is queued for the loop never exceeds the mark. Requests a drain when short.
+     */
+    private int reserve(int length) {
+        int accepted;
+        if (this.loop.inEventLoop()) {
+            if (this.queuedBytes != 0) {
+                drainQueue();
+            }
+            long room = this.highWaterMark - nettyPendingBytes();
+            accepted = (int) Math.max(0, Math.min(length, room));
+        }
+        else {
+            for (;;) {
+                long queued = this.queuedBytes;
+                long room = this.highWaterMark - nettyPendingBytes() - queued;
+                accepted = (int) Math.max(0, Math.min(length, room));
+                if (accepted == 0 || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted)) {
+                    break;
+                }
+            }
+        }
+        if (accepted < length) {
+            requestDrain();
+        }
+        return accepted;
+    }
+
+    private void submit(ByteBuf buffer, int accepted) {
+        BYTES_WRITTEN.addAndGet(this, accepted);
+        if (this.loop.inEventLoop()) {
+            this.events.writeNow(buffer);
+        }
+        else {
+            this.queue.offer(buffer);
+            scheduleQueueDrain();
+        }
+    }
+
+    private void scheduleQueueDrain() {
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            execute(this.drainQueueTask);
+        }
+    }
+
+    private void drainQueueTask() {
+        this.drainScheduled = 0;
+        drainQueue();
+        this.events.flushNow();
+    }
+
+    /** Moves queued buffers into the pipeline, in order. Loop. */
+    void drainQueue() {
+        ByteBuf buffer;
+        while ((buffer = this.queue.poll()) != null) {
+            int size = buffer.readableBytes();
+            if (this.state == CLOSED) {
+                buffer.release();
+            }
+            else {
+                this.events.writeQueued(buffer);
+            }
+            QUEUED_BYTES.addAndGet(this, -size);
+        }
+    }
+
+    /** Releases queued buffers after close. Loop, or any thread once the loop has terminated. */
+    void discardQueue() {
+        ByteBuf buffer;
+        while ((buffer = this.queue.poll()) != null) {
+            QUEUED_BYTES.addAndGet(this, -buffer.readableBytes());
+            buffer.release();
+        }
+    }
+
+    long nettyPendingBytes() {
+        ChannelOutboundBuffer outbound = this.channel.unsafe().outboundBuffer();
+        return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;
+    }
+
+    private void requestDrain() {
+        if (NEED_DRAIN.compareAndSet(this, 0, 1) && !this.loop.inEventLoop()) {
+            execute(this.events::checkDrain);
+        }
+    }
+
+    /** Whether a drain is due: a short write happened and the buffer is at or below the low-water mark. */
+    boolean drainDue() {
+        return this.needDrain != 0 && this.queuedBytes == 0 && nettyPendingBytes() <= this.lowWaterMark
+                && NEED_DRAIN.compareAndSet(this, 1, 0);
+    }
+
+    @Override
+    public int end(byte[] data) {
+        return end0(data, 0, data.length);
+    }
+
+    @Override
+    public int end(byte[] data, int byteOffset, int byteLength) {
+        checkRange(data.length, byteOffset, byteLength);
+        return end0(data, byteOffset, byteLength);
+    }
+
+    @Override
+    public int end(String data) {
+        return end(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void end() {
+        end0(EmptyArrays.EMPTY_BYTES, 0, 0);
+    }
+
+    private int end0(byte[] data, int offset, int length) {
+        if (this.outputClosed || this.state != OPEN) {
+            return -1;
+        }
+        int accepted = (length > 0) ? write0(data, offset, length) : 0;
+        if (accepted < 0) {
+            return -1;
+        }
+        this.outputClosed = true;
+        if (this.state == OPEN) {
+            this.state = CLOSING;
+        }
+        execute(this.events::endOutput);
+        return accepted;
+    }
+
+    @Override
+    public void flush() {
+        if (this.loop.inEventLoop()) {
+            drainQueue();
+            this.events.flushNow();
+        }
+        else if (this.state == OPEN || this.state == CLOSING) {
+            scheduleQueueDrain();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown(false);
+    }
+
+    @Override
+    public void shutdown(boolean halfClose) {
+        int current = this.state;
+        if (current != OPEN) {
+            return;
+        }
+        if (halfClose) {
+            this.state = CLOSING;
+            execute(this.events::shutdownInput);
+        }
+        else if (!this.outputClosed) {
+            this.outputClosed = true;
+            execute(this.events::shutdownOutput);
+        }
+    }
+
+    @Override
+    public void terminate() {
+        if (this.state == CLOSED) {
+            return;
+        }
+        this.outputClosed = true;
+        if (this.state == OPEN) {
+            this.state = CLOSING;
+        }
+        execute(this.events::terminate);
+    }
+
+    /** Closes the socket with {@code error} as close's error (the default error handler). */
+    void closeWithError(Throwable error) {
+        if (this.state == CLOSED) {
+            return;
+        }
+        this.outputClosed = true;
+        execute(() -> this.events.closeWithError(error));
+    }
+
+    @Override
+    public void timeout(int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("seconds must be 0 (cancel) or more (was " + seconds + ")");
+        }
+        if (this.state == CLOSED) {
+            return;
+        }
+        execute(() -> this.events.armTimeout(seconds));
+    }
+
+    @Override
+    public boolean setKeepAlive(boolean enable, int initialDelay) {
+        if (initialDelay < 0) {
+            throw new IllegalArgumentException("initialDelay must be 0 or more milliseconds (was " + initialDelay
+                    + ")");
+        }
+        if (this.state == CLOSED || this.unix || !this.channel.isOpen()) {
+            return false;
+        }
+        try {
+            return this.connector.transport().keepAlive(this.channel, enable, initialDelay / 1000);
+        }
+        catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean setKeepAlive(boolean enable) {
+        return setKeepAlive(enable, 0);
+    }
+
+    @Override
+    public boolean setKeepAlive() {
+        return setKeepAlive(false, 0);
+    }
+
+    @Override
+    public boolean setNoDelay(boolean noDelay) {
+        if (this.state == CLOSED || !this.channel.isOpen()) {
+            return false;
+        }
+        if (this.unix) {
+            return true;
+        }
+        try {
+            return this.channel.config().setOption(ChannelOption.TCP_NODELAY, noDelay);
+        }
+        catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean setNoDelay() {
+        return setNoDelay(true);
+    }
+
+    @Override
+    public void ref() {
+        this.referenced = true;
+        holdJvm();
+    }
+
+    @Override
+    public void unref() {
+        this.referenced = false;
+        releaseJvm();
+    }
+
+    boolean referenced() {
+        return this.referenced;
+    }
+
+    /** Takes this socket's hold on the JVM if it is open and referenced. */
+    void holdJvm() {
+        if (this.referenced && this.state != CLOSED && this.state != CONNECTING
+                && KEEPING_ALIVE.compareAndSet(this, 0, 1)) {
+            JvmKeepAlive.INSTANCE.acquire();
+            if (this.state == CLOSED) {
+                releaseJvm();
+            }
+        }
+    }
+
+    /** Releases this socket's hold on the JVM, if it has one. */
+    void releaseJvm() {
+        if (KEEPING_ALIVE.compareAndSet(this, 1, 0)) {
+            JvmKeepAlive.INSTANCE.release();
+        }
+    }
+
+    @Override
+    public void reload(SocketHandler<D> handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    private void execute(Runnable task) {
+        if (this.loop.inEventLoop()) {
+            task.run();
+        }
+        else {
+            try {
+                this.loop.execute(task);
+            }
+            catch (java.util.concurrent.RejectedExecutionException ex) {
+                // the connector has shut its loops down: the channel is gone with them
+                discardQueue();
+            }
+        }
+    }
+
+    private static void checkRange(int length, int byteOffset, int byteLength) {
+        if (byteOffset < 0 || byteOffset > length) {
+            throw new IndexOutOfBoundsException("byteOffset must be between 0 and " + length + " (was " + byteOffset
+                    + ")");
+        }
+        if (byteLength < 0 || byteLength > length - byteOffset) {
+            throw new IndexOutOfBoundsException("byteLength must be between 0 and " + (length - byteOffset)
+                    + " (was " + byteLength + ")");
+        }
+    }
+
+    // ---- TLS ----
+
+    @Override
+    public @Nullable String alpnProtocol() {
+        return (this.tls != null) ? this.tls.alpnProtocol() : null;
+    }
+
+    @Override
+    public boolean authorized() {
+        return this.tls != null && this.tls.authorized();
+    }
+
+    @Override
+    public @Nullable Throwable getAuthorizationError() {
+        return (this.tls != null) ? this.tls.getAuthorizationError() : null;
+    }
+
+    @Override
+    public @Nullable PeerCertificate getCertificate() {
+        return (this.tls != null) ? this.tls.getCertificate() : null;
+    }
+
+    @Override
+    public @Nullable PeerCertificate getPeerCertificate() {
+        return getPeerCertificate(false);
+    }
+
+    @Override
+    public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
+        return (this.tls != null) ? this.tls.getPeerCertificate(detailed) : null;
+    }
+
+    @Override
+    public @Nullable X509Certificate getPeerX509Certificate() {
+        return (this.tls != null) ? this.tls.getPeerX509Certificate() : null;
+    }
+
+    @Override
+    public @Nullable X509Certificate getX509Certificate() {
+        return (this.tls != null) ? this.tls.getX509Certificate() : null;
+    }
+
+    @Override
+    public @Nullable CipherNameAndProtocol getCipher() {
+        return (this.tls != null) ? this.tls.getCipher() : null;
+    }
+
+    @Override
+    public @Nullable EphemeralKeyInfo getEphemeralKeyInfo() {
+        return (this.tls != null) ? this.tls.getEphemeralKeyInfo() : null;
+    }
+
+    @Override
+    public @Nullable List<String> getSharedSigalgs() {
+        return (this.tls != null) ? this.tls.getSharedSigalgs() : null;
+    }
+
+    @Override
+    public byte @Nullable [] getTLSFinishedMessage() {
+        return (this.tls != null) ? this.tls.getTLSFinishedMessage() : null;
+    }
+
+    @Override
+    public byte @Nullable [] getTLSPeerFinishedMessage() {
+        return (this.tls != null) ? this.tls.getTLSPeerFinishedMessage() : null;
+    }
+
+    @Override
+    public byte @Nullable [] getTLSTicket() {
+        return (this.tls != null) ? this.tls.getTLSTicket() : null;
+    }
+
+    @Override
+    public @Nullable String getTLSVersion() {
+        return (this.tls != null) ? this.tls.getTLSVersion() : null;
+    }
+
+    @Override
+    public boolean isSessionReused() {
+        return this.tls != null && this.tls.isSessionReused();
+    }
+
+    @Override
+    public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
+        return (this.tls != null) ? this.tls.exportKeyingMaterial(length, label, context) : null;
+    }
+
+    @Override
+    public void disableRenegotiation() {
+        if (this.tls != null) {
+            this.tls.disableRenegotiation();
+        }
+    }
+
+    @Override
+    public boolean setMaxSendFragment(int size) {
+        return this.tls != null && this.tls.setMaxSendFragment(size);
+    }
+
+    @Override
+    public String toString() {
+        return "Socket[id=" + this.id + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
+                + ", readyState=" + readyState().value() + ", tls=" + (this.tls != null) + "]";
+    }
+}

@@ -1,0 +1,342 @@
+package dev.socketconnector.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectOptions;
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketObserver;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.UnixSocketOptions;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link SocketConnector}: owns the event loops, opens channels, resolves names off the loop, tracks
+ * open sockets and closes gracefully.
+ */
+public final class NettySocketConnector implements SocketConnector {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(NettySocketConnector.class);
+
+    private static final AtomicLong CONNECTOR_IDS = new AtomicLong();
+
+    private final ConnectorSettings settings;
+
+    private final NettyTransport transport;
+
+    private final MultiThreadIoEventLoopGroup group;
+
+    private final TlsConnections tlsConnections;
+
+    private final ThreadPoolExecutor resolver;
+
+    private final WriteBufferWaterMark nettyWaterMark;
+
+    private final Map<String, NettySocket<?>> sockets = new ConcurrentHashMap<>();
+
+    private final AtomicLong socketIds = new AtomicLong();
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    /**
+     * Creates the connector and starts its event loops.
+     * @param settings the validated settings
+     */
+    public NettySocketConnector(ConnectorSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.transport = NettyTransport.select(settings.transport());
+        long connectorId = CONNECTOR_IDS.incrementAndGet();
+        this.group = this.transport.newGroup(settings.eventLoopThreads(),
+                new DefaultThreadFactory("socket-connector-" + connectorId, true));
+        this.tlsConnections = new TlsConnections(settings.tls());
+        this.resolver = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("socket-connector-" + connectorId + "-dns", true));
+        this.resolver.allowCoreThreadTimeOut(true);
+        // Netty's writability flips at the low-water mark both ways: drain is decided by our own accounting
+        // (NettySocket.drainDue), and a writable event is the wake-up to check it.
+        this.nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
+                settings.writeBufferLowWaterMark());
+    }
+
+    NettyTransport transport() {
+        return this.transport;
+    }
+
+    SocketObserver observer() {
+        return this.settings.observer();
+    }
+
+    void register(NettySocket<?> socket) {
+        this.sockets.put(socket.id, socket);
+    }
+
+    void unregister(NettySocket<?> socket) {
+        this.sockets.remove(socket.id, socket);
+    }
+
+    @Override
+    public <D> CompletableFuture<Socket<D>> connect(TcpSocketConnectOptions<D> options) {
+        return connect0(null, options);
+    }
+
+    @Override
+    public <D> CompletableFuture<Socket<D>> connect(UnixSocketOptions<D> options) {
+        return connect0(null, options);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <D> CompletableFuture<Socket<D>> connect(String endpointName) {
+        SocketConnectOptions<?> options = this.settings.endpoints().get(endpointName);
+        if (options == null) {
+            throw new IllegalArgumentException("endpoint '" + endpointName + "' is not defined; defined endpoints: "
+                    + this.settings.endpoints().keySet());
+        }
+        return connect0(endpointName, (SocketConnectOptions<D>) options);
+    }
+
+    @Override
+    public <D> CompletableFuture<Socket<D>> connect(String endpointName, SocketConnectOptions<D> options) {
+        Objects.requireNonNull(endpointName, "endpointName");
+        return connect0(endpointName, options);
+    }
+
+    @Override
+    public Map<String, SocketConnectOptions<?>> endpoints() {
+        return this.settings.endpoints();
+    }
+
+    private <D> CompletableFuture<Socket<D>> connect0(@Nullable String endpoint, SocketConnectOptions<D> options) {
+        Objects.requireNonNull(options, "options");
+        if (this.closed.get()) {
+            throw new IllegalStateException("the connector is closed");
+        }
+        long start = System.nanoTime();
+        boolean unix = options instanceof UnixSocketOptions;
+        String host = (options instanceof TcpSocketConnectOptions<D> tcp) ? tcp.hostname() : null;
+        int port = (options instanceof TcpSocketConnectOptions<D> tcp) ? tcp.port() : -1;
+        Channel channel = this.transport.newChannel(unix);
+        TlsConnection tls = null;
+        if (options.tls() != null) {
+            tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
+        }
+        configure(channel, unix);
+        NettySocket<D> socket = new NettySocket<>(this, Long.toString(this.socketIds.incrementAndGet()), endpoint,
+                options, tls, unix, channel, this.settings.writeBufferLowWaterMark(),
+                this.settings.writeBufferHighWaterMark());
+        channel.pipeline().addLast(PipelineNames.EVENTS, socket.events);
+        if (tls != null) {
+            tls.addTo(channel.pipeline());
+        }
+        CompletableFuture<Socket<D>> future = new CompletableFuture<>();
+        try {
+            observer().connecting(endpoint, tls != null, options.target());
+        }
+        catch (RuntimeException ex) {
+            logger.warn("SocketObserver.connecting threw", ex);
+        }
+        EventLoop loop = this.group.next();
+        loop.register(channel).addListener((ChannelFuture registered) -> {
+            socket.events.connecting(future, start, this.settings.connectTimeout().toNanos());
+            if (!registered.isSuccess()) {
+                socket.events.connectFailed(registered.cause());
+                return;
+            }
+            if (unix) {
+                dial(socket, this.transport.unixAddress(((UnixSocketOptions<D>) options).unix()));
+            }
+            else {
+                resolveAndDial(socket, host, port);
+            }
+        });
+        return future;
+    }
+
+    private void configure(Channel channel, boolean unix) {
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, this.nettyWaterMark);
+        // our own timer covers DNS, connect and handshake
+        channel.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+        if (!unix) {
+            channel.config().setOption(ChannelOption.TCP_NODELAY, this.settings.noDelay());
+            if (this.settings.keepAlive()) {
+                this.transport.keepAlive(channel, true,
+                        (int) Math.min(Integer.MAX_VALUE, this.settings.keepAliveInitialDelay().toSeconds()));
+            }
+        }
+    }
+
+    private void resolveAndDial(NettySocket<?> socket, String host, int port) {
+        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
+            dial(socket, new InetSocketAddress(address, port));
+            return;
+        }
+        if (!isValidHostname(host)) {
+            socket.events.connectFailed(new UnknownHostException(host + ": not a valid host name"));
+            return;
+        }
+        try {
+            this.resolver.execute(() -> {
+                try {
+                    InetAddress address = InetAddress.getByName(host);
+                    socket.loop.execute(() -> dial(socket, new InetSocketAddress(address, port)));
+                }
+                catch (UnknownHostException | RuntimeException ex) {
+                    socket.loop.execute(() -> socket.events.connectFailed(ex));
+                }
+            });
+        }
+        catch (java.util.concurrent.RejectedExecutionException ex) {
+            socket.events.connectFailed(ex);
+        }
+    }
+
+    /**
+     * Whether a name may be given to the resolver: LDH labels (underscores tolerated), at most 253 characters,
+     * and not under {@code .invalid} (RFC 6761: never resolves, so it is refused without a lookup).
+     */
+    static boolean isValidHostname(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.isEmpty() || name.length() > 253 || name.equals("invalid") || name.endsWith(".invalid")) {
+            return false;
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                        || c == '_')) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void dial(NettySocket<?> socket, SocketAddress address) {
+        if (socket.events.connectDone()) {
+            return;
+        }
+        socket.channel.connect(address).addListener((ChannelFuture connected) -> {
+            if (!connected.isSuccess()) {
+                socket.events.connectFailed(connected.cause());
+            }
+        });
+    }
+
+    @Override
+    public List<Socket<?>> sockets() {
+        return List.copyOf(this.sockets.values());
+    }
+
+    @Override
+    public @Nullable Socket<?> socket(String id) {
+        return this.sockets.get(id);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return this.closed.get();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!this.closed.compareAndSet(false, true)) {
+            return this.terminated;
+        }
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (NettySocket<?> socket : this.sockets.values()) {
+            if (socket.referenced()) {
+                waits.add(socket.closeFuture);
+                socket.end();
+            }
+            else {
+                socket.terminate();
+            }
+        }
+        CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]))
+            .completeOnTimeout(null, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)
+            .whenComplete((ignored, failure) -> {
+                for (NettySocket<?> socket : this.sockets.values()) {
+                    logger.debug("Terminating {} after the shutdown timeout", socket);
+                    socket.terminate();
+                }
+                this.resolver.shutdownNow();
+                this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
+                    for (NettySocket<?> socket : this.sockets.values()) {
+                        socket.discardQueue();
+                    }
+                    this.sockets.clear();
+                    this.terminated.complete(null);
+                });
+            });
+        return this.terminated;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = closeAsync(this.settings.shutdownTimeout());
+        if (this.group.next().inEventLoop()) {
+            return;
+        }
+        for (EventLoop loop : loops()) {
+            if (loop.inEventLoop()) {
+                return;
+            }
+        }
+        try {
+            done.get(this.settings.shutdownTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            logger.warn("The connector did not close cleanly", ex);
+        }
+    }
+
+    private List<EventLoop> loops() {
+        List<EventLoop> loops = new ArrayList<>();
+        this.group.forEach((executor) -> loops.add((EventLoop) executor));
+        return loops;
+    }
+
+    @Override
+    public String toString() {
+        return "SocketConnector[transport=" + this.transport.transport() + ", sockets=" + this.sockets.size()
+                + ", closed=" + this.closed.get() + "]";
+    }
+}

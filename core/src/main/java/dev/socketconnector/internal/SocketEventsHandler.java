@@ -1,0 +1,726 @@
+package dev.socketconnector.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectException;
+import dev.socketconnector.SocketHandler;
+import dev.socketconnector.SocketObserver;
+import dev.socketconnector.SocketTransportException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns one channel's Netty events into {@link SocketHandler} calls in Bun's order, and runs the socket's
+ * loop-side control: the connect outcome, flushing at the end of each event-loop task, drain, end,
+ * shutdown, terminate and the timeout deadline. One instance per channel; every field is confined to the
+ * channel's event loop, and no lock is held while user code runs.
+ *
+ * @param <D> the type of the socket's data
+ */
+final class SocketEventsHandler<D> extends ChannelDuplexHandler {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(SocketEventsHandler.class);
+
+    private final NettySocket<D> socket;
+
+    private @Nullable ChannelHandlerContext ctx;
+
+    private @Nullable CompletableFuture<Socket<D>> connectFuture;
+
+    private long connectStartNanos;
+
+    private long handshakeStartNanos;
+
+    private @Nullable ScheduledFuture<?> connectTimeout;
+
+    /** The connect's outcome is decided: opened, failed or timed out. */
+    private boolean connectDone;
+
+    /** A user callback has seen the socket (handshake or open): close will fire. */
+    private boolean visible;
+
+    /** The socket opened: observers and sockets() know it. */
+    private boolean opened;
+
+    /** Why the connect future fails once close has fired, or null. */
+    private @Nullable Throwable pendingFailure;
+
+    private @Nullable Throwable closeError;
+
+    private boolean endFired;
+
+    private boolean outputShutdownRequested;
+
+    private boolean closeFired;
+
+    private int dispatchDepth;
+
+    private boolean inReadBatch;
+
+    private boolean flushPending;
+
+    private boolean flushTaskScheduled;
+
+    private boolean drainCheckDeferred;
+
+    private @Nullable ScheduledFuture<?> timeout;
+
+    private final Runnable flushTask = this::flushTask;
+
+    SocketEventsHandler(NettySocket<D> socket) {
+        this.socket = socket;
+    }
+
+    // ---- connecting ----
+
+    /** Starts the connect deadline; called on the loop once the channel is registered. */
+    void connecting(CompletableFuture<Socket<D>> future, long startNanos, long timeoutNanos) {
+        this.connectFuture = future;
+        this.connectStartNanos = startNanos;
+        long remaining = timeoutNanos - (System.nanoTime() - startNanos);
+        this.connectTimeout = this.socket.loop.schedule(this::connectTimedOut, Math.max(0, remaining),
+                TimeUnit.NANOSECONDS);
+    }
+
+    boolean connectDone() {
+        return this.connectDone;
+    }
+
+    private void connectTimedOut() {
+        if (this.connectDone) {
+            return;
+        }
+        SocketConnectException error = new SocketConnectException("ETIMEDOUT", "connect", this.socket.options.target(),
+                null);
+        if (this.socket.tls != null && this.socket.channel.isActive()) {
+            handshakeFailed(error);
+        }
+        else {
+            connectFailed(error);
+        }
+    }
+
+    /** The TCP or unix connect failed (or DNS did). Loop. */
+    void connectFailed(Throwable cause) {
+        if (this.connectDone) {
+            return;
+        }
+        this.connectDone = true;
+        cancelConnectTimeout();
+        SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
+        this.socket.state = NettySocket.CLOSED;
+        this.socket.outputClosed = true;
+        this.socket.channel.close();
+        observer().connectFailed(this.socket.endpoint, this.socket.tls != null, elapsedSince(this.connectStartNanos),
+                error);
+        CompletableFuture<Socket<D>> future = this.connectFuture;
+        try {
+            this.socket.handler.connectError(this.socket, error);
+        }
+        catch (Throwable thrown) {
+            if (future != null) {
+                future.completeExceptionally(thrown);
+            }
+            return;
+        }
+        if (future != null) {
+            future.completeExceptionally(error.copy());
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.socket.cacheAddresses();
+        if (this.connectDone) {
+            ctx.close();
+            return;
+        }
+        if (this.socket.tls == null) {
+            open();
+        }
+        else {
+            this.handshakeStartNanos = System.nanoTime();
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (this.connectDone) {
+                return;
+            }
+            if (handshake.isSuccess()) {
+                handshakeSucceeded();
+            }
+            else {
+                handshakeFailed(this.socket.tls.handshakeFailed(handshake.cause()));
+            }
+        }
+        else if (event instanceof ChannelInputShutdownEvent) {
+            peerEnded();
+        }
+        else {
+            ReferenceCountUtil.release(event);
+        }
+    }
+
+    private void handshakeSucceeded() {
+        TlsConnection tls = this.socket.tls;
+        Throwable authorizationError = tls.handshakeCompleted(this.ctx);
+        boolean success = authorizationError == null || !tls.rejectUnauthorized();
+        this.visible = true;
+        this.socket.state = NettySocket.OPEN;
+        observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos),
+                success ? null : authorizationError);
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.handshake(this.socket, success, authorizationError);
+        }
+        catch (Throwable thrown) {
+            fireError(thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        if (!success) {
+            failAfterHandshake(authorizationError);
+        }
+        else if (this.socket.state == NettySocket.OPEN && this.socket.channel.isActive()) {
+            open();
+        }
+        else {
+            failAfterHandshake(new SocketTransportException("ECONNRESET", "read", null));
+        }
+    }
+
+    private void handshakeFailed(Throwable error) {
+        if (this.connectDone) {
+            return;
+        }
+        this.visible = true;
+        if (this.socket.state == NettySocket.CONNECTING) {
+            this.socket.state = NettySocket.OPEN;
+        }
+        observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos), error);
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.handshake(this.socket, false, error);
+        }
+        catch (Throwable thrown) {
+            fireError(thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        failAfterHandshake(error);
+    }
+
+    /** handshake(false) has fired: close (which fires close), then fail the future. */
+    private void failAfterHandshake(Throwable error) {
+        this.connectDone = true;
+        cancelConnectTimeout();
+        observer().connectFailed(this.socket.endpoint, true, elapsedSince(this.connectStartNanos), error);
+        this.pendingFailure = error;
+        this.socket.outputClosed = true;
+        this.socket.channel.close();
+    }
+
+    private void open() {
+        this.connectDone = true;
+        cancelConnectTimeout();
+        NettySocket<D> socket = this.socket;
+        socket.state = NettySocket.OPEN;
+        socket.openedAt = Instant.now();
+        this.visible = true;
+        this.opened = true;
+        socket.connector.register(socket);
+        socket.holdJvm();
+        observer().connected(socket, socket.endpoint, socket.tls != null, elapsedSince(this.connectStartNanos));
+        Throwable failure = null;
+        this.dispatchDepth++;
+        try {
+            socket.handler.open(socket);
+        }
+        catch (Throwable thrown) {
+            failure = thrown;
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        if (failure != null) {
+            this.pendingFailure = failure;
+            fireError(failure);
+            socket.outputClosed = true;
+            if (socket.channel.isOpen()) {
+                socket.channel.close();
+            }
+            return;
+        }
+        afterDispatch();
+        CompletableFuture<Socket<D>> future = this.connectFuture;
+        if (future != null) {
+            future.complete(socket);
+        }
+    }
+
+    private void cancelConnectTimeout() {
+        if (this.connectTimeout != null) {
+            this.connectTimeout.cancel(false);
+            this.connectTimeout = null;
+        }
+    }
+
+    // ---- reading ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buffer)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!this.opened || this.socket.state != NettySocket.OPEN) {
+            // not delivered: before open, or a reply after our own end()/terminate()
+            buffer.release();
+            return;
+        }
+        int length = buffer.readableBytes();
+        byte[] data = new byte[length];
+        buffer.readBytes(data);
+        buffer.release();
+        this.socket.bytesRead += length;
+        this.inReadBatch = true;
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.data(this.socket, data);
+        }
+        catch (Throwable thrown) {
+            fireError(thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        this.inReadBatch = false;
+        afterDispatch();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void peerEnded() {
+        if (!this.opened) {
+            // a FIN before the TLS handshake has finished: the handshake fails (ECONNRESET, as Node)
+            this.socket.channel.close();
+            return;
+        }
+        if (this.outputShutdownRequested || this.socket.state != NettySocket.OPEN) {
+            // Bun: after our own shutdown() the peer's FIN closes the socket without end
+            closeAfterFlush();
+            return;
+        }
+        fireEnd();
+        if (!this.socket.options.allowHalfOpen() && this.socket.state != NettySocket.CLOSED) {
+            this.socket.state = NettySocket.CLOSING;
+            this.socket.outputClosed = true;
+            closeAfterFlush();
+        }
+    }
+
+    private void fireEnd() {
+        if (this.endFired) {
+            return;
+        }
+        this.endFired = true;
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.end(this.socket);
+        }
+        catch (Throwable thrown) {
+            fireError(thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        afterDispatch();
+    }
+
+    // ---- writing ----
+
+    /** Writes a buffer accepted on the loop; flushed at the end of the current task. Loop. */
+    void writeNow(ByteBuf buffer) {
+        ChannelHandlerContext context = this.ctx;
+        if (context == null || this.socket.state == NettySocket.CLOSED) {
+            buffer.release();
+            return;
+        }
+        context.write(buffer, context.voidPromise());
+        this.flushPending = true;
+        if (this.dispatchDepth == 0 && !this.inReadBatch && !this.flushTaskScheduled) {
+            // written outside this socket's callbacks (another socket's, or a task): flush when the task ends
+            this.flushTaskScheduled = true;
+            this.socket.loop.execute(this.flushTask);
+        }
+    }
+
+    /** Writes a buffer taken from the cross-thread queue; the queue's task flushes. Loop. */
+    void writeQueued(ByteBuf buffer) {
+        ChannelHandlerContext context = this.ctx;
+        if (context == null) {
+            buffer.release();
+            return;
+        }
+        context.write(buffer, context.voidPromise());
+        this.flushPending = true;
+    }
+
+    private void flushTask() {
+        this.flushTaskScheduled = false;
+        if (this.dispatchDepth == 0 && !this.inReadBatch) {
+            flushNow();
+        }
+    }
+
+    /** Flushes what has been written, then checks for a due drain. Loop. */
+    void flushNow() {
+        if (this.flushPending && this.ctx != null) {
+            this.flushPending = false;
+            this.ctx.flush();
+        }
+        checkDrain();
+    }
+
+    private void afterDispatch() {
+        if (this.dispatchDepth != 0 || this.inReadBatch) {
+            return;
+        }
+        if (this.flushPending) {
+            flushNow();
+        }
+        else if (this.drainCheckDeferred) {
+            checkDrain();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            checkDrain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
+    void checkDrain() {
+        if (this.dispatchDepth != 0 || this.inReadBatch) {
+            this.drainCheckDeferred = true;
+            return;
+        }
+        this.drainCheckDeferred = false;
+        if (this.socket.state != NettySocket.OPEN || !this.opened || !this.socket.drainDue()) {
+            return;
+        }
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.drain(this.socket);
+        }
+        catch (Throwable thrown) {
+            fireError(thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        afterDispatch();
+    }
+
+    // ---- ending and closing ----
+
+    /** end(): FIN after everything accepted is flushed (close_notify first on TLS), then close. Loop. */
+    void endOutput() {
+        this.socket.drainQueue();
+        closeOutboundThen(() -> {
+            if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
+                duplex.shutdownOutput().addListener((ChannelFuture done) -> done.channel().close());
+            }
+            else {
+                this.socket.channel.close();
+            }
+        });
+    }
+
+    /** shutdown(): FIN after pending writes; stays readable. Loop. */
+    void shutdownOutput() {
+        this.outputShutdownRequested = true;
+        this.socket.drainQueue();
+        closeOutboundThen(() -> {
+            if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
+    }
+
+    private void closeOutboundThen(Runnable action) {
+        ChannelHandlerContext context = this.ctx;
+        if (context == null || !this.socket.channel.isActive()) {
+            this.socket.channel.close();
+            return;
+        }
+        this.flushPending = false;
+        if (this.socket.tls != null) {
+            context.flush();
+            this.socket.tls.closeOutbound(context).addListener((future) -> action.run());
+        }
+        else {
+            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> action.run());
+        }
+    }
+
+    /** shutdown(true): a local EOF: end, then close (as Bun). Loop. */
+    void shutdownInput() {
+        if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownInput();
+        }
+        fireEnd();
+        this.socket.outputClosed = true;
+        closeAfterFlush();
+    }
+
+    private void closeAfterFlush() {
+        ChannelHandlerContext context = this.ctx;
+        this.socket.drainQueue();
+        if (context != null && this.socket.channel.isActive()) {
+            this.flushPending = false;
+            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> done.channel().close());
+        }
+        else {
+            this.socket.channel.close();
+        }
+    }
+
+    /** terminate(): RST and close now, discarding pending writes. Loop. */
+    void terminate() {
+        this.socket.discardQueue();
+        if (!this.socket.unix && this.socket.channel.isOpen()) {
+            try {
+                this.socket.channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+            catch (RuntimeException ex) {
+                logger.debug("SO_LINGER 0 not applied to {}", this.socket, ex);
+            }
+        }
+        this.socket.channel.close();
+    }
+
+    void closeWithError(Throwable error) {
+        if (this.closeError == null) {
+            this.closeError = error;
+        }
+        this.socket.channel.close();
+    }
+
+    // ---- timeout ----
+
+    void armTimeout(int seconds) {
+        if (this.timeout != null) {
+            this.timeout.cancel(false);
+            this.timeout = null;
+        }
+        if (seconds > 0 && this.socket.state != NettySocket.CLOSED) {
+            this.timeout = this.socket.loop.schedule(this::timeoutPassed, seconds, TimeUnit.SECONDS);
+        }
+    }
+
+    private void timeoutPassed() {
+        this.timeout = null;
+        if (this.socket.state == NettySocket.CLOSED || !this.opened) {
+            return;
+        }
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.timeout(this.socket);
+        }
+        catch (Throwable thrown) {
+            fireError(thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        afterDispatch();
+        if (this.socket.state != NettySocket.CLOSED) {
+            this.socket.outputClosed = true;
+            this.socket.state = NettySocket.CLOSING;
+            this.socket.channel.close();
+        }
+    }
+
+    // ---- failures ----
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!this.opened) {
+            // before open the connect outcome (handshake event, close, timeout) reports the failure
+            logger.debug("Exception before open on {}", this.socket, cause);
+            ctx.close();
+            return;
+        }
+        if (this.socket.state == NettySocket.CLOSED) {
+            return;
+        }
+        if (isTlsFailure(cause)) {
+            Throwable error = (this.socket.tls != null) ? this.socket.tls.handshakeFailed(cause) : cause;
+            fireError(error);
+            this.socket.outputClosed = true;
+            ctx.close();
+        }
+        else if (cause instanceof IOException) {
+            SocketTransportException error = ErrorCodes.transportFailure(cause, "read");
+            if (error != null && this.closeError == null) {
+                this.closeError = error;
+            }
+            this.socket.outputClosed = true;
+            ctx.close();
+        }
+        else {
+            fireError(cause);
+            this.socket.outputClosed = true;
+            ctx.close();
+        }
+    }
+
+    private static boolean isTlsFailure(Throwable cause) {
+        return cause instanceof SSLException
+                || (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
+    }
+
+    /** Hands an exception to the handler's error callback; an exception from error itself is logged. */
+    private void fireError(Throwable error) {
+        this.dispatchDepth++;
+        try {
+            this.socket.handler.error(this.socket, error);
+        }
+        catch (Throwable thrown) {
+            thrown.addSuppressed(error);
+            logger.warn("The error handler of {} threw", this.socket, thrown);
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
+        // a channel that never became active (failed connect) is unregistered without channelInactive
+        closed();
+        ctx.fireChannelUnregistered();
+    }
+
+    private void closed() {
+        if (this.closeFired) {
+            return;
+        }
+        this.closeFired = true;
+        NettySocket<D> socket = this.socket;
+        socket.state = NettySocket.CLOSED;
+        socket.outputClosed = true;
+        if (this.timeout != null) {
+            this.timeout.cancel(false);
+            this.timeout = null;
+        }
+        socket.discardQueue();
+        if (socket.tls != null) {
+            try {
+                socket.tls.dispose();
+            }
+            catch (RuntimeException ex) {
+                logger.debug("TLS dispose failed for {}", socket, ex);
+            }
+        }
+        socket.connector.unregister(socket);
+        socket.releaseJvm();
+        if (!this.connectDone) {
+            // closed during the connect (peer reset during the TLS handshake, connector shutdown)
+            if (this.visible || (socket.tls != null && this.handshakeStartNanos != 0)) {
+                this.closeFired = false;
+                handshakeFailedOnClose();
+                return;
+            }
+            connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(), null));
+            socket.closeFuture.complete(null);
+            return;
+        }
+        if (this.visible) {
+            this.dispatchDepth++;
+            try {
+                socket.handler.close(socket, this.closeError);
+            }
+            catch (Throwable thrown) {
+                fireError(thrown);
+            }
+            finally {
+                this.dispatchDepth--;
+            }
+        }
+        if (this.opened) {
+            try {
+                observer().closed(socket, socket.endpoint);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("SocketObserver.closed threw for {}", socket, ex);
+            }
+        }
+        socket.closeFuture.complete(null);
+        CompletableFuture<Socket<D>> future = this.connectFuture;
+        if (future != null && !future.isDone()) {
+            Throwable failure = this.pendingFailure;
+            future.completeExceptionally((failure != null) ? failure
+                    : new SocketConnectException("ECONNRESET", "connect", socket.options.target(), null));
+        }
+    }
+
+    private void handshakeFailedOnClose() {
+        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect",
+                this.socket.options.target(), null);
+        handshakeFailed((this.socket.tls != null) ? this.socket.tls.handshakeFailed(error) : error);
+        closed();
+    }
+
+    private SocketObserver observer() {
+        return this.socket.connector.observer();
+    }
+
+    private static Duration elapsedSince(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
