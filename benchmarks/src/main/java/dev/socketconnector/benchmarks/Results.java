@@ -1,0 +1,36 @@
+package dev.socketconnector.benchmarks;
+
+/**
+ * Builds the JSON results that both clients report the same way.
+ */
+final class Results {
+
+    private Results() {
+    }
+
+    static Json throughput(long bytes, long startNanos, long endNanos) {
+        double seconds = (endNanos - startNanos) / 1e9;
+        return Json.bench("throughput").field("bytes", bytes).field("seconds", seconds)
+                .field("mib_per_s", bytes / (1024.0 * 1024.0) / seconds);
+    }
+
+    static Json pingpong(RunSpec spec, long startNanos, long endNanos, Latencies latencies) {
+        long roundtrips = (long) spec.count() * spec.conns();
+        double seconds = (endNanos - startNanos) / 1e9;
+        return Json.bench("pingpong").field("roundtrips", roundtrips).field("seconds", seconds)
+                .field("rtt_per_s", roundtrips / seconds).field("p50_us", latencies.percentileMicros(50))
+                .field("p99_us", latencies.percentileMicros(99));
+    }
+
+    static Json connect(int count, long startNanos, long endNanos) {
+        double seconds = (endNanos - startNanos) / 1e9;
+        return Json.bench("connect").field("count", (long) count).field("seconds", seconds)
+                .field("per_s", count / seconds);
+    }
+
+    static Json idle(int conns, long rssDelta, long heapDelta) {
+        return Json.bench("idle").field("conns", (long) conns).field("rss_delta_bytes", rssDelta)
+                .field("heap_delta_bytes", heapDelta).field("bytes_per_conn", rssDelta / conns)
+                .field("heap_per_conn", heapDelta / conns);
+    }
+}
