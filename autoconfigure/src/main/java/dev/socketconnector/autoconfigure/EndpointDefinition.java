@@ -1,0 +1,67 @@
+package dev.socketconnector.autoconfigure;
+
+import java.util.function.Supplier;
+
+import dev.socketconnector.SocketConnectOptions;
+import dev.socketconnector.SocketHandler;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsOptions;
+import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A validated {@code socket.connector.endpoints.<name>} entry with its resolved handler: builds the endpoint's
+ * connect options with the TLS material current at the time of the call.
+ *
+ * @param name the endpoint name
+ * @param endpoint the endpoint's properties
+ * @param handler the handler bean
+ * @param handlerBeanName the handler's bean name
+ * @param allowHalfOpen whether sockets stay open after the peer's FIN
+ * @param tls the endpoint's TLS options (null for plain TCP); unset values come from the connector's defaults
+ */
+record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> handler, String handlerBeanName,
+        boolean allowHalfOpen, Supplier<@Nullable TlsOptions> tls) {
+
+    /** Returns whether the endpoint is connected on startup and kept connected. */
+    boolean connectOnStartup() {
+        return this.endpoint.isConnectOnStartup();
+    }
+
+    /** Returns the endpoint's reconnect policy. */
+    Reconnect reconnect() {
+        return this.endpoint.getReconnect();
+    }
+
+    /** Returns the options to register on the connector's builder. */
+    SocketConnectOptions<Object> options() {
+        return options(this.handler, this.tls.get());
+    }
+
+    /**
+     * Returns options with this handler and these TLS options.
+     * @param handler the handler
+     * @param tls the TLS options, or null for none
+     * @return the options
+     */
+    SocketConnectOptions<Object> options(SocketHandler<Object> handler, @Nullable TlsOptions tls) {
+        String unix = this.endpoint.getUnix();
+        if (unix != null && !unix.isBlank()) {
+            return UnixSocketOptions.builder()
+                .unix(unix)
+                .socket(handler)
+                .allowHalfOpen(this.allowHalfOpen)
+                .tls(tls)
+                .build();
+        }
+        return TcpSocketConnectOptions.builder()
+            .hostname(this.endpoint.getHostname())
+            .port(this.endpoint.getPort())
+            .socket(handler)
+            .allowHalfOpen(this.allowHalfOpen)
+            .tls(tls)
+            .build();
+    }
+}

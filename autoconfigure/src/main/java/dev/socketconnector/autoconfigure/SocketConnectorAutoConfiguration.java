@@ -1,0 +1,73 @@
+package dev.socketconnector.autoconfigure;
+
+import java.time.Duration;
+
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketConnectorBuilder;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configures a {@link SocketConnector} from {@code socket.connector.*}: TLS from Spring SSL bundles,
+ * named endpoints with their handler beans, managed (connect-on-startup) endpoints in a
+ * {@link SocketEndpointRegistry}, and a graceful shutdown.
+ * <p>
+ * The connector backs off when the application defines its own; {@link SocketConnectorBuilderCustomizer}
+ * beans run after the properties have been applied.
+ */
+@AutoConfiguration(after = SslAutoConfiguration.class)
+@ConditionalOnClass(SocketConnector.class)
+@EnableConfigurationProperties(SocketConnectorProperties.class)
+public final class SocketConnectorAutoConfiguration {
+
+    /** Spring's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    private static final Duration DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE = Duration.ofSeconds(30);
+
+    @Bean
+    @ConditionalOnMissingBean
+    SocketConnectorConfigurer socketConnectorConfigurer(SocketConnectorProperties properties,
+            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory) {
+        return new SocketConnectorConfigurer(properties, new SocketConnectorTls(sslBundles.getIfAvailable()),
+                beanFactory);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    SocketConnector socketConnector(SocketConnectorConfigurer configurer,
+            ObjectProvider<SocketConnectorBuilderCustomizer> customizers) {
+        SocketConnectorBuilder builder = SocketConnector.builder();
+        configurer.configure(builder);
+        customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(SocketEndpointRegistry.class)
+    ManagedSocketEndpoints socketEndpointRegistry(SocketConnector socketConnector,
+            SocketConnectorConfigurer configurer) {
+        return new ManagedSocketEndpoints(socketConnector, configurer);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SocketConnectorLifecycle socketConnectorLifecycle(SocketConnector socketConnector,
+            ObjectProvider<ManagedSocketEndpoints> endpoints, SocketConnectorProperties properties,
+            Environment environment) {
+        Duration perPhase = Binder.get(environment)
+            .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+            .orElse(DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE);
+        Duration timeout = (properties.getShutdownTimeout().compareTo(perPhase) < 0)
+                ? properties.getShutdownTimeout() : perPhase;
+        return new SocketConnectorLifecycle(socketConnector, endpoints.getIfAvailable(), timeout);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.socketconnector.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.socketconnector.SocketConnectOptions;
+import dev.socketconnector.SocketConnectorBuilder;
+import dev.socketconnector.SocketHandler;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsOptions;
+import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.Tls;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+
+/**
+ * Applies {@link SocketConnectorProperties} to a {@link SocketConnectorBuilder}: validates them, resolves the
+ * TLS defaults (from an SSL bundle when one is named) and every endpoint with its handler bean.
+ */
+final class SocketConnectorConfigurer {
+
+    private final SocketConnectorProperties properties;
+
+    private final Supplier<TlsOptions> tlsDefaults;
+
+    private final Map<String, EndpointDefinition> endpoints;
+
+    SocketConnectorConfigurer(SocketConnectorProperties properties, SocketConnectorTls tls,
+            ListableBeanFactory beanFactory) {
+        SocketConnectorPropertiesValidator.validate(properties);
+        this.properties = properties;
+        this.tlsDefaults = tls.options(SocketConnectorProperties.PREFIX + ".tls", properties.getTls());
+        Map<String, String> handlerNames = SocketHandlerResolver.resolve(properties, beanFactory);
+        Map<String, EndpointDefinition> endpoints = new LinkedHashMap<>();
+        properties.getEndpoints().forEach((name, endpoint) -> endpoints.put(name,
+                definition(name, endpoint, handlerNames.get(name), tls, beanFactory)));
+        this.endpoints = Collections.unmodifiableMap(endpoints);
+    }
+
+    @SuppressWarnings("unchecked")
+    private EndpointDefinition definition(String name, Endpoint endpoint, String handlerName, SocketConnectorTls tls,
+            ListableBeanFactory beanFactory) {
+        String prefix = SocketConnectorProperties.PREFIX + ".endpoints." + name;
+        SocketHandler<Object> handler = beanFactory.getBean(handlerName, SocketHandler.class);
+        boolean allowHalfOpen = (endpoint.getAllowHalfOpen() != null) ? endpoint.getAllowHalfOpen()
+                : this.properties.isAllowHalfOpen();
+        Supplier<@Nullable TlsOptions> endpointTls;
+        if (!SocketConnectorTls.enabled(endpoint.getTls(), SocketConnectorTls.enabled(this.properties.getTls(), false))) {
+            endpointTls = () -> null;
+        }
+        else if (overridesNothing(endpoint.getTls())) {
+            endpointTls = () -> TlsOptions.DEFAULTS;
+        }
+        else {
+            Supplier<TlsOptions> options = tls.options(prefix + ".tls", endpoint.getTls());
+            endpointTls = options::get;
+        }
+        EndpointDefinition definition = new EndpointDefinition(name, endpoint, handler, handlerName, allowHalfOpen,
+                endpointTls);
+        try {
+            definition.options();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidSocketConnectorPropertyException(prefix, null, ex.getMessage(),
+                    "Correct the '" + prefix + ".*' properties.");
+        }
+        return definition;
+    }
+
+    private static boolean overridesNothing(Tls tls) {
+        return tls.getBundle() == null && tls.getProvider() == null && tls.getRejectUnauthorized() == null
+                && tls.getServerName() == null && tls.getAlpn() == null && tls.getMinVersion() == null
+                && tls.getMaxVersion() == null && tls.getCiphers() == null;
+    }
+
+    /**
+     * Applies the properties and registers every endpoint.
+     * @param builder a fresh builder
+     */
+    void configure(SocketConnectorBuilder builder) {
+        SocketConnectorProperties p = this.properties;
+        builder.transport(p.getTransport())
+            .eventLoopThreads(p.getEventLoopThreads())
+            .connectTimeout(p.getConnectTimeout())
+            .shutdownTimeout(p.getShutdownTimeout())
+            .noDelay(p.isNoDelay())
+            .keepAlive(p.getKeepAlive().isEnabled(), p.getKeepAlive().getInitialDelay())
+            .writeBufferWaterMark((int) p.getWriteBuffer().getLowWaterMark().toBytes(),
+                    (int) p.getWriteBuffer().getHighWaterMark().toBytes())
+            .tls(this.tlsDefaults);
+        for (EndpointDefinition endpoint : this.endpoints.values()) {
+            SocketConnectOptions<Object> options = endpoint.options();
+            if (options instanceof TcpSocketConnectOptions<Object> tcp) {
+                builder.endpoint(endpoint.name(), tcp);
+            }
+            else {
+                builder.endpoint(endpoint.name(), (UnixSocketOptions<Object>) options);
+            }
+        }
+    }
+
+    /** Returns the connector's TLS defaults as they are now (they change when the bundle is reloaded). */
+    TlsOptions tlsDefaults() {
+        return this.tlsDefaults.get();
+    }
+
+    /** Returns every endpoint by name, in configuration order. */
+    Map<String, EndpointDefinition> endpoints() {
+        return this.endpoints;
+    }
+
+    /** Returns the endpoints that are connected on startup, in configuration order. */
+    List<EndpointDefinition> managedEndpoints() {
+        List<EndpointDefinition> managed = new ArrayList<>();
+        for (EndpointDefinition endpoint : this.endpoints.values()) {
+            if (endpoint.connectOnStartup()) {
+                managed.add(endpoint);
+            }
+        }
+        return managed;
+    }
+}
