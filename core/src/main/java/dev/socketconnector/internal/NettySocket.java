@@ -132,7 +132,8 @@ final class NettySocket<D> implements Socket<D> {
     private volatile int remotePort = -1;
 
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
-            @Nullable TlsConnection tls, boolean unix, Channel channel, int lowWaterMark, int highWaterMark) {
+            @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
+            int highWaterMark) {
         this.connector = connector;
         this.id = id;
         this.endpoint = endpoint;
@@ -140,7 +141,7 @@ final class NettySocket<D> implements Socket<D> {
         this.tls = tls;
         this.unix = unix;
         this.channel = channel;
-        this.loop = channel.eventLoop();
+        this.loop = loop;
         this.handler = options.socket();
         this.data = options.data();
         this.lowWaterMark = lowWaterMark;

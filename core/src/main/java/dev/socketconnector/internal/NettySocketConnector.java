@@ -150,8 +150,9 @@ public final class NettySocketConnector implements SocketConnector {
             tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
         }
         configure(channel, unix);
+        EventLoop loop = this.group.next();
         NettySocket<D> socket = new NettySocket<>(this, Long.toString(this.socketIds.incrementAndGet()), endpoint,
-                options, tls, unix, channel, this.settings.writeBufferLowWaterMark(),
+                options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
                 this.settings.writeBufferHighWaterMark());
         channel.pipeline().addLast(PipelineNames.EVENTS, socket.events);
         if (tls != null) {
@@ -164,7 +165,6 @@ public final class NettySocketConnector implements SocketConnector {
         catch (RuntimeException ex) {
             logger.warn("SocketObserver.connecting threw", ex);
         }
-        EventLoop loop = this.group.next();
         loop.register(channel).addListener((ChannelFuture registered) -> {
             socket.events.connecting(future, start, this.settings.connectTimeout().toNanos());
             if (!registered.isSuccess()) {
