@@ -1,5 +1,7 @@
 package dev.socketconnector.internal;
 
+import java.util.function.Supplier;
+
 import dev.socketconnector.TlsOptions;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
@@ -10,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class TlsConnections {
 
-    private final TlsOptions defaults;
+    private final Supplier<TlsOptions> defaults;
 
-    TlsConnections(TlsOptions defaults) {
+    TlsConnections(Supplier<TlsOptions> defaults) {
         this.defaults = defaults;
     }
 
@@ -28,6 +30,6 @@ final class TlsConnections {
      */
     TlsConnection newConnection(TlsOptions options, @Nullable String host, int port, ByteBufAllocator alloc) {
         throw new UnsupportedOperationException("TLS is not implemented yet (options " + options.withDefaults(
-                this.defaults) + ", host " + host + ":" + port + ", allocator " + alloc + ")");
+                this.defaults.get()) + ", host " + host + ":" + port + ", allocator " + alloc + ")");
     }
 }
