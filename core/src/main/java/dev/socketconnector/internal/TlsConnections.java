@@ -1,21 +1,61 @@
 package dev.socketconnector.internal;
 
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
 import dev.socketconnector.TlsOptions;
+import dev.socketconnector.TlsProvider;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.CipherSuiteConverter;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Creates each connection's {@link TlsConnection} from the connect's TLS options merged with the connector's
- * defaults. One per connector; thread-safe.
+ * defaults. One per connector; thread-safe. Keeps one {@code SslContext} per distinct configuration (bounded,
+ * least recently used first out), so the next connect to the same host:port resumes the session.
  */
 final class TlsConnections {
 
+    static final int MAX_CONTEXTS = 64;
+
     private final Supplier<TlsOptions> defaults;
+
+    private final Map<Key, Context> contexts = new LinkedHashMap<>(16, 0.75f, true) {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Context> eldest) {
+            return size() > MAX_CONTEXTS;
+        }
+    };
 
     TlsConnections(Supplier<TlsOptions> defaults) {
         this.defaults = defaults;
+    }
+
+    /** The shared part of connections with one configuration. */
+    record Context(SslContext sslContext, TlsProvider provider, TlsVerifier verifier,
+            @Nullable List<X509Certificate> localChain, boolean keyLog) {
+    }
+
+    private record Key(TlsOptions options, TlsProvider provider) {
     }
 
     /**
@@ -29,7 +69,121 @@ final class TlsConnections {
      * @throws IllegalArgumentException naming the TLS option that cannot be used
      */
     TlsConnection newConnection(TlsOptions options, @Nullable String host, int port, ByteBufAllocator alloc) {
-        throw new UnsupportedOperationException("TLS is not implemented yet (options " + options.withDefaults(
-                this.defaults.get()) + ", host " + host + ":" + port + ", allocator " + alloc + ")");
+        TlsOptions merged = options.withDefaults(this.defaults.get());
+        TlsProvider provider = resolve(merged.provider());
+        Key key = new Key(merged, provider);
+        Context context;
+        synchronized (this.contexts) {
+            context = this.contexts.get(key);
+        }
+        if (context == null) {
+            context = build(merged, provider);
+            synchronized (this.contexts) {
+                Context raced = this.contexts.putIfAbsent(key, context);
+                if (raced != null) {
+                    context = raced;
+                }
+            }
+        }
+        boolean reject = merged.rejectUnauthorized() == null || merged.rejectUnauthorized();
+        return new TlsChannelConnection(context, host, port, merged.serverName(), reject, alloc);
+    }
+
+    /** Returns the provider AUTO stands for: OPENSSL when BoringSSL loads, else JDK. */
+    static TlsProvider resolve(@Nullable TlsProvider provider) {
+        if (provider == TlsProvider.OPENSSL) {
+            if (!OpenSsl.isAvailable()) {
+                throw new IllegalArgumentException("provider OPENSSL is not available: netty-tcnative-boringssl-static"
+                        + " is not on the class path or did not load (" + OpenSsl.unavailabilityCause()
+                        + "); use TlsProvider.JDK or AUTO");
+            }
+            return TlsProvider.OPENSSL;
+        }
+        if (provider == TlsProvider.JDK) {
+            return TlsProvider.JDK;
+        }
+        return OpenSsl.isAvailable() ? TlsProvider.OPENSSL : TlsProvider.JDK;
+    }
+
+    static Context build(TlsOptions options, TlsProvider provider) {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider((provider == TlsProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK)
+                // The engine accepts every peer: TlsVerifier decides after the handshake, as Node does, so
+                // rejectUnauthorized(false) keeps the connection and resumed sessions are checked too.
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .endpointIdentificationAlgorithm(null)
+                .protocols(protocols(options.minVersion(), options.maxVersion()));
+        if (options.key() != null && options.cert() != null) {
+            builder.keyManager(options.key(), options.cert());
+        }
+        else if (options.keyManagerFactory() != null) {
+            builder.keyManager(options.keyManagerFactory());
+        }
+        if (options.ciphers() != null) {
+            builder.ciphers(javaCipherNames(options.ciphers(), provider), IdentityCipherSuiteFilter.INSTANCE);
+        }
+        if (options.alpnProtocols() != null) {
+            builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, options.alpnProtocols()));
+        }
+        SslContext sslContext;
+        try {
+            sslContext = builder.build();
+        }
+        catch (SSLException | RuntimeException ex) {
+            throw new IllegalArgumentException("TLS options cannot be used with provider " + provider + " ("
+                    + ((options.key() != null) ? "check key and cert; " : "") + "ciphers " + options.ciphers()
+                    + "): " + ex.getMessage(), ex);
+        }
+        boolean keyLog = provider == TlsProvider.OPENSSL && TlsKeyLog.install(sslContext);
+        TlsVerifier verifier = (options.ca() != null) ? TlsVerifier.trusting(options.ca())
+                : (options.trustManagerFactory() != null) ? TlsVerifier.trusting(options.trustManagerFactory())
+                : TlsVerifier.jdkDefault();
+        return new Context(sslContext, provider, verifier, options.cert(), keyLog);
+    }
+
+    static List<String> protocols(@Nullable String min, @Nullable String max) {
+        List<String> protocols = new ArrayList<>();
+        String low = (min != null) ? min : "TLSv1.2";
+        String high = (max != null) ? max : "TLSv1.3";
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            if (version.compareTo(low) >= 0 && version.compareTo(high) <= 0) {
+                protocols.add(version);
+            }
+        }
+        if (protocols.isEmpty()) {
+            throw new IllegalArgumentException("minVersion " + low + " must not be above maxVersion " + high);
+        }
+        return protocols;
+    }
+
+    /** Maps IANA or OpenSSL cipher names to the provider's Java names; unknown names fail naming {@code ciphers}. */
+    static List<String> javaCipherNames(List<String> ciphers, TlsProvider provider) {
+        Set<String> supported = (provider == TlsProvider.OPENSSL) ? OpenSsl.availableJavaCipherSuites()
+                : jdkCipherSuites();
+        List<String> names = new ArrayList<>();
+        for (String cipher : ciphers) {
+            String name = cipher.trim();
+            if (!supported.contains(name)) {
+                String converted = CipherSuiteConverter.toJava(name, "TLS");
+                if (converted == null || !supported.contains(converted)) {
+                    throw new IllegalArgumentException("ciphers: unknown or unsupported cipher suite '" + cipher
+                            + "' for the " + provider + " TLS provider");
+                }
+                name = converted;
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    private static Set<String> jdkCipherSuites() {
+        try {
+            return Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("the JDK has no default SSLContext", ex);
+        }
     }
 }

@@ -1,0 +1,619 @@
+package dev.socketconnector.internal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import dev.socketconnector.CipherNameAndProtocol;
+import dev.socketconnector.EphemeralKeyInfo;
+import dev.socketconnector.PeerCertificate;
+import dev.socketconnector.TlsAuthorizationException;
+import dev.socketconnector.TlsProvider;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.CipherSuiteConverter;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
+import io.netty.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer after the handshake,
+ * takes a snapshot of what the handshake negotiated and implements every TLS member of {@code Socket} on it.
+ * Loop methods run on the channel's event loop; getters read the published snapshot from any thread.
+ */
+final class TlsChannelConnection implements TlsConnection {
+
+    private static final @Nullable Method JDK_EXPORTER = exporterMethod();
+
+    private final TlsConnections.Context context;
+
+    private final @Nullable String host;
+
+    private final int port;
+
+    private final String checkName;
+
+    private final @Nullable String sniName;
+
+    private final boolean rejectUnauthorized;
+
+    private final ByteBufAllocator alloc;
+
+    private final TlsSniffer sniffer = new TlsSniffer();
+
+    private final TlsSecrets secrets = new TlsSecrets();
+
+    private @Nullable SslHandler handler;
+
+    private @Nullable Channel channel;
+
+    private long sslPointer;
+
+    private volatile @Nullable TlsSnapshot snapshot;
+
+    private volatile @Nullable PeerCertificate peerCertificate;
+
+    private volatile @Nullable PeerCertificate peerCertificateDetailed;
+
+    private volatile @Nullable PeerCertificate localCertificate;
+
+    /** TLS 1.3 record decryption state (loop only). */
+    private int serverPhase;
+
+    private long serverSequence;
+
+    private int applicationRecords;
+
+    private byte[] serverMessages = new byte[0];
+
+    private volatile byte @Nullable [] ticket13;
+
+    TlsChannelConnection(TlsConnections.Context context, @Nullable String host, int port, @Nullable String serverName,
+            boolean rejectUnauthorized, ByteBufAllocator alloc) {
+        this.context = context;
+        this.host = host;
+        this.port = port;
+        this.checkName = (serverName != null) ? serverName : (host != null) ? host : "localhost";
+        this.sniName = TlsVerifier.isIpLiteral(this.checkName) ? null : this.checkName;
+        this.rejectUnauthorized = rejectUnauthorized;
+        this.alloc = alloc;
+        this.sniffer.keepRecords(context.keyLog());
+    }
+
+    TlsProvider provider() {
+        return this.context.provider();
+    }
+
+    @Override
+    public void addTo(ChannelPipeline pipeline) {
+        SslHandler sslHandler = (this.host != null) ? this.context.sslContext().newHandler(this.alloc, this.host,
+                this.port) : this.context.sslContext().newHandler(this.alloc);
+        sslHandler.setHandshakeTimeoutMillis(0);
+        SSLEngine engine = sslHandler.engine();
+        if (this.sniName != null) {
+            try {
+                SSLParameters parameters = engine.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(this.sniName)));
+                engine.setSSLParameters(parameters);
+            }
+            catch (IllegalArgumentException ex) {
+                // not a valid SNI host name (e.g. with an underscore): Node sends none either
+            }
+        }
+        if (this.context.keyLog() && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            synchronized (openSsl) {
+                this.sslPointer = openSsl.sslPointer();
+            }
+            TlsKeyLog.register(this.sslPointer, this.secrets);
+        }
+        this.handler = sslHandler;
+        this.channel = pipeline.channel();
+        this.sniffer.onServerRecord(this::decryptServerRecords);
+        pipeline.addFirst(PipelineNames.TLS, sslHandler);
+        pipeline.addFirst(PipelineNames.TLS_SNIFFER, this.sniffer);
+    }
+
+    @Override
+    public @Nullable Throwable handshakeCompleted(ChannelHandlerContext ctx) {
+        try {
+            return completed();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            TlsAuthorizationException error = new TlsAuthorizationException("EPROTO",
+                    "TLS handshake could not be inspected: " + ex, ex);
+            if (this.snapshot == null) {
+                this.snapshot = TlsSnapshot.failed(error);
+            }
+            return error;
+        }
+    }
+
+    private @Nullable Throwable completed() {
+        SslHandler sslHandler = this.handler;
+        if (sslHandler == null) {
+            throw new IllegalStateException("addTo was not called");
+        }
+        SSLEngine engine = sslHandler.engine();
+        SSLSession session = engine.getSession();
+        String version = session.getProtocol();
+        String suite = session.getCipherSuite();
+        boolean tls13 = "TLSv1.3".equals(version);
+        List<X509Certificate> peer = new ArrayList<>();
+        try {
+            for (Certificate certificate : session.getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    peer.add(x509);
+                }
+            }
+        }
+        catch (SSLPeerUnverifiedException ex) {
+            // no certificate: verification reports it
+        }
+        TlsVerifier.Result verification = this.context.verifier().verify(peer, this.checkName);
+        List<X509Certificate> local = this.context.localChain();
+        if (local == null && session.getLocalCertificates() != null) {
+            local = new ArrayList<>();
+            for (Certificate certificate : session.getLocalCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    local.add(x509);
+                }
+            }
+        }
+        String openSslName = null;
+        Boolean reused = null;
+        byte[] clientFinished = null;
+        byte[] serverFinished = null;
+        boolean natives = false;
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            synchronized (openSsl) {
+                long ssl = openSsl.sslPointer();
+                if (ssl != 0) {
+                    natives = true;
+                    openSslName = SSL.getCipherForSSL(ssl);
+                    reused = SSL.isSessionReused(ssl);
+                    if (!tls13) {
+                        byte[] master = SSL.getMasterKey(ssl);
+                        if (master != null) {
+                            byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
+                            clientFinished = finished[0];
+                            serverFinished = finished[1];
+                            this.secrets.put(TlsSecrets.MASTER, master);
+                        }
+                    }
+                }
+            }
+        }
+        if (openSslName == null) {
+            openSslName = CipherSuiteConverter.toOpenSsl(suite, false);
+        }
+        if (reused == null) {
+            reused = tls13 ? this.sniffer.pskAccepted
+                    : (this.sniffer.clientSessionId.length > 0
+                            && Arrays.equals(this.sniffer.clientSessionId, this.sniffer.serverSessionId))
+                            || !this.sniffer.serverCertificate;
+        }
+        if (tls13 && this.context.keyLog()) {
+            decryptServerRecords();
+        }
+        List<String> sigalgs = TlsNames.sharedSigalgs(this.sniffer.clientSigalgs,
+                this.sniffer.certificateRequestSigalgs);
+        if (tls13 && !this.context.keyLog() && local != null && session instanceof ExtendedSSLSession extended) {
+            sigalgs = TlsNames.jdkSigalgs(extended.getPeerSupportedSignatureAlgorithms());
+        }
+        EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(this.sniffer, tls13, reused);
+        TlsSnapshot taken = new TlsSnapshot(version, new CipherNameAndProtocol(
+                (openSslName != null) ? openSslName : suite, suite, TlsNames.cipherVersion(suite)),
+                (sslHandler.applicationProtocol() != null) ? sslHandler.applicationProtocol() : "", reused, keyInfo,
+                sigalgs, clientFinished, serverFinished, tls13 ? null : this.sniffer.ticket,
+                verification.error(), verification.path(), List.copyOf(peer),
+                (local != null) ? List.copyOf(local) : null, this.sniffer.clientRandom, this.sniffer.serverRandom,
+                session, natives, tls13);
+        this.snapshot = taken;
+        this.sniffer.handshakeDone(!natives);
+        return verification.error();
+    }
+
+    /** Decrypts kept TLS 1.3 server records with the key log secrets: CertificateRequest, then the ticket. */
+    private void decryptServerRecords() {
+        TlsSnapshot taken = this.snapshot;
+        SSLEngine engine = (this.handler != null) ? this.handler.engine() : null;
+        String suiteName = (taken != null) ? taken.cipher().standardName()
+                : (engine != null) ? engine.getSession().getCipherSuite() : null;
+        TlsSecrets.Suite13 suite = (suiteName != null) ? TlsSecrets.Suite13.of(suiteName) : null;
+        if (suite == null) {
+            finishDecrypting();
+            return;
+        }
+        while (!this.sniffer.encryptedServerRecords.isEmpty()) {
+            byte[] secret = this.secrets.get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE
+                    : TlsSecrets.SERVER_TRAFFIC);
+            if (secret == null) {
+                if (this.sniffer.isHandshakeDone()) {
+                    finishDecrypting();
+                }
+                return;
+            }
+            byte[] record = this.sniffer.encryptedServerRecords.remove(0);
+            byte[] inner = TlsSecrets.decrypt13(suite, secret, this.serverSequence++, record);
+            Arrays.fill(secret, (byte) 0);
+            Arrays.fill(record, (byte) 0);
+            if (inner == null || inner.length == 0) {
+                finishDecrypting();
+                return;
+            }
+            int type = inner[inner.length - 1];
+            if (this.serverPhase == 1 && type == 23 && ++this.applicationRecords > 8) {
+                finishDecrypting();
+                return;
+            }
+            if (type == 22 && serverMessages(inner)) {
+                finishDecrypting();
+                return;
+            }
+            Arrays.fill(inner, (byte) 0);
+        }
+    }
+
+    /** Reads decrypted server handshake messages; returns true when the ticket was found. */
+    private boolean serverMessages(byte[] inner) {
+        byte[] messages = TlsSecrets.concat(this.serverMessages, Arrays.copyOf(inner, inner.length - 1));
+        int start = 0;
+        boolean done = false;
+        while (messages.length - start >= 4) {
+            int length = ((messages[start + 1] & 0xff) << 16) | ((messages[start + 2] & 0xff) << 8)
+                    | (messages[start + 3] & 0xff);
+            if (messages.length - start < 4 + length) {
+                break;
+            }
+            byte[] message = Arrays.copyOfRange(messages, start, start + 4 + length);
+            switch (message[0]) {
+                case 13 -> this.sniffer.certificateRequest13(message);
+                case 20 -> {
+                    if (this.serverPhase == 0) {
+                        this.serverPhase = 1;
+                        this.serverSequence = 0;
+                    }
+                }
+                case 4 -> {
+                    this.ticket13 = TlsSniffer.newSessionTicket13(message);
+                    done = true;
+                }
+                case 24 -> done = true;
+                default -> {
+                }
+            }
+            start += 4 + length;
+        }
+        this.serverMessages = Arrays.copyOfRange(messages, start, messages.length);
+        return done;
+    }
+
+    private void finishDecrypting() {
+        if (this.sniffer.isHandshakeDone() || this.snapshot != null) {
+            this.secrets.remove(TlsSecrets.SERVER_HANDSHAKE);
+            this.secrets.remove(TlsSecrets.SERVER_TRAFFIC);
+            this.serverMessages = new byte[0];
+            this.sniffer.stopKeepingRecords();
+        }
+    }
+
+    @Override
+    public Throwable handshakeFailed(Throwable cause) {
+        Throwable reason = cause;
+        while ((reason instanceof DecoderException) && reason.getCause() != null) {
+            reason = reason.getCause();
+        }
+        if (reason instanceof TlsAuthorizationException authorization) {
+            return authorization;
+        }
+        String message = String.valueOf(reason.getMessage());
+        if (reason instanceof ClosedChannelException || message.contains("closed")
+                && message.contains("handshake")) {
+            return new TlsAuthorizationException("ECONNRESET",
+                    "Client network socket disconnected before secure TLS connection was established", cause);
+        }
+        return new TlsAuthorizationException("EPROTO", message, cause);
+    }
+
+    @Override
+    public boolean rejectUnauthorized() {
+        return this.rejectUnauthorized;
+    }
+
+    @Override
+    public Future<?> closeOutbound(ChannelHandlerContext ctx) {
+        SslHandler sslHandler = this.handler;
+        if (sslHandler == null || ctx.pipeline().get(SslHandler.class) == null) {
+            return ctx.newSucceededFuture();
+        }
+        return sslHandler.closeOutbound(ctx.newPromise());
+    }
+
+    @Override
+    public void dispose() {
+        if (this.sslPointer != 0) {
+            TlsKeyLog.unregister(this.sslPointer, this.secrets);
+        }
+        this.secrets.wipe();
+        this.sniffer.wipeRecords();
+        Arrays.fill(this.serverMessages, (byte) 0);
+    }
+
+    // ---- members ----
+
+    @Override
+    public @Nullable String alpnProtocol() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken != null) ? taken.alpn() : null;
+    }
+
+    @Override
+    public boolean authorized() {
+        TlsSnapshot taken = this.snapshot;
+        return taken != null && taken.session() != null && taken.authorizationError() == null;
+    }
+
+    @Override
+    public @Nullable Throwable getAuthorizationError() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken != null) ? taken.authorizationError() : null;
+    }
+
+    @Override
+    public @Nullable PeerCertificate getCertificate() {
+        TlsSnapshot taken = this.snapshot;
+        if (taken == null || taken.localChain() == null || taken.localChain().isEmpty()) {
+            return null;
+        }
+        PeerCertificate certificate = this.localCertificate;
+        if (certificate == null) {
+            certificate = TlsPeerCertificates.of(taken.localChain().get(0));
+            this.localCertificate = certificate;
+        }
+        return certificate;
+    }
+
+    @Override
+    public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
+        TlsSnapshot taken = this.snapshot;
+        if (taken == null || taken.peerChain().isEmpty()) {
+            return null;
+        }
+        if (detailed) {
+            PeerCertificate certificate = this.peerCertificateDetailed;
+            if (certificate == null) {
+                certificate = TlsPeerCertificates.detailed(taken.verifiedPath());
+                this.peerCertificateDetailed = certificate;
+            }
+            return certificate;
+        }
+        PeerCertificate certificate = this.peerCertificate;
+        if (certificate == null) {
+            certificate = TlsPeerCertificates.of(taken.peerChain().get(0));
+            this.peerCertificate = certificate;
+        }
+        return certificate;
+    }
+
+    @Override
+    public @Nullable X509Certificate getPeerX509Certificate() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken == null || taken.peerChain().isEmpty()) ? null : taken.peerChain().get(0);
+    }
+
+    @Override
+    public @Nullable X509Certificate getX509Certificate() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken == null || taken.localChain() == null || taken.localChain().isEmpty()) ? null
+                : taken.localChain().get(0);
+    }
+
+    @Override
+    public @Nullable CipherNameAndProtocol getCipher() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken != null) ? taken.cipher() : null;
+    }
+
+    @Override
+    public @Nullable EphemeralKeyInfo getEphemeralKeyInfo() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken != null) ? taken.ephemeralKeyInfo() : null;
+    }
+
+    @Override
+    public @Nullable List<String> getSharedSigalgs() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken != null) ? taken.sharedSigalgs() : null;
+    }
+
+    @Override
+    public byte @Nullable [] getTLSFinishedMessage() {
+        return finished(true);
+    }
+
+    @Override
+    public byte @Nullable [] getTLSPeerFinishedMessage() {
+        return finished(false);
+    }
+
+    private byte @Nullable [] finished(boolean own) {
+        TlsSnapshot taken = this.snapshot;
+        if (taken == null || taken.tls13()) {
+            return null;
+        }
+        byte[] value = own ? taken.clientFinished() : taken.serverFinished();
+        if (value == null) {
+            throw unsupported(own ? "getTLSFinishedMessage()" : "getTLSPeerFinishedMessage()",
+                    "the JDK does not expose the TLS 1.2 master secret");
+        }
+        return value.clone();
+    }
+
+    @Override
+    public byte @Nullable [] getTLSTicket() {
+        TlsSnapshot taken = this.snapshot;
+        if (taken == null) {
+            return null;
+        }
+        if (!taken.tls13()) {
+            return (taken.ticket12() != null) ? taken.ticket12().clone() : null;
+        }
+        if (!this.context.keyLog()) {
+            throw unsupported("getTLSTicket()", "TLS 1.3 tickets are encrypted and the JDK has no key log");
+        }
+        byte[] ticket = this.ticket13;
+        return (ticket != null) ? ticket.clone() : null;
+    }
+
+    @Override
+    public @Nullable String getTLSVersion() {
+        TlsSnapshot taken = this.snapshot;
+        return (taken != null) ? taken.version() : null;
+    }
+
+    @Override
+    public boolean isSessionReused() {
+        TlsSnapshot taken = this.snapshot;
+        return taken != null && taken.reused();
+    }
+
+    @Override
+    public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("length must be positive (was " + length + ")");
+        }
+        if (label == null) {
+            throw new IllegalArgumentException("label must not be null");
+        }
+        TlsSnapshot taken = this.snapshot;
+        if (taken == null || taken.session() == null) {
+            throw new IllegalStateException("exportKeyingMaterial: the TLS handshake is not complete");
+        }
+        if (taken.natives()) {
+            if (taken.tls13()) {
+                TlsSecrets.Suite13 suite = TlsSecrets.Suite13.of(taken.cipher().standardName());
+                byte[] secret = this.secrets.get(TlsSecrets.EXPORTER);
+                if (suite == null || secret == null) {
+                    throw unsupported("exportKeyingMaterial()", "BoringSSL's key log gave no exporter secret");
+                }
+                if (length > 255 * ("SHA-384".equals(suite.hash()) ? 48 : 32)) {
+                    throw new IllegalArgumentException("length is too large for TLS 1.3 (was " + length + ")");
+                }
+                try {
+                    return TlsSecrets.export13(suite, secret, label, context, length);
+                }
+                finally {
+                    Arrays.fill(secret, (byte) 0);
+                }
+            }
+            byte[] master = this.secrets.get(TlsSecrets.MASTER);
+            if (master == null || taken.clientRandom() == null || taken.serverRandom() == null) {
+                throw new IllegalStateException("exportKeyingMaterial: the socket is closed");
+            }
+            try {
+                return TlsSecrets.export12(taken.cipher().standardName(), master, taken.clientRandom(),
+                        taken.serverRandom(), label, context, length);
+            }
+            finally {
+                Arrays.fill(master, (byte) 0);
+            }
+        }
+        return jdkExport(taken.session(), length, label, context);
+    }
+
+    private byte[] jdkExport(SSLSession session, int length, String label, byte @Nullable [] context) {
+        if (JDK_EXPORTER == null) {
+            throw unsupported("exportKeyingMaterial()", "Java " + Runtime.version().feature()
+                    + " has no exporter API (Java 25 adds ExtendedSSLSession.exportKeyingMaterialData)");
+        }
+        if (!(session instanceof ExtendedSSLSession)) {
+            throw unsupported("exportKeyingMaterial()", "the session is not an ExtendedSSLSession");
+        }
+        try {
+            return (byte[]) JDK_EXPORTER.invoke(session, label, context, length);
+        }
+        catch (InvocationTargetException ex) {
+            Throwable cause = ex.getCause();
+            throw new UnsupportedOperationException("exportKeyingMaterial() failed on the JDK provider: " + cause
+                    + " (TLS 1.2 needs the extended master secret extension; the OPENSSL provider"
+                    + " (netty-tcnative-boringssl-static) exports every session)", cause);
+        }
+        catch (IllegalAccessException ex) {
+            throw unsupported("exportKeyingMaterial()", "the JDK exporter is not accessible");
+        }
+    }
+
+    private static @Nullable Method exporterMethod() {
+        try {
+            return ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class, byte[].class,
+                    int.class);
+        }
+        catch (NoSuchMethodException ex) {
+            return null;
+        }
+    }
+
+    private UnsupportedOperationException unsupported(String member, String why) {
+        return new UnsupportedOperationException(member + " is not available with the " + this.context.provider()
+                + " TLS provider: " + why + ". Use TlsProvider.OPENSSL (netty-tcnative-boringssl-static on the"
+                + " class path)" + (member.startsWith("export") ? " or run on Java 25+" : ""));
+    }
+
+    @Override
+    public void disableRenegotiation() {
+        runOnLoop(() -> {
+            SslHandler sslHandler = this.handler;
+            if (sslHandler != null && sslHandler.engine() instanceof ReferenceCountedOpenSslEngine openSsl) {
+                synchronized (openSsl) {
+                    long ssl = openSsl.sslPointer();
+                    if (ssl != 0) {
+                        try {
+                            SSL.setRenegotiateMode(ssl, SSL.SSL_RENEGOTIATE_NEVER);
+                        }
+                        catch (Exception ex) {
+                            this.sniffer.refuseRenegotiation();
+                        }
+                    }
+                }
+            }
+            this.sniffer.refuseRenegotiation();
+        });
+    }
+
+    @Override
+    public boolean setMaxSendFragment(int size) {
+        SslHandler sslHandler = this.handler;
+        if (sslHandler == null || size < 512 || size > 16384) {
+            return false;
+        }
+        runOnLoop(() -> sslHandler.setWrapDataSize(size));
+        return true;
+    }
+
+    private void runOnLoop(Runnable task) {
+        Channel ch = this.channel;
+        if (ch == null || ch.eventLoop().inEventLoop()) {
+            task.run();
+        }
+        else {
+            ch.eventLoop().execute(task);
+        }
+    }
+}

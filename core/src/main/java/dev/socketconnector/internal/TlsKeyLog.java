@@ -1,0 +1,115 @@
+package dev.socketconnector.internal;
+
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.internal.tcnative.KeyLogCallback;
+import io.netty.internal.tcnative.SSL;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * BoringSSL's key log, routed to the connection that owns each {@code SSL*}: the TLS 1.3 traffic and exporter
+ * secrets that no Java API exposes (see tls-feasibility 3.3). Lines are never written anywhere; each goes
+ * straight into that connection's {@link TlsSecrets}, and lines for unknown connections are dropped.
+ */
+final class TlsKeyLog implements KeyLogCallback {
+
+    private static final TlsKeyLog INSTANCE = new TlsKeyLog();
+
+    private static final Map<Long, TlsSecrets> CONNECTIONS = new ConcurrentHashMap<>();
+
+    private TlsKeyLog() {
+    }
+
+    /**
+     * Installs the key log on an OpenSSL context (tcnative's context wrapper, Netty's protected {@code ctx}
+     * field, not {@code sslCtxPointer()}).
+     * @param context the context
+     * @return whether the key log is installed (false on a non-BoringSSL build or when the field is hidden)
+     */
+    static boolean install(SslContext context) {
+        if (!(context instanceof ReferenceCountedOpenSslContext)) {
+            return false;
+        }
+        try {
+            Field field = ReferenceCountedOpenSslContext.class.getDeclaredField("ctx");
+            field.setAccessible(true);
+            long pointer = field.getLong(context);
+            boolean installed = io.netty.internal.tcnative.SSLContext.setKeyLogCallback(pointer, INSTANCE);
+            if (installed) {
+                // Offer TLS 1.2 session tickets as Bun and Node do (Netty's OpenSSL client does not by default).
+                io.netty.internal.tcnative.SSLContext.clearOptions(pointer, SSL.SSL_OP_NO_TICKET);
+            }
+            return installed;
+        }
+        catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+            return false;
+        }
+    }
+
+    static void register(long ssl, TlsSecrets secrets) {
+        CONNECTIONS.put(ssl, secrets);
+    }
+
+    static void unregister(long ssl, TlsSecrets secrets) {
+        CONNECTIONS.remove(ssl, secrets);
+    }
+
+    @Override
+    public void handle(long ssl, byte[] line) {
+        try {
+            TlsSecrets secrets = CONNECTIONS.get(ssl);
+            if (secrets == null) {
+                return;
+            }
+            int first = indexOf(line, 0);
+            int second = indexOf(line, first + 1);
+            if (first < 0 || second < 0) {
+                return;
+            }
+            String label = new String(line, 0, first, StandardCharsets.US_ASCII);
+            int end = line.length;
+            while (end > second + 1 && (line[end - 1] == '\n' || line[end - 1] == '\r' || line[end - 1] == 0)) {
+                end--;
+            }
+            byte[] secret = parse(line, second + 1, end);
+            if (secret != null) {
+                secrets.put(label, secret);
+            }
+        }
+        finally {
+            Arrays.fill(line, (byte) 0);
+        }
+    }
+
+    private static int indexOf(byte[] line, int from) {
+        for (int i = Math.max(from, 0); i < line.length; i++) {
+            if (line[i] == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte @Nullable [] parse(byte[] line, int start, int end) {
+        if ((end - start) % 2 != 0) {
+            return null;
+        }
+        byte[] secret = new byte[(end - start) / 2];
+        for (int i = 0; i < secret.length; i++) {
+            int high = Character.digit(line[start + 2 * i], 16);
+            int low = Character.digit(line[start + 2 * i + 1], 16);
+            if (high < 0 || low < 0) {
+                Arrays.fill(secret, (byte) 0);
+                return null;
+            }
+            secret[i] = (byte) ((high << 4) | low);
+        }
+        return secret;
+    }
+}

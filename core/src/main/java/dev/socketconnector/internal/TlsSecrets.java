@@ -1,0 +1,279 @@
+package dev.socketconnector.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection's TLS secrets and the key schedule math on them: the TLS 1.2 PRF (exporter and Finished,
+ * RFC 5246/5705), the TLS 1.3 HKDF exporter (RFC 8446 7.5) and record decryption. Secrets arrive from
+ * BoringSSL's key log ({@link TlsKeyLog}) or {@code SSL.getMasterKey}; only what the exporter needs is kept
+ * after the handshake, and {@link #wipe()} zeroes everything. Never logged. Thread-safe.
+ */
+final class TlsSecrets {
+
+    static final String SERVER_HANDSHAKE = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
+
+    static final String SERVER_TRAFFIC = "SERVER_TRAFFIC_SECRET_0";
+
+    static final String EXPORTER = "EXPORTER_SECRET";
+
+    static final String MASTER = "CLIENT_RANDOM";
+
+    private static final List<String> KEPT = List.of(SERVER_HANDSHAKE, SERVER_TRAFFIC, EXPORTER, MASTER);
+
+    private final Map<String, byte[]> secrets = new HashMap<>();
+
+    /** Stores one secret; labels not needed here are dropped and zeroed. */
+    synchronized void put(String label, byte[] secret) {
+        if (KEPT.contains(label)) {
+            byte[] old = this.secrets.put(label, secret);
+            if (old != null) {
+                Arrays.fill(old, (byte) 0);
+            }
+        }
+        else {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    synchronized byte @Nullable [] get(String label) {
+        byte[] secret = this.secrets.get(label);
+        return (secret != null) ? secret.clone() : null;
+    }
+
+    /** Zeroes and forgets the secret. */
+    synchronized void remove(String label) {
+        byte[] secret = this.secrets.remove(label);
+        if (secret != null) {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Zeroes and forgets every secret. */
+    synchronized void wipe() {
+        for (byte[] secret : this.secrets.values()) {
+            Arrays.fill(secret, (byte) 0);
+        }
+        this.secrets.clear();
+    }
+
+    // ---- TLS 1.2 ----
+
+    /** The TLS 1.2 PRF: P_hash(secret, label || seed). */
+    static byte[] prf(String hmac, byte[] secret, String label, byte[] seed, int length) {
+        try {
+            Mac mac = Mac.getInstance(hmac);
+            mac.init(new SecretKeySpec(secret, hmac));
+            byte[] labelSeed = concat(label.getBytes(StandardCharsets.US_ASCII), seed);
+            byte[] out = new byte[length];
+            byte[] a = labelSeed;
+            int filled = 0;
+            while (filled < length) {
+                a = mac.doFinal(a);
+                mac.update(a);
+                byte[] block = mac.doFinal(labelSeed);
+                int count = Math.min(block.length, length - filled);
+                System.arraycopy(block, 0, out, filled, count);
+                filled += count;
+            }
+            return out;
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(hmac + " is not available", ex);
+        }
+    }
+
+    /** The HMAC of the PRF for a TLS 1.2 suite (IANA name). */
+    static String prfHmac(String suite) {
+        return suite.endsWith("SHA384") ? "HmacSHA384" : "HmacSHA256";
+    }
+
+    static String hashOf(String hmac) {
+        return hmac.equals("HmacSHA384") ? "SHA-384" : "SHA-256";
+    }
+
+    /** RFC 5705 exporter for TLS 1.2; a null context is left out, an empty one is not. */
+    static byte[] export12(String suite, byte[] masterSecret, byte[] clientRandom, byte[] serverRandom, String label,
+            byte @Nullable [] context, int length) {
+        byte[] seed = concat(clientRandom, serverRandom);
+        if (context != null) {
+            seed = concat(seed, new byte[] { (byte) (context.length >> 8), (byte) context.length }, context);
+        }
+        return prf(prfHmac(suite), masterSecret, label, seed, length);
+    }
+
+    /**
+     * Computes the TLS 1.2 Finished verify_data of both sides from the transcript.
+     * @param suite the IANA suite name
+     * @param masterSecret the master secret
+     * @param transcript plaintext handshake messages and {@link TlsSniffer.Finished} markers, in order
+     * @return {client, server} verify_data (12 bytes each)
+     */
+    static byte[][] finished12(String suite, byte[] masterSecret, List<Object> transcript) {
+        String hmac = prfHmac(suite);
+        try {
+            MessageDigest digest = MessageDigest.getInstance(hashOf(hmac));
+            byte[] client = null;
+            byte[] server = null;
+            boolean clientSeen = false;
+            for (Object entry : transcript) {
+                if (entry instanceof byte[] message) {
+                    digest.update(message);
+                    continue;
+                }
+                boolean isClient = entry == TlsSniffer.Finished.CLIENT;
+                byte[] verifyData = prf(hmac, masterSecret, isClient ? "client finished" : "server finished",
+                        ((MessageDigest) digest.clone()).digest(), 12);
+                digest.update(new byte[] { 20, 0, 0, 12 });
+                digest.update(verifyData);
+                if (isClient) {
+                    client = verifyData;
+                    clientSeen = true;
+                }
+                else {
+                    server = verifyData;
+                }
+            }
+            if (!clientSeen) {
+                // Abbreviated handshake: the client's Finished is the last message, maybe not yet written.
+                client = prf(hmac, masterSecret, "client finished", digest.digest(), 12);
+            }
+            return new byte[][] { client, server };
+        }
+        catch (GeneralSecurityException | CloneNotSupportedException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    // ---- TLS 1.3 ----
+
+    /** The TLS 1.3 suite parameters: hash, key length and AEAD. */
+    record Suite13(String hash, String hmac, int keyLength, boolean chacha) {
+
+        static @Nullable Suite13 of(String suite) {
+            return switch (suite) {
+                case "TLS_AES_128_GCM_SHA256" -> new Suite13("SHA-256", "HmacSHA256", 16, false);
+                case "TLS_AES_256_GCM_SHA384" -> new Suite13("SHA-384", "HmacSHA384", 32, false);
+                case "TLS_CHACHA20_POLY1305_SHA256" -> new Suite13("SHA-256", "HmacSHA256", 32, true);
+                default -> null;
+            };
+        }
+    }
+
+    static byte[] hkdfExpandLabel(String hmac, byte[] secret, String label, byte[] context, int length) {
+        byte[] fullLabel = ("tls13 " + label).getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream info = new ByteArrayOutputStream();
+        info.write(length >> 8);
+        info.write(length);
+        info.write(fullLabel.length);
+        info.writeBytes(fullLabel);
+        info.write(context.length);
+        info.writeBytes(context);
+        return hkdfExpand(hmac, secret, info.toByteArray(), length);
+    }
+
+    static byte[] hkdfExpand(String hmac, byte[] prk, byte[] info, int length) {
+        try {
+            Mac mac = Mac.getInstance(hmac);
+            mac.init(new SecretKeySpec(prk, hmac));
+            byte[] out = new byte[length];
+            byte[] previous = new byte[0];
+            int filled = 0;
+            for (int counter = 1; filled < length; counter++) {
+                mac.update(previous);
+                mac.update(info);
+                mac.update((byte) counter);
+                previous = mac.doFinal();
+                int count = Math.min(previous.length, length - filled);
+                System.arraycopy(previous, 0, out, filled, count);
+                filled += count;
+            }
+            return out;
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(hmac + " is not available", ex);
+        }
+    }
+
+    /** RFC 8446 7.5 exporter; a null context is the empty context. */
+    static byte[] export13(Suite13 suite, byte[] exporterSecret, String label, byte @Nullable [] context,
+            int length) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance(suite.hash());
+            byte[] emptyHash = digest.digest();
+            byte[] derived = hkdfExpandLabel(suite.hmac(), exporterSecret, label, emptyHash, emptyHash.length);
+            byte[] contextHash = digest.digest((context != null) ? context : new byte[0]);
+            byte[] out = hkdfExpandLabel(suite.hmac(), derived, "exporter", contextHash, length);
+            Arrays.fill(derived, (byte) 0);
+            return out;
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Decrypts one TLS 1.3 record.
+     * @param suite the suite
+     * @param trafficSecret the sender's traffic secret
+     * @param sequence the record's sequence number under that secret
+     * @param record header and body
+     * @return the inner plaintext without padding, its last byte the content type; null when it does not decrypt
+     */
+    static byte @Nullable [] decrypt13(Suite13 suite, byte[] trafficSecret, long sequence, byte[] record) {
+        byte[] key = hkdfExpandLabel(suite.hmac(), trafficSecret, "key", new byte[0], suite.keyLength());
+        byte[] iv = hkdfExpandLabel(suite.hmac(), trafficSecret, "iv", new byte[0], 12);
+        try {
+            for (int i = 0; i < 8; i++) {
+                iv[11 - i] ^= (byte) (sequence >>> (8 * i));
+            }
+            Cipher cipher;
+            if (suite.chacha()) {
+                cipher = Cipher.getInstance("ChaCha20-Poly1305");
+                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(iv));
+            }
+            else {
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            }
+            cipher.updateAAD(record, 0, 5);
+            byte[] plain = cipher.doFinal(record, 5, record.length - 5);
+            int end = plain.length;
+            while (end > 0 && plain[end - 1] == 0) {
+                end--;
+            }
+            byte[] inner = Arrays.copyOf(plain, end);
+            Arrays.fill(plain, (byte) 0);
+            return inner;
+        }
+        catch (GeneralSecurityException ex) {
+            return null;
+        }
+        finally {
+            Arrays.fill(key, (byte) 0);
+            Arrays.fill(iv, (byte) 0);
+        }
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}

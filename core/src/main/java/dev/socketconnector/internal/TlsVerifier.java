@@ -1,0 +1,336 @@
+package dev.socketconnector.internal;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import dev.socketconnector.TlsAuthorizationException;
+import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies a peer's certificate chain and name after the handshake, as Node does, and names the failure with
+ * OpenSSL's code ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ..., {@code ERR_TLS_CERT_ALTNAME_INVALID}).
+ * <p>
+ * The engine's own trust manager accepts everything (so {@code rejectUnauthorized(false)} can keep the
+ * connection and resumed sessions are checked too); this class decides, and the connector refuses.
+ */
+final class TlsVerifier {
+
+    private static volatile @Nullable List<X509Certificate> jdkAnchors;
+
+    private final List<X509Certificate> anchors;
+
+    private TlsVerifier(List<X509Certificate> anchors) {
+        this.anchors = anchors;
+    }
+
+    /**
+     * The outcome.
+     * @param error the authorization error, or null
+     * @param path the chain from the leaf up to the trust anchor when one was found, else the chain as sent
+     */
+    record Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path) {
+    }
+
+    /** Returns a verifier trusting the given CAs. */
+    static TlsVerifier trusting(List<X509Certificate> ca) {
+        return new TlsVerifier(List.copyOf(ca));
+    }
+
+    /** Returns a verifier trusting the issuers a trust manager factory accepts. */
+    static TlsVerifier trusting(TrustManagerFactory factory) {
+        return new TlsVerifier(acceptedIssuers(factory.getTrustManagers()));
+    }
+
+    /** Returns a verifier trusting the JDK's default trust store. */
+    static TlsVerifier jdkDefault() {
+        List<X509Certificate> anchors = jdkAnchors;
+        if (anchors == null) {
+            try {
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(
+                        TrustManagerFactory.getDefaultAlgorithm());
+                factory.init((KeyStore) null);
+                anchors = acceptedIssuers(factory.getTrustManagers());
+            }
+            catch (GeneralSecurityException ex) {
+                throw new IllegalStateException("the JDK trust store cannot be loaded", ex);
+            }
+            jdkAnchors = anchors;
+        }
+        return new TlsVerifier(anchors);
+    }
+
+    private static List<X509Certificate> acceptedIssuers(TrustManager[] managers) {
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (TrustManager manager : managers) {
+            if (manager instanceof X509TrustManager x509) {
+                anchors.addAll(Arrays.asList(x509.getAcceptedIssuers()));
+            }
+        }
+        return List.copyOf(anchors);
+    }
+
+    /**
+     * Verifies the chain the peer sent and, when {@code name} is not null, that the leaf is for {@code name}.
+     * Never throws.
+     * @param sent the peer's chain, leaf first
+     * @param name the host name or IP literal to check, or null to skip the check
+     * @return the outcome
+     */
+    Result verify(List<X509Certificate> sent, @Nullable String name) {
+        if (sent.isEmpty()) {
+            return new Result(error("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate"),
+                    sent);
+        }
+        try {
+            List<X509Certificate> path = new ArrayList<>();
+            X509Certificate anchor = null;
+            X509Certificate current = sent.get(0);
+            Set<X509Certificate> seen = new HashSet<>();
+            while (current != null && seen.add(current)) {
+                path.add(current);
+                if (this.anchors.contains(current)) {
+                    anchor = current;
+                    break;
+                }
+                X509Certificate trusted = issuerOf(current, this.anchors);
+                if (trusted != null) {
+                    anchor = trusted;
+                    if (!trusted.equals(current)) {
+                        path.add(trusted);
+                    }
+                    break;
+                }
+                if (selfSigned(current)) {
+                    break;
+                }
+                current = issuerOf(current, sent);
+            }
+            TlsAuthorizationException error = null;
+            if (anchor == null) {
+                X509Certificate top = path.get(path.size() - 1);
+                if (selfSigned(top)) {
+                    error = (path.size() == 1)
+                            ? error("DEPTH_ZERO_SELF_SIGNED_CERT", "self signed certificate")
+                            : error("SELF_SIGNED_CERT_IN_CHAIN", "self signed certificate in certificate chain");
+                }
+                else if (path.size() == 1) {
+                    error = error("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate");
+                }
+                else {
+                    error = error("UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "unable to get local issuer certificate");
+                }
+            }
+            if (error == null) {
+                error = validity(path);
+            }
+            if (error == null) {
+                error = pkix(path, anchor);
+            }
+            if (error == null && name != null) {
+                error = checkServerIdentity(name, sent.get(0));
+            }
+            return new Result(error, List.copyOf(path));
+        }
+        catch (RuntimeException ex) {
+            return new Result(new TlsAuthorizationException("UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+                    "unable to verify the first certificate", ex), sent);
+        }
+    }
+
+    private static @Nullable TlsAuthorizationException validity(List<X509Certificate> path) {
+        Date now = new Date();
+        for (X509Certificate certificate : path) {
+            try {
+                certificate.checkValidity(now);
+            }
+            catch (CertificateExpiredException ex) {
+                return error("CERT_HAS_EXPIRED", "certificate has expired");
+            }
+            catch (CertificateNotYetValidException ex) {
+                return error("CERT_NOT_YET_VALID", "certificate is not yet valid");
+            }
+        }
+        return null;
+    }
+
+    /** Checks what the walk does not (basic constraints, key usage, path length) with the JDK's PKIX. */
+    private static @Nullable TlsAuthorizationException pkix(List<X509Certificate> path, X509Certificate anchor) {
+        List<X509Certificate> certificates = new ArrayList<>(path);
+        certificates.remove(anchor);
+        if (certificates.isEmpty()) {
+            return null;
+        }
+        try {
+            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
+            parameters.setRevocationEnabled(false);
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(certificates), parameters);
+            return null;
+        }
+        catch (CertPathValidatorException ex) {
+            CertPathValidatorException.Reason reason = ex.getReason();
+            if (reason == CertPathValidatorException.BasicReason.EXPIRED) {
+                return error("CERT_HAS_EXPIRED", "certificate has expired");
+            }
+            if (reason == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+                return error("CERT_NOT_YET_VALID", "certificate is not yet valid");
+            }
+            if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
+                return error("CERT_SIGNATURE_FAILURE", "certificate signature failure");
+            }
+            if (reason == PKIXReason.NOT_CA_CERT) {
+                return error("INVALID_CA", "invalid CA certificate");
+            }
+            if (reason == PKIXReason.PATH_TOO_LONG) {
+                return error("PATH_LENGTH_EXCEEDED", "path length constraint exceeded");
+            }
+            if (reason == PKIXReason.INVALID_KEY_USAGE) {
+                return error("INVALID_PURPOSE", "unsupported certificate purpose");
+            }
+            return new TlsAuthorizationException("UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+                    "unable to verify the first certificate", ex);
+        }
+        catch (GeneralSecurityException ex) {
+            return new TlsAuthorizationException("UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+                    "unable to verify the first certificate", ex);
+        }
+    }
+
+    private static @Nullable X509Certificate issuerOf(X509Certificate certificate,
+            List<X509Certificate> candidates) {
+        for (X509Certificate candidate : candidates) {
+            if (candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
+                    && signedBy(certificate, candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static boolean selfSigned(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
+                && signedBy(certificate, certificate);
+    }
+
+    private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return true;
+        }
+        catch (GeneralSecurityException | RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * Node's {@code tls.checkServerIdentity}: IP literals against IP SANs, names against DNS SANs (one
+     * left-most wildcard label), the CN only when the certificate has no DNS SAN.
+     * @param host the name or IP literal
+     * @param leaf the peer's certificate
+     * @return the error, or null when the name matches
+     */
+    static @Nullable TlsAuthorizationException checkServerIdentity(String host, X509Certificate leaf) {
+        List<List<String>> names = TlsPeerCertificates.dnsAndIpNames(leaf);
+        List<String> dns = names.get(0);
+        List<String> ips = names.get(1);
+        String altNames = TlsPeerCertificates.subjectAltName(leaf);
+        String hostname = host;
+        if (hostname.startsWith("[") && hostname.endsWith("]")) {
+            hostname = hostname.substring(1, hostname.length() - 1);
+        }
+        String reason;
+        if (NetUtil.isValidIpV4Address(hostname) || NetUtil.isValidIpV6Address(hostname)) {
+            byte[] wanted = NetUtil.createByteArrayFromIpAddressString(hostname);
+            for (String ip : ips) {
+                if (Arrays.equals(wanted, NetUtil.createByteArrayFromIpAddressString(ip))) {
+                    return null;
+                }
+            }
+            reason = "IP: " + hostname + " is not in the cert's list: " + String.join(", ", ips);
+        }
+        else if (!dns.isEmpty()) {
+            for (String pattern : dns) {
+                if (matches(hostname, pattern)) {
+                    return null;
+                }
+            }
+            reason = "Host: " + hostname + ". is not in the cert's altnames: " + altNames;
+        }
+        else {
+            String cn = TlsPeerCertificates.name(leaf.getSubjectX500Principal().getEncoded()).get("CN");
+            if (cn != null && matches(hostname, cn)) {
+                return null;
+            }
+            reason = (cn != null) ? "Host: " + hostname + ". is not cert's CN: " + cn
+                    : "Cert does not contain a DNS name";
+        }
+        return error("ERR_TLS_CERT_ALTNAME_INVALID", "Hostname/IP does not match certificate's altnames: " + reason);
+    }
+
+    private static boolean matches(String host, String pattern) {
+        String name = trimDot(host.toLowerCase(Locale.ROOT));
+        String wanted = trimDot(pattern.toLowerCase(Locale.ROOT));
+        if (name.equals(wanted)) {
+            return true;
+        }
+        String[] hostParts = name.split("\\.", -1);
+        String[] patternParts = wanted.split("\\.", -1);
+        if (hostParts.length != patternParts.length || patternParts.length < 3 || !patternParts[0].contains("*")) {
+            return false;
+        }
+        for (int i = 1; i < patternParts.length; i++) {
+            if (!patternParts[i].equals(hostParts[i]) || patternParts[i].contains("*")) {
+                return false;
+            }
+        }
+        String first = patternParts[0];
+        if (first.equals("*")) {
+            return !hostParts[0].isEmpty();
+        }
+        if (first.startsWith("xn--") || first.indexOf('*') != first.lastIndexOf('*')) {
+            return false;
+        }
+        int star = first.indexOf('*');
+        String prefix = first.substring(0, star);
+        String suffix = first.substring(star + 1);
+        return hostParts[0].length() >= prefix.length() + suffix.length() && hostParts[0].startsWith(prefix)
+                && hostParts[0].endsWith(suffix);
+    }
+
+    private static String trimDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    static boolean isIpLiteral(String host) {
+        String hostname = host;
+        if (hostname.startsWith("[") && hostname.endsWith("]")) {
+            hostname = hostname.substring(1, hostname.length() - 1);
+        }
+        return NetUtil.isValidIpV4Address(hostname) || NetUtil.isValidIpV6Address(hostname);
+    }
+
+    private static TlsAuthorizationException error(String code, String message) {
+        return new TlsAuthorizationException(code, message, null);
+    }
+}
