@@ -1,0 +1,225 @@
+package dev.socketconnector;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Tests for the write path: Bun's accept-count contract, drain, order, overloads and bytesWritten.
+ */
+class SocketWriteTests {
+
+    private static final int LOW = 16 * 1024;
+
+    private static final int HIGH = 64 * 1024;
+
+    private final SocketConnector connector = SocketConnector.builder().writeBufferWaterMark(LOW, HIGH).build();
+
+    @AfterEach
+    void closeConnector() {
+        this.connector.close();
+    }
+
+    private <D> Socket<D> connect(TestServer server, RecordingSocketHandler<D> handler) throws Exception {
+        return this.connector.connect(TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port())
+            .socket(handler).build()).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writeWhenPeerStopsReadingReturnsPartialThenZeroAndDrainFiresOnce() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            AtomicInteger drains = new AtomicInteger();
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onDrain((s) -> {
+                drains.incrementAndGet();
+                drained.complete(null);
+            });
+            Socket<Void> socket = connect(server, handler);
+            TestServer.Peer peer = server.accept();
+            byte[] chunk = new byte[32 * 1024];
+            new Random(1).nextBytes(chunk);
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            long accepted = 0;
+            int result;
+            int partials = 0;
+            // the peer reads nothing: kernel buffers fill, then the outbound buffer reaches the high-water mark
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                result = socket.write(chunk);
+                assertThat(result).isBetween(0, chunk.length);
+                sent.update(chunk, 0, result);
+                accepted += result;
+                if (result < chunk.length) {
+                    partials++;
+                }
+                if (result == chunk.length) {
+                    Thread.sleep(1);
+                }
+            }
+            while (result != 0 && System.nanoTime() < deadline);
+            assertThat(result).isZero();
+            assertThat(partials).isGreaterThanOrEqualTo(1);
+            assertThat(socket.write(chunk)).isZero();
+            assertThat(socket.bytesWritten()).isEqualTo(accepted);
+            assertThat(drained).isNotDone();
+            // the peer reads everything: drain fires once, and every accepted byte arrives in order
+            CompletableFuture<byte[]> digest = CompletableFuture.supplyAsync(() -> {
+                try {
+                    MessageDigest received = MessageDigest.getInstance("SHA-256");
+                    received.update(peer.readToEnd());
+                    return received.digest();
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            drained.get(10, TimeUnit.SECONDS);
+            Thread.sleep(200);
+            assertThat(drains.get()).isEqualTo(1);
+            socket.end();
+            assertThat(digest.get(10, TimeUnit.SECONDS)).isEqualTo(sent.digest());
+            assertThat(handler.awaitClose()).isNull();
+        }
+    }
+
+    @Test
+    void bunStyleTransferWithDrainDeliversEveryByteInOrder() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            byte[] payload = new byte[8 * 1024 * 1024];
+            new Random(7).nextBytes(payload);
+            AtomicInteger offset = new AtomicInteger();
+            AtomicInteger drains = new AtomicInteger();
+            Runnable[] pump = new Runnable[1];
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            CompletableFuture<Socket<Void>> socketRef = new CompletableFuture<>();
+            pump[0] = () -> {
+                Socket<Void> socket = socketRef.join();
+                while (offset.get() < payload.length) {
+                    int length = Math.min(64 * 1024, payload.length - offset.get());
+                    int written = socket.write(payload, offset.get(), length);
+                    offset.addAndGet(written);
+                    if (written < length) {
+                        return;
+                    }
+                }
+                socket.end();
+            };
+            handler.onOpen(socketRef::complete).onDrain((s) -> {
+                drains.incrementAndGet();
+                pump[0].run();
+            });
+            connect(server, handler);
+            TestServer.Peer peer = server.accept();
+            pump[0].run();
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return peer.readToEnd();
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            byte[] bytes = received.get(30, TimeUnit.SECONDS);
+            assertThat(MessageDigest.getInstance("SHA-256").digest(bytes))
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
+            assertThat(drains.get()).isPositive();
+            assertThat(handler.awaitClose()).isNull();
+        }
+    }
+
+    @Test
+    void writesFromAnotherThreadKeepTheirOrder() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connect(server, handler);
+            TestServer.Peer peer = server.accept();
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return peer.readToEnd();
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            ByteBuffer expected = ByteBuffer.allocate(20000 * 4);
+            for (int i = 0; i < 20000; i++) {
+                byte[] number = ByteBuffer.allocate(4).putInt(i).array();
+                while (true) {
+                    int written = socket.write(number);
+                    if (written == 4) {
+                        break;
+                    }
+                    assertThat(written).isZero().as("4-byte writes are all or nothing here");
+                    Thread.sleep(1);
+                }
+                expected.put(ByteBuffer.allocate(4).putInt(i).array());
+            }
+            socket.end();
+            assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(expected.array());
+        }
+    }
+
+    @Test
+    void writeOverloadsAndBytesWritten() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connect(server, handler);
+            TestServer.Peer peer = server.accept();
+            assertThat(socket.write("héllo")).isEqualTo(6);
+            assertThat(socket.write("abcdef".getBytes(), 2, 3)).isEqualTo(3);
+            ByteBuffer buffer = ByteBuffer.wrap("xyz!".getBytes());
+            buffer.position(1);
+            assertThat(socket.write(buffer)).isEqualTo(3);
+            assertThat(buffer.hasRemaining()).isFalse();
+            assertThat(socket.write(new byte[0])).isZero();
+            assertThat(socket.write("")).isZero();
+            assertThat(socket.bytesWritten()).isEqualTo(12);
+            assertThat(new String(peer.readExactly(12), "UTF-8")).isEqualTo("héllocdeyz!");
+            assertThatThrownBy(() -> socket.write(new byte[4], 5, 0)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("byteOffset");
+            assertThatThrownBy(() -> socket.write(new byte[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("byteLength");
+            assertThatThrownBy(() -> socket.end(new byte[4], -1, 1)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("byteOffset");
+        }
+    }
+
+    @Test
+    void writesInsideCallbacksAreFlushedAtTheEndOfTheTask() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            AtomicLong echoed = new AtomicLong();
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>()
+                .onOpen((s) -> s.write("hello"))
+                .onData((s, d) -> echoed.addAndGet(s.write(d)));
+            connect(server, handler);
+            TestServer.Peer peer = server.accept();
+            assertThat(new String(peer.readExactly(5))).isEqualTo("hello");
+            for (int i = 0; i < 50; i++) {
+                peer.write("ping" + (i % 10));
+                assertThat(new String(peer.readExactly(5))).isEqualTo("ping" + (i % 10));
+            }
+            assertThat(echoed.get()).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void flushFromAnotherThreadSendsNow() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            Socket<Void> socket = connect(server, new RecordingSocketHandler<>());
+            TestServer.Peer peer = server.accept();
+            socket.write("a");
+            socket.flush();
+            assertThat(new String(peer.readExactly(1))).isEqualTo("a");
+        }
+    }
+}
