@@ -1,0 +1,275 @@
+package dev.socketconnector.autoconfigure.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+import dev.socketconnector.ReadyState;
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketObserver;
+import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Binds socket-connector's meters: open sockets per endpoint and state, bytes written and read per endpoint,
+ * connect and TLS handshake timers, and reconnects of managed endpoints.
+ * <p>
+ * Tags are bounded: {@code endpoint} is an endpoint name ({@value #NO_ENDPOINT} for a socket opened from
+ * options), {@code state} a {@link ReadyState} value, {@code outcome} and {@code tls} small fixed sets. No
+ * meter is tagged per socket or per address.
+ * <p>
+ * Connect timers and the bytes of closed sockets need {@link #observer()} on the connector
+ * ({@code SocketConnectorBuilder.addObserver}); the auto-configuration adds it. Gauges and the bytes of open
+ * sockets are read from {@link SocketConnector#sockets()} when a registry asks, so nothing is counted per
+ * read or write.
+ */
+public final class SocketConnectorMetrics implements MeterBinder {
+
+    /** Gauge of sockets not yet closed, tags {@code endpoint} and {@code state}. */
+    public static final String SOCKETS = "socket.connector.sockets";
+
+    /** Function counter of bytes accepted by {@code write} and {@code end}, tag {@code endpoint}. */
+    public static final String BYTES_WRITTEN = "socket.connector.bytes.written";
+
+    /** Function counter of bytes delivered to {@code data}, tag {@code endpoint}. */
+    public static final String BYTES_READ = "socket.connector.bytes.read";
+
+    /** Timer of connects until open (DNS, TCP and TLS), tags {@code endpoint}, {@code outcome}, {@code tls}. */
+    public static final String CONNECT = "socket.connector.connect";
+
+    /** Timer of TLS handshakes, tags {@code endpoint} and {@code outcome} ({@code success} or {@code failure}). */
+    public static final String TLS_HANDSHAKE = "socket.connector.tls.handshake";
+
+    /** Function counter of reconnect attempts of a managed endpoint, tag {@code endpoint}. */
+    public static final String RECONNECTS = "socket.connector.reconnects";
+
+    /** The {@code endpoint} tag of a socket opened from options rather than a named endpoint. */
+    public static final String NO_ENDPOINT = "none";
+
+    /** The states a socket in {@link SocketConnector#sockets()} can be in; closed sockets leave that list. */
+    private static final List<ReadyState> GAUGED_STATES = List.of(ReadyState.OPEN, ReadyState.CLOSING);
+
+    private final Supplier<@Nullable SocketConnector> connector;
+
+    private final Supplier<Map<String, ManagedEndpoint>> managedEndpoints;
+
+    private final Map<String, EndpointMeters> endpoints = new ConcurrentHashMap<>();
+
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+    private final Object registration = new Object();
+
+    private final SocketObserver observer = new MetricsObserver();
+
+    /**
+     * Creates the binder.
+     * @param connector supplies the connector whose sockets are counted; read lazily, so the binder can exist
+     *        before the connector it observes; may supply null while there is none
+     * @param managedEndpoints supplies the managed (connect-on-startup) endpoints whose reconnects are counted
+     */
+    public SocketConnectorMetrics(Supplier<@Nullable SocketConnector> connector,
+            Supplier<Map<String, ManagedEndpoint>> managedEndpoints) {
+        this.connector = connector;
+        this.managedEndpoints = managedEndpoints;
+    }
+
+    /**
+     * Returns the observer that feeds the connect and handshake timers and keeps the bytes of closed sockets
+     * counted; add it to the connector's builder.
+     */
+    public SocketObserver observer() {
+        return this.observer;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        synchronized (this.registration) {
+            this.registries.add(registry);
+            endpoint(NO_ENDPOINT);
+            SocketConnector connector = this.connector.get();
+            if (connector != null) {
+                connector.endpoints().keySet().forEach(this::endpoint);
+            }
+            Map<String, ManagedEndpoint> managed = this.managedEndpoints.get();
+            managed.keySet().forEach(this::endpoint);
+            this.endpoints.values().forEach((meters) -> meters.register(registry));
+            managed.values().forEach((endpoint) -> FunctionCounter
+                .builder(RECONNECTS, endpoint, ManagedEndpoint::reconnects)
+                .description("Connect attempts a managed endpoint started after its first one")
+                .tags(Tags.of("endpoint", endpoint.name()))
+                .register(registry));
+        }
+    }
+
+    /** Returns the meters of an endpoint tag, registering them on every bound registry the first time. */
+    private EndpointMeters endpoint(String tag) {
+        EndpointMeters meters = this.endpoints.get(tag);
+        if (meters != null) {
+            return meters;
+        }
+        synchronized (this.registration) {
+            meters = this.endpoints.get(tag);
+            if (meters == null) {
+                meters = new EndpointMeters(tag);
+                this.endpoints.put(tag, meters);
+                for (MeterRegistry registry : this.registries) {
+                    meters.register(registry);
+                }
+            }
+            return meters;
+        }
+    }
+
+    private static String tag(@Nullable String endpoint) {
+        return (endpoint != null) ? endpoint : NO_ENDPOINT;
+    }
+
+    private List<Socket<?>> sockets() {
+        SocketConnector connector = this.connector.get();
+        return (connector != null) ? connector.sockets() : List.of();
+    }
+
+    private long count(String endpoint, ReadyState state) {
+        long count = 0;
+        for (Socket<?> socket : sockets()) {
+            if (endpoint.equals(tag(socket.endpoint())) && socket.readyState() == state) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The gauges and byte counters of one endpoint tag, and the bytes of its closed sockets. */
+    private final class EndpointMeters {
+
+        private final String tag;
+
+        private final ByteTotal written = new ByteTotal(Socket::bytesWritten);
+
+        private final ByteTotal read = new ByteTotal(Socket::bytesRead);
+
+        EndpointMeters(String tag) {
+            this.tag = tag;
+        }
+
+        void register(MeterRegistry registry) {
+            Tags tags = Tags.of("endpoint", this.tag);
+            for (ReadyState state : GAUGED_STATES) {
+                Gauge.builder(SOCKETS, this, (meters) -> count(meters.tag, state))
+                    .description("Sockets that have opened and not yet closed")
+                    .tags(tags.and("state", state.value()))
+                    .register(registry);
+            }
+            FunctionCounter.builder(BYTES_WRITTEN, this.written, ByteTotal::value)
+                .description("Bytes accepted by write and end, closed sockets included (plaintext for TLS)")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry);
+            FunctionCounter.builder(BYTES_READ, this.read, ByteTotal::value)
+                .description("Bytes delivered to the data callback, closed sockets included (plaintext for TLS)")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry);
+        }
+
+        void closed(Socket<?> socket) {
+            this.written.closed(socket);
+            this.read.closed(socket);
+        }
+
+        /** A byte count of one endpoint: closed sockets' final counts plus the open sockets' current ones. */
+        private final class ByteTotal {
+
+            private final ToLongFunction<Socket<?>> counter;
+
+            private final AtomicLong closedSockets = new AtomicLong();
+
+            private final AtomicLong reported = new AtomicLong();
+
+            ByteTotal(ToLongFunction<Socket<?>> counter) {
+                this.counter = counter;
+            }
+
+            void closed(Socket<?> socket) {
+                this.closedSockets.addAndGet(this.counter.applyAsLong(socket));
+            }
+
+            /**
+             * Returns the total. The closed total is read before the socket list: a socket leaves the list
+             * before its final count is added here, so it is never counted twice, only missed for a moment,
+             * and the value reported never goes down.
+             */
+            double value() {
+                long total = this.closedSockets.get();
+                for (Socket<?> socket : sockets()) {
+                    if (EndpointMeters.this.tag.equals(tag(socket.endpoint()))) {
+                        total += this.counter.applyAsLong(socket);
+                    }
+                }
+                long current = total;
+                return this.reported.accumulateAndGet(current, Math::max);
+            }
+        }
+    }
+
+    /** Feeds the timers and the closed-socket byte totals; runs on event loops, so it only records. */
+    private final class MetricsObserver implements SocketObserver {
+
+        @Override
+        public void connecting(@Nullable String endpoint, boolean tls, String target) {
+            endpoint(tag(endpoint));
+        }
+
+        @Override
+        public void connected(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed) {
+            recordConnect(tag(endpoint), ConnectOutcome.SUCCESS, tls, elapsed);
+        }
+
+        @Override
+        public void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
+            recordConnect(tag(endpoint), ConnectOutcome.of(cause), tls, elapsed);
+        }
+
+        @Override
+        public void handshake(Socket<?> socket, @Nullable String endpoint, Duration elapsed,
+                @Nullable Throwable failure) {
+            Tags tags = Tags.of("endpoint", tag(endpoint), "outcome", (failure != null) ? "failure" : "success");
+            for (MeterRegistry registry : SocketConnectorMetrics.this.registries) {
+                Timer.builder(TLS_HANDSHAKE)
+                    .description("TLS handshakes, from the TCP connect to the handshake's end")
+                    .tags(tags)
+                    .register(registry)
+                    .record(elapsed);
+            }
+        }
+
+        @Override
+        public void closed(Socket<?> socket, @Nullable String endpoint) {
+            endpoint(tag(endpoint)).closed(socket);
+        }
+
+        private void recordConnect(String endpoint, ConnectOutcome outcome, boolean tls, Duration elapsed) {
+            endpoint(endpoint);
+            Tags tags = Tags.of("endpoint", endpoint, "outcome", outcome.value(), "tls", Boolean.toString(tls));
+            for (MeterRegistry registry : SocketConnectorMetrics.this.registries) {
+                Timer.builder(CONNECT)
+                    .description("Connects until the socket is open (DNS, TCP connect and TLS handshake)")
+                    .tags(tags)
+                    .register(registry)
+                    .record(elapsed);
+            }
+        }
+    }
+}

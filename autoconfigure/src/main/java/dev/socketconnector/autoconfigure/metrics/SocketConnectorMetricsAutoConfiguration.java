@@ -1,0 +1,50 @@
+package dev.socketconnector.autoconfigure.metrics;
+
+import java.util.Map;
+
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
+import dev.socketconnector.autoconfigure.SocketConnectorBuilderCustomizer;
+import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Binds {@link SocketConnectorMetrics} to the application's meter registries when Micrometer is present, and
+ * adds its observer to the auto-configured connector. Boot's {@code MeterRegistryPostProcessor} binds every
+ * {@link MeterBinder} bean; the meters can be switched off with
+ * {@code management.metrics.enable.socket.connector=false}.
+ */
+@AutoConfiguration(after = SocketConnectorAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass({ SocketConnector.class, MeterBinder.class })
+@ConditionalOnBean({ SocketConnector.class, MeterRegistry.class })
+public final class SocketConnectorMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SocketConnectorMetrics socketConnectorMetrics(ObjectProvider<SocketConnector> connector,
+            ObjectProvider<SocketEndpointRegistry> endpoints) {
+        // both are resolved lazily: the connector is built after this binder, with its observer
+        SingletonSupplier<SocketEndpointRegistry> registry = SingletonSupplier.of(endpoints::getIfAvailable);
+        return new SocketConnectorMetrics(SingletonSupplier.of(connector::getIfAvailable), () -> {
+            SocketEndpointRegistry managed = registry.get();
+            return (managed != null) ? managed.endpoints() : Map.of();
+        });
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "socketConnectorMetricsCustomizer")
+    SocketConnectorBuilderCustomizer socketConnectorMetricsCustomizer(SocketConnectorMetrics metrics) {
+        return (builder) -> builder.addObserver(metrics.observer());
+    }
+}

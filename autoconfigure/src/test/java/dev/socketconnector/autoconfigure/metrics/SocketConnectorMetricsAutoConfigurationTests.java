@@ -1,0 +1,116 @@
+package dev.socketconnector.autoconfigure.metrics;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link SocketConnectorMetricsAutoConfiguration} and {@link SocketConnectorObservationAutoConfiguration}.
+ */
+class SocketConnectorMetricsAutoConfigurationTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SocketConnectorAutoConfiguration.class,
+                SocketConnectorMetricsAutoConfiguration.class, SocketConnectorObservationAutoConfiguration.class,
+                ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
+
+    @Test
+    void runWithMicrometerBindsMetersAndObservesTheConnector() throws Exception {
+        try (PeerServer server = PeerServer.start()) {
+            this.contextRunner.run((context) -> {
+                assertThat(context).hasSingleBean(SocketConnectorMetrics.class)
+                    .hasSingleBean(SocketConnectorObservations.class);
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.find(SocketConnectorMetrics.SOCKETS).tag("endpoint", "none").gauges()).hasSize(2);
+
+                SocketConnector connector = context.getBean(SocketConnector.class);
+                connector.connect(TcpSocketConnectOptions.builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(new RecordingHandler())
+                    .build()).get(10, TimeUnit.SECONDS);
+                server.accept();
+
+                assertThat(registry.get(SocketConnectorMetrics.CONNECT)
+                    .tags("endpoint", "none", "outcome", "success", "tls", "false")
+                    .timer()
+                    .count()).isEqualTo(1);
+                assertThat(registry.get(SocketConnectorMetrics.SOCKETS).tags("endpoint", "none", "state", "open")
+                    .gauge()
+                    .value()).isEqualTo(1);
+                // Boot's meter observation handler turns the connect observation into a timer of its own name
+                assertThat(registry.get(SocketConnectorObservations.CONNECT)
+                    .tags("endpoint", "none", "outcome", "success", "tls", "false")
+                    .timer()
+                    .count()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void runWhenMicrometerMissingShouldNotCreateMetersOrObservations() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader("io.micrometer")).run((context) -> {
+            assertThat(context).hasNotFailed()
+                .hasSingleBean(SocketConnector.class)
+                .doesNotHaveBean(SocketConnectorMetrics.class)
+                .doesNotHaveBean(SocketConnectorObservations.class);
+        });
+    }
+
+    @Test
+    void runWithoutMeterRegistryShouldNotCreateMeters() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SocketConnectorAutoConfiguration.class,
+                    SocketConnectorMetricsAutoConfiguration.class, SocketConnectorObservationAutoConfiguration.class))
+            .run((context) -> assertThat(context).hasNotFailed()
+                .hasSingleBean(SocketConnector.class)
+                .doesNotHaveBean(MeterBinder.class)
+                .doesNotHaveBean(ObservationRegistry.class)
+                .doesNotHaveBean(SocketConnectorObservations.class));
+    }
+
+    @Test
+    void runWithoutConnectorShouldNotCreateMeters() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader(SocketConnector.class))
+            .run((context) -> assertThat(context).hasNotFailed()
+                .doesNotHaveBean(SocketConnectorMetrics.class)
+                .doesNotHaveBean(SocketConnectorObservations.class));
+    }
+
+    @Test
+    void runWithUserMetricsShouldBackOff() {
+        this.contextRunner.withUserConfiguration(UserMetrics.class).run((context) -> {
+            assertThat(context).hasSingleBean(SocketConnectorMetrics.class);
+            assertThat(context.getBean(SocketConnectorMetrics.class)).isSameAs(context.getBean("userMetrics"));
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserMetrics {
+
+        @Bean
+        SocketConnectorMetrics userMetrics() {
+            return new SocketConnectorMetrics(() -> null, Map::of);
+        }
+    }
+}

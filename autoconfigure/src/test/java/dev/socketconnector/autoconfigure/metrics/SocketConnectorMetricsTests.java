@@ -1,0 +1,227 @@
+package dev.socketconnector.autoconfigure.metrics;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketConnectorBuilder;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsOptions;
+import dev.socketconnector.autoconfigure.metrics.PeerServer.Peer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link SocketConnectorMetrics}: real sockets to a loopback server, meters read from a
+ * {@link SimpleMeterRegistry}.
+ */
+class SocketConnectorMetricsTests {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private final AtomicReference<@Nullable SocketConnector> connector = new AtomicReference<>();
+
+    private final SocketConnectorMetrics metrics = new SocketConnectorMetrics(this.connector::get, Map::of);
+
+    private @Nullable PeerServer server;
+
+    @AfterEach
+    void close() throws Exception {
+        SocketConnector connector = this.connector.get();
+        if (connector != null) {
+            connector.closeAsync(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        }
+        if (this.server != null) {
+            this.server.close();
+        }
+    }
+
+    @Test
+    void trafficOnEndpointCountsExactBytesAndKeepsThemAfterClose() throws Exception {
+        this.server = PeerServer.start();
+        RecordingHandler handler = new RecordingHandler();
+        SocketConnector connector = connector(SocketConnector.builder().endpoint("echo", options(handler)));
+        this.metrics.bindTo(this.registry);
+
+        Socket<Object> socket = connector.<Object>connect("echo").get(10, TimeUnit.SECONDS);
+        Peer peer = this.server.accept();
+        assertThat(socket.write("hello")).isEqualTo(5);
+        assertThat(peer.readExactly(5)).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+        peer.write("welcome");
+        assertThat(handler.awaitReceived(7)).hasSize(7);
+
+        assertThat(gauge("echo", "open")).isEqualTo(1);
+        assertThat(gauge("echo", "closing")).isZero();
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "echo")).isEqualTo(5);
+        assertThat(counter(SocketConnectorMetrics.BYTES_READ, "echo")).isEqualTo(7);
+        assertThat(this.registry.get(SocketConnectorMetrics.BYTES_WRITTEN).functionCounter().getId().getBaseUnit())
+            .isEqualTo("bytes");
+
+        socket.end();
+        assertThat(peer.awaitClosed()).isTrue();
+        handler.awaitClosed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gauge("echo", "open") == 0);
+        assertThat(gauge("echo", "closing")).isZero();
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "echo")).isEqualTo(5);
+        assertThat(counter(SocketConnectorMetrics.BYTES_READ, "echo")).isEqualTo(7);
+
+        RecordingHandler second = new RecordingHandler();
+        Socket<Object> again = connector.connect("echo", options(second)).get(10, TimeUnit.SECONDS);
+        Peer peer2 = this.server.accept();
+        again.write("abc");
+        peer2.readExactly(3);
+        assertThat(gauge("echo", "open")).isEqualTo(1);
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "echo")).isEqualTo(8);
+        assertThat(counter(SocketConnectorMetrics.BYTES_READ, "echo")).isEqualTo(7);
+    }
+
+    @Test
+    void socketOpenedFromOptionsIsTaggedEndpointNone() throws Exception {
+        this.server = PeerServer.start();
+        SocketConnector connector = connector(SocketConnector.builder());
+        this.metrics.bindTo(this.registry);
+        RecordingHandler handler = new RecordingHandler();
+
+        Socket<Object> socket = connector.connect(options(handler)).get(10, TimeUnit.SECONDS);
+        Peer peer = this.server.accept();
+        socket.write("12345678");
+        peer.readExactly(8);
+
+        assertThat(socket.endpoint()).isNull();
+        assertThat(gauge("none", "open")).isEqualTo(1);
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "none")).isEqualTo(8);
+        assertThat(connectTimer("none", "success", "false").count()).isEqualTo(1);
+
+        socket.terminate();
+        handler.awaitClosed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gauge("none", "open") == 0);
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "none")).isEqualTo(8);
+    }
+
+    @Test
+    void connectOutcomesAreSuccessAndRefused() throws Exception {
+        this.server = PeerServer.start();
+        int closedPort = freePort();
+        SocketConnector connector = connector(SocketConnector.builder()
+            .endpoint("up", options(new RecordingHandler()))
+            .endpoint("down", options(new RecordingHandler()).toBuilder().port(closedPort).build()));
+        this.metrics.bindTo(this.registry);
+
+        connector.connect("up").get(10, TimeUnit.SECONDS);
+        assertThatExceptionOfType(ExecutionException.class)
+            .isThrownBy(() -> connector.connect("down").get(10, TimeUnit.SECONDS));
+
+        Timer success = connectTimer("up", "success", "false");
+        assertThat(success.count()).isEqualTo(1);
+        assertThat(success.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("down", "refused", "false").count() == 1);
+        assertThat(this.registry.find(SocketConnectorMetrics.CONNECT).tag("endpoint", "down").timers()).hasSize(1);
+    }
+
+    @Test
+    void connectOutcomeIsTlsWhenThePeerIsNotTrustedAndSuccessWhenItIs() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        this.server = PeerServer.startTls(certificate.serverContext());
+        SocketConnector connector = connector(SocketConnector.builder());
+        this.metrics.bindTo(this.registry);
+
+        TcpSocketConnectOptions<Object> untrusted = options(new RecordingHandler()).toBuilder().tls(true).build();
+        assertThatExceptionOfType(ExecutionException.class)
+            .isThrownBy(() -> connector.connect(untrusted).get(10, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("none", "tls", "true").count() == 1);
+        assertThat(handshakeTimer("none", "failure").count()).isEqualTo(1);
+
+        TcpSocketConnectOptions<Object> trusted = options(new RecordingHandler()).toBuilder()
+            .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+            .build();
+        Socket<Object> socket = connector.connect(trusted).get(10, TimeUnit.SECONDS);
+        this.server.accept().close(); // the untrusted connection
+        Peer peer = this.server.accept();
+        socket.write("secret");
+        assertThat(peer.readExactly(6)).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(connectTimer("none", "success", "true").count()).isEqualTo(1);
+        assertThat(handshakeTimer("none", "success").count()).isEqualTo(1);
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "none")).isEqualTo(6);
+    }
+
+    @Test
+    void metersCarryOnlyBoundedTags() throws Exception {
+        this.server = PeerServer.start();
+        SocketConnector connector = connector(SocketConnector.builder().endpoint("echo", options(new RecordingHandler())));
+        this.metrics.bindTo(this.registry);
+        connector.connect("echo").get(10, TimeUnit.SECONDS);
+
+        Set<String> allowed = Set.of("endpoint", "state", "outcome", "tls");
+        assertThat(this.registry.getMeters()).isNotEmpty();
+        for (Meter meter : this.registry.getMeters()) {
+            assertThat(meter.getId().getName()).startsWith("socket.connector.");
+            meter.getId().getTags().forEach((tag) -> assertThat(allowed).contains(tag.getKey()));
+        }
+        assertThat(this.registry.find(SocketConnectorMetrics.SOCKETS).gauges())
+            .extracting((gauge) -> gauge.getId().getTag("endpoint") + "/" + gauge.getId().getTag("state"))
+            .containsExactlyInAnyOrder("none/open", "none/closing", "echo/open", "echo/closing");
+    }
+
+    private SocketConnector connector(SocketConnectorBuilder builder) {
+        SocketConnector connector = builder.addObserver(this.metrics.observer()).build();
+        this.connector.set(connector);
+        return connector;
+    }
+
+    private TcpSocketConnectOptions<Object> options(RecordingHandler handler) {
+        return TcpSocketConnectOptions.<Object>builder()
+            .hostname("127.0.0.1")
+            .port(this.server.port())
+            .socket(handler)
+            .build();
+    }
+
+    private double gauge(String endpoint, String state) {
+        return this.registry.get(SocketConnectorMetrics.SOCKETS).tag("endpoint", endpoint).tag("state", state)
+            .gauge()
+            .value();
+    }
+
+    private double counter(String name, String endpoint) {
+        FunctionCounter counter = this.registry.get(name).tag("endpoint", endpoint).functionCounter();
+        return counter.count();
+    }
+
+    private Timer connectTimer(String endpoint, String outcome, String tls) {
+        return this.registry.get(SocketConnectorMetrics.CONNECT)
+            .tag("endpoint", endpoint)
+            .tag("outcome", outcome)
+            .tag("tls", tls)
+            .timer();
+    }
+
+    private Timer handshakeTimer(String endpoint, String outcome) {
+        return this.registry.get(SocketConnectorMetrics.TLS_HANDSHAKE)
+            .tag("endpoint", endpoint)
+            .tag("outcome", outcome)
+            .timer();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}
