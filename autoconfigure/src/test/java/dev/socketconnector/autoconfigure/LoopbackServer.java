@@ -74,6 +74,11 @@ final class LoopbackServer implements AutoCloseable {
         }
     }
 
+    /** Returns how many connections were accepted so far. */
+    int acceptedCount() {
+        return this.peers.size();
+    }
+
     /** Waits up to 10 s for the next accepted connection. */
     SocketChannel accept() throws InterruptedException {
         SocketChannel peer = this.accepted.poll(10, TimeUnit.SECONDS);

@@ -1,0 +1,247 @@
+package dev.socketconnector.autoconfigure;
+
+import java.net.ConnectException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import dev.socketconnector.ReadyState;
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.TestServer;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests connect-on-startup endpoints against servers on 127.0.0.1 and unix paths: connecting on startup,
+ * reconnecting after the server restarts, not blocking startup, and the graceful shutdown (FIN, close once).
+ */
+class ManagedEndpointsTests {
+
+    private static final String ECHO = "socket.connector.endpoints.echo.";
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+        .withUserConfiguration(HandlerConfiguration.class)
+        .withPropertyValues(ECHO + "connect-on-startup=true", ECHO + "reconnect.initial-backoff=50ms",
+                ECHO + "reconnect.max-backoff=200ms", ECHO + "reconnect.jitter=0");
+
+    @Test
+    void connectOnStartupShouldConnectAndHandlerShouldSeeOpenAndData() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start()) {
+            this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port())
+                .run((context) -> {
+                    EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
+                    SocketChannel peer = server.accept();
+                    handler.await("open");
+                    ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                    assertThat(endpoint).isNotNull();
+                    waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED");
+                    Socket<?> socket = endpoint.socket();
+                    assertThat(socket).isNotNull();
+                    assertThat(socket.endpoint()).isEqualTo("echo");
+                    assertThat(socket.readyState()).isEqualTo(ReadyState.OPEN);
+                    assertThat(endpoint.lastError()).isNull();
+                    assertThat(endpoint.nextAttempt()).isNull();
+                    assertThat(endpoint.reconnects()).isZero();
+                    peer.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
+                    assertThat(handler.await("data:")).isEqualTo("data:hello");
+                    socket.write("pong");
+                    ByteBuffer read = ByteBuffer.allocate(4);
+                    while (read.hasRemaining() && peer.read(read) >= 0) {
+                        // blocking read of the 4 bytes just written
+                    }
+                    assertThat(new String(read.array(), StandardCharsets.UTF_8)).isEqualTo("pong");
+                });
+        }
+    }
+
+    @Test
+    void serverRestartShouldReconnectAndHandlerShouldSeeSecondOpen() throws Exception {
+        LoopbackServer server = LoopbackServer.start();
+        int port = server.port();
+        try {
+            this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port)
+                .run((context) -> {
+                    EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
+                    ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                    server.accept();
+                    handler.await("open");
+                    Socket<?> first = endpoint.socket();
+                    server.close();
+                    handler.await("close:");
+                    waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF
+                            && endpoint.lastError() instanceof ConnectException, "BACKING_OFF after refused");
+                    assertThat(endpoint.nextAttempt()).isNotNull();
+                    try (LoopbackServer restarted = LoopbackServer.start(port)) {
+                        restarted.accept();
+                        handler.await("open");
+                        waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED again");
+                        assertThat(endpoint.socket()).isNotNull().isNotSameAs(first);
+                        assertThat(endpoint.reconnects()).isPositive();
+                        assertThat(handler.count("open")).isEqualTo(2);
+                        assertThat(handler.opened()).hasSize(2);
+                        assertThat(handler.opened().get(0).readyState()).isEqualTo(ReadyState.CLOSED);
+                    }
+                });
+        }
+        finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void unreachableEndpointShouldNeitherBlockNorFailStartupAndConnectOnceServerStarts() throws Exception {
+        int port = LoopbackServer.freePort();
+        long started = System.nanoTime();
+        this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+            waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF && endpoint.reconnects() >= 2,
+                    "two reconnect attempts");
+            assertThat(endpoint.lastError()).isInstanceOf(ConnectException.class);
+            assertThat(endpoint.socket()).isNull();
+            try (LoopbackServer server = LoopbackServer.start(port)) {
+                server.accept();
+                context.getBean(EventRecordingHandler.class).await("open");
+                waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED");
+                assertThat(endpoint.lastError()).isNull();
+            }
+        });
+    }
+
+    @Test
+    void reconnectDisabledShouldStopAfterDrop() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start()) {
+            this.contextRunner
+                .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
+                        ECHO + "reconnect.enabled=false")
+                .run((context) -> {
+                    EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
+                    ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                    server.accept().close();
+                    handler.await("close:");
+                    waitFor(() -> endpoint.state() == EndpointState.STOPPED, "STOPPED");
+                    assertThat(endpoint.nextAttempt()).isNull();
+                    assertThat(endpoint.reconnects()).isZero();
+                });
+        }
+    }
+
+    @Test
+    void shutdownShouldSendFinAndFireCloseOnce() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start()) {
+            EventRecordingHandler[] handler = new EventRecordingHandler[1];
+            SocketChannel[] peer = new SocketChannel[1];
+            SocketConnector[] connector = new SocketConnector[1];
+            ManagedEndpoint[] endpoint = new ManagedEndpoint[1];
+            this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port())
+                .run((context) -> {
+                    handler[0] = context.getBean(EventRecordingHandler.class);
+                    connector[0] = context.getBean(SocketConnector.class);
+                    endpoint[0] = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                    peer[0] = server.accept();
+                    handler[0].await("open");
+                    endpoint[0].socket().write("bye");
+                });
+            // the context is closed: the lifecycle ended the socket (FIN after the pending write)
+            byte[] received = LoopbackServer.readToEnd(peer[0]).get(10, TimeUnit.SECONDS);
+            assertThat(new String(received, StandardCharsets.UTF_8)).isEqualTo("bye");
+            assertThat(connector[0].isClosed()).isTrue();
+            assertThat(connector[0].sockets()).isEmpty();
+            assertThat(handler[0].count("close:null")).isEqualTo(1);
+            assertThat(handler[0].events()).containsExactly("open", "close:null");
+            assertThat(endpoint[0].state()).isEqualTo(EndpointState.STOPPED);
+            assertThat(server.acceptedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Disabled("core: a unix socket closes cleanly right after open while the peer is idle (reported to the lead)")
+    void unixEndpointShouldConnectOnStartup() throws Exception {
+        try (TestServer server = TestServer.unix()) {
+            this.contextRunner.withPropertyValues(ECHO + "unix=" + server.path()).run((context) -> {
+                TestServer.Peer peer = server.accept();
+                context.getBean(EventRecordingHandler.class).await("open");
+                ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED");
+                peer.write("over unix");
+                assertThat(context.getBean(EventRecordingHandler.class).await("data:")).isEqualTo("data:over unix");
+            });
+        }
+    }
+
+    @Test
+    void endpointWithoutConnectOnStartupShouldNotConnect() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start()) {
+            this.contextRunner
+                .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
+                        ECHO + "connect-on-startup=false")
+                .run((context) -> {
+                    assertThat(context.getBean(SocketEndpointRegistry.class).endpoints()).isEmpty();
+                    EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
+                    assertThat(server.acceptedCount()).isZero();
+                    assertThat(handler.events()).isEmpty();
+                    // the endpoint still connects on demand, by name
+                    Socket<Object> socket = context.getBean(SocketConnector.class).<Object>connect("echo")
+                        .get(10, TimeUnit.SECONDS);
+                    server.accept();
+                    assertThat(socket.endpoint()).isEqualTo("echo");
+                    assertThat(handler.await("open")).isEqualTo("open");
+                });
+        }
+    }
+
+    @Test
+    void backoffShouldGrowByMultiplierUpToMaxAndSpreadByJitter() {
+        SocketConnectorProperties.Reconnect reconnect = new SocketConnectorProperties.Reconnect();
+        reconnect.setInitialBackoff(Duration.ofMillis(100));
+        reconnect.setMaxBackoff(Duration.ofMillis(1000));
+        reconnect.setMultiplier(2.0);
+        reconnect.setJitter(0.0);
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 1, 0.9)).isEqualTo(Duration.ofMillis(100));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 2, 0.9)).isEqualTo(Duration.ofMillis(200));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 4, 0.9)).isEqualTo(Duration.ofMillis(800));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 5, 0.9)).isEqualTo(Duration.ofMillis(1000));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 60, 0.9)).isEqualTo(Duration.ofMillis(1000));
+        reconnect.setJitter(0.5);
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 1, 0.0)).isEqualTo(Duration.ofMillis(50));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 1, 0.5)).isEqualTo(Duration.ofMillis(100));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 2, 0.999)).isBetween(Duration.ofMillis(299),
+                Duration.ofMillis(300));
+        assertThat(DefaultManagedEndpoint.backoff(reconnect, 5, 0.999)).isEqualTo(Duration.ofMillis(1000));
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not " + what + " within 10 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class HandlerConfiguration {
+
+        @Bean
+        @SocketEndpoint("echo")
+        EventRecordingHandler echoHandler() {
+            return new EventRecordingHandler();
+        }
+    }
+}
