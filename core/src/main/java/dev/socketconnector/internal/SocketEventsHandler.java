@@ -73,6 +73,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     private boolean closeFired;
 
+    private boolean activeSeen;
+
+    /** We closed the channel ourselves (end, terminate, timeout, error, failure), rather than the peer. */
+    private boolean localClose;
+
     private int dispatchDepth;
 
     private boolean inReadBatch;
@@ -130,7 +135,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
         this.socket.state = NettySocket.CLOSED;
         this.socket.outputClosed = true;
-        this.socket.channel.close();
+        closeChannel();
         observer().connectFailed(this.socket.endpoint, this.socket.tls != null, elapsedSince(this.connectStartNanos),
                 error);
         CompletableFuture<Socket<D>> future = this.connectFuture;
@@ -155,9 +160,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (this.activeSeen) {
+            // a connect that completes inside registration is reported twice by Netty (connect and register0)
+            return;
+        }
+        this.activeSeen = true;
         this.socket.cacheAddresses();
         if (this.connectDone) {
-            ctx.close();
+            closeChannel();
             return;
         }
         if (this.socket.tls == null) {
@@ -248,7 +258,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         observer().connectFailed(this.socket.endpoint, true, elapsedSince(this.connectStartNanos), error);
         this.pendingFailure = error;
         this.socket.outputClosed = true;
-        this.socket.channel.close();
+        closeChannel();
     }
 
     private void open() {
@@ -277,9 +287,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             this.pendingFailure = failure;
             fireError(failure);
             socket.outputClosed = true;
-            if (socket.channel.isOpen()) {
-                socket.channel.close();
-            }
+            closeChannel();
             return;
         }
         afterDispatch();
@@ -337,7 +345,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     private void peerEnded() {
         if (!this.opened) {
             // a FIN before the TLS handshake has finished: the handshake fails (ECONNRESET, as Node)
-            this.socket.channel.close();
+            closeChannel();
             return;
         }
         if (this.outputShutdownRequested || this.socket.state != NettySocket.OPEN) {
@@ -466,10 +474,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.drainQueue();
         closeOutboundThen(() -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
+                this.localClose = true;
                 duplex.shutdownOutput().addListener((ChannelFuture done) -> done.channel().close());
             }
             else {
-                this.socket.channel.close();
+                closeChannel();
             }
         });
     }
@@ -488,7 +497,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     private void closeOutboundThen(Runnable action) {
         ChannelHandlerContext context = this.ctx;
         if (context == null || !this.socket.channel.isActive()) {
-            this.socket.channel.close();
+            closeChannel();
             return;
         }
         this.flushPending = false;
@@ -516,10 +525,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.drainQueue();
         if (context != null && this.socket.channel.isActive()) {
             this.flushPending = false;
+            this.localClose = true;
             context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> done.channel().close());
         }
         else {
-            this.socket.channel.close();
+            closeChannel();
         }
     }
 
@@ -534,6 +544,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 logger.debug("SO_LINGER 0 not applied to {}", this.socket, ex);
             }
         }
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        this.localClose = true;
         this.socket.channel.close();
     }
 
@@ -541,7 +556,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (this.closeError == null) {
             this.closeError = error;
         }
-        this.socket.channel.close();
+        closeChannel();
     }
 
     // ---- timeout ----
@@ -575,7 +590,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (this.socket.state != NettySocket.CLOSED) {
             this.socket.outputClosed = true;
             this.socket.state = NettySocket.CLOSING;
-            this.socket.channel.close();
+            closeChannel();
         }
     }
 
@@ -586,7 +601,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (!this.opened) {
             // before open the connect outcome (handshake event, close, timeout) reports the failure
             logger.debug("Exception before open on {}", this.socket, cause);
-            ctx.close();
+            closeChannel();
             return;
         }
         if (this.socket.state == NettySocket.CLOSED) {
@@ -596,7 +611,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             Throwable error = (this.socket.tls != null) ? this.socket.tls.handshakeFailed(cause) : cause;
             fireError(error);
             this.socket.outputClosed = true;
-            ctx.close();
+            closeChannel();
         }
         else if (cause instanceof IOException) {
             SocketTransportException error = ErrorCodes.transportFailure(cause, "read");
@@ -604,12 +619,12 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 this.closeError = error;
             }
             this.socket.outputClosed = true;
-            ctx.close();
+            closeChannel();
         }
         else {
             fireError(cause);
             this.socket.outputClosed = true;
-            ctx.close();
+            closeChannel();
         }
     }
 
@@ -679,6 +694,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(), null));
             socket.closeFuture.complete(null);
             return;
+        }
+        if (socket.unix && this.opened && !this.localClose && !this.endFired && !this.outputShutdownRequested
+                && this.closeError == null) {
+            // NIO domain channels close on the peer's FIN without ChannelInputShutdownEvent: the FIN is still
+            // reported as end before close (allowHalfOpen cannot keep such a socket open)
+            socket.state = NettySocket.OPEN;
+            fireEnd();
+            socket.state = NettySocket.CLOSED;
         }
         if (this.visible) {
             this.dispatchDepth++;
