@@ -191,6 +191,54 @@ public final class TlsOpenSslServer implements AutoCloseable {
         return awaitLine(prefix, 1);
     }
 
+    /**
+     * Returns the bytes of the hex dump that {@code -msg} prints below the {@code n}-th line containing
+     * {@code header}.
+     * @param header text of the message line, such as {@code "<<< TLS 1.2, Handshake [length 0010], Finished"}
+     * @param n which occurrence (1-based)
+     * @param count how many bytes to read
+     * @return the bytes
+     */
+    public byte[] dumpAfter(String header, int n, int count) {
+        awaitLine(header, n);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            List<String> all = lines();
+            int seen = 0;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).trim().startsWith(header) && ++seen == n) {
+                    StringBuilder hex = new StringBuilder();
+                    for (int j = i + 1; j < all.size() && all.get(j).startsWith("    "); j++) {
+                        hex.append(all.get(j).trim().replace(" ", ""));
+                    }
+                    if (hex.length() >= count * 2) {
+                        return java.util.HexFormat.of().parseHex(hex.substring(0, count * 2));
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + count + "-byte dump after " + header + ": " + all);
+            }
+            sleep(10);
+        }
+    }
+
+    /** Types a line on s_server's standard input (s_server sends it to the client). */
+    public void send(String line) {
+        try {
+            this.process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            this.process.getOutputStream().flush();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Returns how many output lines contain the text. */
+    public long count(String text) {
+        return this.lines.stream().filter((line) -> line.contains(text)).count();
+    }
+
     /** Returns whether some output line contains the text. */
     public boolean printed(String text) {
         return this.lines.stream().anyMatch((line) -> line.contains(text));

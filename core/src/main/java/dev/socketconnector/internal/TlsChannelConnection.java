@@ -226,7 +226,8 @@ final class TlsChannelConnection implements TlsConnection {
                 (local != null) ? List.copyOf(local) : null, this.sniffer.clientRandom, this.sniffer.serverRandom,
                 session, natives, tls13);
         this.snapshot = taken;
-        this.sniffer.handshakeDone(!natives);
+        // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both providers refuse the same way.
+        this.sniffer.handshakeDone(true);
         return verification.error();
     }
 

@@ -376,7 +376,8 @@ public final class TlsMaterials {
         try {
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
             String algorithm = info.getAlgName();
-            if (info.getAlgParameters() != null && algorithm.startsWith("1.")) {
+            if (info.getAlgParameters() != null
+                    && (algorithm.equals("PBES2") || algorithm.equals("1.2.840.113549.1.5.13"))) {
                 algorithm = info.getAlgParameters().toString();
             }
             SecretKey secret = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(password));

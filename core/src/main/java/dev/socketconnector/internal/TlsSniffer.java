@@ -82,6 +82,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     private volatile boolean refuseRenegotiation;
 
+    private boolean refused;
+
     private @Nullable Runnable onServerRecord;
 
     private @Nullable ChannelHandlerContext context;
@@ -157,14 +159,19 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (this.refused) {
+            // after a refused renegotiation nothing more reaches the SslHandler; the connector closes
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
             try {
                 this.inbound.feed(buf);
             }
             catch (RenegotiationRefusedException ex) {
+                this.refused = true;
                 ReferenceCountUtil.release(msg);
                 ctx.fireExceptionCaught(ex);
-                ctx.close();
                 return;
             }
             catch (RuntimeException ex) {
