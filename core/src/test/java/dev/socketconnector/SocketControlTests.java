@@ -1,0 +1,184 @@
+package dev.socketconnector;
+
+import java.io.File;
+import java.net.StandardSocketOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import jdk.net.ExtendedSocketOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for socket options, JVM references, observers and the connector's graceful close.
+ */
+class SocketControlTests {
+
+    private final SocketConnector connector = SocketConnector.create();
+
+    @AfterEach
+    void closeConnector() {
+        this.connector.close();
+    }
+
+    @Test
+    void setNoDelayAndKeepAliveApplyTheSocketOptions() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            server.accept();
+            java.nio.channels.SocketChannel channel = SocketInternals.javaChannel(socket);
+            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            assertThat(socket.setNoDelay(false)).isTrue();
+            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isFalse();
+            assertThat(socket.setNoDelay()).isTrue();
+            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            assertThat(socket.setKeepAlive(true, 5000)).isTrue();
+            assertThat(channel.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
+            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(5);
+            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(1);
+            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(10);
+            assertThat(socket.setKeepAlive()).isTrue();
+            assertThat(channel.getOption(StandardSocketOptions.SO_KEEPALIVE)).isFalse();
+            socket.end();
+            handler.awaitClose();
+            assertThat(socket.setNoDelay(true)).isFalse();
+            assertThat(socket.setKeepAlive(true, 1000)).isFalse();
+        }
+    }
+
+    @Test
+    void keepAliveIsNotApplicableToUnixSockets() throws Exception {
+        try (TestServer server = TestServer.unix()) {
+            Socket<Void> socket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(server.path())
+                .socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
+            assertThat(socket.setKeepAlive(true, 1000)).isFalse();
+            assertThat(socket.setNoDelay(true)).isTrue();
+        }
+    }
+
+    @Test
+    void connectorKeepAliveDefaultAppliesToNewSockets() throws Exception {
+        try (TestServer server = TestServer.tcp();
+                SocketConnector keepAlive = SocketConnector.builder().keepAlive(true, Duration.ofSeconds(7))
+                    .noDelay(false).build()) {
+            Socket<Void> socket = keepAlive.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port()).socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
+            java.nio.channels.SocketChannel channel = SocketInternals.javaChannel(socket);
+            assertThat(channel.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
+            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(7);
+            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isFalse();
+        }
+    }
+
+    @Test
+    void referencedSocketKeepsTheJvmAliveAndUnrefLetsItExit() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            Process referenced = startHolder(server.port(), false);
+            try {
+                server.accept();
+                assertThat(referenced.waitFor(1500, TimeUnit.MILLISECONDS)).as("a main holding a socket exited")
+                    .isFalse();
+            }
+            finally {
+                referenced.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            Process unreferenced = startHolder(server.port(), true);
+            try {
+                server.accept();
+                assertThat(unreferenced.waitFor(15, TimeUnit.SECONDS)).as("a main holding an unref'd socket exited")
+                    .isTrue();
+                assertThat(unreferenced.exitValue()).isZero();
+            }
+            finally {
+                unreferenced.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process startHolder(int port, boolean unref) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SocketHolderMain.class.getName(),
+                Integer.toString(port), Boolean.toString(unref)).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    @Test
+    void observerSeesConnectedClosedAndFailedConnects() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        SocketObserver observer = new SocketObserver() {
+            @Override
+            public void connected(Socket<?> socket, String endpoint, boolean tls, Duration elapsed) {
+                seen.add("connected:" + endpoint + ":" + tls + ":" + (elapsed.isNegative() ? "neg" : "ok"));
+            }
+
+            @Override
+            public void connectFailed(String endpoint, boolean tls, Duration elapsed, Throwable cause) {
+                seen.add("failed:" + ((SocketConnectException) cause).code());
+            }
+
+            @Override
+            public void closed(Socket<?> socket, String endpoint) {
+                seen.add("closed:" + socket.bytesWritten());
+            }
+        };
+        try (TestServer server = TestServer.tcp();
+                SocketConnector observed = SocketConnector.builder().observer(observer).build()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            socket.end("abc");
+            handler.awaitClose();
+            RecordingSocketHandler<Void> refused = new RecordingSocketHandler<>();
+            SocketConnectTests.failure(observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(SocketConnectTests.closedPort()).socket(refused).build()));
+            Thread.sleep(50);
+            assertThat(seen).containsExactly("connected:null:false:ok", "closed:3", "failed:ECONNREFUSED");
+        }
+    }
+
+    @Test
+    void gracefulCloseEndsSocketsSoPeersSeeFinAndCloseFiresOnce() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            SocketConnector closing = SocketConnector.builder().shutdownTimeout(Duration.ofSeconds(5)).build();
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = closing.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            TestServer.Peer peer = server.accept();
+            socket.write("pending bytes");
+            closing.close();
+            assertThat(new String(peer.readToEnd())).isEqualTo("pending bytes");
+            assertThat(handler.awaitClose()).isNull();
+            assertThat(handler.events()).containsExactly("open", "close");
+            assertThat(closing.sockets()).isEmpty();
+            assertThat(closing.isClosed()).isTrue();
+            closing.close();
+        }
+    }
+
+    @Test
+    void gracefulCloseTerminatesStragglersAfterTheTimeout() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            SocketConnector closing = SocketConnector.builder().writeBufferWaterMark(1024, 4 * 1024 * 1024).build();
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = closing.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            server.accept();
+            // the peer never reads: the FIN can never be sent after 4 MiB of pending bytes
+            while (socket.write(new byte[64 * 1024]) > 0) {
+                Thread.yield();
+            }
+            long start = System.nanoTime();
+            closing.closeAsync(Duration.ofMillis(500)).get(10, TimeUnit.SECONDS);
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            assertThat(elapsed).isBetween(400L, 5000L);
+            assertThat(handler.awaitClose()).isNull();
+            assertThat(handler.rawEvents().stream().filter("close"::equals).count()).isEqualTo(1);
+        }
+    }
+}
