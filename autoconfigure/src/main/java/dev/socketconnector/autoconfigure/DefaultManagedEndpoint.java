@@ -203,6 +203,9 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
 
         private final AtomicBoolean ended = new AtomicBoolean();
 
+        /** Whether {@code open} returned normally: only then does {@code close} end the attempt. */
+        private volatile boolean open;
+
         void opened(Socket<?> opened) {
             synchronized (DefaultManagedEndpoint.this.lock) {
                 if (DefaultManagedEndpoint.this.current != this) {
@@ -284,6 +287,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         public void open(Socket<Object> socket) {
             this.attempt.opened(socket);
             this.delegate.open(socket);
+            this.attempt.open = true;
         }
 
         @Override
@@ -307,7 +311,11 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 this.delegate.close(socket, error);
             }
             finally {
-                this.attempt.ended(error, true);
+                // a failed handshake or a throwing open() also close the socket, but the connect future
+                // reports them with their cause
+                if (this.attempt.open) {
+                    this.attempt.ended(error, true);
+                }
             }
         }
 
