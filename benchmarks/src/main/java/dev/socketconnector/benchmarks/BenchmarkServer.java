@@ -25,10 +25,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -47,23 +50,30 @@ public final class BenchmarkServer implements AutoCloseable {
         ECHO
     }
 
-    private final EventLoopGroup boss;
+    private final @Nullable EventLoopGroup boss;
 
-    private final EventLoopGroup workers;
+    private final @Nullable EventLoopGroup workers;
 
-    private final Channel channel;
+    private final @Nullable Channel channel;
+
+    private final @Nullable UnixCountServer unixCount;
 
     private final @Nullable String unix;
 
-    private BenchmarkServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel, @Nullable String unix) {
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+    private BenchmarkServer(@Nullable EventLoopGroup boss, @Nullable EventLoopGroup workers, @Nullable Channel channel,
+            @Nullable UnixCountServer unixCount, @Nullable String unix) {
         this.boss = boss;
         this.workers = workers;
         this.channel = channel;
+        this.unixCount = unixCount;
         this.unix = unix;
     }
 
     /**
-     * Starts a server in one of the standard modes.
+     * Starts a server in one of the standard modes; with TLS, {@code count} runs on the JDK provider (it needs
+     * TLS 1.3 half-close) and {@code echo} on OpenSSL when available.
      * @param mode count or echo
      * @param host the address to bind (used when {@code unix} is null)
      * @param port the port, 0 for any free port
@@ -74,8 +84,21 @@ public final class BenchmarkServer implements AutoCloseable {
      */
     public static BenchmarkServer start(Mode mode, String host, int port, @Nullable String unix, boolean tls,
             int threads) {
+        if (mode == Mode.COUNT && unix != null && tls) {
+            throw new IllegalArgumentException("--mode count with --tls on --unix is not supported: Netty's NIO "
+                    + "domain sockets cannot half-close");
+        }
+        if (mode == Mode.COUNT && unix != null) {
+            try {
+                return new BenchmarkServer(null, null, null, new UnixCountServer(unix), unix);
+            }
+            catch (IOException ex) {
+                throw new BenchmarkFailure("cannot start the server on " + unix + ": " + ex, ex);
+            }
+        }
         Supplier<ChannelHandler> handlers = (mode == Mode.COUNT) ? CountHandler::new : EchoHandler::new;
-        return start(handlers, host, port, unix, tls ? ServerTls.selfSignedServerContext() : null, threads);
+        SslProvider provider = (mode == Mode.COUNT || !OpenSsl.isAvailable()) ? SslProvider.JDK : SslProvider.OPENSSL;
+        return start(handlers, host, port, unix, tls ? ServerTls.selfSignedServerContext(provider) : null, threads);
     }
 
     /**
@@ -95,10 +118,14 @@ public final class BenchmarkServer implements AutoCloseable {
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
                     .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            // NioDomainSocketChannel ignores ChannelOption.ALLOW_HALF_CLOSURE (Netty 4.2), its
+                            // config does not: set it here for TCP and unix alike.
+                            if (ch.config() instanceof DuplexChannelConfig duplex) {
+                                duplex.setAllowHalfClosure(true);
+                            }
                             if (tls != null) {
                                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                             }
@@ -117,7 +144,7 @@ public final class BenchmarkServer implements AutoCloseable {
                 address = new InetSocketAddress(host, port);
             }
             Channel channel = bootstrap.bind(address).sync().channel();
-            return new BenchmarkServer(boss, workers, channel, unix);
+            return new BenchmarkServer(boss, workers, channel, null, unix);
         }
         catch (IOException | RuntimeException ex) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -148,7 +175,7 @@ public final class BenchmarkServer implements AutoCloseable {
             throw new IllegalArgumentException("option --mode must be count or echo (was '" + modeName + "')");
         }
         String host = options.string("host", "127.0.0.1");
-        int port = options.string("port", null) == null ? 0 : options.intSize("port", 0);
+        int port = parsePort(options.string("port", "0"));
         int threads = options.string("threads", null) == null ? 0 : options.intSize("threads", 0);
         BenchmarkServer server = start(mode, host, port, options.string("unix", null), options.flag("tls"),
                 threads);
@@ -163,7 +190,26 @@ public final class BenchmarkServer implements AutoCloseable {
         }
         out.println(json);
         out.flush();
-        server.channel.closeFuture().syncUninterruptibly();
+        try {
+            server.closed.await();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        }
+        catch (NumberFormatException ex) {
+            // reported below
+        }
+        throw new IllegalArgumentException("option --port must be between 0 (any free port) and 65535 (was '"
+                + text + "')");
     }
 
     /**
@@ -171,15 +217,24 @@ public final class BenchmarkServer implements AutoCloseable {
      * @return the port, or -1 for a unix socket
      */
     public int port() {
-        return (this.channel.localAddress() instanceof InetSocketAddress inet) ? inet.getPort() : -1;
+        Channel channel = this.channel;
+        return (channel != null && channel.localAddress() instanceof InetSocketAddress inet) ? inet.getPort() : -1;
     }
 
     /** Stops listening, closes every connection and stops the threads. */
     @Override
     public void close() {
-        this.channel.close().syncUninterruptibly();
-        this.boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        this.workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (this.unixCount != null) {
+            this.unixCount.close();
+        }
+        if (this.channel != null) {
+            this.channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (this.boss != null && this.workers != null) {
+            this.boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            this.workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        this.closed.countDown();
         if (this.unix != null) {
             try {
                 Files.deleteIfExists(Path.of(this.unix));
@@ -222,6 +277,9 @@ public final class BenchmarkServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof java.io.IOException)) {
+                BenchmarkMain.log("server connection error: %s", cause);
+            }
             ctx.close();
         }
     }
@@ -263,6 +321,9 @@ public final class BenchmarkServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof java.io.IOException)) {
+                BenchmarkMain.log("server connection error: %s", cause);
+            }
             ctx.close();
         }
     }
