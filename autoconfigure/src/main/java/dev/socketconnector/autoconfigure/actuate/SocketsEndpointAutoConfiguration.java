@@ -4,6 +4,7 @@ import dev.socketconnector.SocketConnector;
 import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -12,9 +13,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the Actuator endpoint {@code sockets} ({@link SocketsEndpoint}) when Actuator is present and the
- * endpoint is available (exposed, for example with {@code management.endpoints.web.exposure.include=sockets},
- * and not switched off with {@code management.endpoint.sockets.access=none}).
+ * Registers the Actuator endpoint {@code sockets} ({@link SocketsEndpoint}, with
+ * {@link SocketsEndpointWebExtension} over HTTP) when Actuator is present and the endpoint is available:
+ * exposed, for example with {@code management.endpoints.web.exposure.include=sockets}, and not switched off
+ * with {@code management.endpoint.sockets.access=none}.
  */
 @AutoConfiguration(after = SocketConnectorAutoConfiguration.class)
 @ConditionalOnClass({ SocketConnector.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -27,5 +29,13 @@ public final class SocketsEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     SocketsEndpoint socketsEndpoint(SocketConnector connector) {
         return new SocketsEndpoint(connector);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(SocketsEndpoint.class)
+    @ConditionalOnAvailableEndpoint(endpoint = SocketsEndpoint.class, exposure = EndpointExposure.WEB)
+    SocketsEndpointWebExtension socketsEndpointWebExtension(SocketsEndpoint endpoint) {
+        return new SocketsEndpointWebExtension(endpoint);
     }
 }
