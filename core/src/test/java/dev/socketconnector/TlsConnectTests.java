@@ -221,6 +221,33 @@ class TlsConnectTests {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
+    void peerClosingDuringTheHandshakeFailsItWithEconnreset(TlsProvider provider) throws Exception {
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread peer = new Thread(() -> {
+                try (java.net.Socket accepted = server.accept()) {
+                    accepted.getInputStream().read(new byte[16384]);
+                }
+                catch (IOException ex) {
+                    // the client went away
+                }
+            });
+            peer.start();
+            TlsRecordingHandler handler = new TlsRecordingHandler();
+            CompletableFuture<Socket<Void>> future = connect("127.0.0.1", server.getLocalPort(),
+                    trusting(provider, "ca.crt").build(), handler);
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(TlsAuthorizationException.class)
+                .hasMessage("Client network socket disconnected before secure TLS connection was established")
+                .satisfies((e) -> assertThat(((TlsAuthorizationException) e).code()).isEqualTo("ECONNRESET"));
+            handler.awaitClose();
+            assertThat(handler.events()).containsExactly("handshake:false", "close");
+            peer.join(5000);
+        }
+    }
+
     @Test
     void peerThatNeverAnswersTheHandshakeFailsTheConnectWithEtimedout() throws Exception {
         try (SocketConnector quick = SocketConnector.builder().connectTimeout(Duration.ofMillis(700)).build();

@@ -74,6 +74,22 @@ class TlsIntrospectionTests {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({ "OPENSSL, -tls1_3", "OPENSSL, -tls1_2" })
+    void exportKeyingMaterialAfterCloseThrowsBecauseSecretsAreWiped(TlsProvider provider, String version)
+            throws Exception {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
+                version)) {
+            TlsRecordingHandler handler = new TlsRecordingHandler();
+            Socket<Void> socket = connect(server, TlsOptions.builder().provider(provider), handler);
+            assertThat(socket.exportKeyingMaterial(16, LABEL, null)).hasSize(16);
+            socket.end();
+            handler.awaitClose();
+            assertThatThrownBy(() -> socket.exportKeyingMaterial(16, LABEL, null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+    }
+
     @Test
     void finishedMessagesOnOpenSslEqualThoseOnTheWireForFullAndResumedTls12() throws Exception {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",

@@ -85,6 +85,8 @@ final class TlsChannelConnection implements TlsConnection {
 
     private volatile byte @Nullable [] ticket13;
 
+    private volatile boolean disposed;
+
     TlsChannelConnection(TlsConnections.Context context, @Nullable String host, int port, @Nullable String serverName,
             boolean rejectUnauthorized, ByteBufAllocator alloc) {
         this.context = context;
@@ -349,6 +351,7 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public void dispose() {
+        this.disposed = true;
         if (this.sslPointer != 0) {
             TlsKeyLog.unregister(this.sslPointer, this.secrets);
         }
@@ -506,6 +509,9 @@ final class TlsChannelConnection implements TlsConnection {
         TlsSnapshot taken = this.snapshot;
         if (taken == null || taken.session() == null) {
             throw new IllegalStateException("exportKeyingMaterial: the TLS handshake is not complete");
+        }
+        if (this.disposed) {
+            throw new IllegalStateException("exportKeyingMaterial: the socket is closed (its secrets are wiped)");
         }
         if (taken.natives()) {
             if (taken.tls13()) {
