@@ -386,6 +386,19 @@ public final class ConnectorClient implements BenchmarkClient {
         }
 
         @Override
+        public void handshake(Socket<Void> socket, boolean success, @Nullable Throwable authorizationError) {
+            if (!success) {
+                Waits.failed(this.done, "TLS handshake with " + this.spec.target(), authorizationError != null
+                        ? authorizationError : new IllegalStateException("handshake failed"));
+            }
+        }
+
+        @Override
+        public void connectError(Socket<Void> socket, Throwable error) {
+            Waits.failed(this.done, "connect to " + this.spec.target(), error);
+        }
+
+        @Override
         public void open(Socket<Void> socket) {
             if (this.spec.tls() && socket.isSessionReused()) {
                 this.resumed.incrementAndGet();

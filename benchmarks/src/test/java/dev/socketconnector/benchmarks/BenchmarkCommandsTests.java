@@ -1,0 +1,254 @@
+package dev.socketconnector.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Runs every command of the benchmark contract with tiny sizes, for both clients, against in-process servers on
+ * loopback and unix sockets, and checks that a lost or corrupted byte fails the run.
+ */
+@Timeout(60)
+class BenchmarkCommandsTests {
+
+    private static final Pattern FIELD = Pattern.compile("\"([a-z_0-9]+)\":(\"[^\"]*\"|[-0-9.]+|true|false)");
+
+    private static Path dir;
+
+    private static BenchmarkServer count;
+
+    private static BenchmarkServer echo;
+
+    private static BenchmarkServer countTls;
+
+    private static BenchmarkServer echoTls;
+
+    private static BenchmarkServer countUnix;
+
+    private static BenchmarkServer echoUnix;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        dir = Files.createTempDirectory("bench-tests");
+        count = BenchmarkServer.start(BenchmarkServer.Mode.COUNT, "127.0.0.1", 0, null, false, 1);
+        echo = BenchmarkServer.start(BenchmarkServer.Mode.ECHO, "127.0.0.1", 0, null, false, 1);
+        countTls = BenchmarkServer.start(BenchmarkServer.Mode.COUNT, "127.0.0.1", 0, null, true, 1);
+        echoTls = BenchmarkServer.start(BenchmarkServer.Mode.ECHO, "127.0.0.1", 0, null, true, 1);
+        countUnix = BenchmarkServer.start(BenchmarkServer.Mode.COUNT, "127.0.0.1", 0,
+                dir.resolve("count.sock").toString(), false, 1);
+        echoUnix = BenchmarkServer.start(BenchmarkServer.Mode.ECHO, "127.0.0.1", 0,
+                dir.resolve("echo.sock").toString(), false, 1);
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        for (BenchmarkServer server : new BenchmarkServer[] { count, echo, countTls, echoTls, countUnix, echoUnix }) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void throughputWhenServerCountsEveryByteReportsBytesAndRate(String client) {
+        Map<String, String> json = run("throughput", "--client", client, "--port", port(count), "--bytes",
+                "3000001", "--chunk", "65536");
+        assertThat(json).containsEntry("bench", "throughput").containsEntry("bytes", "3000001");
+        assertThat(Double.parseDouble(json.get("seconds"))).isPositive();
+        assertThat(Double.parseDouble(json.get("mib_per_s"))).isPositive();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void throughputOverTlsReportsBytes(String client) {
+        Map<String, String> json = run("throughput", "--client", client, "--port", port(countTls), "--bytes",
+                "1000000", "--chunk", "16k", "--tls", "--insecure");
+        assertThat(json).containsEntry("bytes", "1000000");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void throughputOverUnixSocketReportsBytes(String client) {
+        Map<String, String> json = run("throughput", "--client", client, "--unix", dir.resolve("count.sock")
+                .toString(), "--bytes", "2m", "--chunk", "64k");
+        assertThat(json).containsEntry("bytes", String.valueOf(2 * 1024 * 1024));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void pingpongOnSeveralConnectionsReportsRoundTripsAndLatency(String client) {
+        Map<String, String> json = run("pingpong", "--client", client, "--port", port(echo), "--size", "100",
+                "--count", "200", "--conns", "3");
+        assertThat(json).containsEntry("bench", "pingpong").containsEntry("roundtrips", "600");
+        assertThat(Double.parseDouble(json.get("rtt_per_s"))).isPositive();
+        double p50 = Double.parseDouble(json.get("p50_us"));
+        assertThat(p50).isPositive();
+        assertThat(Double.parseDouble(json.get("p99_us"))).isGreaterThanOrEqualTo(p50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void pingpongOverTlsAndUnixReportsRoundTrips(String client) {
+        assertThat(run("pingpong", "--client", client, "--port", port(echoTls), "--size", "64", "--count", "50",
+                "--conns", "2", "--tls", "--insecure")).containsEntry("roundtrips", "100");
+        assertThat(run("pingpong", "--client", client, "--unix", dir.resolve("echo.sock").toString(), "--size",
+                "64", "--count", "50", "--conns", "2")).containsEntry("roundtrips", "100");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void connectPlainAndTlsCountsEveryConnection(String client) {
+        Map<String, String> json = run("connect", "--client", client, "--port", port(echo), "--count", "60",
+                "--concurrency", "8");
+        assertThat(json).containsEntry("bench", "connect").containsEntry("count", "60");
+        assertThat(Double.parseDouble(json.get("per_s"))).isPositive();
+        Map<String, String> tls = run("connect", "--client", client, "--port", port(echoTls), "--count", "10",
+                "--concurrency", "4", "--tls", "--insecure");
+        assertThat(tls).containsEntry("count", "10").containsEntry("resumed", "0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void connectOverTlsWithoutInsecureFailsOnTheSelfSignedCertificate(String client) {
+        assertThatThrownBy(() -> run("connect", "--client", client, "--port", port(echoTls), "--count", "2",
+                "--concurrency", "1", "--tls")).isInstanceOf(BenchmarkFailure.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void idleReportsMemoryPerConnection(String client) {
+        Map<String, String> json = run("idle", "--client", client, "--port", port(echo), "--conns", "50");
+        assertThat(json).containsEntry("bench", "idle").containsEntry("conns", "50")
+                .containsKeys("rss_delta_bytes", "heap_delta_bytes", "bytes_per_conn");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void pingpongWhenEchoFlipsAByteFails(String client) {
+        try (BenchmarkServer flipping = BenchmarkServer.start(() -> new FlippingEcho(1000), "127.0.0.1", 0, null,
+                null, 1)) {
+            assertThatThrownBy(() -> run("pingpong", "--client", client, "--port", port(flipping), "--size", "64",
+                    "--count", "100", "--conns", "1", "--timeout", "20")).isInstanceOf(BenchmarkFailure.class)
+                    .hasMessageContaining("echo mismatch on connection 0, round 15, byte 40");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void throughputWhenServerMiscountsFails(String client) {
+        try (BenchmarkServer lying = BenchmarkServer.start(() -> new CountingReply(1), "127.0.0.1", 0, null, null,
+                1)) {
+            assertThatThrownBy(() -> run("throughput", "--client", client, "--port", port(lying), "--bytes",
+                    "100000", "--timeout", "20")).isInstanceOf(BenchmarkFailure.class)
+                    .hasMessageContaining("server counted 100001 bytes but 100000 were sent");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void throughputWhenServerClosesWithoutCountFailsWithShortRead(String client) {
+        try (BenchmarkServer silent = BenchmarkServer.start(() -> new CountingReply(-1), "127.0.0.1", 0, null, null,
+                1)) {
+            assertThatThrownBy(() -> run("throughput", "--client", client, "--port", port(silent), "--bytes",
+                    "100000", "--timeout", "20")).isInstanceOf(BenchmarkFailure.class)
+                    .hasMessageContaining("short read");
+        }
+    }
+
+    @Test
+    void unknownClientIsAUsageError() {
+        assertThatThrownBy(() -> run("pingpong", "--client", "bun", "--port", "1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--client");
+    }
+
+    private static String port(BenchmarkServer server) {
+        return String.valueOf(server.port());
+    }
+
+    private static Map<String, String> run(String... args) {
+        String line = BenchmarkMain.run(args);
+        assertThat(line).startsWith("{").endsWith("}").doesNotContain("\n");
+        Map<String, String> fields = new HashMap<>();
+        Matcher matcher = FIELD.matcher(line);
+        while (matcher.find()) {
+            fields.put(matcher.group(1), matcher.group(2).replace("\"", ""));
+        }
+        return fields;
+    }
+
+    /** Echoes, but flips the byte at one stream offset. */
+    static final class FlippingEcho extends ChannelInboundHandlerAdapter {
+
+        private final long flipAt;
+
+        private long offset;
+
+        FlippingEcho(long flipAt) {
+            this.flipAt = flipAt;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            int length = buf.readableBytes();
+            if (this.offset <= this.flipAt && this.flipAt < this.offset + length) {
+                int index = buf.readerIndex() + (int) (this.flipAt - this.offset);
+                buf.setByte(index, buf.getByte(index) ^ 0x01);
+            }
+            this.offset += length;
+            ctx.writeAndFlush(buf);
+        }
+    }
+
+    /** Counts like the count server but replies count + delta, or closes without a reply when delta is -1. */
+    static final class CountingReply extends ChannelInboundHandlerAdapter {
+
+        private final long delta;
+
+        private long count;
+
+        CountingReply(long delta) {
+            this.delta = delta;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            this.count += ((ByteBuf) msg).readableBytes();
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                if (this.delta < 0) {
+                    ctx.close();
+                }
+                else {
+                    ctx.writeAndFlush(ctx.alloc().buffer(8).writeLong(this.count + this.delta))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+    }
+}
