@@ -361,6 +361,7 @@ final class NettySocket<D> implements Socket<D> {
 
     /** Moves queued buffers into the pipeline, in order. Loop. */
     void drainQueue() {
+        assert this.loop.inEventLoop();
         ByteBuf buffer;
         while ((buffer = this.queue.poll()) != null) {
             int size = buffer.readableBytes();

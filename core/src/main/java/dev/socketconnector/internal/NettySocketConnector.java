@@ -309,9 +309,6 @@ public final class NettySocketConnector implements SocketConnector {
     @Override
     public void close() {
         CompletableFuture<Void> done = closeAsync(this.settings.shutdownTimeout());
-        if (this.group.next().inEventLoop()) {
-            return;
-        }
         for (EventLoop loop : loops()) {
             if (loop.inEventLoop()) {
                 return;

@@ -127,6 +127,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** The TCP or unix connect failed (or DNS did). Loop. */
     void connectFailed(Throwable cause) {
+        assert this.socket.loop.inEventLoop();
         if (this.connectDone) {
             return;
         }
@@ -383,6 +384,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** Writes a buffer accepted on the loop; flushed at the end of the current task. Loop. */
     void writeNow(ByteBuf buffer) {
+        assert this.socket.loop.inEventLoop();
         ChannelHandlerContext context = this.ctx;
         if (context == null || this.socket.state == NettySocket.CLOSED) {
             buffer.release();
@@ -399,6 +401,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** Writes a buffer taken from the cross-thread queue; the queue's task flushes. Loop. */
     void writeQueued(ByteBuf buffer) {
+        assert this.socket.loop.inEventLoop();
         ChannelHandlerContext context = this.ctx;
         if (context == null) {
             buffer.release();
@@ -417,6 +420,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** Flushes what has been written, then checks for a due drain. Loop. */
     void flushNow() {
+        assert this.socket.loop.inEventLoop();
         if (this.flushPending && this.ctx != null) {
             this.flushPending = false;
             this.ctx.flush();
@@ -446,6 +450,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
     void checkDrain() {
+        assert this.socket.loop.inEventLoop();
         if (this.dispatchDepth != 0 || this.inReadBatch) {
             this.drainCheckDeferred = true;
             return;
@@ -471,6 +476,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** end(): FIN after everything accepted is flushed (close_notify first on TLS), then close. Loop. */
     void endOutput() {
+        assert this.socket.loop.inEventLoop();
         this.socket.drainQueue();
         closeOutboundThen(() -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
@@ -485,6 +491,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** shutdown(): FIN after pending writes; stays readable. Loop. */
     void shutdownOutput() {
+        assert this.socket.loop.inEventLoop();
         this.outputShutdownRequested = true;
         this.socket.drainQueue();
         closeOutboundThen(() -> {
@@ -512,6 +519,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** shutdown(true): a local EOF: end, then close (as Bun). Loop. */
     void shutdownInput() {
+        assert this.socket.loop.inEventLoop();
         if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
             duplex.shutdownInput();
         }
@@ -535,6 +543,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** terminate(): RST and close now, discarding pending writes. Loop. */
     void terminate() {
+        assert this.socket.loop.inEventLoop();
         this.socket.discardQueue();
         if (!this.socket.unix && this.socket.channel.isOpen()) {
             try {
@@ -562,6 +571,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     // ---- timeout ----
 
     void armTimeout(int seconds) {
+        assert this.socket.loop.inEventLoop();
         if (this.timeout != null) {
             this.timeout.cancel(false);
             this.timeout = null;
