@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to what {@code openssl s_server} exports, on TLS 1.3 and 1.2. Run by the {@code jdk25-tests} surefire
  * execution with the Temurin 25 JVM.
  */
+@Tag("jdk25")
 class TlsExporterJdk25Tests {
 
     private static final PkiFixture PKI = PkiFixture.get();
