@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id the socket's id, unique within the connector
  * @param endpoint the endpoint name, or null for a socket opened from options
- * @param localAddress the local address (IP text or unix path)
+ * @param localAddress the local IP address as text, or null for a unix socket
  * @param localPort the local port, or -1 for a unix socket
- * @param remoteAddress the remote address (IP text or unix path)
+ * @param remoteAddress the remote IP address as text, or null for a unix socket
  * @param remotePort the remote port, or -1 for a unix socket
  * @param readyState the {@link dev.socketconnector.ReadyState} value, such as {@code "open"}
  * @param bytesWritten bytes accepted by {@code write} and {@code end} so far
@@ -23,10 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param tls the TLS summary, or null on a plain socket
  * @param openedAt when the socket opened
  */
-public record SocketDescriptor(String id, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String endpoint,
-        @Nullable String localAddress, int localPort, @Nullable String remoteAddress, int remotePort,
-        String readyState, long bytesWritten, long bytesRead,
-        @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable TlsDescriptor tls, @Nullable Instant openedAt) {
+// null members are written as null (the shape is fixed), whatever the mapper's default inclusion
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record SocketDescriptor(String id, @Nullable String endpoint, @Nullable String localAddress, int localPort,
+        @Nullable String remoteAddress, int remotePort, String readyState, long bytesWritten, long bytesRead,
+        @Nullable TlsDescriptor tls, @Nullable Instant openedAt) {
 
     /**
      * Describes a socket as it is now.
@@ -46,6 +47,7 @@ public record SocketDescriptor(String id, @JsonInclude(JsonInclude.Include.ALWAY
      * @param cipher the negotiated cipher suite's OpenSSL name (its IANA name when the provider has no other)
      * @param authorized whether the peer's certificate was verified
      */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record TlsDescriptor(@Nullable String version, @Nullable String cipher, boolean authorized) {
 
         /**

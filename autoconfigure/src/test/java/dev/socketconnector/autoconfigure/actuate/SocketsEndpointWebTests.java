@@ -1,6 +1,11 @@
 package dev.socketconnector.autoconfigure.actuate;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +15,7 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
+import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.autoconfigure.metrics.PeerServer;
 import dev.socketconnector.autoconfigure.metrics.PeerServer.Peer;
 import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
@@ -171,6 +177,34 @@ class SocketsEndpointWebTests {
             assertThat((String) JsonPath.read(body, "$.tls.cipher")).isEqualTo(socket.getCipher().name());
             assertThat((Boolean) JsonPath.read(body, "$.tls.authorized")).isTrue();
             assertThat(body).doesNotContain("BEGIN").doesNotContain("certificate");
+        }
+    }
+
+    @Test
+    void unixSocketShowsNullAddressesAndNoPorts() throws Exception {
+        Path dir = Files.createTempDirectory("sockets-endpoint");
+        Path path = dir.resolve("peer.sock");
+        try (ServerSocketChannel unixServer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            unixServer.bind(UnixDomainSocketAddress.of(path));
+            Socket<Object> socket = this.connector.connect(UnixSocketOptions.<Object>builder()
+                .unix(path.toString())
+                .socket(new RecordingHandler())
+                .build()).get(10, TimeUnit.SECONDS);
+
+            String body = this.http.get("/actuator/sockets/" + socket.id()).body();
+
+            Map<String, Object> json = JsonPath.read(body, "$");
+            assertThat(json).containsEntry("localAddress", null)
+                .containsEntry("remoteAddress", null)
+                .containsEntry("localPort", -1)
+                .containsEntry("remotePort", -1)
+                .containsEntry("readyState", "open")
+                .containsEntry("tls", null);
+            socket.terminate();
+        }
+        finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
         }
     }
 

@@ -68,6 +68,27 @@ class SocketConnectorMetricsAutoConfigurationTests {
     }
 
     @Test
+    void runWhenMetersAndObservationsDisabledByPropertyShouldRecordNothing() throws Exception {
+        try (PeerServer server = PeerServer.start()) {
+            this.contextRunner
+                .withPropertyValues("management.metrics.enable.socket.connector=false",
+                        "management.observations.enable.socket.connector=false")
+                .run((context) -> {
+                    context.getBean(SocketConnector.class).connect(TcpSocketConnectOptions.builder()
+                        .hostname("127.0.0.1")
+                        .port(server.port())
+                        .socket(new RecordingHandler())
+                        .build()).get(10, TimeUnit.SECONDS);
+                    server.accept();
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find(SocketConnectorMetrics.SOCKETS).meters()).isEmpty();
+                    assertThat(registry.find(SocketConnectorMetrics.CONNECT).meters()).isEmpty();
+                    assertThat(registry.find(SocketConnectorObservations.CONNECT).meters()).isEmpty();
+                });
+        }
+    }
+
+    @Test
     void runWhenMicrometerMissingShouldNotCreateMetersOrObservations() {
         this.contextRunner.withClassLoader(new FilteredClassLoader("io.micrometer")).run((context) -> {
             assertThat(context).hasNotFailed()
