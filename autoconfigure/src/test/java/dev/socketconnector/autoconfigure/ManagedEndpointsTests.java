@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import dev.socketconnector.ReadyState;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TestServer;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,27 @@ class ManagedEndpointsTests {
     }
 
     @Test
+    void handlerOpenThrowingShouldBackOffWithThatError() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start()) {
+            new ApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+                .withUserConfiguration(FailingOpenConfiguration.class)
+                .withPropertyValues(ECHO + "connect-on-startup=true", ECHO + "reconnect.initial-backoff=50ms",
+                        ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
+                        ECHO + "handler=failingOpenHandler")
+                .run((context) -> {
+                    ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                    server.accept();
+                    waitFor(() -> endpoint.lastError() instanceof IllegalStateException
+                            && endpoint.state() != EndpointState.CONNECTED, "backing off after open threw");
+                    assertThat(endpoint.lastError()).hasMessage("not today");
+                    assertThat(endpoint.socket()).isNull();
+                });
+        }
+    }
+
+    @Test
     void backoffShouldGrowByMultiplierUpToMaxAndSpreadByJitter() {
         SocketConnectorProperties.Reconnect reconnect = new SocketConnectorProperties.Reconnect();
         reconnect.setInitialBackoff(Duration.ofMillis(100));
@@ -232,6 +254,21 @@ class ManagedEndpointsTests {
                 throw new AssertionError("not " + what + " within 10 s");
             }
             Thread.sleep(10);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FailingOpenConfiguration {
+
+        @Bean
+        SocketHandler<Object> failingOpenHandler() {
+            return new SocketHandler<>() {
+
+                @Override
+                public void open(Socket<Object> socket) {
+                    throw new IllegalStateException("not today");
+                }
+            };
         }
     }
 
