@@ -159,6 +159,17 @@ public final class PeerServer implements AutoCloseable {
             }
         }
 
+        /** Reads until the client closes, waiting up to 10 s for each read, and returns how many bytes came. */
+        public long readToEnd() throws IOException {
+            InputStream in = this.socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                total += read;
+            }
+            return total;
+        }
+
         /** Closes the connection. */
         @Override
         public void close() {

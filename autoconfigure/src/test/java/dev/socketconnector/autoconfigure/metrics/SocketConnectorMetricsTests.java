@@ -93,6 +93,39 @@ class SocketConnectorMetricsTests {
     }
 
     @Test
+    void gaugeMovesFromOpenToClosingToGoneWhileEndWaitsForPendingWrites() throws Exception {
+        this.server = PeerServer.start();
+        RecordingHandler handler = new RecordingHandler();
+        SocketConnector connector = connector(SocketConnector.builder().endpoint("bulk", options(handler)));
+        this.metrics.bindTo(this.registry);
+        Socket<Object> socket = connector.<Object>connect("bulk").get(10, TimeUnit.SECONDS);
+        Peer peer = this.server.accept();
+
+        // the peer reads nothing yet: fill the socket buffers and the outbound buffer until write refuses
+        byte[] chunk = new byte[64 * 1024];
+        long accepted = 0;
+        for (int i = 0; i < 1024; i++) {
+            int written = socket.write(chunk);
+            accepted += Math.max(written, 0);
+            if (written < chunk.length) {
+                break;
+            }
+        }
+        assertThat(gauge("bulk", "open")).isEqualTo(1);
+        socket.end();
+
+        assertThat(gauge("bulk", "open")).isZero();
+        assertThat(gauge("bulk", "closing")).isEqualTo(1);
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "bulk")).isEqualTo(accepted);
+
+        assertThat(peer.readToEnd()).isEqualTo(accepted);
+        handler.awaitClosed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gauge("bulk", "closing") == 0);
+        assertThat(gauge("bulk", "open")).isZero();
+        assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "bulk")).isEqualTo(accepted);
+    }
+
+    @Test
     void socketOpenedFromOptionsIsTaggedEndpointNone() throws Exception {
         this.server = PeerServer.start();
         SocketConnector connector = connector(SocketConnector.builder());
