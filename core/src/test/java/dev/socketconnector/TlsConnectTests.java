@@ -278,8 +278,9 @@ class TlsConnectTests {
     void tlsOverUnixSocketVerifiesAgainstLocalhost(TlsProvider provider) throws Exception {
         Path dir = Files.createTempDirectory("tls-unix");
         Path path = dir.resolve("s.sock");
-        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key");
-                AutoCloseable relay = server.relayFromUnix(path)) {
+        AutoCloseable relay = null;
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key")) {
+            relay = server.relayFromUnix(path);
             TlsRecordingHandler handler = new TlsRecordingHandler();
             Socket<Void> socket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(path.toString())
                 .socket(handler).tls(trusting(provider, "ca.crt").build()).build()).get(10, TimeUnit.SECONDS);
@@ -290,6 +291,9 @@ class TlsConnectTests {
             assertThat(server.awaitLine("over")).isEqualTo("unix");
         }
         finally {
+            if (relay != null) {
+                relay.close();
+            }
             Files.deleteIfExists(path);
             Files.deleteIfExists(dir);
         }
