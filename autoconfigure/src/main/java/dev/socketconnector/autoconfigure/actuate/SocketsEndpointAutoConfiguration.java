@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -25,7 +26,7 @@ public final class SocketsEndpointAutoConfiguration {
     // the endpoint condition sits on the method: a class-level one is loaded even without Actuator
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBean(SocketConnector.class)
+    @ConditionalOnSingleCandidate(SocketConnector.class)
     @ConditionalOnAvailableEndpoint
     SocketsEndpoint socketsEndpoint(SocketConnector connector) {
         return new SocketsEndpoint(connector);

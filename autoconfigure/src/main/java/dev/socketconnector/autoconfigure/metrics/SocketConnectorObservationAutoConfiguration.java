@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -21,7 +22,8 @@ import org.springframework.util.function.SingletonSupplier;
 @AutoConfiguration(after = SocketConnectorAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ SocketConnector.class, ObservationRegistry.class })
-@ConditionalOnBean({ SocketConnector.class, ObservationRegistry.class })
+@ConditionalOnBean(ObservationRegistry.class)
+@ConditionalOnSingleCandidate(SocketConnector.class)
 public final class SocketConnectorObservationAutoConfiguration {
 
     @Bean

@@ -126,6 +126,36 @@ class SocketConnectorMetricsAutoConfigurationTests {
         });
     }
 
+    @Test
+    void runWithUserConnectorCountsItsSocketsButHasNoObserverForTimers() throws Exception {
+        try (PeerServer server = PeerServer.start()) {
+            this.contextRunner.withUserConfiguration(UserConnector.class).run((context) -> {
+                SocketConnector connector = context.getBean(SocketConnector.class);
+                assertThat(connector).isSameAs(context.getBean("userConnector"));
+                connector.connect(TcpSocketConnectOptions.builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(new RecordingHandler())
+                    .build()).get(10, TimeUnit.SECONDS);
+                server.accept();
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get(SocketConnectorMetrics.SOCKETS).tags("endpoint", "none", "state", "open")
+                    .gauge()
+                    .value()).isEqualTo(1);
+                assertThat(registry.find(SocketConnectorMetrics.CONNECT).meters()).isEmpty();
+            });
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserConnector {
+
+        @Bean(destroyMethod = "close")
+        SocketConnector userConnector() {
+            return SocketConnector.create();
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class UserMetrics {
 
