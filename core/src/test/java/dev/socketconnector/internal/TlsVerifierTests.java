@@ -1,0 +1,83 @@
+package dev.socketconnector.internal;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import dev.socketconnector.PkiFixture;
+import dev.socketconnector.TlsAuthorizationException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link TlsVerifier}'s Node-style name check ({@code tls.checkServerIdentity}): wildcards, IP SANs in every
+ * spelling, the CN fallback, and the messages.
+ */
+class TlsVerifierTests {
+
+    private static final PkiFixture PKI = PkiFixture.get();
+
+    private static X509Certificate wildcard;
+
+    private static X509Certificate cnOnly;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        PKI.openssl("req", "-x509", "-new", "-key", "server.key", "-subj", "/CN=wild", "-days", "2", "-addext",
+                "subjectAltName=DNS:*.example.com,DNS:f*o.example.net,IP:::1", "-out", "verifier-wildcard.crt");
+        PKI.openssl("req", "-x509", "-new", "-key", "server.key", "-subj", "/CN=only.example", "-days", "2",
+                "-out", "verifier-cn.crt");
+        wildcard = read("verifier-wildcard.crt");
+        cnOnly = read("verifier-cn.crt");
+    }
+
+    private static X509Certificate read(String name) throws Exception {
+        try (InputStream in = Files.newInputStream(PKI.file(name))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "a.example.com", "A.Example.COM", "a.example.com.", "foo.example.net", "fo.example.net",
+            "::1", "[::1]", "0:0:0:0:0:0:0:1" })
+    void namesNodeAcceptsMatch(String host) {
+        assertThat(TlsVerifier.checkServerIdentity(host, wildcard)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "example.com", "a.b.example.com", "bar.example.net", "127.0.0.1", "::2" })
+    void namesNodeRefusesDoNotMatch(String host) {
+        TlsAuthorizationException error = TlsVerifier.checkServerIdentity(host, wildcard);
+        assertThat(error).isNotNull();
+        assertThat(error.code()).isEqualTo("ERR_TLS_CERT_ALTNAME_INVALID");
+    }
+
+    @Test
+    void ipMismatchMessageListsTheCertificatesIps() {
+        assertThat(TlsVerifier.checkServerIdentity("127.0.0.1", wildcard).getMessage()).isEqualTo(
+                "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: "
+                        + "0:0:0:0:0:0:0:1");
+    }
+
+    @Test
+    void commonNameIsUsedOnlyWithoutDnsSans() {
+        assertThat(TlsVerifier.checkServerIdentity("only.example", cnOnly)).isNull();
+        assertThat(TlsVerifier.checkServerIdentity("other.example", cnOnly).getMessage())
+            .isEqualTo("Hostname/IP does not match certificate's altnames: Host: other.example. is not cert's CN: "
+                    + "only.example");
+        assertThat(TlsVerifier.checkServerIdentity("wild", wildcard)).isNotNull();
+    }
+
+    @Test
+    void selfSignedLeafTrustedDirectlyIsAuthorized() {
+        TlsVerifier.Result result = TlsVerifier.trusting(List.of(cnOnly)).verify(List.of(cnOnly), "only.example");
+        assertThat(result.error()).isNull();
+        assertThat(result.path()).containsExactly(cnOnly);
+    }
+}
