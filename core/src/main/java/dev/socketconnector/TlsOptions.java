@@ -287,7 +287,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the client certificate chain from a PEM file, or a PKCS#12 file that also holds the key.
+         * Sets the client certificate chain from a PEM file, or a PKCS#12 file that also supplies the key when
+         * {@code key} is unset. Directories, FIFOs and missing files are refused by {@link #build()}.
          * @param file the file
          * @return this builder
          */
@@ -307,7 +308,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the client private key from PEM text (PKCS#8, encrypted PKCS#8, or PKCS#1).
+         * Sets the client private key from PEM text: PKCS#8, encrypted PKCS#8 (set {@link #passphrase(String)}),
+         * PKCS#1 RSA or SEC1 EC (also with legacy {@code Proc-Type: 4,ENCRYPTED} headers).
          * @param pem PEM text
          * @return this builder
          */
