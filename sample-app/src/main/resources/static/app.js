@@ -134,7 +134,7 @@ async function closeSocket(id, button) {
 function niceMax(value) {
   if (!(value > 0)) return 1;
   const magnitude = Math.pow(10, Math.floor(Math.log10(value)));
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of [1, 2, 4, 6, 8, 10]) {
     if (value <= step * magnitude) return step * magnitude;
   }
   return 10 * magnitude;
@@ -147,7 +147,7 @@ function svg(name, attributes, text) {
   return element;
 }
 
-/** Draws series of {at, value} points over the last two minutes; each series: {points, color, line, dots}. */
+/** Draws series of {at, value} points over the last two minutes; each series: {points, color, line, dashed, dots}. */
 function drawChart(chart, series, format) {
   const width = 600, height = 220, left = 58, right = 10, top = 10, bottom = 24;
   const now = Date.now(), from = now - WINDOW_MS;
@@ -176,8 +176,10 @@ function drawChart(chart, series, format) {
       const path = s.points.map((p, i) => (i ? 'L' : 'M') + x(p.at).toFixed(1) + ' ' + y(p.value).toFixed(1)).join(' ');
       const area = path + ' L' + x(s.points[s.points.length - 1].at).toFixed(1) + ' ' + y(0)
         + ' L' + x(s.points[0].at).toFixed(1) + ' ' + y(0) + ' Z';
-      chart.append(svg('path', { class: 'area', d: area, fill: s.color }));
-      chart.append(svg('path', { class: 'line', d: path, stroke: s.color }));
+      if (!s.dashed) chart.append(svg('path', { class: 'area', d: area, fill: s.color }));
+      const line = svg('path', { class: 'line', d: path, stroke: s.color });
+      if (s.dashed) line.setAttribute('stroke-dasharray', '6 5');
+      chart.append(line);
     }
     if (s.dots) {
       for (const p of s.points) {
@@ -190,8 +192,8 @@ function drawChart(chart, series, format) {
 }
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-const ms = (v) => (v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)) + ' ms';
-const rate = (v) => bytes(v) + '/s';
+const ms = (v) => (v === 0 ? '0' : v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)) + ' ms';
+const rate = (v) => (v > 0 && v < 10 && !Number.isInteger(v) ? v.toFixed(1) + ' B' : bytes(v)) + '/s';
 
 function renderStats(stats) {
   const endpoint = stats.endpoint;
@@ -220,8 +222,8 @@ function renderStats(stats) {
 
   const samples = stats.throughput;
   drawChart($('#throughput-chart'), [
-    { points: samples.map((s) => ({ at: s.at, value: s.writtenPerSecond })), color: css('--written'), line: true },
     { points: samples.map((s) => ({ at: s.at, value: s.readPerSecond })), color: css('--read'), line: true },
+    { points: samples.map((s) => ({ at: s.at, value: s.writtenPerSecond })), color: css('--written'), line: true, dashed: true },
   ], rate);
   const last = samples[samples.length - 1];
   $('#throughput-summary').textContent = last
