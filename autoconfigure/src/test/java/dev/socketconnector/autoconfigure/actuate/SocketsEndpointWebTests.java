@@ -130,7 +130,7 @@ class SocketsEndpointWebTests {
 
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat((String) JsonPath.read(deleted.body(), "$.id")).isEqualTo(socket.id());
-        assertThat(peer.awaitClosed()).isTrue();
+        assertThat(peer.awaitClose()).isEqualTo("end");
         handler.awaitClosed();
         assertThat(this.http.get("/actuator/sockets/" + socket.id()).statusCode()).isEqualTo(404);
     }
@@ -144,7 +144,7 @@ class SocketsEndpointWebTests {
         HttpResponse<String> deleted = this.http.delete("/actuator/sockets/" + socket.id() + "?terminate=true");
 
         assertThat(deleted.statusCode()).isEqualTo(200);
-        assertThat(peer.awaitClosed()).isTrue();
+        assertThat(peer.awaitClose()).isEqualTo("reset");
         handler.awaitClosed();
         assertThat(this.connector.socket(socket.id())).isNull();
     }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -139,23 +140,23 @@ public final class PeerServer implements AutoCloseable {
         }
 
         /**
-         * Waits up to 10 s for the client to close: returns true on end of stream or a reset, fails on a
-         * timeout. Unread bytes are skipped.
+         * Waits up to 10 s for the client to close and says how: {@code "end"} for a FIN (end of stream),
+         * {@code "reset"} for a reset. Unread bytes are skipped; a timeout fails.
          */
-        public boolean awaitClosed() throws IOException {
+        public String awaitClose() throws IOException {
             InputStream in = this.socket.getInputStream();
             byte[] buffer = new byte[4096];
             try {
                 while (in.read(buffer) >= 0) {
                     // skip
                 }
-                return true;
+                return "end";
             }
             catch (SocketTimeoutException ex) {
                 throw new AssertionError("the client did not close within 10 s");
             }
-            catch (IOException ex) {
-                return true;
+            catch (SocketException ex) {
+                return "reset";
             }
         }
 

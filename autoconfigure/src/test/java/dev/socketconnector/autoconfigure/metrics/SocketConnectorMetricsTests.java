@@ -75,7 +75,7 @@ class SocketConnectorMetricsTests {
             .isEqualTo("bytes");
 
         socket.end();
-        assertThat(peer.awaitClosed()).isTrue();
+        assertThat(peer.awaitClose()).isEqualTo("end");
         handler.awaitClosed();
         await().atMost(Duration.ofSeconds(10)).until(() -> gauge("echo", "open") == 0);
         assertThat(gauge("echo", "closing")).isZero();
