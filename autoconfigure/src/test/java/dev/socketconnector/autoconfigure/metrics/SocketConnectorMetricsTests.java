@@ -195,6 +195,20 @@ class SocketConnectorMetricsTests {
     }
 
     @Test
+    void connectOutcomeIsTimeoutWhenTheTlsPeerNeverAnswers() throws Exception {
+        this.server = PeerServer.start();
+        SocketConnector connector = connector(SocketConnector.builder().connectTimeout(Duration.ofMillis(300)));
+        this.metrics.bindTo(this.registry);
+
+        assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connector
+            .connect(options(new RecordingHandler()).toBuilder().tls(true).build())
+            .get(10, TimeUnit.SECONDS));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("none", "timeout", "true").count() == 1);
+        assertThat(connectTimer("none", "timeout", "true").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(250);
+    }
+
+    @Test
     void metersCarryOnlyBoundedTags() throws Exception {
         this.server = PeerServer.start();
         SocketConnector connector = connector(SocketConnector.builder().endpoint("echo", options(new RecordingHandler())));
