@@ -3,6 +3,7 @@ package dev.socketconnector.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnector;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -190,9 +192,37 @@ class SocketConnectorAutoConfigurationTests {
     }
 
     @Test
-    void lifecyclePhaseShouldBeBelowWebServerPhases() {
-        // WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE and START_STOP_LIFECYCLE_PHASE
-        assertThat(SocketConnectorLifecycle.PHASE).isLessThan(Integer.MAX_VALUE - 2048);
+    void connectorShouldStillBeOpenWhileWebServerPhaseStops() {
+        AtomicReference<Boolean> closedDuringWebServerStop = new AtomicReference<>();
+        AtomicReference<SocketConnector> connector = new AtomicReference<>();
+        this.contextRunner.withBean("webServerLike", SmartLifecycle.class, () -> new SmartLifecycle() {
+
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                this.running = true;
+            }
+
+            @Override
+            public void stop() {
+                this.running = false;
+                closedDuringWebServerStop.set(connector.get().isClosed());
+            }
+
+            @Override
+            public boolean isRunning() {
+                return this.running;
+            }
+
+            @Override
+            public int getPhase() {
+                // WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE
+                return SmartLifecycle.DEFAULT_PHASE - 1024;
+            }
+        }).run((context) -> connector.set(context.getBean(SocketConnector.class)));
+        assertThat(closedDuringWebServerStop.get()).isFalse();
+        assertThat(connector.get().isClosed()).isTrue();
     }
 
     @Test

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bean found by {@link SocketEndpoint}, and a connect-on-startup endpoint that connects to a server on
  * 127.0.0.1 and exchanges data.
  */
-@SpringBootTest(properties = { "socket.connector.endpoints.echo.hostname=127.0.0.1",
-        "socket.connector.endpoints.echo.connect-on-startup=true",
-        "socket.connector.endpoints.echo.reconnect.initial-backoff=100ms" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = { "socket.connector.endpoints.echo.hostname=127.0.0.1",
+                "socket.connector.endpoints.echo.connect-on-startup=true",
+                "socket.connector.endpoints.echo.reconnect.initial-backoff=100ms" })
 @DirtiesContext
 class SocketConnectorSpringBootTests {
 
