@@ -2,6 +2,8 @@ package dev.socketconnector;
 
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,9 +64,9 @@ public record PeerCertificate(
      * Creates the record, copying the maps, lists and arrays so the value is immutable.
      */
     public PeerCertificate {
-        subject = Map.copyOf(subject);
-        issuer = Map.copyOf(issuer);
-        infoAccess = (infoAccess != null) ? Map.copyOf(infoAccess) : null;
+        subject = Collections.unmodifiableMap(new LinkedHashMap<>(subject));
+        issuer = Collections.unmodifiableMap(new LinkedHashMap<>(issuer));
+        infoAccess = (infoAccess != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(infoAccess)) : null;
         pubkey = (pubkey != null) ? pubkey.clone() : null;
         extKeyUsage = (extKeyUsage != null) ? List.copyOf(extKeyUsage) : null;
         raw = raw.clone();

@@ -147,7 +147,14 @@ public final class NettySocketConnector implements SocketConnector {
         Channel channel = this.transport.newChannel(unix);
         TlsConnection tls = null;
         if (options.tls() != null) {
-            tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
+            try {
+                tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
+            }
+            catch (RuntimeException ex) {
+                // the channel was never registered: close it so its file descriptor is not leaked
+                channel.unsafe().closeForcibly();
+                throw ex;
+            }
         }
         configure(channel, unix);
         EventLoop loop = this.group.next();
