@@ -13,7 +13,6 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TestServer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -171,7 +170,6 @@ class ManagedEndpointsTests {
     }
 
     @Test
-    @Disabled("core: a unix socket closes cleanly right after open while the peer is idle (reported to the lead)")
     void unixEndpointShouldConnectOnStartup() throws Exception {
         try (TestServer server = TestServer.unix()) {
             this.contextRunner.withPropertyValues(ECHO + "unix=" + server.path()).run((context) -> {
