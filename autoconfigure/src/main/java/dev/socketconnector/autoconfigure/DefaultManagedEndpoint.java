@@ -223,6 +223,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 return;
             }
             Duration delay;
+            int failures;
             synchronized (DefaultManagedEndpoint.this.lock) {
                 if (DefaultManagedEndpoint.this.current != this) {
                     return;
@@ -234,10 +235,10 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 if (!DefaultManagedEndpoint.this.running || !reconnect.isEnabled()) {
                     DefaultManagedEndpoint.this.state = EndpointState.STOPPED;
                     DefaultManagedEndpoint.this.nextAttempt = null;
-                    logEnd(error, wasOpen, null);
+                    logEnd(error, wasOpen, null, 1);
                     return;
                 }
-                int failures = ++DefaultManagedEndpoint.this.failures;
+                failures = ++DefaultManagedEndpoint.this.failures;
                 delay = backoff(reconnect, failures, ThreadLocalRandom.current().nextDouble());
                 DefaultManagedEndpoint.this.state = EndpointState.BACKING_OFF;
                 DefaultManagedEndpoint.this.nextAttempt = DefaultManagedEndpoint.this.clock.instant().plus(delay);
@@ -252,21 +253,25 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                     return;
                 }
             }
-            logEnd(error, wasOpen, delay);
+            logEnd(error, wasOpen, delay, failures);
         }
 
-        private void logEnd(@Nullable Throwable error, boolean wasOpen, @Nullable Duration delay) {
+        private void logEnd(@Nullable Throwable error, boolean wasOpen, @Nullable Duration delay, int failures) {
             String what = wasOpen ? "connection to endpoint '" + name() + "' closed"
                     : "connect to endpoint '" + name() + "' failed";
             String next = (delay != null) ? "; reconnecting in " + delay.toMillis() + "ms" : "";
             if (error == null) {
                 logger.info(what + next);
+                return;
+            }
+            // a long outage logs its first failure and every tenth, not one warning per attempt
+            boolean warn = wasOpen || failures == 1 || failures % 10 == 0;
+            String message = what + ": " + error + next + ((failures > 1) ? " (attempt " + failures + ")" : "");
+            if (warn) {
+                logger.warn(message, logger.isDebugEnabled() ? error : null);
             }
             else if (logger.isDebugEnabled()) {
-                logger.warn(what + ": " + error + next, error);
-            }
-            else {
-                logger.warn(what + ": " + error + next);
+                logger.debug(message, error);
             }
         }
     }
