@@ -8,12 +8,14 @@ import java.util.function.BooleanSupplier;
 
 import dev.socketconnector.PkiFixture;
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TlsOpenSslServer;
+import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -133,6 +135,42 @@ class SslBundleTlsTests {
                     assertThat(endpoint.socket().authorized()).isTrue();
                 });
         }
+    }
+
+    @Test
+    void endpointTlsShouldInheritConnectorBundleUnlessOverridden() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+            .withUserConfiguration(HandlerConfiguration.class)
+            .withPropertyValues("spring.ssl.bundle.pem.backend.truststore.certificate=file:" + PKI.file("ca.crt"),
+                    "spring.ssl.bundle.pem.backend.options.enabled-protocols=TLSv1.3",
+                    "spring.ssl.bundle.pem.other.truststore.certificate=file:" + PKI.file("other-ca.crt"),
+                    "socket.connector.tls.bundle=backend", SECURE + "hostname=127.0.0.1", SECURE + "port=7",
+                    "socket.connector.endpoints.plain.hostname=127.0.0.1", "socket.connector.endpoints.plain.port=7",
+                    "socket.connector.endpoints.plain.tls.enabled=false",
+                    "socket.connector.endpoints.plain.handler=secureHandler",
+                    "socket.connector.endpoints.named.hostname=127.0.0.1", "socket.connector.endpoints.named.port=7",
+                    "socket.connector.endpoints.named.tls.server-name=backend.internal",
+                    "socket.connector.endpoints.named.handler=secureHandler",
+                    "socket.connector.endpoints.own.hostname=127.0.0.1", "socket.connector.endpoints.own.port=7",
+                    "socket.connector.endpoints.own.tls.bundle=other",
+                    "socket.connector.endpoints.own.handler=secureHandler")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                var defaults = context.getBean(SocketConnectorConfigurer.class).tlsDefaults();
+                assertThat(defaults.trustManagerFactory()).isNotNull();
+                assertThat(defaults.minVersion()).isEqualTo("TLSv1.3");
+                assertThat(defaults.maxVersion()).isEqualTo("TLSv1.3");
+                var endpoints = context.getBean(SocketConnector.class).endpoints();
+                // no override: the connector's defaults, read at connect time
+                assertThat(endpoints.get("secure").tls()).isSameAs(TlsOptions.DEFAULTS);
+                assertThat(endpoints.get("plain").tls()).isNull();
+                var named = endpoints.get("named").tls();
+                assertThat(named.serverName()).isEqualTo("backend.internal");
+                assertThat(named.trustManagerFactory()).isNull();
+                var own = endpoints.get("own").tls();
+                assertThat(own.trustManagerFactory()).isNotNull().isNotSameAs(defaults.trustManagerFactory());
+            });
     }
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
