@@ -96,7 +96,8 @@ public final class SocketConnectorMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         synchronized (this.registration) {
-            this.registries.add(registry);
+            // endpoint(...) registers new tags on the registries already bound; this one is added after, then
+            // gets every tag once (adding it first registered new tags twice and logged a warning)
             endpoint(NO_ENDPOINT);
             SocketConnector connector = this.connector.get();
             if (connector != null) {
@@ -105,6 +106,7 @@ public final class SocketConnectorMetrics implements MeterBinder {
             Map<String, ManagedEndpoint> managed = this.managedEndpoints.get();
             managed.keySet().forEach(this::endpoint);
             this.endpoints.values().forEach((meters) -> meters.register(registry));
+            this.registries.add(registry);
             managed.values().forEach((endpoint) -> FunctionCounter
                 .builder(RECONNECTS, endpoint, ManagedEndpoint::reconnects)
                 .description("Connect attempts a managed endpoint started after its first one")
