@@ -45,7 +45,7 @@ class LoadIntegrityTests {
     private static final long BULK = 256L * 1024 * 1024;
 
     private final SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(10))
-        .writeBufferWaterMark(32 * 1024, 128 * 1024).build();
+        .writeBufferWaterMark(256 * 1024, 1024 * 1024).build();
 
     @AfterEach
     void closeConnector() {
