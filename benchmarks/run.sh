@@ -147,17 +147,21 @@ done
 
 echo
 echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1))"
-printf '%-17s %-15s %14s %14s %8s   %s\n' benchmark metric connector raw-netty ratio "p50/p99 us (connector | raw-netty)"
+printf '%-17s %-15s %14s %14s %8s %10s   %s\n' benchmark metric connector raw-netty ratio "cpu ratio" \
+  "p50/p99 us (connector | raw-netty)"
 for bench in $BENCHES; do
   metric="$(metric_for "$bench")"
   c="$(field "$metric" <"$OUT/$bench.connector.jsonl" | median)"
   r="$(field "$metric" <"$OUT/$bench.raw-netty.jsonl" | median)"
   ratio="$(awk -v c="$c" -v r="$r" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
+  cc="$(field cpu_s <"$OUT/$bench.connector.jsonl" | median)"
+  cr="$(field cpu_s <"$OUT/$bench.raw-netty.jsonl" | median)"
+  cpu="$(awk -v c="$cc" -v r="$cr" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
   lat=""
   if [[ "$bench" == pingpong* ]]; then
     lat="$(field p50_us <"$OUT/$bench.connector.jsonl" | median)/$(field p99_us <"$OUT/$bench.connector.jsonl" | median) | $(field p50_us <"$OUT/$bench.raw-netty.jsonl" | median)/$(field p99_us <"$OUT/$bench.raw-netty.jsonl" | median)"
   fi
-  printf '%-17s %-15s %14s %14s %8s   %s\n' "$bench" "$metric" "$c" "$r" "$ratio" "$lat"
+  printf '%-17s %-15s %14s %14s %8s %10s   %s\n' "$bench" "$metric" "$c" "$r" "$ratio" "$cpu" "$lat"
 done
 if needs throughput-tls && needs "throughput "; then
   c="$(field mib_per_s <"$OUT/throughput.connector.jsonl" | median)"
@@ -165,4 +169,6 @@ if needs throughput-tls && needs "throughput "; then
   echo "connector TLS/plain throughput: $(awk -v t="$t" -v c="$c" 'BEGIN { printf "%.3f", t / c }')"
 fi
 echo "ratio = connector / raw-netty (higher is better, except idle bytes_per_conn where lower is better)"
+echo "cpu ratio = client process CPU seconds for the same work, connector / raw-netty (lower is better; steadier"
+echo "than wall-clock rates on a shared machine)"
 echo "raw results: $OUT"

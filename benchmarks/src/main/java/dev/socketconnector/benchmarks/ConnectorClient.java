@@ -27,6 +27,7 @@ public final class ConnectorClient implements BenchmarkClient {
     public Json throughput(RunSpec spec) {
         try (SocketConnector connector = connector(spec)) {
             byte[] chunk = Payload.chunk((int) Math.min(spec.chunk(), spec.bytes()));
+            long cpuStart = CpuClock.processCpuNanos();
             ThroughputHandler handler = new ThroughputHandler(chunk, spec.bytes());
             connect(connector, spec, handler).whenComplete((socket, error) -> {
                 if (error != null) {
@@ -34,10 +35,12 @@ public final class ConnectorClient implements BenchmarkClient {
                 }
             });
             long count = Waits.await(handler.result, spec.timeout(), () -> "throughput");
+            long cpu = CpuClock.processCpuNanos() - cpuStart;
             if (count != spec.bytes()) {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
-            return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos).field("client", "connector");
+            return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos, cpu)
+                    .field("client", "connector");
         }
     }
 
@@ -55,6 +58,7 @@ public final class ConnectorClient implements BenchmarkClient {
             for (CompletableFuture<Socket<Void>> open : opens) {
                 sockets.add(Waits.await(open, spec.timeout(), () -> "pingpong connect to " + spec.target()));
             }
+            long cpuStart = CpuClock.processCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < handlers.size(); i++) {
                 handlers.get(i).start(sockets.get(i));
@@ -66,8 +70,9 @@ public final class ConnectorClient implements BenchmarkClient {
                 end = Math.max(end, Waits.await(handler.done, spec.timeout(), () -> "pingpong"));
                 rtts[i] = handler.rtt;
             }
+            long cpu = CpuClock.processCpuNanos() - cpuStart;
             sockets.forEach(Socket::end);
-            return Results.pingpong(spec, start, end, new Latencies(rtts)).field("client", "connector");
+            return Results.pingpong(spec, start, end, new Latencies(rtts), cpu).field("client", "connector");
         }
     }
 
@@ -75,13 +80,14 @@ public final class ConnectorClient implements BenchmarkClient {
     public Json connect(RunSpec spec) {
         try (SocketConnector connector = connector(spec)) {
             ConnectRun run = new ConnectRun(connector, spec);
+            long cpuStart = CpuClock.processCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
             }
             long end = Waits.await(run.done, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
                     + spec.count() + " opened)");
-            Json json = Results.connect(spec.count(), start, end);
+            Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
             if (spec.tls()) {
                 json.field("resumed", (long) run.resumed.get());
             }

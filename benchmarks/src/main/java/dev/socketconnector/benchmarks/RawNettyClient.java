@@ -54,13 +54,16 @@ public final class RawNettyClient implements BenchmarkClient {
     public Json throughput(RunSpec spec) {
         try (Client client = new Client(spec)) {
             byte[] chunk = Payload.chunk((int) Math.min(spec.chunk(), spec.bytes()));
+            long cpuStart = CpuClock.processCpuNanos();
             ThroughputHandler handler = new ThroughputHandler(chunk, spec.bytes(), spec.tls());
             client.connect(() -> handler);
             long count = Waits.await(handler.result, spec.timeout(), () -> "throughput");
+            long cpu = CpuClock.processCpuNanos() - cpuStart;
             if (count != spec.bytes()) {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
-            return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos).field("client", "raw-netty");
+            return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos, cpu)
+                    .field("client", "raw-netty");
         }
     }
 
@@ -80,6 +83,7 @@ public final class RawNettyClient implements BenchmarkClient {
             for (PingPongHandler handler : handlers) {
                 Waits.await(handler.ready, spec.timeout(), () -> "pingpong connect");
             }
+            long cpuStart = CpuClock.processCpuNanos();
             long start = System.nanoTime();
             for (PingPongHandler handler : handlers) {
                 handler.start();
@@ -91,10 +95,11 @@ public final class RawNettyClient implements BenchmarkClient {
                 end = Math.max(end, Waits.await(handler.done, spec.timeout(), () -> "pingpong"));
                 rtts[i] = handler.rtt;
             }
+            long cpu = CpuClock.processCpuNanos() - cpuStart;
             for (PingPongHandler handler : handlers) {
                 handler.ctx().close();
             }
-            return Results.pingpong(spec, start, end, new Latencies(rtts)).field("client", "raw-netty");
+            return Results.pingpong(spec, start, end, new Latencies(rtts), cpu).field("client", "raw-netty");
         }
     }
 
@@ -102,13 +107,14 @@ public final class RawNettyClient implements BenchmarkClient {
     public Json connect(RunSpec spec) {
         try (Client client = new Client(spec)) {
             ConnectRun run = new ConnectRun(client, spec.count());
+            long cpuStart = CpuClock.processCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
             }
             long end = Waits.await(run.done, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
                     + spec.count() + " opened)");
-            Json json = Results.connect(spec.count(), start, end);
+            Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
             if (spec.tls()) {
                 json.field("resumed", (long) run.resumed.get());
             }
