@@ -170,6 +170,43 @@ class ManagedEndpointsTests {
     }
 
     @Test
+    void shutdownShouldTerminateWhatIsLeftWithinShutdownPhaseTimeout() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start()) {
+            EventRecordingHandler[] handler = new EventRecordingHandler[1];
+            long[] closing = new long[1];
+            this.contextRunner
+                .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
+                        "socket.connector.shutdown-timeout=10s", "spring.lifecycle.timeout-per-shutdown-phase=300ms")
+                .run((context) -> {
+                    handler[0] = context.getBean(EventRecordingHandler.class);
+                    server.accept();
+                    handler[0].await("open");
+                    Socket<?> socket = context.getBean(SocketEndpointRegistry.class).endpoint("echo").socket();
+                    // the peer never reads: fill the kernel's buffers and ours until write() stops accepting
+                    byte[] chunk = new byte[64 * 1024];
+                    int stalled = 0;
+                    for (int i = 0; i < 2000 && stalled < 20; i++) {
+                        if (socket.write(chunk) == 0) {
+                            stalled++;
+                            Thread.sleep(5);
+                        }
+                        else {
+                            stalled = 0;
+                        }
+                    }
+                    assertThat(stalled).isEqualTo(20);
+                    closing[0] = System.nanoTime();
+                });
+            Duration shutdown = Duration.ofNanos(System.nanoTime() - closing[0]);
+            // ended with writes pending: waited the capped 300ms, not 10s, then terminated
+            assertThat(shutdown).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+            assertThat(handler[0].count("open")).isEqualTo(1);
+            assertThat(handler[0].events().stream().filter((event) -> event.startsWith("close:")).count())
+                .isEqualTo(1);
+        }
+    }
+
+    @Test
     void unixEndpointShouldConnectOnStartup() throws Exception {
         try (TestServer server = TestServer.unix()) {
             this.contextRunner.withPropertyValues(ECHO + "unix=" + server.path()).run((context) -> {
