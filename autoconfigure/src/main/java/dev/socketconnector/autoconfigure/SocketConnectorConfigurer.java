@@ -51,7 +51,8 @@ final class SocketConnectorConfigurer {
         boolean allowHalfOpen = (endpoint.getAllowHalfOpen() != null) ? endpoint.getAllowHalfOpen()
                 : this.properties.isAllowHalfOpen();
         Supplier<@Nullable TlsOptions> endpointTls;
-        if (!SocketConnectorTls.enabled(endpoint.getTls(), SocketConnectorTls.enabled(this.properties.getTls(), false))) {
+        boolean connectorTls = SocketConnectorTls.enabled(this.properties.getTls(), false);
+        if (!SocketConnectorTls.enabled(endpoint.getTls(), connectorTls)) {
             endpointTls = () -> null;
         }
         else if (overridesNothing(endpoint.getTls())) {

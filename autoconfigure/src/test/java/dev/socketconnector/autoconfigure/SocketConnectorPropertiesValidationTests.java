@@ -138,7 +138,8 @@ class SocketConnectorPropertiesValidationTests {
             .run(failsWith("socket.connector.endpoints.none", "'none' cannot name an endpoint", "another name"));
     }
 
-    private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String reason, String action) {
+    private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String reason,
+            String action) {
         return (context) -> {
             assertThat(context).hasFailed();
             Throwable failure = context.getStartupFailure();

@@ -85,7 +85,8 @@ class SocketHandlerResolutionTests {
     @Test
     void annotationNamingUnknownEndpointShouldFail() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
             .withUserConfiguration(PlainHandlers.class, AnnotatedClassHandler.class)
             .withPropertyValues("socket.connector.endpoints.other.hostname=127.0.0.1",
                     "socket.connector.endpoints.other.port=7", "socket.connector.endpoints.other.handler=first")
@@ -101,7 +102,9 @@ class SocketHandlerResolutionTests {
     void twoAnnotatedHandlersForOneEndpointShouldFail() {
         this.contextRunner.withUserConfiguration(AnnotatedClassHandler.class, AnnotatedMethodHandler.class)
             .run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())
-                .contains("endpoint 'echo' has two handlers").contains("AnnotatedClassHandler").contains("echoHandler"));
+                .contains("endpoint 'echo' has two handlers")
+                .contains("AnnotatedClassHandler")
+                .contains("echoHandler"));
     }
 
     @Test

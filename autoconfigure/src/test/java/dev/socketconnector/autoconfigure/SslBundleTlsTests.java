@@ -140,7 +140,8 @@ class SslBundleTlsTests {
     @Test
     void endpointTlsShouldInheritConnectorBundleUnlessOverridden() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
             .withUserConfiguration(HandlerConfiguration.class)
             .withPropertyValues("spring.ssl.bundle.pem.backend.truststore.certificate=file:" + PKI.file("ca.crt"),
                     "spring.ssl.bundle.pem.backend.options.enabled-protocols=TLSv1.3",
