@@ -226,15 +226,21 @@ class SocketConnectorAutoConfigurationTests {
     }
 
     @Test
-    void runWithoutActuatorOrMicrometerShouldCreateOnlyConnectorBeans() {
+    void runWithoutActuatorMicrometerOrHealthShouldStillCreateConnector() {
+        // the core auto-configuration must not touch the optional modules (metrics and actuator back off in
+        // their own auto-configurations, tested with them)
         this.contextRunner
-            .withClassLoader(new FilteredClassLoader("io.micrometer.core", "org.springframework.boot.actuate",
-                    "org.springframework.boot.health"))
+            .withClassLoader(new FilteredClassLoader("io.micrometer", "org.springframework.boot.actuate",
+                    "org.springframework.boot.health", "org.springframework.boot.micrometer"))
+            .withUserConfiguration(HandlerConfiguration.class)
+            .withPropertyValues("socket.connector.endpoints.echo.hostname=127.0.0.1",
+                    "socket.connector.endpoints.echo.port=7", "socket.connector.endpoints.echo.handler=echoHandler",
+                    "socket.connector.endpoints.echo.connect-on-startup=true",
+                    "socket.connector.endpoints.echo.reconnect.enabled=false")
             .run((context) -> {
                 assertThat(context).hasNotFailed();
                 assertThat(context).hasSingleBean(SocketConnector.class);
-                assertThat(context.getBeanNamesForType(Object.class)).noneMatch((name) -> name.contains("Metrics")
-                        || name.contains("HealthIndicator") || name.contains("socketsEndpoint"));
+                assertThat(context.getBean(SocketEndpointRegistry.class).endpoints()).containsOnlyKeys("echo");
             });
     }
 
