@@ -39,6 +39,17 @@ final class SocketHandlerResolver {
                 handlers.put(name, named(name, handler, beanFactory));
             }
         });
+        for (String beanName : beanFactory.getBeanNamesForAnnotation(SocketEndpoint.class)) {
+            if (!beanFactory.isTypeMatch(beanName, SocketHandler.class)) {
+                SocketEndpoint annotation = beanFactory.findAnnotationOnBean(beanName, SocketEndpoint.class);
+                String name = (annotation != null && annotation.value().length > 0) ? annotation.value()[0] : "";
+                throw new InvalidSocketConnectorPropertyException(
+                        SocketConnectorProperties.PREFIX + ".endpoints." + name + ".handler", null,
+                        "bean '" + beanName + "' is annotated @SocketEndpoint but is not a SocketHandler",
+                        "Implement dev.socketconnector.SocketHandler in '" + beanName
+                                + "', or remove its @SocketEndpoint annotation.");
+            }
+        }
         for (String beanName : beanFactory.getBeanNamesForType(SocketHandler.class)) {
             SocketEndpoint annotation = beanFactory.findAnnotationOnBean(beanName, SocketEndpoint.class);
             if (annotation == null) {

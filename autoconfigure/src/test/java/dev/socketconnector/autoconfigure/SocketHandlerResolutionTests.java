@@ -47,6 +47,26 @@ class SocketHandlerResolutionTests {
     }
 
     @Test
+    void oneHandlerAnnotatedWithTwoEndpointsShouldServeBoth() {
+        this.contextRunner.withUserConfiguration(TwoEndpointsHandler.class)
+            .withPropertyValues("socket.connector.endpoints.other.hostname=127.0.0.1",
+                    "socket.connector.endpoints.other.port=8")
+            .run((context) -> {
+                var endpoints = context.getBean(SocketConnector.class).endpoints();
+                assertThat(endpoints.get("echo").socket()).isSameAs(context.getBean("sharedHandler"));
+                assertThat(endpoints.get("other").socket()).isSameAs(context.getBean("sharedHandler"));
+            });
+    }
+
+    @Test
+    void annotationOnNonHandlerBeanShouldFail() {
+        this.contextRunner.withUserConfiguration(PlainHandlers.class, AnnotatedNonHandler.class)
+            .withPropertyValues(ECHO + "handler=first")
+            .run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())
+                .contains("is annotated @SocketEndpoint but is not a SocketHandler"));
+    }
+
+    @Test
     void sameBeanByPropertyAndAnnotationShouldBeAccepted() {
         this.contextRunner.withUserConfiguration(AnnotatedMethodHandler.class)
             .withPropertyValues(ECHO + "handler=echoHandler")
@@ -147,6 +167,27 @@ class SocketHandlerResolutionTests {
     @Configuration(proxyBeanMethods = false)
     static class AnnotatedClassHandler implements SocketHandler<Object> {
 
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoEndpointsHandler {
+
+        @Bean
+        @SocketEndpoint({ "echo", "other" })
+        SocketHandler<Object> sharedHandler() {
+            return new SocketHandler<>() {
+            };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AnnotatedNonHandler {
+
+        @Bean
+        @SocketEndpoint("echo")
+        String notAHandler() {
+            return "text";
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
