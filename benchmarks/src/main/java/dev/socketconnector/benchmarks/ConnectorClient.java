@@ -85,8 +85,9 @@ public final class ConnectorClient implements BenchmarkClient {
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
             }
-            long end = Waits.await(run.done, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
+            long end = Waits.await(run.allOpened, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
                     + spec.count() + " opened)");
+            Waits.await(run.done, spec.timeout(), () -> "closing the connections");
             Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
             if (spec.tls()) {
                 json.field("resumed", (long) run.resumed.get());
@@ -358,8 +359,13 @@ public final class ConnectorClient implements BenchmarkClient {
         }
     }
 
-    /** Keeps {@code concurrency} connects in flight: each socket is counted in {@code open}, ended, replaced. */
+    /**
+     * Keeps {@code concurrency} connects in flight: each socket is counted in {@code open}, ended, replaced.
+     * {@code allOpened} completes with the time the last one opened (the rate), {@code done} once all have closed.
+     */
     static final class ConnectRun implements SocketHandler<Void> {
+
+        final CompletableFuture<Long> allOpened = new CompletableFuture<>();
 
         final CompletableFuture<Long> done = new CompletableFuture<>();
 
@@ -386,22 +392,27 @@ public final class ConnectorClient implements BenchmarkClient {
             }
             connect(this.connector, this.spec, this).whenComplete((socket, error) -> {
                 if (error != null) {
-                    Waits.failed(this.done, "connect to " + this.spec.target(), error);
+                    fail("connect to " + this.spec.target(), error);
                 }
             });
+        }
+
+        private void fail(String what, Throwable error) {
+            Waits.failed(this.allOpened, what, error);
+            Waits.failed(this.done, what, error);
         }
 
         @Override
         public void handshake(Socket<Void> socket, boolean success, @Nullable Throwable authorizationError) {
             if (!success) {
-                Waits.failed(this.done, "TLS handshake with " + this.spec.target(), authorizationError != null
+                fail("TLS handshake with " + this.spec.target(), authorizationError != null
                         ? authorizationError : new IllegalStateException("handshake failed"));
             }
         }
 
         @Override
         public void connectError(Socket<Void> socket, Throwable error) {
-            Waits.failed(this.done, "connect to " + this.spec.target(), error);
+            fail("connect to " + this.spec.target(), error);
         }
 
         @Override
@@ -409,7 +420,9 @@ public final class ConnectorClient implements BenchmarkClient {
             if (this.spec.tls() && socket.isSessionReused()) {
                 this.resumed.incrementAndGet();
             }
-            this.opened.incrementAndGet();
+            if (this.opened.incrementAndGet() == this.spec.count()) {
+                this.allOpened.complete(System.nanoTime());
+            }
             socket.end();
             launch();
         }
@@ -417,7 +430,7 @@ public final class ConnectorClient implements BenchmarkClient {
         @Override
         public void close(Socket<Void> socket, @Nullable Throwable error) {
             if (error != null) {
-                Waits.failed(this.done, "connection closed with an error", error);
+                fail("connection closed with an error", error);
             }
             else if (this.closed.incrementAndGet() == this.spec.count()) {
                 this.done.complete(System.nanoTime());
@@ -426,7 +439,7 @@ public final class ConnectorClient implements BenchmarkClient {
 
         @Override
         public void error(Socket<Void> socket, Throwable error) {
-            Waits.failed(this.done, "socket error", error);
+            fail("socket error", error);
             socket.terminate();
         }
     }

@@ -112,8 +112,9 @@ public final class RawNettyClient implements BenchmarkClient {
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
             }
-            long end = Waits.await(run.done, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
+            long end = Waits.await(run.allOpened, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
                     + spec.count() + " opened)");
+            Waits.await(run.done, spec.timeout(), () -> "closing the connections");
             Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
             if (spec.tls()) {
                 json.field("resumed", (long) run.resumed.get());
@@ -507,8 +508,13 @@ public final class RawNettyClient implements BenchmarkClient {
         }
     }
 
-    /** Keeps {@code concurrency} connects in flight: each open channel is counted, closed and replaced. */
+    /**
+     * Keeps {@code concurrency} connects in flight: each open channel is counted, closed and replaced.
+     * {@code allOpened} completes with the time the last one opened (the rate), {@code done} once all have closed.
+     */
     static final class ConnectRun {
+
+        final CompletableFuture<Long> allOpened = new CompletableFuture<>();
 
         final CompletableFuture<Long> done = new CompletableFuture<>();
 
@@ -542,7 +548,9 @@ public final class RawNettyClient implements BenchmarkClient {
                             ConnectRun.this.resumed.incrementAndGet();
                         }
                     }
-                    ConnectRun.this.opened.incrementAndGet();
+                    if (ConnectRun.this.opened.incrementAndGet() == ConnectRun.this.count) {
+                        ConnectRun.this.allOpened.complete(System.nanoTime());
+                    }
                     ctx.close().addListener((f) -> {
                         if (ConnectRun.this.closed.incrementAndGet() == ConnectRun.this.count) {
                             ConnectRun.this.done.complete(System.nanoTime());
@@ -553,10 +561,12 @@ public final class RawNettyClient implements BenchmarkClient {
 
                 @Override
                 void failed(ChannelHandlerContext ctx, BenchmarkFailure failure) {
+                    ConnectRun.this.allOpened.completeExceptionally(failure);
                     ConnectRun.this.done.completeExceptionally(failure);
                 }
             }).addListener((ChannelFuture f) -> {
                 if (!f.isSuccess()) {
+                    Waits.failed(this.allOpened, "connect", f.cause());
                     Waits.failed(this.done, "connect", f.cause());
                 }
             });
