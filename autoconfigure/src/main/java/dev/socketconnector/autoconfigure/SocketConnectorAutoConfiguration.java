@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketConnectorBuilder;
+import dev.socketconnector.Transport;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,7 +49,19 @@ public final class SocketConnectorAutoConfiguration {
         SocketConnectorBuilder builder = SocketConnector.builder();
         configurer.configure(builder);
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-        return builder.build();
+        try {
+            return builder.build();
+        }
+        catch (IllegalStateException ex) {
+            Transport transport = configurer.properties().getTransport();
+            if (transport == Transport.EPOLL || transport == Transport.IO_URING) {
+                throw new InvalidSocketConnectorPropertyException(SocketConnectorProperties.PREFIX + ".transport",
+                        transport, ex.getMessage(), "Set 'socket.connector.transport' to auto or nio, or add "
+                                + "Netty's native transport for " + transport + " with its classifier jar for "
+                                + "this platform (and --enable-native-access=ALL-UNNAMED on JDK 24+).");
+            }
+            throw ex;
+        }
     }
 
     @Bean

@@ -106,6 +106,11 @@ final class SocketConnectorConfigurer {
         }
     }
 
+    /** Returns the properties. */
+    SocketConnectorProperties properties() {
+        return this.properties;
+    }
+
     /** Returns the connector's TLS defaults as they are now (they change when the bundle is reloaded). */
     TlsOptions tlsDefaults() {
         return this.tlsDefaults.get();

@@ -131,6 +131,14 @@ class SocketConnectorPropertiesValidationTests {
     }
 
     @Test
+    void unavailableNativeTransportShouldFailNamingTransport() {
+        // no netty-transport-native-epoll on the test class path
+        this.contextRunner
+            .withPropertyValues("socket.connector.transport=epoll", ECHO + "hostname=127.0.0.1", ECHO + "port=7")
+            .run(failsWith("socket.connector.transport", "not available", "auto or nio"));
+    }
+
+    @Test
     void reservedEndpointNameShouldFail() {
         this.contextRunner
             .withPropertyValues("socket.connector.endpoints.none.hostname=127.0.0.1",
