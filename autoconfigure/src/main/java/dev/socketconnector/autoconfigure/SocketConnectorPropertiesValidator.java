@@ -135,6 +135,7 @@ final class SocketConnectorPropertiesValidator {
                     "the name of a spring.ssl.bundle.* bundle");
         }
         noBlankEntry(prefix + ".alpn", tls.getAlpn());
+        protocolNames(prefix + ".alpn", tls.getAlpn());
         noBlankEntry(prefix + ".ciphers", tls.getCiphers());
     }
 
@@ -148,6 +149,14 @@ final class SocketConnectorPropertiesValidator {
     private static void noBlankEntry(String property, @Nullable List<String> values) {
         if (values != null && values.stream().anyMatch((value) -> !StringUtils.hasText(value))) {
             throw invalid(property, values, "contains an empty entry", "a list of non-empty names");
+        }
+    }
+
+    private static void protocolNames(String property, @Nullable List<String> names) {
+        if (names != null && names.stream()
+            .anyMatch((name) -> name.length() > 255 || !name.chars().allMatch((c) -> c > 0x20 && c < 0x7f))) {
+            throw invalid(property, names, "contains a name that is not 1 to 255 printable ASCII characters",
+                    "ALPN protocol names such as h2 or http/1.1");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -23,6 +24,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +36,10 @@ import org.jspecify.annotations.Nullable;
 final class TlsConnections {
 
     static final int MAX_CONTEXTS = 64;
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(TlsConnections.class);
+
+    private final AtomicBoolean insecureWarned = new AtomicBoolean();
 
     private final Supplier<TlsOptions> defaults;
 
@@ -86,6 +93,11 @@ final class TlsConnections {
             }
         }
         boolean reject = merged.rejectUnauthorized() == null || merged.rejectUnauthorized();
+        if (!reject && this.insecureWarned.compareAndSet(false, true)) {
+            logger.warn("TLS certificate verification is off (rejectUnauthorized=false) for a connection to {}: "
+                    + "peers are not authenticated; logged once per connector",
+                    (host != null) ? host + ":" + port : "a unix socket");
+        }
         return new TlsChannelConnection(context, host, port, merged.serverName(), reject, alloc);
     }
 

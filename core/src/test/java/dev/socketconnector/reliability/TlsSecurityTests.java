@@ -23,7 +23,6 @@ import dev.socketconnector.TlsOpenSslServer;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -133,7 +132,6 @@ class TlsSecurityTests {
     }
 
     @Test
-    @Disabled("bug: rejectUnauthorized(false) is not logged at all (see /work/notes/patches/reject-unauthorized-warning.md)")
     void rejectUnauthorizedFalseIsLoggedOnceAsAWarning() throws Exception {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "self.crt", "-key", "self.key");
                 LogCapture logs = new LogCapture()) {

@@ -10,7 +10,6 @@ import dev.socketconnector.SocketHandler;
 import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -94,8 +93,6 @@ class InvalidPropertiesTests {
     }
 
     @Test
-    @Disabled("bug: an invalid ALPN name passes the validator; it fails late (connector defaults, naming only"
-            + " 'socket.connector.tls') or never (endpoint with TLS off); see /work/notes/patches/alpn-property-validation.md")
     void invalidAlpnNameFailsStartupNamingTheFullPropertyEvenWithTlsOff() {
         ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
