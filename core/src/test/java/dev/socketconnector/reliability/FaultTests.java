@@ -210,6 +210,57 @@ class FaultTests {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
+    void tlsPeerThatStopsReadingNeverGrowsTheOutboundBufferPastTheHighWaterMarkPlusOneWrite(TlsProvider provider)
+            throws Exception {
+        int write = 48 * 1024;
+        PkiFixture pki = PkiFixture.get();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (TlsEchoServer server = TlsEchoServer.start(pki, true, gate)) {
+            TrackingHandler<Void> handler = new TrackingHandler<>();
+            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1").port(server.port()).socket(handler)
+                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+                .get(10, TimeUnit.SECONDS);
+            StreamSource source = new StreamSource(26);
+            MessageDigest sent = EchoServer.sha256();
+            long maxPending = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int zerosInARow = 0;
+            while (zerosInARow < 100 && System.nanoTime() < deadline) {
+                byte[] chunk = source.chunk();
+                int length = Math.min(write, chunk.length - source.offset());
+                int accepted = socket.write(chunk, source.offset(), length);
+                assertThat(accepted).isBetween(0, length);
+                sent.update(chunk, source.offset(), accepted);
+                source.consume(accepted);
+                maxPending = Math.max(maxPending, pending(socket));
+                zerosInARow = (accepted == 0) ? zerosInARow + 1 : 0;
+                if (accepted == 0) {
+                    Thread.sleep(5);
+                }
+            }
+            assertThat(zerosInARow).as("writes refused once the peer stopped reading").isEqualTo(100);
+            // TLS adds a record header and tag (about 0.2 %) to what the socket holds
+            assertThat(maxPending).as("bytes held by the connector").isLessThanOrEqualTo((HIGH + write) * 101L / 100)
+                .isGreaterThan(LOW);
+            long accepted = socket.bytesWritten();
+            gate.countDown();
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (handler.count("drain") == 0 && System.nanoTime() < drainDeadline) {
+                Thread.sleep(5);
+            }
+            assertThat(handler.count("drain")).isPositive();
+            socket.end();
+            EchoServer.Result result = server.awaitResult(20);
+            assertThat(result.failure()).isNull();
+            assertThat(result.bytes()).isEqualTo(accepted);
+            assertThat(result.sha256()).isEqualTo(sent.digest());
+            handler.assertClosedOnceAndQuiet(100);
+        }
+    }
+
     /** Bytes the socket holds: Netty's outbound buffer plus writes queued for the event loop. */
     private static long pending(Socket<?> socket) throws Exception {
         Method netty = socket.getClass().getDeclaredMethod("nettyPendingBytes");

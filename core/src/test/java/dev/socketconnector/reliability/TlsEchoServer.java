@@ -31,8 +31,14 @@ public final class TlsEchoServer implements AutoCloseable {
 
     private final BlockingQueue<EchoServer.Result> results = new LinkedBlockingQueue<>();
 
-    private TlsEchoServer(SSLServerSocket server) {
+    private final boolean sink;
+
+    private final java.util.concurrent.CountDownLatch gate;
+
+    private TlsEchoServer(SSLServerSocket server, boolean sink, java.util.concurrent.CountDownLatch gate) {
         this.server = server;
+        this.sink = sink;
+        this.gate = gate;
         Thread acceptor = new Thread(this::accept, "tls-echo-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -40,6 +46,15 @@ public final class TlsEchoServer implements AutoCloseable {
 
     /** Starts the server with {@code server.crt}/{@code server.key} of the PKI. */
     public static TlsEchoServer start(PkiFixture pki) throws Exception {
+        return start(pki, false, new java.util.concurrent.CountDownLatch(0));
+    }
+
+    /**
+     * Starts a server that completes the handshake, then reads nothing until {@code gate} opens; a sink only
+     * reads and hashes, it sends nothing back.
+     */
+    public static TlsEchoServer start(PkiFixture pki, boolean sink, java.util.concurrent.CountDownLatch gate)
+            throws Exception {
         TlsOptions material = TlsOptions.builder().cert(pki.file("server.crt")).key(pki.file("server.key")).build();
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -51,7 +66,7 @@ public final class TlsEchoServer implements AutoCloseable {
         context.init(keys.getKeyManagers(), null, null);
         SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0), 50);
-        return new TlsEchoServer(server);
+        return new TlsEchoServer(server, sink, gate);
     }
 
     /** Returns the port. */
@@ -99,6 +114,10 @@ public final class TlsEchoServer implements AutoCloseable {
         long bytes = 0;
         String failure = null;
         try (socket) {
+            socket.startHandshake();
+            if (!this.gate.await(60, TimeUnit.SECONDS)) {
+                throw new IOException("the test never opened the gate");
+            }
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             byte[] buffer = new byte[64 * 1024];
@@ -106,13 +125,19 @@ public final class TlsEchoServer implements AutoCloseable {
             while ((read = in.read(buffer)) >= 0) {
                 digest.update(buffer, 0, read);
                 bytes += read;
-                out.write(buffer, 0, read);
+                if (!this.sink) {
+                    out.write(buffer, 0, read);
+                }
             }
         }
         catch (SocketException ex) {
             failure = ex.toString();
         }
         catch (IOException ex) {
+            failure = ex.toString();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
             failure = ex.toString();
         }
         this.results.add(new EchoServer.Result(bytes, digest.digest(), failure));
