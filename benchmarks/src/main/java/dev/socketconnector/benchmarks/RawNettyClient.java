@@ -54,11 +54,10 @@ public final class RawNettyClient implements BenchmarkClient {
     public Json throughput(RunSpec spec) {
         try (Client client = new Client(spec)) {
             byte[] chunk = Payload.chunk((int) Math.min(spec.chunk(), spec.bytes()));
-            long cpuStart = CpuClock.processCpuNanos();
             ThroughputHandler handler = new ThroughputHandler(chunk, spec.bytes(), spec.tls());
             client.connect(() -> handler);
             long count = Waits.await(handler.result, spec.timeout(), () -> "throughput");
-            long cpu = CpuClock.processCpuNanos() - cpuStart;
+            long cpu = handler.cpuEndNanos - handler.cpuStartNanos;
             if (count != spec.bytes()) {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
@@ -106,6 +105,10 @@ public final class RawNettyClient implements BenchmarkClient {
     @Override
     public Json connect(RunSpec spec) {
         try (Client client = new Client(spec)) {
+            // one untimed connection first, as the connector client does
+            ConnectRun warmUp = new ConnectRun(client, 1);
+            warmUp.launch();
+            Waits.await(warmUp.done, spec.timeout(), () -> "warm-up connect");
             ConnectRun run = new ConnectRun(client, spec.count());
             long cpuStart = CpuClock.processCpuNanos();
             long start = System.nanoTime();
@@ -284,6 +287,10 @@ public final class RawNettyClient implements BenchmarkClient {
 
         long endNanos;
 
+        long cpuStartNanos;
+
+        long cpuEndNanos;
+
         ThroughputHandler(byte[] chunk, long bytes, boolean tls) {
             this.chunk = chunk;
             this.remaining = bytes;
@@ -292,6 +299,7 @@ public final class RawNettyClient implements BenchmarkClient {
 
         @Override
         void opened(ChannelHandlerContext ctx) {
+            this.cpuStartNanos = CpuClock.processCpuNanos();
             this.startNanos = System.nanoTime();
             pump(ctx);
         }
@@ -358,6 +366,7 @@ public final class RawNettyClient implements BenchmarkClient {
                 this.replyLength += length;
                 if (this.replyLength == 8) {
                     this.endNanos = System.nanoTime();
+                    this.cpuEndNanos = CpuClock.processCpuNanos();
                 }
             }
             finally {
