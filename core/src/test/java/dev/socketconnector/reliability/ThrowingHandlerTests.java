@@ -131,8 +131,8 @@ class ThrowingHandlerTests {
     private static void assertHealthy(Socket<Void> socket, RecordingSocketHandler<Void> handler, TestServer.Peer peer,
             int round) throws Exception {
         String ping = "ping" + round;
-        peer.write(ping);
         int before = handler.received().length;
+        peer.write(ping);
         handler.awaitBytes(before + ping.length());
         assertThat(socket.write("pong" + round)).isEqualTo(ping.length());
         assertThat(new String(peer.readExactly(ping.length()))).isEqualTo("pong" + round);
