@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.socketconnector.CipherNameAndProtocol;
 import dev.socketconnector.EphemeralKeyInfo;
@@ -62,6 +63,13 @@ final class NettySocket<D> implements Socket<D> {
     private static final AtomicIntegerFieldUpdater<NettySocket> NEED_DRAIN = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "needDrain");
 
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<NettySocket, Queue> QUEUE = AtomicReferenceFieldUpdater
+        .newUpdater(NettySocket.class, Queue.class, "queue");
+
+    /** A small first chunk: most sockets never write from another thread, and idle memory counts. */
+    private static final int QUEUE_CHUNK = 16;
+
     private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "keepingAlive");
 
@@ -90,7 +98,8 @@ final class NettySocket<D> implements Socket<D> {
 
     private final int lowWaterMark;
 
-    private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+    /** Buffers written from other threads, for the loop to drain in order; created by the first such write. */
+    private volatile @Nullable Queue<ByteBuf> queue;
 
     private final Runnable drainQueueTask = this::drainQueueTask;
 
@@ -342,9 +351,19 @@ final class NettySocket<D> implements Socket<D> {
             this.events.writeNow(buffer);
         }
         else {
-            this.queue.offer(buffer);
+            queue().offer(buffer);
             scheduleQueueDrain();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Queue<ByteBuf> queue() {
+        Queue<ByteBuf> current = this.queue;
+        if (current == null) {
+            QUEUE.compareAndSet(this, null, PlatformDependent.newMpscQueue(QUEUE_CHUNK, 1 << 30));
+            current = this.queue;
+        }
+        return current;
     }
 
     private void scheduleQueueDrain() {
@@ -362,8 +381,12 @@ final class NettySocket<D> implements Socket<D> {
     /** Moves queued buffers into the pipeline, in order. Loop. */
     void drainQueue() {
         assert this.loop.inEventLoop();
+        Queue<ByteBuf> queue = this.queue;
+        if (queue == null) {
+            return;
+        }
         ByteBuf buffer;
-        while ((buffer = this.queue.poll()) != null) {
+        while ((buffer = queue.poll()) != null) {
             int size = buffer.readableBytes();
             if (this.state == CLOSED) {
                 buffer.release();
@@ -377,8 +400,12 @@ final class NettySocket<D> implements Socket<D> {
 
     /** Releases queued buffers after close. Loop, or any thread once the loop has terminated. */
     void discardQueue() {
+        Queue<ByteBuf> queue = this.queue;
+        if (queue == null) {
+            return;
+        }
         ByteBuf buffer;
-        while ((buffer = this.queue.poll()) != null) {
+        while ((buffer = queue.poll()) != null) {
             QUEUED_BYTES.addAndGet(this, -buffer.readableBytes());
             buffer.release();
         }

@@ -293,6 +293,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         afterDispatch();
         CompletableFuture<Socket<D>> future = this.connectFuture;
+        // the caller holds the future; an open socket need not keep it for its whole life
+        this.connectFuture = null;
         if (future != null) {
             future.complete(socket);
         }
