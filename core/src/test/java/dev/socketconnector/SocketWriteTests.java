@@ -36,14 +36,11 @@ class SocketWriteTests {
     }
 
     @Test
-    void writeWhenPeerStopsReadingReturnsPartialThenZeroAndDrainFiresOnce() throws Exception {
+    void writeWhenPeerStopsReadingReturnsPartialThenZeroAndDrainFiresOncePerEpisode() throws Exception {
         try (TestServer server = TestServer.tcp()) {
             AtomicInteger drains = new AtomicInteger();
-            CompletableFuture<Void> drained = new CompletableFuture<>();
-            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onDrain((s) -> {
-                drains.incrementAndGet();
-                drained.complete(null);
-            });
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>()
+                .onDrain((s) -> drains.incrementAndGet());
             Socket<Void> socket = connect(server, handler);
             TestServer.Peer peer = server.accept();
             byte[] chunk = new byte[32 * 1024];
@@ -52,7 +49,9 @@ class SocketWriteTests {
             long accepted = 0;
             int result;
             int partials = 0;
-            // the peer reads nothing: kernel buffers fill, then the outbound buffer reaches the high-water mark
+            int zeros = 0;
+            // the peer reads nothing: kernel buffers fill, then the outbound buffer stays at the high-water mark
+            // (a 0 can be transient while the kernel still takes what Netty holds: wait until 0 persists)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             do {
                 result = socket.write(chunk);
@@ -62,16 +61,16 @@ class SocketWriteTests {
                 if (result < chunk.length) {
                     partials++;
                 }
-                if (result == chunk.length) {
-                    Thread.sleep(1);
-                }
+                zeros = (result == 0) ? zeros + 1 : 0;
+                Thread.sleep((result == 0) ? 10 : 1);
             }
-            while (result != 0 && System.nanoTime() < deadline);
-            assertThat(result).isZero();
+            while (zeros < 20 && System.nanoTime() < deadline);
+            assertThat(zeros).as("writes returned 0 for 200 ms").isEqualTo(20);
             assertThat(partials).isGreaterThanOrEqualTo(1);
             assertThat(socket.write(chunk)).isZero();
             assertThat(socket.bytesWritten()).isEqualTo(accepted);
-            assertThat(drained).isNotDone();
+            int drainsBeforeReading = drains.get();
+            assertThat(drainsBeforeReading).as("one drain at most per short-write episode").isLessThan(partials);
             // the peer reads everything: drain fires once, and every accepted byte arrives in order
             CompletableFuture<byte[]> digest = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -83,9 +82,12 @@ class SocketWriteTests {
                     throw new IllegalStateException(ex);
                 }
             });
-            drained.get(10, TimeUnit.SECONDS);
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (drains.get() == drainsBeforeReading && System.nanoTime() < waitUntil) {
+                Thread.sleep(5);
+            }
             Thread.sleep(200);
-            assertThat(drains.get()).isEqualTo(1);
+            assertThat(drains.get()).as("the last episode's drain fires once").isEqualTo(drainsBeforeReading + 1);
             socket.end();
             assertThat(digest.get(10, TimeUnit.SECONDS)).isEqualTo(sent.digest());
             assertThat(handler.awaitClose()).isNull();

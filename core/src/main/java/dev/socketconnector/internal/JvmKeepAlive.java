@@ -1,49 +1,58 @@
 package dev.socketconnector.internal;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Keeps the JVM alive while referenced sockets are open, as Bun keeps its process alive.
  * <p>
  * Event-loop threads are daemons, so a program whose {@code main} returns would exit while sockets are open.
  * One non-daemon thread lives while at least one referenced socket is open; {@code unref()} releases a
- * socket's hold.
+ * socket's hold. Taking and releasing a hold is one atomic update; the monitor is used only when the count
+ * moves between zero and one.
  */
 final class JvmKeepAlive {
 
     static final JvmKeepAlive INSTANCE = new JvmKeepAlive();
 
-    private int holds;
+    private final AtomicInteger holds = new AtomicInteger();
 
-    private Thread thread;
+    private Thread keeper;
 
     private JvmKeepAlive() {
     }
 
-    synchronized void acquire() {
-        this.holds++;
-        if (this.holds == 1 && this.thread == null) {
-            Thread keeper = new Thread(this::await, "socket-connector-keepalive");
-            keeper.setDaemon(false);
-            this.thread = keeper;
-            keeper.start();
+    void acquire() {
+        if (this.holds.getAndIncrement() == 0) {
+            ensureKeeper();
         }
     }
 
-    synchronized void release() {
-        if (this.holds > 0) {
-            this.holds--;
-            if (this.holds == 0) {
-                notifyAll();
-            }
+    void release() {
+        if (this.holds.decrementAndGet() == 0) {
+            wake();
         }
     }
 
-    synchronized int holds() {
-        return this.holds;
+    int holds() {
+        return this.holds.get();
+    }
+
+    private synchronized void ensureKeeper() {
+        if (this.keeper == null) {
+            Thread thread = new Thread(this::await, "socket-connector-keepalive");
+            thread.setDaemon(false);
+            this.keeper = thread;
+            thread.start();
+        }
+    }
+
+    private synchronized void wake() {
+        notifyAll();
     }
 
     private synchronized void await() {
         try {
-            while (this.holds > 0) {
+            while (this.holds.get() > 0) {
                 wait();
             }
         }
@@ -51,18 +60,11 @@ final class JvmKeepAlive {
             Thread.currentThread().interrupt();
         }
         finally {
-            this.thread = null;
-            if (this.holds > 0) {
+            this.keeper = null;
+            if (this.holds.get() > 0) {
                 // a hold arrived as this thread was ending: keep one thread alive for it
-                acquireThreadAgain();
+                ensureKeeper();
             }
         }
-    }
-
-    private void acquireThreadAgain() {
-        Thread keeper = new Thread(this::await, "socket-connector-keepalive");
-        keeper.setDaemon(false);
-        this.thread = keeper;
-        keeper.start();
     }
 }

@@ -166,11 +166,14 @@ public final class NettySocketConnector implements SocketConnector {
             tls.addTo(channel.pipeline());
         }
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
-        try {
-            observer().connecting(endpoint, tls != null, options.target());
-        }
-        catch (RuntimeException ex) {
-            logger.warn("SocketObserver.connecting threw", ex);
+        SocketObserver observer = observer();
+        if (observer != SocketObserver.NONE) {
+            try {
+                observer.connecting(endpoint, tls != null, options.target());
+            }
+            catch (RuntimeException ex) {
+                logger.warn("SocketObserver.connecting threw", ex);
+            }
         }
         loop.register(channel).addListener((ChannelFuture registered) -> {
             socket.events.connecting(future, start, this.settings.connectTimeout().toNanos());

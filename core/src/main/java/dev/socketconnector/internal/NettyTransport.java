@@ -1,5 +1,6 @@
 package dev.socketconnector.internal;
 
+import java.lang.reflect.Constructor;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.ThreadFactory;
@@ -30,9 +31,9 @@ final class NettyTransport {
 
     private final IoHandlerFactory ioHandlerFactory;
 
-    private final Class<? extends Channel> socketChannel;
+    private final Constructor<? extends Channel> socketChannel;
 
-    private final Class<? extends Channel> domainChannel;
+    private final Constructor<? extends Channel> domainChannel;
 
     private final @Nullable Class<?> domainAddressClass;
 
@@ -48,8 +49,8 @@ final class NettyTransport {
             ChannelOption<Integer> keepCount) {
         this.transport = transport;
         this.ioHandlerFactory = ioHandlerFactory;
-        this.socketChannel = socketChannel;
-        this.domainChannel = domainChannel;
+        this.socketChannel = constructor(socketChannel);
+        this.domainChannel = constructor(domainChannel);
         this.domainAddressClass = domainAddressClass;
         this.keepIdle = keepIdle;
         this.keepInterval = keepInterval;
@@ -130,9 +131,18 @@ final class NettyTransport {
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, this.ioHandlerFactory);
     }
 
+    private static Constructor<? extends Channel> constructor(Class<? extends Channel> type) {
+        try {
+            return type.getConstructor();
+        }
+        catch (NoSuchMethodException ex) {
+            throw new IllegalStateException(type.getName() + " has no public no-argument constructor", ex);
+        }
+    }
+
     Channel newChannel(boolean unix) {
         try {
-            return (unix ? this.domainChannel : this.socketChannel).getConstructor().newInstance();
+            return (unix ? this.domainChannel : this.socketChannel).newInstance();
         }
         catch (ReflectiveOperationException ex) {
             throw new IllegalStateException("cannot create a " + this.transport + " channel", ex);
