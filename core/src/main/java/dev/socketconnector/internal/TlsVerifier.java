@@ -14,14 +14,17 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import javax.security.auth.x500.X500Principal;
 
 import dev.socketconnector.TlsAuthorizationException;
 import io.netty.util.NetUtil;
@@ -38,10 +41,18 @@ final class TlsVerifier {
 
     private static volatile @Nullable List<X509Certificate> jdkAnchors;
 
-    private final List<X509Certificate> anchors;
+    private final Set<X509Certificate> anchors;
+
+    /** The anchors by subject: finding an issuer is a lookup, not a scan of the whole trust store. */
+    private final Map<X500Principal, List<X509Certificate>> anchorsBySubject;
 
     private TlsVerifier(List<X509Certificate> anchors) {
-        this.anchors = anchors;
+        this.anchors = Set.copyOf(anchors);
+        Map<X500Principal, List<X509Certificate>> bySubject = new HashMap<>();
+        for (X509Certificate anchor : this.anchors) {
+            bySubject.computeIfAbsent(anchor.getSubjectX500Principal(), (subject) -> new ArrayList<>(1)).add(anchor);
+        }
+        this.anchorsBySubject = Map.copyOf(bySubject);
     }
 
     /**
@@ -113,7 +124,8 @@ final class TlsVerifier {
                     anchor = current;
                     break;
                 }
-                X509Certificate trusted = issuerOf(current, this.anchors);
+                X509Certificate trusted = issuerOf(current,
+                        this.anchorsBySubject.getOrDefault(current.getIssuerX500Principal(), List.of()));
                 if (trusted != null) {
                     anchor = trusted;
                     if (!trusted.equals(current)) {
