@@ -219,6 +219,11 @@ class BenchmarkCommandsTests {
             this.offset += length;
             ctx.writeAndFlush(buf);
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** Counts like the count server but replies count + delta, or closes without a reply when delta is -1. */
@@ -249,6 +254,11 @@ class BenchmarkCommandsTests {
                             .addListener(ChannelFutureListener.CLOSE);
                 }
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 }
