@@ -480,15 +480,22 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     void endOutput() {
         assert this.socket.loop.inEventLoop();
         this.socket.drainQueue();
-        closeOutboundThen(() -> {
+        Runnable finAndClose = () -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
                 this.localClose = true;
+                // FIN first: a bare close() with unread input would send only a reset
                 duplex.shutdownOutput().addListener((ChannelFuture done) -> done.channel().close());
             }
             else {
                 closeChannel();
             }
-        });
+        };
+        if (this.socket.tls == null && !this.flushPending && this.socket.nettyPendingBytes() == 0) {
+            // nothing left to send: no empty write to wait for
+            finAndClose.run();
+            return;
+        }
+        closeOutboundThen(finAndClose);
     }
 
     /** shutdown(): FIN after pending writes; stays readable. Loop. */

@@ -185,7 +185,11 @@ class FaultTests {
             }
             assertThat(socket.bytesWritten()).as("nothing more accepted while the peer does not read")
                 .isEqualTo(stalled);
-            assertThat(maxPending).as("bytes held by the connector").isLessThanOrEqualTo(HIGH + write)
+            // Netty counts 96 bytes of overhead per buffered message in its pending size, and this probe reads
+            // Netty's count and the cross-thread queue's count at two instants, so a buffer moving from the
+            // queue into Netty can be seen in both: the payload the socket holds is at most HIGH, the probe's
+            // figure at most HIGH + one write + one message's overhead
+            assertThat(maxPending).as("bytes held by the connector").isLessThanOrEqualTo(HIGH + write + 96)
                 .isGreaterThan(LOW);
             // the peer reads again: everything accepted arrives intact, drain fires, the socket closes cleanly
             CompletableFuture<byte[]> digest = CompletableFuture.supplyAsync(() -> {
