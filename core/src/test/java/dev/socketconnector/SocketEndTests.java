@@ -149,14 +149,7 @@ class SocketEndTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(server, handler);
             TestServer.Peer peer = server.accept();
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return peer.readToEnd();
-                }
-                catch (IOException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            CompletableFuture<byte[]> received = peer.readToEndAsync();
             long accepted = 0;
             for (int i = 0; i < 1000; i++) {
                 int n = socket.write(new byte[1000]);

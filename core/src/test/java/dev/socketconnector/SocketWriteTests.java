@@ -72,16 +72,7 @@ class SocketWriteTests {
             int drainsBeforeReading = drains.get();
             assertThat(drainsBeforeReading).as("one drain at most per short-write episode").isLessThan(partials);
             // the peer reads everything: drain fires once, and every accepted byte arrives in order
-            CompletableFuture<byte[]> digest = CompletableFuture.supplyAsync(() -> {
-                try {
-                    MessageDigest received = MessageDigest.getInstance("SHA-256");
-                    received.update(peer.readToEnd());
-                    return received.digest();
-                }
-                catch (Exception ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            CompletableFuture<byte[]> digest = peer.readToEndAsync().thenApply(SocketWriteTests::sha256);
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (drains.get() == drainsBeforeReading && System.nanoTime() < waitUntil) {
                 Thread.sleep(5);
@@ -123,14 +114,7 @@ class SocketWriteTests {
             connect(server, handler);
             TestServer.Peer peer = server.accept();
             pump[0].run();
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return peer.readToEnd();
-                }
-                catch (Exception ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            CompletableFuture<byte[]> received = peer.readToEndAsync();
             byte[] bytes = received.get(30, TimeUnit.SECONDS);
             assertThat(MessageDigest.getInstance("SHA-256").digest(bytes))
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
@@ -145,14 +129,7 @@ class SocketWriteTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(server, handler);
             TestServer.Peer peer = server.accept();
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return peer.readToEnd();
-                }
-                catch (Exception ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            CompletableFuture<byte[]> received = peer.readToEndAsync();
             ByteBuffer expected = ByteBuffer.allocate(20000 * 4);
             for (int i = 0; i < 20000; i++) {
                 byte[] number = ByteBuffer.allocate(4).putInt(i).array();
@@ -222,6 +199,15 @@ class SocketWriteTests {
             socket.write("a");
             socket.flush();
             assertThat(new String(peer.readExactly(1))).isEqualTo("a");
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        }
+        catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 }

@@ -162,6 +162,18 @@ public final class TestServer implements AutoCloseable {
             return out.toByteArray();
         }
 
+        /** Reads until end of stream on another thread; the future fails on a reset. */
+        public java.util.concurrent.CompletableFuture<byte[]> readToEndAsync() {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return readToEnd();
+                }
+                catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+        }
+
         /** Half-closes: sends FIN, keeps reading possible. */
         public void shutdownOutput() throws IOException {
             this.channel.shutdownOutput();
