@@ -64,7 +64,7 @@ public interface SocketConnector extends AutoCloseable {
      */
     <D> CompletableFuture<Socket<D>> connect(String endpointName, SocketConnectOptions<D> options);
 
-    /** Returns the options of every named endpoint, by name. */
+    /** Returns the current options of every named endpoint, by name, in the order they were named. */
     java.util.Map<String, SocketConnectOptions<?>> endpoints();
 
     /** Returns every socket that has opened and not yet closed. */

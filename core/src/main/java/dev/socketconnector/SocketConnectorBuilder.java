@@ -54,7 +54,7 @@ public final class SocketConnectorBuilder {
 
     private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
 
-    private final Map<String, SocketConnectOptions<?>> endpoints = new LinkedHashMap<>();
+    private final Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints = new LinkedHashMap<>();
 
     SocketConnectorBuilder() {
     }
@@ -204,14 +204,32 @@ public final class SocketConnectorBuilder {
         return addEndpoint(name, options);
     }
 
+    /**
+     * Names an endpoint whose options are read at each {@link SocketConnector#connect(String)}: for options
+     * that change while the connector runs, such as TLS material from a reloaded Spring SSL bundle. The
+     * supplier must be fast and must not block.
+     * @param name the name
+     * @param options supplies the TCP or unix socket options; must not supply null
+     * @return this builder
+     */
+    public SocketConnectorBuilder endpoint(String name, Supplier<? extends SocketConnectOptions<?>> options) {
+        Objects.requireNonNull(options, "endpoint options");
+        return addEndpoint(name, options);
+    }
+
     private SocketConnectorBuilder addEndpoint(@Nullable String name, SocketConnectOptions<?> options) {
+        Objects.requireNonNull(options, "endpoint options");
+        return addEndpoint(name, () -> options);
+    }
+
+    private SocketConnectorBuilder addEndpoint(@Nullable String name,
+            Supplier<? extends SocketConnectOptions<?>> options) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("endpoint name must not be empty");
         }
         if ("none".equals(name)) {
             throw new IllegalArgumentException("endpoint name 'none' is reserved (it tags sockets opened without one)");
         }
-        Objects.requireNonNull(options, "endpoint options");
         if (this.endpoints.putIfAbsent(name, options) != null) {
             throw new IllegalArgumentException("endpoint '" + name + "' is already defined");
         }

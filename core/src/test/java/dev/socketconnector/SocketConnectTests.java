@@ -230,6 +230,27 @@ class SocketConnectTests {
     }
 
     @Test
+    void namedEndpointWithSupplierReadsItsOptionsAtEachConnect() throws Exception {
+        try (TestServer first = TestServer.tcp(); TestServer second = TestServer.tcp()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            java.util.concurrent.atomic.AtomicInteger port = new java.util.concurrent.atomic.AtomicInteger(first.port());
+            try (SocketConnector named = SocketConnector.builder()
+                .endpoint("moving", () -> TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                    .port(port.get()).socket(handler).build())
+                .build()) {
+                Socket<Void> one = named.<Void>connect("moving").get(10, TimeUnit.SECONDS);
+                assertThat(one.remotePort()).isEqualTo(first.port());
+                port.set(second.port());
+                Socket<Void> two = named.<Void>connect("moving").get(10, TimeUnit.SECONDS);
+                assertThat(two.remotePort()).isEqualTo(second.port());
+                assertThat(two.endpoint()).isEqualTo("moving");
+                assertThat(((TcpSocketConnectOptions<?>) named.endpoints().get("moving")).port())
+                    .isEqualTo(second.port());
+            }
+        }
+    }
+
+    @Test
     void connectAfterCloseIsRefused() {
         SocketConnector closed = SocketConnector.create();
         closed.close();

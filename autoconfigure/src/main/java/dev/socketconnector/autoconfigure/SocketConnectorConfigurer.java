@@ -10,9 +10,7 @@ import java.util.function.Supplier;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnectorBuilder;
 import dev.socketconnector.SocketHandler;
-import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
-import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Tls;
 import org.jspecify.annotations.Nullable;
@@ -96,13 +94,10 @@ final class SocketConnectorConfigurer {
                     (int) p.getWriteBuffer().getHighWaterMark().toBytes())
             .tls(this.tlsDefaults);
         for (EndpointDefinition endpoint : this.endpoints.values()) {
-            SocketConnectOptions<Object> options = endpoint.options();
-            if (options instanceof TcpSocketConnectOptions<Object> tcp) {
-                builder.endpoint(endpoint.name(), tcp);
-            }
-            else {
-                builder.endpoint(endpoint.name(), (UnixSocketOptions<Object>) options);
-            }
+            // built once now so invalid options fail startup, then again at each connect(name): an endpoint's
+            // own SSL bundle may be reloaded
+            endpoint.options();
+            builder.endpoint(endpoint.name(), endpoint::options);
         }
     }
 

@@ -23,10 +23,10 @@ import dev.socketconnector.Transport;
  * @param keepAliveInitialDelay TCP_KEEPIDLE for new sockets
  * @param writeBufferLowWaterMark the drain threshold in bytes
  * @param writeBufferHighWaterMark the accept limit in bytes
- * @param endpoints the named endpoints
+ * @param endpoints the named endpoints, each read at every connect by name
  */
 public record ConnectorSettings(Transport transport, int eventLoopThreads, Duration connectTimeout,
         Duration shutdownTimeout, Supplier<TlsOptions> tls, SocketObserver observer, boolean noDelay, boolean keepAlive,
         Duration keepAliveInitialDelay, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-        Map<String, SocketConnectOptions<?>> endpoints) {
+        Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints) {
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
@@ -116,10 +117,14 @@ public final class NettySocketConnector implements SocketConnector {
     @Override
     @SuppressWarnings("unchecked")
     public <D> CompletableFuture<Socket<D>> connect(String endpointName) {
-        SocketConnectOptions<?> options = this.settings.endpoints().get(endpointName);
-        if (options == null) {
+        Supplier<? extends SocketConnectOptions<?>> supplier = this.settings.endpoints().get(endpointName);
+        if (supplier == null) {
             throw new IllegalArgumentException("endpoint '" + endpointName + "' is not defined; defined endpoints: "
                     + this.settings.endpoints().keySet());
+        }
+        SocketConnectOptions<?> options = supplier.get();
+        if (options == null) {
+            throw new IllegalStateException("the options supplier of endpoint '" + endpointName + "' returned null");
         }
         return connect0(endpointName, (SocketConnectOptions<D>) options);
     }
@@ -132,7 +137,9 @@ public final class NettySocketConnector implements SocketConnector {
 
     @Override
     public Map<String, SocketConnectOptions<?>> endpoints() {
-        return this.settings.endpoints();
+        Map<String, SocketConnectOptions<?>> current = new java.util.LinkedHashMap<>();
+        this.settings.endpoints().forEach((name, options) -> current.put(name, options.get()));
+        return java.util.Collections.unmodifiableMap(current);
     }
 
     private <D> CompletableFuture<Socket<D>> connect0(@Nullable String endpoint, SocketConnectOptions<D> options) {
