@@ -29,6 +29,28 @@ public interface SocketObserver {
     }
 
     /**
+     * Called when a connect is about to start, with the socket it will open (not yet visible to user code):
+     * the same object later passed to {@code handshakeStarted}, {@code handshake}, {@code connected},
+     * {@code connectFailed} and {@code closed}, so an observer can pair them exactly. The default calls
+     * {@link #connecting(String, boolean, String)}.
+     * @param socket the socket being connected
+     * @param endpoint the endpoint name, or null for a connect from options
+     * @param tls whether the connection uses TLS
+     * @param target the address or path being dialled
+     */
+    default void connecting(Socket<?> socket, @Nullable String endpoint, boolean tls, String target) {
+        connecting(endpoint, tls, target);
+    }
+
+    /**
+     * Called when the TCP connection is up and the TLS handshake starts.
+     * @param socket the socket
+     * @param endpoint the endpoint name, or null
+     */
+    default void handshakeStarted(Socket<?> socket, @Nullable String endpoint) {
+    }
+
+    /**
      * Called when a socket has opened (after the TLS handshake), before its {@code open} callback.
      * @param socket the socket
      * @param endpoint the endpoint name, or null for a connect from options
@@ -46,6 +68,20 @@ public interface SocketObserver {
      * @param cause the failure: a {@link SocketConnectException}, a TLS failure, or what {@code open} threw
      */
     default void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
+    }
+
+    /**
+     * Called when a connect has failed, with the socket that did not open; the default calls
+     * {@link #connectFailed(String, boolean, Duration, Throwable)}.
+     * @param socket the socket that failed to open
+     * @param endpoint the endpoint name, or null
+     * @param tls whether the connection used TLS
+     * @param elapsed the time from {@code connect()} to the failure
+     * @param cause the failure
+     */
+    default void connectFailed(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed,
+            Throwable cause) {
+        connectFailed(endpoint, tls, elapsed, cause);
     }
 
     /**
@@ -89,6 +125,18 @@ public interface SocketObserver {
             }
 
             @Override
+            public void connecting(Socket<?> socket, @Nullable String endpoint, boolean tls, String target) {
+                first.connecting(socket, endpoint, tls, target);
+                next.connecting(socket, endpoint, tls, target);
+            }
+
+            @Override
+            public void handshakeStarted(Socket<?> socket, @Nullable String endpoint) {
+                first.handshakeStarted(socket, endpoint);
+                next.handshakeStarted(socket, endpoint);
+            }
+
+            @Override
             public void connected(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed) {
                 first.connected(socket, endpoint, tls, elapsed);
                 next.connected(socket, endpoint, tls, elapsed);
@@ -98,6 +146,13 @@ public interface SocketObserver {
             public void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
                 first.connectFailed(endpoint, tls, elapsed, cause);
                 next.connectFailed(endpoint, tls, elapsed, cause);
+            }
+
+            @Override
+            public void connectFailed(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed,
+                    Throwable cause) {
+                first.connectFailed(socket, endpoint, tls, elapsed, cause);
+                next.connectFailed(socket, endpoint, tls, elapsed, cause);
             }
 
             @Override

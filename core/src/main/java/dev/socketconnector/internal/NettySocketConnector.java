@@ -176,7 +176,7 @@ public final class NettySocketConnector implements SocketConnector {
         SocketObserver observer = observer();
         if (observer != SocketObserver.NONE) {
             try {
-                observer.connecting(endpoint, tls != null, options.target());
+                observer.connecting(socket, endpoint, tls != null, options.target());
             }
             catch (RuntimeException ex) {
                 logger.warn("SocketObserver.connecting threw", ex);

@@ -137,8 +137,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.state = NettySocket.CLOSED;
         this.socket.outputClosed = true;
         closeChannel();
-        observer().connectFailed(this.socket.endpoint, this.socket.tls != null, elapsedSince(this.connectStartNanos),
-                error);
+        observer().connectFailed(this.socket, this.socket.endpoint, this.socket.tls != null,
+                elapsedSince(this.connectStartNanos), error);
         CompletableFuture<Socket<D>> future = this.connectFuture;
         try {
             this.socket.handler.connectError(this.socket, error);
@@ -176,6 +176,12 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         else {
             this.handshakeStartNanos = System.nanoTime();
+            try {
+                observer().handshakeStarted(this.socket, this.socket.endpoint);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("SocketObserver.handshakeStarted threw for {}", this.socket, ex);
+            }
         }
         ctx.fireChannelActive();
     }
@@ -256,7 +262,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     private void failAfterHandshake(Throwable error) {
         this.connectDone = true;
         cancelConnectTimeout();
-        observer().connectFailed(this.socket.endpoint, true, elapsedSince(this.connectStartNanos), error);
+        observer().connectFailed(this.socket, this.socket.endpoint, true, elapsedSince(this.connectStartNanos), error);
         this.pendingFailure = error;
         this.socket.outputClosed = true;
         closeChannel();

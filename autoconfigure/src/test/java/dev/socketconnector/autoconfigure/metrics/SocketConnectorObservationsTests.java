@@ -99,24 +99,52 @@ class SocketConnectorObservationsTests {
     }
 
     @Test
-    void tlsConnectsCarryTheHandshakeAsAnEvent() throws Exception {
+    void tlsConnectsHaveAHandshakeChildObservationAndEvent() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.generate();
         try (PeerServer server = PeerServer.startTls(certificate.serverContext())) {
             assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> this.connector
                 .connect(options(server.port()).toBuilder().tls(true).build())
                 .get(10, TimeUnit.SECONDS));
-            await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 1);
-            assertThat(this.stopped.get(0).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("tls");
-            assertThat(this.stopped.get(0).getLowCardinalityKeyValue("tls").getValue()).isEqualTo("true");
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 2);
+            Observation.Context failedHandshake = this.stopped.get(0);
+            Observation.Context failedConnect = this.stopped.get(1);
+            assertThat(failedHandshake.getName()).isEqualTo(SocketConnectorObservations.HANDSHAKE);
+            assertThat(failedHandshake.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failure");
+            assertThat(failedHandshake.getError()).isNotNull();
+            assertThat(failedHandshake.getParentObservation().getContextView()).isSameAs(failedConnect);
+            assertThat(failedConnect.getName()).isEqualTo(SocketConnectorObservations.CONNECT);
+            assertThat(failedConnect.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("tls");
+            assertThat(failedConnect.getLowCardinalityKeyValue("tls").getValue()).isEqualTo("true");
 
             this.connector.connect(options(server.port()).toBuilder()
                 .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
                 .build()).get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 2);
-            assertThat(this.stopped.get(1).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success");
-            assertThat(this.stopped.get(1).getHighCardinalityKeyValue("tls.handshake.duration")).isNotNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 4);
+            Observation.Context handshake = this.stopped.get(2);
+            Observation.Context connect = this.stopped.get(3);
+            assertThat(handshake.getName()).isEqualTo(SocketConnectorObservations.HANDSHAKE);
+            assertThat(handshake.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success");
+            assertThat(handshake.getParentObservation().getContextView()).isSameAs(connect);
+            assertThat(connect.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success");
+            assertThat(connect.getHighCardinalityKeyValue("tls.handshake.duration")).isNotNull();
             assertThat(this.events).containsExactly(SocketConnectorObservations.HANDSHAKE_FAILED_EVENT,
                     SocketConnectorObservations.HANDSHAKE_EVENT);
+        }
+    }
+
+    @Test
+    void concurrentConnectsToOneEndpointArePairedBySocket() throws Exception {
+        try (PeerServer server = PeerServer.start()) {
+            List<java.util.concurrent.CompletableFuture<?>> connects = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                connects.add(this.connector.connect(options(server.port())));
+            }
+            for (java.util.concurrent.CompletableFuture<?> connect : connects) {
+                connect.get(10, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 20);
+            assertThat(this.stopped).allSatisfy((context) -> assertThat(
+                    context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success"));
         }
     }
 
