@@ -143,6 +143,38 @@ class SocketControlTests {
     }
 
     @Test
+    void observerThatThrowsDoesNotDisturbTheSocket() throws Exception {
+        SocketObserver throwing = new SocketObserver() {
+            @Override
+            public void connecting(Socket<?> socket, String endpoint, boolean tls, String target) {
+                throw new IllegalStateException("connecting");
+            }
+
+            @Override
+            public void connected(Socket<?> socket, String endpoint, boolean tls, Duration elapsed) {
+                throw new IllegalStateException("connected");
+            }
+
+            @Override
+            public void closed(Socket<?> socket, String endpoint) {
+                throw new IllegalStateException("closed");
+            }
+        };
+        try (TestServer server = TestServer.tcp();
+                SocketConnector observed = SocketConnector.builder().observer(throwing).build()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            TestServer.Peer peer = server.accept();
+            assertThat(socket.write("still works")).isEqualTo(11);
+            assertThat(new String(peer.readExactly(11))).isEqualTo("still works");
+            socket.end();
+            assertThat(handler.awaitClose()).isNull();
+            assertThat(handler.events()).containsExactly("open", "close");
+        }
+    }
+
+    @Test
     void gracefulCloseEndsSocketsSoPeersSeeFinAndCloseFiresOnce() throws Exception {
         try (TestServer server = TestServer.tcp()) {
             SocketConnector closing = SocketConnector.builder().shutdownTimeout(Duration.ofSeconds(5)).build();

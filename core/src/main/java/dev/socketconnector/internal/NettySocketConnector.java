@@ -60,6 +60,8 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final WriteBufferWaterMark nettyWaterMark;
 
+    private final SocketObserver observer;
+
     private final Map<String, NettySocket<?>> sockets = new ConcurrentHashMap<>();
 
     private final AtomicLong socketIds = new AtomicLong();
@@ -75,6 +77,7 @@ public final class NettySocketConnector implements SocketConnector {
     public NettySocketConnector(ConnectorSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
+        this.observer = GuardedObserver.of(settings.observer());
         long connectorId = CONNECTOR_IDS.incrementAndGet();
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
@@ -93,7 +96,7 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     SocketObserver observer() {
-        return this.settings.observer();
+        return this.observer;
     }
 
     void register(NettySocket<?> socket) {
@@ -175,12 +178,7 @@ public final class NettySocketConnector implements SocketConnector {
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         SocketObserver observer = observer();
         if (observer != SocketObserver.NONE) {
-            try {
-                observer.connecting(socket, endpoint, tls != null, options.target());
-            }
-            catch (RuntimeException ex) {
-                logger.warn("SocketObserver.connecting threw", ex);
-            }
+            observer.connecting(socket, endpoint, tls != null, options.target());
         }
         loop.register(channel).addListener((ChannelFuture registered) -> {
             socket.events.connecting(future, start, this.settings.connectTimeout().toNanos());

@@ -176,12 +176,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         else {
             this.handshakeStartNanos = System.nanoTime();
-            try {
-                observer().handshakeStarted(this.socket, this.socket.endpoint);
-            }
-            catch (RuntimeException ex) {
-                logger.warn("SocketObserver.handshakeStarted threw for {}", this.socket, ex);
-            }
+            observer().handshakeStarted(this.socket, this.socket.endpoint);
         }
         ctx.fireChannelActive();
     }
@@ -741,12 +736,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             }
         }
         if (this.opened) {
-            try {
-                observer().closed(socket, socket.endpoint);
-            }
-            catch (RuntimeException ex) {
-                logger.warn("SocketObserver.closed threw for {}", socket, ex);
-            }
+            observer().closed(socket, socket.endpoint);
         }
         socket.closeFuture.complete(null);
         CompletableFuture<Socket<D>> future = this.connectFuture;
