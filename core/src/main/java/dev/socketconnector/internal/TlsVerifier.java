@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -41,7 +43,12 @@ final class TlsVerifier {
 
     private static volatile @Nullable List<X509Certificate> jdkAnchors;
 
+    private static final int CACHE_SIZE = 256;
+
     private final Set<X509Certificate> anchors;
+
+    /** Recent successful verifications by (chain, name); bounded, each kept for at most a minute. */
+    private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
 
     /** The anchors by subject: finding an issuer is a lookup, not a scan of the whole trust store. */
     private final Map<X500Principal, List<X509Certificate>> anchorsBySubject;
@@ -109,6 +116,44 @@ final class TlsVerifier {
      * @return the outcome
      */
     Result verify(List<X509Certificate> sent, @Nullable String name) {
+        if (sent.isEmpty()) {
+            return check(sent, name);
+        }
+        // the same chain and name verify the same way: reconnects to one server skip the path building and
+        // signature checks (a result is kept a minute at most, and never past a certificate's validity edge)
+        CacheKey key = new CacheKey(List.copyOf(sent), name);
+        long now = System.nanoTime();
+        Cached cached = this.cache.get(key);
+        if (cached != null && now - cached.expiresAtNanos < 0) {
+            return cached.result;
+        }
+        Result result = check(sent, name);
+        if (result.error() == null) {
+            // only successes are kept: an error is an exception object each socket must own
+            if (this.cache.size() >= CACHE_SIZE) {
+                this.cache.clear();
+            }
+            this.cache.put(key, new Cached(result, now + cacheTtlNanos(sent)));
+        }
+        return result;
+    }
+
+    /** How long a result may be reused: at most a minute, and never past a certificate's validity edge. */
+    private static long cacheTtlNanos(List<X509Certificate> sent) {
+        long ttl = TimeUnit.MINUTES.toMillis(1);
+        long nowMillis = System.currentTimeMillis();
+        for (X509Certificate certificate : sent) {
+            long untilEnd = certificate.getNotAfter().getTime() - nowMillis;
+            long untilStart = certificate.getNotBefore().getTime() - nowMillis;
+            ttl = Math.min(ttl, Math.max(0, untilEnd));
+            if (untilStart > 0) {
+                ttl = Math.min(ttl, untilStart);
+            }
+        }
+        return TimeUnit.MILLISECONDS.toNanos(ttl);
+    }
+
+    private Result check(List<X509Certificate> sent, @Nullable String name) {
         if (sent.isEmpty()) {
             return new Result(error("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate"),
                     sent);
@@ -344,5 +389,11 @@ final class TlsVerifier {
 
     private static TlsAuthorizationException error(String code, String message) {
         return new TlsAuthorizationException(code, message, null);
+    }
+
+    private record CacheKey(List<X509Certificate> chain, @Nullable String name) {
+    }
+
+    private record Cached(Result result, long expiresAtNanos) {
     }
 }

@@ -80,4 +80,17 @@ class TlsVerifierTests {
         assertThat(result.error()).isNull();
         assertThat(result.path()).containsExactly(cnOnly);
     }
+
+    @org.junit.jupiter.api.Test
+    void successfulVerificationsAreReusedAndFailuresAreNot() {
+        TlsVerifier trustingWildcard = TlsVerifier.trusting(java.util.List.of(wildcard));
+        TlsVerifier.Result first = trustingWildcard.verify(java.util.List.of(wildcard), "a.example.com");
+        assertThat(first.error()).isNull();
+        assertThat(trustingWildcard.verify(java.util.List.of(wildcard), "a.example.com")).isSameAs(first);
+        TlsVerifier.Result wrongName = trustingWildcard.verify(java.util.List.of(wildcard), "example.org");
+        assertThat(wrongName.error()).isNotNull();
+        TlsVerifier.Result again = trustingWildcard.verify(java.util.List.of(wildcard), "example.org");
+        assertThat(again.error()).isNotSameAs(wrongName.error());
+        assertThat(again.error().code()).isEqualTo("ERR_TLS_CERT_ALTNAME_INVALID");
+    }
 }
