@@ -47,7 +47,7 @@ final class TlsVerifier {
 
     private final Set<X509Certificate> anchors;
 
-    /** Recent successful verifications by (chain, name); bounded, each kept for at most a minute. */
+    /** Recent verifications by (chain, name); bounded, each kept for at most a minute. */
     private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
 
     /** The anchors by subject: finding an issuer is a lookup, not a scan of the whole trust store. */
@@ -125,16 +125,17 @@ final class TlsVerifier {
         long now = System.nanoTime();
         Cached cached = this.cache.get(key);
         if (cached != null && now - cached.expiresAtNanos < 0) {
-            return cached.result;
+            TlsAuthorizationException error = cached.result.error();
+            // an exception is an object each socket must own: a cached failure is handed out as a copy
+            return (error == null) ? cached.result
+                    : new Result(new TlsAuthorizationException(error.code(), error.getMessage(), error.getCause()),
+                            cached.result.path());
         }
         Result result = check(sent, name);
-        if (result.error() == null) {
-            // only successes are kept: an error is an exception object each socket must own
-            if (this.cache.size() >= CACHE_SIZE) {
-                this.cache.clear();
-            }
-            this.cache.put(key, new Cached(result, now + cacheTtlNanos(sent)));
+        if (this.cache.size() >= CACHE_SIZE) {
+            this.cache.clear();
         }
+        this.cache.put(key, new Cached(result, now + cacheTtlNanos(sent)));
         return result;
     }
 
