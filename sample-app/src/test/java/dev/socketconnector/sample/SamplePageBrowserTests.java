@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -60,6 +61,8 @@ class SamplePageBrowserTests {
 
     private ChromeDriver browser;
 
+    private static final By ROW = By.cssSelector("#sockets tbody tr[data-socket-id]");
+
     private WebDriverWait wait;
 
     @BeforeAll
@@ -86,7 +89,9 @@ class SamplePageBrowserTests {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1360,1100", "--user-data-dir=" + this.profile);
         this.browser = new ChromeDriver(this.service, options);
+        // the page re-renders its tables every second: an element found a moment ago may be replaced
         this.wait = new WebDriverWait(this.browser, WAIT);
+        this.wait.ignoring(StaleElementReferenceException.class);
         this.browser.get("http://127.0.0.1:" + this.port + "/");
     }
 
@@ -115,18 +120,24 @@ class SamplePageBrowserTests {
 
     @Test
     void pageShowsTheTlsSocketAndTheEchoOfASentMessage() {
-        WebElement row = this.wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#sockets tbody tr[data-socket-id]")));
-        assertThat(row.getText()).contains("echo").contains("127.0.0.1").contains("open");
-        assertThat(row.findElement(By.cssSelector(".socket-tls")).getText()).matches("(?s)TLSv1\\.[23].*\\S+.*");
+        // read each value inside a wait, so a re-rendered row is simply read again
+        String rowText = this.wait.until((driver) -> driver.findElement(ROW).getText());
+        assertThat(rowText).contains("echo").contains("127.0.0.1").contains("open");
+        String tls = this.wait.until((driver) -> driver.findElement(ROW).findElement(By.cssSelector(".socket-tls"))
+            .getText());
+        assertThat(tls).matches("(?s)TLSv1\\.[23].*\\S+.*");
         this.wait.until(ExpectedConditions.attributeToBe(By.id("endpoint-state"), "data-state", "CONNECTED"));
         this.wait.until(ExpectedConditions.attributeToBe(By.id("health"), "data-state", "UP"));
 
         this.browser.findElement(By.id("send-input")).sendKeys("hello from chromium");
         this.browser.findElement(By.id("send-button")).click();
-        WebElement reply = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reply-text")));
-        assertThat(reply.getText()).isEqualTo("hello from chromium");
-        assertThat(this.browser.findElement(By.id("reply")).getText()).contains(" ms over socket ");
+        String reply = this.wait.until((driver) -> {
+            String text = driver.findElement(By.id("reply-text")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(reply).isEqualTo("hello from chromium");
+        String replyLine = this.wait.until((driver) -> driver.findElement(By.id("reply")).getText());
+        assertThat(replyLine).contains(" ms over socket ");
 
         // the heartbeat's round trips are drawn as a line in the SVG chart
         this.wait.until((driver) -> !driver.findElements(By.cssSelector("#rtt-chart path.line")).isEmpty());
@@ -135,23 +146,25 @@ class SamplePageBrowserTests {
 
     @Test
     void closeButtonClosesTheSocketAndThePageShowsTheReconnectedOne() {
-        WebElement row = this.wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#sockets tbody tr[data-socket-id]")));
-        String first = row.getAttribute("data-socket-id");
+        String first = this.wait.until((driver) -> driver.findElement(ROW).getAttribute("data-socket-id"));
 
-        this.browser.findElement(By.cssSelector("button.close-socket[data-socket-id='" + first + "']")).click();
+        this.wait.until((driver) -> {
+            driver.findElement(By.cssSelector("button.close-socket[data-socket-id='" + first + "']")).click();
+            return true;
+        });
 
-        WebElement next = this.wait.until((driver) -> driver
-            .findElements(By.cssSelector("#sockets tbody tr[data-socket-id]"))
+        String next = this.wait.until((driver) -> driver.findElements(ROW)
             .stream()
             .filter((candidate) -> !first.equals(candidate.getAttribute("data-socket-id")))
+            .map(WebElement::getText)
             .findFirst()
             .orElse(null));
-        assertThat(next.getText()).contains("echo").contains("open");
+        assertThat(next).contains("echo").contains("open");
         assertThat(this.browser.findElements(By.cssSelector("#sockets tbody tr[data-socket-id='" + first + "']")))
             .isEmpty();
         this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "socket " + first + " closed"));
         this.wait.until(ExpectedConditions.attributeToBe(By.id("endpoint-state"), "data-state", "CONNECTED"));
-        assertThat(this.browser.findElement(By.id("target")).getText()).containsPattern("[1-9]\\d* reconnects?");
+        String target = this.wait.until((driver) -> driver.findElement(By.id("target")).getText());
+        assertThat(target).containsPattern("[1-9]\\d* reconnects?");
     }
 }
