@@ -288,14 +288,15 @@ final class NettySocket<D> implements Socket<D> {
         if (length == 0) {
             return 0;
         }
-        int accepted = reserve(length);
+        boolean onLoop = this.loop.inEventLoop();
+        int accepted = reserve(length, onLoop);
         if (accepted > 0) {
             ByteBuf buffer = this.channel.alloc().ioBuffer(accepted);
             ByteBuffer slice = data.duplicate();
             slice.limit(slice.position() + accepted);
             buffer.writeBytes(slice);
             data.position(data.position() + accepted);
-            submit(buffer, accepted);
+            submit(buffer, accepted, onLoop);
         }
         return accepted;
     }
@@ -307,11 +308,12 @@ final class NettySocket<D> implements Socket<D> {
         if (length == 0) {
             return 0;
         }
-        int accepted = reserve(length);
+        boolean onLoop = this.loop.inEventLoop();
+        int accepted = reserve(length, onLoop);
         if (accepted > 0) {
             ByteBuf buffer = this.channel.alloc().ioBuffer(accepted);
             buffer.writeBytes(data, offset, accepted);
-            submit(buffer, accepted);
+            submit(buffer, accepted, onLoop);
         }
         return accepted;
     }
@@ -320,9 +322,9 @@ final class NettySocket<D> implements Socket<D> {
      * Reserves up to {@code length} bytes below the high-water mark and returns how many: what Netty holds
      * plus what is queued for the loop never exceeds the mark. Requests a drain when short.
      */
-    private int reserve(int length) {
+    private int reserve(int length, boolean onLoop) {
         int accepted;
-        if (this.loop.inEventLoop()) {
+        if (onLoop) {
             if (this.queuedBytes != 0) {
                 drainQueue();
             }
@@ -340,14 +342,14 @@ final class NettySocket<D> implements Socket<D> {
             }
         }
         if (accepted < length) {
-            requestDrain();
+            requestDrain(onLoop);
         }
         return accepted;
     }
 
-    private void submit(ByteBuf buffer, int accepted) {
+    private void submit(ByteBuf buffer, int accepted, boolean onLoop) {
         BYTES_WRITTEN.addAndGet(this, accepted);
-        if (this.loop.inEventLoop()) {
+        if (onLoop) {
             this.events.writeNow(buffer);
         }
         else {
@@ -416,8 +418,8 @@ final class NettySocket<D> implements Socket<D> {
         return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;
     }
 
-    private void requestDrain() {
-        if (NEED_DRAIN.compareAndSet(this, 0, 1) && !this.loop.inEventLoop()) {
+    private void requestDrain(boolean onLoop) {
+        if (NEED_DRAIN.compareAndSet(this, 0, 1) && !onLoop) {
             execute(this.events::checkDrain);
         }
     }
