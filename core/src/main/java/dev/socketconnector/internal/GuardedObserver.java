@@ -28,86 +28,52 @@ final class GuardedObserver implements SocketObserver {
 
     @Override
     public void connecting(@Nullable String endpoint, boolean tls, String target) {
-        try {
-            this.delegate.connecting(endpoint, tls, target);
-        }
-        catch (RuntimeException ex) {
-            failed("connecting", ex);
-        }
+        guard("connecting", () -> this.delegate.connecting(endpoint, tls, target));
     }
 
     @Override
     public void connecting(Socket<?> socket, @Nullable String endpoint, boolean tls, String target) {
-        try {
-            this.delegate.connecting(socket, endpoint, tls, target);
-        }
-        catch (RuntimeException ex) {
-            failed("connecting", ex);
-        }
+        guard("connecting", () -> this.delegate.connecting(socket, endpoint, tls, target));
     }
 
     @Override
     public void handshakeStarted(Socket<?> socket, @Nullable String endpoint) {
-        try {
-            this.delegate.handshakeStarted(socket, endpoint);
-        }
-        catch (RuntimeException ex) {
-            failed("handshakeStarted", ex);
-        }
+        guard("handshakeStarted", () -> this.delegate.handshakeStarted(socket, endpoint));
     }
 
     @Override
     public void handshake(Socket<?> socket, @Nullable String endpoint, Duration elapsed, @Nullable Throwable failure) {
-        try {
-            this.delegate.handshake(socket, endpoint, elapsed, failure);
-        }
-        catch (RuntimeException ex) {
-            failed("handshake", ex);
-        }
+        guard("handshake", () -> this.delegate.handshake(socket, endpoint, elapsed, failure));
     }
 
     @Override
     public void connected(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed) {
-        try {
-            this.delegate.connected(socket, endpoint, tls, elapsed);
-        }
-        catch (RuntimeException ex) {
-            failed("connected", ex);
-        }
+        guard("connected", () -> this.delegate.connected(socket, endpoint, tls, elapsed));
     }
 
     @Override
     public void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
-        try {
-            this.delegate.connectFailed(endpoint, tls, elapsed, cause);
-        }
-        catch (RuntimeException ex) {
-            failed("connectFailed", ex);
-        }
+        guard("connectFailed", () -> this.delegate.connectFailed(endpoint, tls, elapsed, cause));
     }
 
     @Override
     public void connectFailed(Socket<?> socket, @Nullable String endpoint, boolean tls, Duration elapsed,
             Throwable cause) {
-        try {
-            this.delegate.connectFailed(socket, endpoint, tls, elapsed, cause);
-        }
-        catch (RuntimeException ex) {
-            failed("connectFailed", ex);
-        }
+        guard("connectFailed", () -> this.delegate.connectFailed(socket, endpoint, tls, elapsed, cause));
     }
 
     @Override
     public void closed(Socket<?> socket, @Nullable String endpoint) {
-        try {
-            this.delegate.closed(socket, endpoint);
-        }
-        catch (RuntimeException ex) {
-            failed("closed", ex);
-        }
+        guard("closed", () -> this.delegate.closed(socket, endpoint));
     }
 
-    private static void failed(String method, RuntimeException ex) {
-        logger.warn("SocketObserver.{} threw; observers must not throw", method, ex);
+    /** Runs one observer call (once per socket event, never per read or write) and logs what it throws. */
+    private static void guard(String method, Runnable call) {
+        try {
+            call.run();
+        }
+        catch (RuntimeException ex) {
+            logger.warn("SocketObserver.{} threw; observers must not throw", method, ex);
+        }
     }
 }
