@@ -2,9 +2,7 @@ package dev.socketconnector;
 
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -169,32 +167,16 @@ class SocketConnectTests {
 
     @Test
     void connectToFullBacklogTimesOutWithEtimedout() throws Exception {
-        // a listener that never accepts: once its accept queue is full, the kernel drops further SYNs
-        List<SocketChannel> fillers = new ArrayList<>();
-        try (ServerSocketChannel listener = ServerSocketChannel.open();
+        try (FullBacklogListener listener = FullBacklogListener.open();
                 SocketConnector fast = SocketConnector.builder().connectTimeout(Duration.ofMillis(700)).build()) {
-            listener.bind(new InetSocketAddress("127.0.0.1", 0), 1);
-            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            for (int i = 0; i < 8; i++) {
-                SocketChannel filler = SocketChannel.open();
-                filler.configureBlocking(false);
-                filler.connect(new InetSocketAddress("127.0.0.1", port));
-                fillers.add(filler);
-            }
-            Thread.sleep(200);
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             long start = System.nanoTime();
-            Throwable failure = failure(fast.connect(
-                    TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(port).socket(handler).build()));
+            Throwable failure = failure(fast.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(listener.port()).socket(handler).build()));
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(((SocketConnectException) failure).code()).isEqualTo("ETIMEDOUT");
             assertThat(elapsedMillis).isBetween(600L, 5000L);
             assertThat(handler.events()).containsExactly("connectError");
-        }
-        finally {
-            for (SocketChannel filler : fillers) {
-                filler.close();
-            }
         }
     }
 

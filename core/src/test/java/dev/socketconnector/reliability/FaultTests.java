@@ -4,11 +4,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.socketconnector.FullBacklogListener;
 import dev.socketconnector.PkiFixture;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
@@ -276,22 +274,12 @@ class FaultTests {
 
     @Test
     void connectToListenerThatNeverAnswersTimesOutOnceAndNothingFollowsWhenItWakesUp() throws Exception {
-        List<SocketChannel> fillers = new ArrayList<>();
-        try (ServerSocketChannel listener = ServerSocketChannel.open();
+        try (FullBacklogListener listener = FullBacklogListener.open();
                 SocketConnector fast = SocketConnector.builder().connectTimeout(Duration.ofMillis(600)).build()) {
-            listener.bind(new InetSocketAddress("127.0.0.1", 0), 1);
-            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            for (int i = 0; i < 8; i++) {
-                SocketChannel filler = SocketChannel.open();
-                filler.configureBlocking(false);
-                filler.connect(new InetSocketAddress("127.0.0.1", port));
-                fillers.add(filler);
-            }
-            Thread.sleep(200);
             TrackingHandler<Void> handler = new TrackingHandler<>();
             long start = System.nanoTime();
             CompletableFuture<Socket<Void>> future = fast.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(port).socket(handler).build());
+                .hostname("127.0.0.1").port(listener.port()).socket(handler).build());
             Throwable failure = failure(future);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(failure).isInstanceOf(SocketConnectException.class);
@@ -299,22 +287,13 @@ class FaultTests {
             assertThat(elapsed).isBetween(500L, 5000L);
             assertThat(handler.awaitConnectError(1)).isEqualTo(failure);
             // the listener wakes up and accepts everything: a connect the connector gave up must stay dead
-            listener.configureBlocking(false);
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
             while (System.nanoTime() < until) {
-                SocketChannel accepted = listener.accept();
-                if (accepted != null) {
-                    fillers.add(accepted);
-                }
+                listener.acceptAll();
                 Thread.sleep(20);
             }
             assertThat(handler.events()).containsExactly("connectError");
             assertThat(fast.sockets()).isEmpty();
-        }
-        finally {
-            for (SocketChannel filler : fillers) {
-                filler.close();
-            }
         }
     }
 
