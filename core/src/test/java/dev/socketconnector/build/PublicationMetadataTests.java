@@ -69,6 +69,41 @@ class PublicationMetadataTests {
         }
     }
 
+    @Test
+    void publishedLibrariesAttachSourcesAndJavadocWithDoclint() throws Exception {
+        Element parent = read(ROOT.resolve("pom.xml"));
+        Element javadoc = managedPlugin(parent, "maven-javadoc-plugin");
+        Element configuration = child(javadoc, "configuration");
+        // a javadoc warning fails the build: doclint's every group is on
+        assertThat(text(configuration, "doclint")).isEqualTo("all");
+        assertThat(text(configuration, "failOnWarnings")).isEqualTo("true");
+        assertThat(text(child(child(child(javadoc, "executions"), "execution"), "goals"), "goal")).isEqualTo("jar");
+        assertThat(javadoc.getTextContent()).doesNotContain("-missing");
+        assertThat(managedPlugin(parent, "maven-source-plugin").getTextContent()).contains("jar-no-fork");
+        for (String module : List.of("core", "autoconfigure")) {
+            String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
+            assertThat(pom).as(module).contains("<artifactId>maven-source-plugin</artifactId>")
+                    .contains("<artifactId>maven-javadoc-plugin</artifactId>");
+        }
+        // the starter has no code: its sources and javadoc jars carry a README saying where the docs are
+        String starter = Files.readString(ROOT.resolve("starter/pom.xml"));
+        assertThat(starter).contains("<classifier>sources</classifier>").contains("<classifier>javadoc</classifier>");
+        assertThat(ROOT.resolve("starter/src/main/publication/README.txt")).isRegularFile();
+        assertThat(Files.readString(ROOT.resolve("README.md"))).contains("./mvnw -B install -DskipTests");
+    }
+
+    private static Element managedPlugin(Element project, String artifactId) {
+        NodeList plugins = child(child(child(project, "build"), "pluginManagement"), "plugins")
+                .getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            Element plugin = (Element) plugins.item(i);
+            if (text(plugin, "artifactId").equals(artifactId)) {
+                return plugin;
+            }
+        }
+        throw new AssertionError(artifactId + " is not in the parent's pluginManagement");
+    }
+
     private static Element read(Path pom) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);

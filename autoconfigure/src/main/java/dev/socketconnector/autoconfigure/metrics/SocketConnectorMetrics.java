@@ -86,8 +86,8 @@ public final class SocketConnectorMetrics implements MeterBinder {
     }
 
     /**
-     * Returns the observer that feeds the connect and handshake timers and keeps the bytes of closed sockets
-     * counted; add it to the connector's builder.
+     * {@return the observer that feeds the connect and handshake timers and keeps the bytes of closed sockets
+     * counted; add it to the connector's builder}
      */
     public SocketObserver observer() {
         return this.observer;
