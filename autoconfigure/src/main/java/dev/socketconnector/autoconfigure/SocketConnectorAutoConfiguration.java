@@ -37,7 +37,9 @@ public final class SocketConnectorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SocketConnectorConfigurer socketConnectorConfigurer(SocketConnectorProperties properties,
-            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory) {
+            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory, Environment environment) {
+        // an unknown key first: a misspelt one usually leaves a value missing, which validation would report
+        SocketConnectorPropertyKeys.check(environment);
         return new SocketConnectorConfigurer(properties, new SocketConnectorTls(sslBundles.getIfAvailable()),
                 beanFactory);
     }
