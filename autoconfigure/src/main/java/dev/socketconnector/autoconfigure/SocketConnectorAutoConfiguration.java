@@ -37,9 +37,13 @@ public final class SocketConnectorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SocketConnectorConfigurer socketConnectorConfigurer(SocketConnectorProperties properties,
-            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory, Environment environment) {
+            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory, Environment environment,
+            ObjectProvider<SocketEndpointConnectionDetails> connectionDetails) {
         // an unknown key first: a misspelt one usually leaves a value missing, which validation would report
         SocketConnectorPropertyKeys.check(environment);
+        // addresses from a ConnectionDetails bean (Testcontainers, Docker Compose, a test server) win
+        connectionDetails.orderedStream()
+            .forEach((details) -> SocketEndpointConnectionDetails.applyTo(details, properties));
         return new SocketConnectorConfigurer(properties, new SocketConnectorTls(sslBundles.getIfAvailable()),
                 beanFactory);
     }
