@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
@@ -29,6 +30,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(SocketConnector.class)
 @EnableConfigurationProperties(SocketConnectorProperties.class)
+@ImportRuntimeHints(SocketConnectorRuntimeHints.class)
 public final class SocketConnectorAutoConfiguration {
 
     /** Spring's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
