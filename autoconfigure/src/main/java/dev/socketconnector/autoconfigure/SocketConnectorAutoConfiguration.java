@@ -45,7 +45,7 @@ public final class SocketConnectorAutoConfiguration {
         SocketConnectorPropertyKeys.check(environment);
         // addresses from a ConnectionDetails bean (Testcontainers, Docker Compose, a test server) win
         connectionDetails.orderedStream()
-            .forEach((details) -> SocketEndpointConnectionDetails.applyTo(details, properties));
+            .forEach((details) -> applyTo(details, properties));
         return new SocketConnectorConfigurer(properties, new SocketConnectorTls(sslBundles.getIfAvailable()),
                 beanFactory);
     }
@@ -90,5 +90,22 @@ public final class SocketConnectorAutoConfiguration {
         Duration timeout = (properties.getShutdownTimeout().compareTo(perPhase) < 0)
                 ? properties.getShutdownTimeout() : perPhase;
         return new SocketConnectorLifecycle(socketConnector, endpoints.getIfAvailable(), timeout);
+    }
+
+    /**
+     * Applies connection details to the bound properties: each address replaces the configured one (an
+     * endpoint the properties do not mention is created), and a bundle replaces {@code tls.bundle}.
+     */
+    private static void applyTo(SocketEndpointConnectionDetails details, SocketConnectorProperties properties) {
+        details.endpoints().forEach((name, address) -> {
+            SocketConnectorProperties.Endpoint endpoint = properties.getEndpoints()
+                .computeIfAbsent(name, (key) -> new SocketConnectorProperties.Endpoint());
+            endpoint.setHostname(address.hostname());
+            endpoint.setPort(address.port());
+            endpoint.setUnix(address.unix());
+            if (address.sslBundle() != null) {
+                endpoint.getTls().setBundle(address.sslBundle());
+            }
+        });
     }
 }

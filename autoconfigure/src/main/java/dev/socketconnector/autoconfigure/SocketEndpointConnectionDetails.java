@@ -61,23 +61,4 @@ public interface SocketEndpointConnectionDetails extends ConnectionDetails {
             return new Address(this.hostname, this.port, this.unix, Objects.requireNonNull(bundle, "bundle"));
         }
     }
-
-    /**
-     * Applies connection details to bound properties: the address replaces the configured one, a bundle
-     * replaces {@code tls.bundle}.
-     * @param details the connection details
-     * @param properties the bound properties, changed in place
-     */
-    static void applyTo(SocketEndpointConnectionDetails details, SocketConnectorProperties properties) {
-        details.endpoints().forEach((name, address) -> {
-            SocketConnectorProperties.Endpoint endpoint = properties.getEndpoints()
-                .computeIfAbsent(name, (key) -> new SocketConnectorProperties.Endpoint());
-            endpoint.setHostname(address.hostname());
-            endpoint.setPort(address.port());
-            endpoint.setUnix(address.unix());
-            if (address.sslBundle() != null) {
-                endpoint.getTls().setBundle(address.sslBundle());
-            }
-        });
-    }
 }
