@@ -17,7 +17,7 @@ public enum IpFamily {
         this.value = value;
     }
 
-    /** Returns Bun's literal, {@code "IPv4"} or {@code "IPv6"}. */
+    /** {@return Bun's literal, {@code "IPv4"} or {@code "IPv6"}} */
     public String value() {
         return this.value;
     }

@@ -20,7 +20,7 @@ public enum ReadyState {
         this.value = value;
     }
 
-    /** Returns Bun's literal for this state, such as {@code "open"}. */
+    /** {@return Bun's literal for this state, such as {@code "open"}} */
     public String value() {
         return this.value;
     }

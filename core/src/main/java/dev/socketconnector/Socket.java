@@ -26,29 +26,29 @@ public interface Socket<D> {
 
     // ---- identity and state (extras, used by the Spring layer and Actuator) ----
 
-    /** Returns an identifier unique within the connector, such as {@code "7"}. */
+    /** {@return an identifier unique within the connector, such as {@code "7"}} */
     String id();
 
-    /** Returns the name of the endpoint this socket was opened for, or null when opened from options. */
+    /** {@return the name of the endpoint this socket was opened for, or null when opened from options} */
     @Nullable
     String endpoint();
 
-    /** Returns when the socket opened, or null if it never opened. */
+    /** {@return when the socket opened, or null if it never opened} */
     @Nullable
     Instant openedAt();
 
     // ---- state ----
 
-    /** Returns the socket's state: {@link ReadyState#OPEN} from the moment user code can see it. */
+    /** {@return the socket's state: {@link ReadyState#OPEN} from the moment user code can see it} */
     ReadyState readyState();
 
-    /** Returns the number of bytes accepted by {@code write} and {@code end} (plaintext bytes for TLS). */
+    /** {@return the number of bytes accepted by {@code write} and {@code end} (plaintext bytes for TLS)} */
     long bytesWritten();
 
-    /** Returns the number of bytes delivered to {@code data} (plaintext bytes for TLS). */
+    /** {@return the number of bytes delivered to {@code data} (plaintext bytes for TLS)} */
     long bytesRead();
 
-    /** Returns the socket's data: the {@code data} option until {@link #data(Object)} replaces it. */
+    /** {@return the socket's data: the {@code data} option until {@link #data(Object)} replaces it} */
     @Nullable
     D data();
 
@@ -58,30 +58,30 @@ public interface Socket<D> {
      */
     void data(@Nullable D data);
 
-    /** Returns the server this socket was accepted by: always null for a socket from {@code connect()}. */
+    /** {@return the server this socket was accepted by: always null for a socket from {@code connect()}} */
     @Nullable
     SocketListener listener();
 
-    /** Returns the local address in its shortest text form ({@code "127.0.0.1"}, {@code "::1"}); null for unix sockets. */
+    /** {@return the local address in its shortest text form ({@code "127.0.0.1"}, {@code "::1"}); null for unix sockets} */
     @Nullable
     String localAddress();
 
-    /** Returns the local address family; null for unix sockets. */
+    /** {@return the local address family; null for unix sockets} */
     @Nullable
     IpFamily localFamily();
 
-    /** Returns the local port; -1 for unix sockets. */
+    /** {@return the local port; -1 for unix sockets} */
     int localPort();
 
-    /** Returns the remote address in its shortest text form; null for unix sockets. */
+    /** {@return the remote address in its shortest text form; null for unix sockets} */
     @Nullable
     String remoteAddress();
 
-    /** Returns the remote address family; null for unix sockets. */
+    /** {@return the remote address family; null for unix sockets} */
     @Nullable
     IpFamily remoteFamily();
 
-    /** Returns the remote port; -1 for unix sockets. */
+    /** {@return the remote port; -1 for unix sockets} */
     int remotePort();
 
     // ---- I/O and control ----
@@ -223,22 +223,22 @@ public interface Socket<D> {
 
     // ---- TLS ----
 
-    /** Returns the ALPN protocol chosen: null before the handshake and on a plain socket, {@code ""} when none. */
+    /** {@return the ALPN protocol chosen: null before the handshake and on a plain socket, {@code ""} when none} */
     @Nullable
     String alpnProtocol();
 
-    /** Returns whether the peer's certificate was verified; false on a plain socket and before the handshake. */
+    /** {@return whether the peer's certificate was verified; false on a plain socket and before the handshake} */
     boolean authorized();
 
-    /** Returns why the peer was not authorized (a {@link TlsAuthorizationException}), or null. */
+    /** {@return why the peer was not authorized (a {@link TlsAuthorizationException}), or null} */
     @Nullable
     Throwable getAuthorizationError();
 
-    /** Returns the local certificate, or null when none was configured or on a plain socket. */
+    /** {@return the local certificate, or null when none was configured or on a plain socket} */
     @Nullable
     PeerCertificate getCertificate();
 
-    /** Returns the peer's leaf certificate, or null on a plain socket or before the handshake. */
+    /** {@return the peer's leaf certificate, or null on a plain socket or before the handshake} */
     @Nullable
     PeerCertificate getPeerCertificate();
 
@@ -250,40 +250,40 @@ public interface Socket<D> {
     @Nullable
     PeerCertificate getPeerCertificate(boolean detailed);
 
-    /** Returns the peer's leaf certificate, or null. */
+    /** {@return the peer's leaf certificate, or null} */
     @Nullable
     X509Certificate getPeerX509Certificate();
 
-    /** Returns the local certificate, or null. */
+    /** {@return the local certificate, or null} */
     @Nullable
     X509Certificate getX509Certificate();
 
-    /** Returns the negotiated cipher, or null on a plain socket or before the handshake. */
+    /** {@return the negotiated cipher, or null on a plain socket or before the handshake} */
     @Nullable
     CipherNameAndProtocol getCipher();
 
-    /** Returns the key exchange, {@link EphemeralKeyInfo#NONE} if none was ephemeral, null on a plain socket. */
+    /** {@return the key exchange, {@link EphemeralKeyInfo#NONE} if none was ephemeral, null on a plain socket} */
     @Nullable
     EphemeralKeyInfo getEphemeralKeyInfo();
 
-    /** Returns the signature algorithms both sides support, in Node's form ({@code "ECDSA+SHA256"}), or null. */
+    /** {@return the signature algorithms both sides support, in Node's form ({@code "ECDSA+SHA256"}), or null} */
     @Nullable
     List<String> getSharedSigalgs();
 
-    /** Returns this side's Finished message: null on TLS 1.3 (as Node), on a plain socket, or before the handshake. */
+    /** {@return this side's Finished message: null on TLS 1.3 (as Node), on a plain socket, or before the handshake} */
     byte @Nullable [] getTLSFinishedMessage();
 
-    /** Returns the peer's Finished message: null on TLS 1.3, on a plain socket, or before the handshake. */
+    /** {@return the peer's Finished message: null on TLS 1.3, on a plain socket, or before the handshake} */
     byte @Nullable [] getTLSPeerFinishedMessage();
 
-    /** Returns the session ticket the server issued, or null when none was issued or on a plain socket. */
+    /** {@return the session ticket the server issued, or null when none was issued or on a plain socket} */
     byte @Nullable [] getTLSTicket();
 
-    /** Returns the negotiated version ({@code "TLSv1.3"}), or null on a plain socket or before the handshake. */
+    /** {@return the negotiated version ({@code "TLSv1.3"}), or null on a plain socket or before the handshake} */
     @Nullable
     String getTLSVersion();
 
-    /** Returns whether the handshake resumed an earlier session; false on a plain socket. */
+    /** {@return whether the handshake resumed an earlier session; false on a plain socket} */
     boolean isSessionReused();
 
     /**

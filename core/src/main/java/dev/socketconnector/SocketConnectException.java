@@ -16,10 +16,13 @@ public final class SocketConnectException extends ConnectException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Node's error code, such as {@code ECONNREFUSED}. */
     private final String code;
 
+    /** The failing system call, such as {@code connect}. */
     private final String syscall;
 
+    /** The address or path that was dialled, as text. */
     private final String target;
 
     /**
@@ -39,22 +42,22 @@ public final class SocketConnectException extends ConnectException {
         }
     }
 
-    /** Returns Node's error code, such as {@code ECONNREFUSED}. */
+    /** {@return Node's error code, such as {@code ECONNREFUSED}} */
     public String code() {
         return this.code;
     }
 
-    /** Returns the system call that failed, such as {@code connect} or {@code getaddrinfo}. */
+    /** {@return the system call that failed, such as {@code connect} or {@code getaddrinfo}} */
     public String syscall() {
         return this.syscall;
     }
 
-    /** Returns the address or path that was dialled. */
+    /** {@return the address or path that was dialled} */
     public String target() {
         return this.target;
     }
 
-    /** Returns a new, equal exception (same code, syscall, target and cause): Bun hands out two objects. */
+    /** {@return a new, equal exception (same code, syscall, target and cause): Bun hands out two objects} */
     public SocketConnectException copy() {
         SocketConnectException copy = new SocketConnectException(this.code, this.syscall, this.target, getCause());
         copy.setStackTrace(getStackTrace());

@@ -9,23 +9,23 @@ import org.jspecify.annotations.Nullable;
  */
 public sealed interface SocketConnectOptions<D> permits TcpSocketConnectOptions, UnixSocketOptions {
 
-    /** Returns the handler that receives the socket's events. */
+    /** {@return the handler that receives the socket's events} */
     SocketHandler<D> socket();
 
-    /** Returns the socket's initial data, or null. */
+    /** {@return the socket's initial data, or null} */
     @Nullable
     D data();
 
-    /** Returns whether the socket stays open after the peer's FIN. */
+    /** {@return whether the socket stays open after the peer's FIN} */
     boolean allowHalfOpen();
 
     /**
-     * Returns the TLS options, or null for a plain connection; {@link TlsOptions#DEFAULTS} means the
-     * connector's defaults ({@code tls(true)}).
+     * {@return the TLS options, or null for a plain connection; {@link TlsOptions#DEFAULTS} means the
+     * connector's defaults ({@code tls(true)})}
      */
     @Nullable
     TlsOptions tls();
 
-    /** Returns the target as text, such as {@code "127.0.0.1:8080"} or {@code "/tmp/app.sock"}. */
+    /** {@return the target as text, such as {@code "127.0.0.1:8080"} or {@code "/tmp/app.sock"}} */
     String target();
 }

@@ -15,12 +15,12 @@ import org.jspecify.annotations.Nullable;
  */
 public interface SocketConnector extends AutoCloseable {
 
-    /** Returns a connector with every default; see {@link SocketConnectorBuilder}. */
+    /** {@return a connector with every default; see {@link SocketConnectorBuilder}} */
     static SocketConnector create() {
         return builder().build();
     }
 
-    /** Returns a builder for the defaults of every connect and the named endpoints. */
+    /** {@return a builder for the defaults of every connect and the named endpoints} */
     static SocketConnectorBuilder builder() {
         return new SocketConnectorBuilder();
     }
@@ -64,10 +64,10 @@ public interface SocketConnector extends AutoCloseable {
      */
     <D> CompletableFuture<Socket<D>> connect(String endpointName, SocketConnectOptions<D> options);
 
-    /** Returns the current options of every named endpoint, by name, in the order they were named. */
+    /** {@return the current options of every named endpoint, by name, in the order they were named} */
     java.util.Map<String, SocketConnectOptions<?>> endpoints();
 
-    /** Returns every socket that has opened and not yet closed. */
+    /** {@return every socket that has opened and not yet closed} */
     List<Socket<?>> sockets();
 
     /**
@@ -78,7 +78,7 @@ public interface SocketConnector extends AutoCloseable {
     @Nullable
     Socket<?> socket(String id);
 
-    /** Returns whether {@link #close()} has begun. */
+    /** {@return whether {@link #close()} has begun} */
     boolean isClosed();
 
     /**

@@ -8,9 +8,9 @@ package dev.socketconnector;
  */
 public interface SocketListener {
 
-    /** Returns the port the listener is bound to, or -1 for a unix socket listener. */
+    /** {@return the port the listener is bound to, or -1 for a unix socket listener} */
     int port();
 
-    /** Returns the hostname or unix path the listener is bound to. */
+    /** {@return the hostname or unix path the listener is bound to} */
     String hostname();
 }

@@ -16,8 +16,10 @@ public final class SocketTransportException extends SocketException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Node's error code, such as {@code ECONNRESET}. */
     private final String code;
 
+    /** The failing system call, such as {@code read}. */
     private final String syscall;
 
     /**
@@ -35,12 +37,12 @@ public final class SocketTransportException extends SocketException {
         }
     }
 
-    /** Returns Node's error code, such as {@code ECONNRESET}. */
+    /** {@return Node's error code, such as {@code ECONNRESET}} */
     public String code() {
         return this.code;
     }
 
-    /** Returns the system call that failed, {@code read} or {@code write}. */
+    /** {@return the system call that failed, {@code read} or {@code write}} */
     public String syscall() {
         return this.syscall;
     }

@@ -45,7 +45,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return new Builder<>();
     }
 
-    /** Returns a builder holding these options. */
+    /** {@return a builder holding these options} */
     public Builder<D> toBuilder() {
         Builder<D> builder = new Builder<>();
         builder.hostname = this.hostname;
@@ -58,12 +58,12 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return builder;
     }
 
-    /** Returns the host name or IP literal to connect to. */
+    /** {@return the host name or IP literal to connect to} */
     public String hostname() {
         return this.hostname;
     }
 
-    /** Returns the port, 1 to 65535. */
+    /** {@return the port, 1 to 65535} */
     public int port() {
         return this.port;
     }
@@ -83,7 +83,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return this.allowHalfOpen;
     }
 
-    /** Returns the {@code exclusive} option: kept for parity, it has no effect on a client (as in Bun). */
+    /** {@return the {@code exclusive} option: kept for parity, it has no effect on a client (as in Bun)} */
     public boolean exclusive() {
         return this.exclusive;
     }

@@ -15,6 +15,7 @@ public final class TlsAuthorizationException extends CertificateException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Node's error code, such as {@code DEPTH_ZERO_SELF_SIGNED_CERT}. */
     private final String code;
 
     /**
@@ -28,7 +29,7 @@ public final class TlsAuthorizationException extends CertificateException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** Returns Node's code, such as {@code DEPTH_ZERO_SELF_SIGNED_CERT}. */
+    /** {@return Node's code, such as {@code DEPTH_ZERO_SELF_SIGNED_CERT}} */
     public String code() {
         return this.code;
     }

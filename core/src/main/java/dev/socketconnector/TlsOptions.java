@@ -74,12 +74,12 @@ public final class TlsOptions {
         this.provider = builder.provider;
     }
 
-    /** Returns a builder with every field unset. */
+    /** {@return a builder with every field unset} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder holding these options. */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return this.source.copy();
     }
@@ -122,62 +122,62 @@ public final class TlsOptions {
         return merged.build();
     }
 
-    /** Returns the trusted CA certificates, or null for the JDK's trust store. */
+    /** {@return the trusted CA certificates, or null for the JDK's trust store} */
     public @Nullable List<X509Certificate> ca() {
         return this.ca;
     }
 
-    /** Returns the client certificate chain (leaf first), or null. */
+    /** {@return the client certificate chain (leaf first), or null} */
     public @Nullable List<X509Certificate> cert() {
         return this.cert;
     }
 
-    /** Returns the client private key, or null. */
+    /** {@return the client private key, or null} */
     public @Nullable PrivateKey key() {
         return this.key;
     }
 
-    /** Returns the trust manager factory that replaces {@code ca} (from a Spring SSL bundle), or null. */
+    /** {@return the trust manager factory that replaces {@code ca} (from a Spring SSL bundle), or null} */
     public @Nullable TrustManagerFactory trustManagerFactory() {
         return this.trustManagerFactory;
     }
 
-    /** Returns the key manager factory that replaces {@code cert}/{@code key} (from a Spring SSL bundle), or null. */
+    /** {@return the key manager factory that replaces {@code cert}/{@code key} (from a Spring SSL bundle), or null} */
     public @Nullable KeyManagerFactory keyManagerFactory() {
         return this.keyManagerFactory;
     }
 
-    /** Returns the SNI name and the name the certificate is checked against, or null for the hostname. */
+    /** {@return the SNI name and the name the certificate is checked against, or null for the hostname} */
     public @Nullable String serverName() {
         return this.serverName;
     }
 
-    /** Returns whether an unverified peer is refused, or null when unset (then true). */
+    /** {@return whether an unverified peer is refused, or null when unset (then true)} */
     public @Nullable Boolean rejectUnauthorized() {
         return this.rejectUnauthorized;
     }
 
-    /** Returns the ALPN protocol names offered, or null. */
+    /** {@return the ALPN protocol names offered, or null} */
     public @Nullable List<String> alpnProtocols() {
         return this.alpnProtocols;
     }
 
-    /** Returns the lowest protocol version, or null (then {@code TLSv1.2}). */
+    /** {@return the lowest protocol version, or null (then {@code TLSv1.2})} */
     public @Nullable String minVersion() {
         return this.minVersion;
     }
 
-    /** Returns the highest protocol version, or null (then {@code TLSv1.3}). */
+    /** {@return the highest protocol version, or null (then {@code TLSv1.3})} */
     public @Nullable String maxVersion() {
         return this.maxVersion;
     }
 
-    /** Returns the cipher suites (IANA or OpenSSL names), or null for the provider's defaults. */
+    /** {@return the cipher suites (IANA or OpenSSL names), or null for the provider's defaults} */
     public @Nullable List<String> ciphers() {
         return this.ciphers;
     }
 
-    /** Returns the provider, or null when unset (then {@link TlsProvider#AUTO}). */
+    /** {@return the provider, or null when unset (then {@link TlsProvider#AUTO})} */
     public @Nullable TlsProvider provider() {
         return this.provider;
     }

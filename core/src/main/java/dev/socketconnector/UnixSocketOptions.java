@@ -37,7 +37,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         return new Builder<>();
     }
 
-    /** Returns a builder holding these options. */
+    /** {@return a builder holding these options} */
     public Builder<D> toBuilder() {
         Builder<D> builder = new Builder<>();
         builder.unix = this.unix;
@@ -48,7 +48,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         return builder;
     }
 
-    /** Returns the path of the unix socket. */
+    /** {@return the path of the unix socket} */
     public String unix() {
         return this.unix;
     }

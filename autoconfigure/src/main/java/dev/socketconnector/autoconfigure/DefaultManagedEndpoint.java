@@ -20,6 +20,7 @@ import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
+import dev.socketconnector.internal.jfr.EndpointStateEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -125,12 +126,24 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         connect(false);
     }
 
+    /**
+     * Sets the state (callers hold the lock) and, when a JDK Flight Recorder recording enables it, records the
+     * change as a {@code dev.socketconnector.EndpointState} event.
+     */
+    private void transition(EndpointState next, @Nullable Throwable cause) {
+        EndpointState previous = this.state;
+        this.state = next;
+        if (previous != next) {
+            EndpointStateEvent.commit(name(), previous.name(), next.name(), cause);
+        }
+    }
+
     /** Stops reconnecting; the open socket, if any, is left to the connector's close. */
     void stop() {
         ScheduledFuture<?> cancel;
         synchronized (this.lock) {
             this.running = false;
-            this.state = EndpointState.STOPPED;
+            transition(EndpointState.STOPPED, null);
             this.nextAttempt = null;
             this.current = null;
             cancel = this.pending;
@@ -147,7 +160,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
             if (!this.running) {
                 return;
             }
-            this.state = EndpointState.CONNECTING;
+            transition(EndpointState.CONNECTING, null);
             this.nextAttempt = null;
             this.pending = null;
             this.current = attempt;
@@ -211,7 +224,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 if (DefaultManagedEndpoint.this.current != this) {
                     return;
                 }
-                DefaultManagedEndpoint.this.state = EndpointState.CONNECTED;
+                DefaultManagedEndpoint.this.transition(EndpointState.CONNECTED, null);
                 DefaultManagedEndpoint.this.socket = opened;
                 DefaultManagedEndpoint.this.lastError = null;
                 DefaultManagedEndpoint.this.failures = 0;
@@ -233,14 +246,14 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 DefaultManagedEndpoint.this.lastError = error;
                 Reconnect reconnect = DefaultManagedEndpoint.this.definition.reconnect();
                 if (!DefaultManagedEndpoint.this.running || !reconnect.isEnabled()) {
-                    DefaultManagedEndpoint.this.state = EndpointState.STOPPED;
+                    DefaultManagedEndpoint.this.transition(EndpointState.STOPPED, error);
                     DefaultManagedEndpoint.this.nextAttempt = null;
                     logEnd(error, wasOpen, null, 1);
                     return;
                 }
                 failures = ++DefaultManagedEndpoint.this.failures;
                 delay = backoff(reconnect, failures, ThreadLocalRandom.current().nextDouble());
-                DefaultManagedEndpoint.this.state = EndpointState.BACKING_OFF;
+                DefaultManagedEndpoint.this.transition(EndpointState.BACKING_OFF, error);
                 DefaultManagedEndpoint.this.nextAttempt = DefaultManagedEndpoint.this.clock.instant().plus(delay);
                 try {
                     DefaultManagedEndpoint.this.pending = DefaultManagedEndpoint.this.scheduler
@@ -248,7 +261,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 }
                 catch (RejectedExecutionException ex) {
                     // the registry is stopping
-                    DefaultManagedEndpoint.this.state = EndpointState.STOPPED;
+                    DefaultManagedEndpoint.this.transition(EndpointState.STOPPED, error);
                     DefaultManagedEndpoint.this.nextAttempt = null;
                     return;
                 }

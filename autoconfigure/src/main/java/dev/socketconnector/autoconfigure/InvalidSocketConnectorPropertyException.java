@@ -11,12 +11,16 @@ public final class InvalidSocketConnectorPropertyException extends RuntimeExcept
 
     private static final long serialVersionUID = 1L;
 
+    /** The full property path. */
     private final String property;
 
+    /** The invalid value, or null when the property is missing. */
     private final @Nullable Object value;
 
+    /** What is wrong, as a sentence. */
     private final String reason;
 
+    /** What to do, naming the allowed values. */
     private final String action;
 
     /**
@@ -36,22 +40,22 @@ public final class InvalidSocketConnectorPropertyException extends RuntimeExcept
         this.action = action;
     }
 
-    /** Returns the full property path, such as {@code socket.connector.endpoints.echo.port}. */
+    /** {@return the full property path, such as {@code socket.connector.endpoints.echo.port}} */
     public String getProperty() {
         return this.property;
     }
 
-    /** Returns the invalid value, or null when the property is missing. */
+    /** {@return the invalid value, or null when the property is missing} */
     public @Nullable Object getValue() {
         return this.value;
     }
 
-    /** Returns what is wrong, as a sentence. */
+    /** {@return what is wrong, as a sentence} */
     public String getReason() {
         return this.reason;
     }
 
-    /** Returns what to do about it, naming the allowed values. */
+    /** {@return what to do about it, naming the allowed values} */
     public String getAction() {
         return this.action;
     }

@@ -12,27 +12,27 @@ import org.jspecify.annotations.Nullable;
  */
 public interface ManagedEndpoint {
 
-    /** Returns the endpoint's name, the key under {@code socket.connector.endpoints}. */
+    /** {@return the endpoint's name, the key under {@code socket.connector.endpoints}} */
     String name();
 
-    /** Returns the current state. */
+    /** {@return the current state} */
     EndpointState state();
 
-    /** Returns the open socket while {@link EndpointState#CONNECTED}, null otherwise. */
+    /** {@return the open socket while {@link EndpointState#CONNECTED}, null otherwise} */
     @Nullable
     Socket<?> socket();
 
     /**
-     * Returns why the endpoint is not connected: the last connect failure or the error that closed the last
-     * socket; null while connected, before the first attempt, and after a clean close.
+     * {@return why the endpoint is not connected: the last connect failure or the error that closed the last
+     * socket; null while connected, before the first attempt, and after a clean close}
      */
     @Nullable
     Throwable lastError();
 
-    /** Returns when the next connect attempt is due while {@link EndpointState#BACKING_OFF}, null otherwise. */
+    /** {@return when the next connect attempt is due while {@link EndpointState#BACKING_OFF}, null otherwise} */
     @Nullable
     Instant nextAttempt();
 
-    /** Returns the number of connect attempts started after the first one. */
+    /** {@return the number of connect attempts started after the first one} */
     long reconnects();
 }

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
@@ -29,6 +30,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(SocketConnector.class)
 @EnableConfigurationProperties(SocketConnectorProperties.class)
+@ImportRuntimeHints(SocketConnectorRuntimeHints.class)
 public final class SocketConnectorAutoConfiguration {
 
     /** Spring's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
@@ -37,7 +39,13 @@ public final class SocketConnectorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SocketConnectorConfigurer socketConnectorConfigurer(SocketConnectorProperties properties,
-            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory) {
+            ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory, Environment environment,
+            ObjectProvider<SocketEndpointConnectionDetails> connectionDetails) {
+        // an unknown key first: a misspelt one usually leaves a value missing, which validation would report
+        SocketConnectorPropertyKeys.check(environment);
+        // addresses from a ConnectionDetails bean (Testcontainers, Docker Compose, a test server) win
+        connectionDetails.orderedStream()
+            .forEach((details) -> applyTo(details, properties));
         return new SocketConnectorConfigurer(properties, new SocketConnectorTls(sslBundles.getIfAvailable()),
                 beanFactory);
     }
@@ -82,5 +90,22 @@ public final class SocketConnectorAutoConfiguration {
         Duration timeout = (properties.getShutdownTimeout().compareTo(perPhase) < 0)
                 ? properties.getShutdownTimeout() : perPhase;
         return new SocketConnectorLifecycle(socketConnector, endpoints.getIfAvailable(), timeout);
+    }
+
+    /**
+     * Applies connection details to the bound properties: each address replaces the configured one (an
+     * endpoint the properties do not mention is created), and a bundle replaces {@code tls.bundle}.
+     */
+    private static void applyTo(SocketEndpointConnectionDetails details, SocketConnectorProperties properties) {
+        details.endpoints().forEach((name, address) -> {
+            SocketConnectorProperties.Endpoint endpoint = properties.getEndpoints()
+                .computeIfAbsent(name, (key) -> new SocketConnectorProperties.Endpoint());
+            endpoint.setHostname(address.hostname());
+            endpoint.setPort(address.port());
+            endpoint.setUnix(address.unix());
+            if (address.sslBundle() != null) {
+                endpoint.getTls().setBundle(address.sslBundle());
+            }
+        });
     }
 }

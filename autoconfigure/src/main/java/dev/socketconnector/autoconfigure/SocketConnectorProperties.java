@@ -65,66 +65,110 @@ public class SocketConnectorProperties {
     /** Named endpoints, by name. */
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
+    /**
+     * {@return Netty transport of the event loops: AUTO picks io_uring or epoll when their native jars load, NIO
+     * otherwise}
+     */
     public Transport getTransport() {
         return this.transport;
     }
 
+    /**
+     * Sets Netty transport of the event loops: AUTO picks io_uring or epoll when their native jars load, NIO
+     * otherwise.
+     * @param transport the new value
+     */
     public void setTransport(Transport transport) {
         this.transport = transport;
     }
 
+    /** {@return number of event-loop threads; 0 means Netty's default (twice the number of cores)} */
     public int getEventLoopThreads() {
         return this.eventLoopThreads;
     }
 
+    /**
+     * Sets number of event-loop threads; 0 means Netty's default (twice the number of cores).
+     * @param eventLoopThreads the new value
+     */
     public void setEventLoopThreads(int eventLoopThreads) {
         this.eventLoopThreads = eventLoopThreads;
     }
 
+    /** {@return time from connect() until the socket is open, DNS, TCP connect and TLS handshake included} */
     public Duration getConnectTimeout() {
         return this.connectTimeout;
     }
 
+    /**
+     * Sets time from connect() until the socket is open, DNS, TCP connect and TLS handshake included.
+     * @param connectTimeout the new value
+     */
     public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
+    /**
+     * {@return time a graceful shutdown waits for ended sockets before terminating them; capped by
+     * spring.lifecycle.timeout-per-shutdown-phase}
+     */
     public Duration getShutdownTimeout() {
         return this.shutdownTimeout;
     }
 
+    /**
+     * Sets time a graceful shutdown waits for ended sockets before terminating them; capped by
+     * spring.lifecycle.timeout-per-shutdown-phase.
+     * @param shutdownTimeout the new value
+     */
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
     }
 
+    /**
+     * {@return whether sockets of named endpoints stay open after the peer's FIN, unless an endpoint says otherwise}
+     */
     public boolean isAllowHalfOpen() {
         return this.allowHalfOpen;
     }
 
+    /**
+     * Sets whether sockets of named endpoints stay open after the peer's FIN, unless an endpoint says otherwise.
+     * @param allowHalfOpen the new value
+     */
     public void setAllowHalfOpen(boolean allowHalfOpen) {
         this.allowHalfOpen = allowHalfOpen;
     }
 
+    /** {@return whether new sockets disable Nagle's algorithm (TCP_NODELAY), as Bun does} */
     public boolean isNoDelay() {
         return this.noDelay;
     }
 
+    /**
+     * Sets whether new sockets disable Nagle's algorithm (TCP_NODELAY), as Bun does.
+     * @param noDelay the new value
+     */
     public void setNoDelay(boolean noDelay) {
         this.noDelay = noDelay;
     }
 
+    /** {@return TCP keep-alive of new sockets} */
     public KeepAlive getKeepAlive() {
         return this.keepAlive;
     }
 
+    /** {@return outbound buffer limits of every socket} */
     public WriteBuffer getWriteBuffer() {
         return this.writeBuffer;
     }
 
+    /** {@return TLS defaults: what a connect with TLS enabled uses unless it overrides a value} */
     public Tls getTls() {
         return this.tls;
     }
 
+    /** {@return named endpoints, by name} */
     public Map<String, Endpoint> getEndpoints() {
         return this.endpoints;
     }
@@ -143,18 +187,32 @@ public class SocketConnectorProperties {
          */
         private Duration initialDelay = Duration.ofSeconds(0);
 
+        /** {@return whether new TCP sockets enable SO_KEEPALIVE} */
         public boolean isEnabled() {
             return this.enabled;
         }
 
+        /**
+         * Sets whether new TCP sockets enable SO_KEEPALIVE.
+         * @param enabled the new value
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /**
+         * {@return idle time before the first keep-alive probe, rounded down to seconds (at least 1s when enabled); 0
+         * keeps the system's default}
+         */
         public Duration getInitialDelay() {
             return this.initialDelay;
         }
 
+        /**
+         * Sets idle time before the first keep-alive probe, rounded down to seconds (at least 1s when enabled); 0
+         * keeps the system's default.
+         * @param initialDelay the new value
+         */
         public void setInitialDelay(Duration initialDelay) {
             this.initialDelay = initialDelay;
         }
@@ -171,18 +229,28 @@ public class SocketConnectorProperties {
         /** Buffered outbound size at which write() stops accepting bytes. Default unit is bytes. */
         private DataSize highWaterMark = DataSize.ofMegabytes(1);
 
+        /** {@return buffered outbound size below which drain fires again} */
         public DataSize getLowWaterMark() {
             return this.lowWaterMark;
         }
 
+        /**
+         * Sets buffered outbound size below which drain fires again.
+         * @param lowWaterMark the new value
+         */
         public void setLowWaterMark(DataSize lowWaterMark) {
             this.lowWaterMark = lowWaterMark;
         }
 
+        /** {@return buffered outbound size at which write() stops accepting bytes} */
         public DataSize getHighWaterMark() {
             return this.highWaterMark;
         }
 
+        /**
+         * Sets buffered outbound size at which write() stops accepting bytes.
+         * @param highWaterMark the new value
+         */
         public void setHighWaterMark(DataSize highWaterMark) {
             this.highWaterMark = highWaterMark;
         }
@@ -224,74 +292,119 @@ public class SocketConnectorProperties {
         /** Cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's defaults if unset. */
         private @Nullable List<String> ciphers;
 
+        /** {@return whether named endpoints use TLS (an endpoint may say otherwise)} */
         public @Nullable Boolean getEnabled() {
             return this.enabled;
         }
 
+        /**
+         * Sets whether named endpoints use TLS (an endpoint may say otherwise).
+         * @param enabled the new value
+         */
         public void setEnabled(@Nullable Boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** {@return name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material and the client key} */
         public @Nullable String getBundle() {
             return this.bundle;
         }
 
+        /**
+         * Sets name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material and the client key.
+         * @param bundle the new value
+         */
         public void setBundle(@Nullable String bundle) {
             this.bundle = bundle;
         }
 
+        /** {@return TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK otherwise} */
         public @Nullable TlsProvider getProvider() {
             return this.provider;
         }
 
+        /**
+         * Sets TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK otherwise.
+         * @param provider the new value
+         */
         public void setProvider(@Nullable TlsProvider provider) {
             this.provider = provider;
         }
 
+        /** {@return whether to fail the handshake when the peer's certificate is not trusted} */
         public @Nullable Boolean getRejectUnauthorized() {
             return this.rejectUnauthorized;
         }
 
+        /**
+         * Sets whether to fail the handshake when the peer's certificate is not trusted.
+         * @param rejectUnauthorized the new value
+         */
         public void setRejectUnauthorized(@Nullable Boolean rejectUnauthorized) {
             this.rejectUnauthorized = rejectUnauthorized;
         }
 
+        /** {@return server name sent with SNI and checked against the certificate; defaults to the hostname} */
         public @Nullable String getServerName() {
             return this.serverName;
         }
 
+        /**
+         * Sets server name sent with SNI and checked against the certificate; defaults to the hostname.
+         * @param serverName the new value
+         */
         public void setServerName(@Nullable String serverName) {
             this.serverName = serverName;
         }
 
+        /** {@return ALPN protocols to offer, in order of preference} */
         public @Nullable List<String> getAlpn() {
             return this.alpn;
         }
 
+        /**
+         * Sets ALPN protocols to offer, in order of preference.
+         * @param alpn the new value
+         */
         public void setAlpn(@Nullable List<String> alpn) {
             this.alpn = (alpn != null) ? new ArrayList<>(alpn) : null;
         }
 
+        /** {@return lowest TLS version to accept: TLSv1.2 or TLSv1.3} */
         public @Nullable String getMinVersion() {
             return this.minVersion;
         }
 
+        /**
+         * Sets lowest TLS version to accept: TLSv1.2 or TLSv1.3.
+         * @param minVersion the new value
+         */
         public void setMinVersion(@Nullable String minVersion) {
             this.minVersion = minVersion;
         }
 
+        /** {@return highest TLS version to accept: TLSv1.2 or TLSv1.3} */
         public @Nullable String getMaxVersion() {
             return this.maxVersion;
         }
 
+        /**
+         * Sets highest TLS version to accept: TLSv1.2 or TLSv1.3.
+         * @param maxVersion the new value
+         */
         public void setMaxVersion(@Nullable String maxVersion) {
             this.maxVersion = maxVersion;
         }
 
+        /** {@return cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's defaults if unset} */
         public @Nullable List<String> getCiphers() {
             return this.ciphers;
         }
 
+        /**
+         * Sets cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's defaults if unset.
+         * @param ciphers the new value
+         */
         public void setCiphers(@Nullable List<String> ciphers) {
             this.ciphers = (ciphers != null) ? new ArrayList<>(ciphers) : null;
         }
@@ -326,58 +439,92 @@ public class SocketConnectorProperties {
         /** Reconnect policy of a connect-on-startup endpoint. */
         private final Reconnect reconnect = new Reconnect();
 
+        /** {@return host name or IP address to connect to; set this and port, or unix} */
         public @Nullable String getHostname() {
             return this.hostname;
         }
 
+        /**
+         * Sets host name or IP address to connect to; set this and port, or unix.
+         * @param hostname the new value
+         */
         public void setHostname(@Nullable String hostname) {
             this.hostname = hostname;
         }
 
+        /** {@return TCP port to connect to, 1 to 65535} */
         public @Nullable Integer getPort() {
             return this.port;
         }
 
+        /**
+         * Sets TCP port to connect to, 1 to 65535.
+         * @param port the new value
+         */
         public void setPort(@Nullable Integer port) {
             this.port = port;
         }
 
+        /** {@return path of the unix domain socket to connect to, instead of hostname and port} */
         public @Nullable String getUnix() {
             return this.unix;
         }
 
+        /**
+         * Sets path of the unix domain socket to connect to, instead of hostname and port.
+         * @param unix the new value
+         */
         public void setUnix(@Nullable String unix) {
             this.unix = unix;
         }
 
+        /** {@return bean name of the SocketHandler for this endpoint, unless a handler carries @SocketEndpoint} */
         public @Nullable String getHandler() {
             return this.handler;
         }
 
+        /**
+         * Sets bean name of the SocketHandler for this endpoint, unless a handler carries @SocketEndpoint.
+         * @param handler the new value
+         */
         public void setHandler(@Nullable String handler) {
             this.handler = handler;
         }
 
+        /** {@return whether to connect once the application has started and keep the endpoint connected} */
         public boolean isConnectOnStartup() {
             return this.connectOnStartup;
         }
 
+        /**
+         * Sets whether to connect once the application has started and keep the endpoint connected.
+         * @param connectOnStartup the new value
+         */
         public void setConnectOnStartup(boolean connectOnStartup) {
             this.connectOnStartup = connectOnStartup;
         }
 
+        /**
+         * {@return whether the socket stays open after the peer's FIN; defaults to socket.connector.allow-half-open}
+         */
         public @Nullable Boolean getAllowHalfOpen() {
             return this.allowHalfOpen;
         }
 
+        /**
+         * Sets whether the socket stays open after the peer's FIN; defaults to socket.connector.allow-half-open.
+         * @param allowHalfOpen the new value
+         */
         public void setAllowHalfOpen(@Nullable Boolean allowHalfOpen) {
             this.allowHalfOpen = allowHalfOpen;
         }
 
+        /** {@return TLS overrides for this endpoint: each value that is set replaces the connector's} */
         public Tls getTls() {
             return this.tls;
         }
 
+        /** {@return reconnect policy of a connect-on-startup endpoint} */
         public Reconnect getReconnect() {
             return this.reconnect;
         }
@@ -403,42 +550,67 @@ public class SocketConnectorProperties {
         /** Random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay). */
         private double jitter = 0.2;
 
+        /** {@return whether to reconnect after a failed connect or a dropped connection} */
         public boolean isEnabled() {
             return this.enabled;
         }
 
+        /**
+         * Sets whether to reconnect after a failed connect or a dropped connection.
+         * @param enabled the new value
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** {@return delay before the first reconnect attempt} */
         public Duration getInitialBackoff() {
             return this.initialBackoff;
         }
 
+        /**
+         * Sets delay before the first reconnect attempt.
+         * @param initialBackoff the new value
+         */
         public void setInitialBackoff(Duration initialBackoff) {
             this.initialBackoff = initialBackoff;
         }
 
+        /** {@return longest delay between two attempts} */
         public Duration getMaxBackoff() {
             return this.maxBackoff;
         }
 
+        /**
+         * Sets longest delay between two attempts.
+         * @param maxBackoff the new value
+         */
         public void setMaxBackoff(Duration maxBackoff) {
             this.maxBackoff = maxBackoff;
         }
 
+        /** {@return factor applied to the delay after each failed attempt, 1 or more} */
         public double getMultiplier() {
             return this.multiplier;
         }
 
+        /**
+         * Sets factor applied to the delay after each failed attempt, 1 or more.
+         * @param multiplier the new value
+         */
         public void setMultiplier(double multiplier) {
             this.multiplier = multiplier;
         }
 
+        /** {@return random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay)} */
         public double getJitter() {
             return this.jitter;
         }
 
+        /**
+         * Sets random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay).
+         * @param jitter the new value
+         */
         public void setJitter(double jitter) {
             this.jitter = jitter;
         }

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface SocketEndpointRegistry {
 
-    /** Returns every managed endpoint by name, in configuration order. */
+    /** {@return every managed endpoint by name, in configuration order} */
     Map<String, ManagedEndpoint> endpoints();
 
     /**

@@ -60,6 +60,16 @@ class SocketConnectorFailureAnalyzerTests {
             .contains("JDK").contains("OPENSSL");
     }
 
+    @Test
+    void misspeltKeyShouldReportTheKeyAndTheClosestValidOne(CapturedOutput output) {
+        run("--socket.connector.endpoints.echo.hostname=127.0.0.1", "--socket.connector.endpoints.echo.port=7",
+                "--socket.connector.tls.bundel=local-ca");
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Property: socket.connector.tls.bundel")
+            .contains("did you mean 'socket.connector.tls.bundle'?")
+            .contains("Rename 'socket.connector.tls.bundel' to 'socket.connector.tls.bundle'");
+    }
+
     private static void run(String... args) {
         SpringApplication application = new SpringApplication(FailingApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);

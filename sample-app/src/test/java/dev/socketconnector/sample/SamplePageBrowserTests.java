@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -142,6 +144,38 @@ class SamplePageBrowserTests {
         // the heartbeat's round trips are drawn as a line in the SVG chart
         this.wait.until((driver) -> !driver.findElements(By.cssSelector("#rtt-chart path.line")).isEmpty());
         this.wait.until((driver) -> !driver.findElements(By.cssSelector("#rtt-chart circle")).isEmpty());
+    }
+
+    @Test
+    void atSevenHundredPixelsWideNothingIsOffScreenAndSendAndCloseWork() {
+        this.browser.manage().window().setSize(new Dimension(700, 1100));
+        this.browser.navigate().refresh();
+        this.wait.until((driver) -> driver.findElement(ROW).getAttribute("data-socket-id"));
+        long viewport = ((Number) this.browser.executeScript("return window.innerWidth;")).longValue();
+        assertThat(viewport).isLessThanOrEqualTo(700);
+        // no horizontal scrolling of the page itself
+        assertThat(((Number) this.browser.executeScript("return document.documentElement.scrollWidth;")).longValue())
+            .isLessThanOrEqualTo(viewport);
+        for (By button : List.of(By.id("send-button"), By.cssSelector("button.close-socket"))) {
+            Rectangle rect = this.wait.until((driver) -> driver.findElement(button).getRect());
+            assertThat(rect.getX()).as("%s left", button).isGreaterThanOrEqualTo(0);
+            assertThat(rect.getX() + rect.getWidth()).as("%s right edge", button).isLessThanOrEqualTo((int) viewport);
+        }
+
+        this.browser.findElement(By.id("send-input")).sendKeys("narrow");
+        this.browser.findElement(By.id("send-button")).click();
+        String reply = this.wait.until((driver) -> {
+            String text = driver.findElement(By.id("reply-text")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(reply).isEqualTo("narrow");
+
+        String first = this.wait.until((driver) -> driver.findElement(ROW).getAttribute("data-socket-id"));
+        this.wait.until((driver) -> {
+            driver.findElement(By.cssSelector("button.close-socket[data-socket-id='" + first + "']")).click();
+            return true;
+        });
+        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "socket " + first + " closed"));
     }
 
     @Test

@@ -9,7 +9,10 @@ import java.util.List;
  */
 public record SocketsDescriptor(List<SocketDescriptor> sockets) {
 
-    /** Creates the descriptor, copying the list. */
+    /**
+     * Creates the descriptor, copying the list.
+     * @param sockets the sockets, in the order the connector lists them
+     */
     public SocketsDescriptor {
         sockets = List.copyOf(sockets);
     }

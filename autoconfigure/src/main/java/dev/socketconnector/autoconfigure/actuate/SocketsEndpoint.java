@@ -31,7 +31,7 @@ public final class SocketsEndpoint {
         this.connector = Objects.requireNonNull(connector, "connector");
     }
 
-    /** Returns every open socket. */
+    /** {@return every open socket} */
     @ReadOperation
     public SocketsDescriptor sockets() {
         List<SocketDescriptor> sockets = this.connector.sockets().stream().map(SocketDescriptor::of).toList();

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +29,17 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Tags are bounded: {@code endpoint} is an endpoint name ({@value #NO_ENDPOINT} for a socket opened from
  * options), {@code state} a {@link ReadyState} value, {@code outcome} and {@code tls} small fixed sets. No
- * meter is tagged per socket or per address.
+ * meter is tagged per socket or per address. The meters of a configured endpoint exist from the start (at 0);
+ * those of {@value #NO_ENDPOINT} only from the first connect without an endpoint, so an application that only
+ * uses named endpoints has no {@code endpoint="none"} series. That needs {@link #observer()} on the connector:
+ * a binder whose observer was never asked for registers the {@value #NO_ENDPOINT} meters when bound, as it
+ * cannot see such a socket open.
+ * <p>
+ * These timers are the one source of truth for connect and handshake durations: each is recorded once, with
+ * the duration core measured. The connect and handshake observations ({@link SocketConnectorObservations})
+ * would make Boot's meter observation handler record the same durations again under their own names, so
+ * {@link #OBSERVATION_METER_FILTER} keeps those meters out of the registry (the observations still reach
+ * tracing).
  * <p>
  * Connect timers and the bytes of closed sockets need {@link #observer()} on the connector
  * ({@code SocketConnectorBuilder.addObserver}); the auto-configuration adds it. Gauges and the bytes of open
@@ -58,6 +69,15 @@ public final class SocketConnectorMetrics implements MeterBinder {
     /** The {@code endpoint} tag of a socket opened from options rather than a named endpoint. */
     public static final String NO_ENDPOINT = "none";
 
+    /**
+     * Denies the meters Boot's meter observation handler would derive from the observations of
+     * {@link SocketConnectorObservations} (names under {@code socket.connector.client.}): they duplicate
+     * {@value #CONNECT} and {@value #TLS_HANDSHAKE}. The auto-configuration registers it as a bean, which Boot
+     * applies to every registry.
+     */
+    public static final MeterFilter OBSERVATION_METER_FILTER = MeterFilter
+        .denyNameStartsWith(SocketConnectorObservations.NAME_PREFIX);
+
     /** The states a socket in {@link SocketConnector#sockets()} can be in; closed sockets leave that list. */
     private static final List<ReadyState> GAUGED_STATES = List.of(ReadyState.OPEN, ReadyState.CLOSING);
 
@@ -73,6 +93,9 @@ public final class SocketConnectorMetrics implements MeterBinder {
 
     private final SocketObserver observer = new MetricsObserver();
 
+    /** Whether {@link #observer()} was handed out (to be added to the connector's builder). */
+    private volatile boolean observed;
+
     /**
      * Creates the binder.
      * @param connector supplies the connector whose sockets are counted; read lazily, so the binder can exist
@@ -86,10 +109,11 @@ public final class SocketConnectorMetrics implements MeterBinder {
     }
 
     /**
-     * Returns the observer that feeds the connect and handshake timers and keeps the bytes of closed sockets
-     * counted; add it to the connector's builder.
+     * {@return the observer that feeds the connect and handshake timers and keeps the bytes of closed sockets
+     * counted; add it to the connector's builder}
      */
     public SocketObserver observer() {
+        this.observed = true;
         return this.observer;
     }
 
@@ -97,8 +121,12 @@ public final class SocketConnectorMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         synchronized (this.registration) {
             // endpoint(...) registers new tags on the registries already bound; this one is added after, then
-            // gets every tag once (adding it first registered new tags twice and logged a warning)
-            endpoint(NO_ENDPOINT);
+            // gets every tag once (adding it first registered new tags twice and logged a warning). The tag
+            // "none" is not registered here: it appears with the first socket opened without an endpoint.
+            if (!this.observed) {
+                // no observer on the connector: nothing would tell when a socket without an endpoint opens
+                endpoint(NO_ENDPOINT);
+            }
             SocketConnector connector = this.connector.get();
             if (connector != null) {
                 connector.endpoints().keySet().forEach(this::endpoint);

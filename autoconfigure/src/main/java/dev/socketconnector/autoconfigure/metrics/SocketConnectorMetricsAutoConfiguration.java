@@ -8,6 +8,7 @@ import dev.socketconnector.autoconfigure.SocketConnectorBuilderCustomizer;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -42,6 +43,18 @@ public final class SocketConnectorMetricsAutoConfiguration {
             SocketEndpointRegistry managed = registry.get();
             return (managed != null) ? managed.endpoints() : Map.of();
         });
+    }
+
+    /**
+     * Keeps the meters Boot's observation handler derives from the connect and handshake observations out of
+     * the registries: {@code socket.connector.connect} and {@code socket.connector.tls.handshake} already
+     * measure them, once each.
+     * @return the filter
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "socketConnectorObservationMeterFilter")
+    MeterFilter socketConnectorObservationMeterFilter() {
+        return SocketConnectorMetrics.OBSERVATION_METER_FILTER;
     }
 
     @Bean

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SocketConnectorObservations implements SocketObserver {
 
+    /** The prefix of both observations' names. */
+    public static final String NAME_PREFIX = "socket.connector.client.";
+
     /** The name of the connect observation. */
     public static final String CONNECT = "socket.connector.client.connect";
 

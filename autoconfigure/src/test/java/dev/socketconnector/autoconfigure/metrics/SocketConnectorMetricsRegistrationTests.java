@@ -27,14 +27,16 @@ class SocketConnectorMetricsRegistrationTests {
                 }).build())
             .build()) {
             SocketConnectorMetrics metrics = new SocketConnectorMetrics(() -> connector, Map::of);
+            metrics.observer(); // handed to the connector: the "none" meters wait for a socket without endpoint
             SimpleMeterRegistry first = new SimpleMeterRegistry();
             SimpleMeterRegistry second = new SimpleMeterRegistry();
             metrics.bindTo(first);
             metrics.bindTo(second);
             for (SimpleMeterRegistry registry : new SimpleMeterRegistry[] { first, second }) {
                 assertThat(registry.find(SocketConnectorMetrics.SOCKETS).tag("endpoint", "echo").gauges()).hasSize(2);
-                assertThat(registry.find(SocketConnectorMetrics.SOCKETS).tag("endpoint", "none").gauges()).hasSize(2);
-                assertThat(registry.find(SocketConnectorMetrics.BYTES_WRITTEN).functionCounters()).hasSize(2);
+                // "none" appears with the first socket opened without an endpoint, not before
+                assertThat(registry.find(SocketConnectorMetrics.SOCKETS).tag("endpoint", "none").gauges()).isEmpty();
+                assertThat(registry.find(SocketConnectorMetrics.BYTES_WRITTEN).functionCounters()).hasSize(1);
             }
             assertThat(output).doesNotContain("already been registered").doesNotContain("already registered");
         }

@@ -1,0 +1,123 @@
+package dev.socketconnector.test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketHandler;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests {@link SocketTestServer} with real clients on 127.0.0.1: a JDK socket for echo, script, drop and
+ * restart, and socket-connector itself for TLS.
+ */
+class SocketTestServerTests {
+
+    @RegisterExtension
+    static SocketTestServer echo = SocketTestServer.echo();
+
+    @RegisterExtension
+    SocketTestServer script = SocketTestServer.scripted(Map.of("PING", "PONG\n", "HELLO", "WORLD\n"));
+
+    @Test
+    void echoServerWritesBackWhatItReads() throws Exception {
+        try (Socket client = connect(echo.port())) {
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+            assertThat(readExactly(client.getInputStream(), 5)).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void scriptedServerAnswersEachKnownLine() throws Exception {
+        assertThat(this.script.isRunning()).isTrue();
+        try (Socket client = connect(this.script.port())) {
+            OutputStream out = client.getOutputStream();
+            out.write("PING\r\nunknown\nHELLO\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(readExactly(client.getInputStream(), 11)).isEqualTo("PONG\nWORLD\n");
+        }
+    }
+
+    @Test
+    void dropConnectionsClosesThemAndKeepsAccepting() throws Exception {
+        try (Socket client = connect(echo.port())) {
+            SocketEndpoints.await(() -> echo.openConnections() >= 1, Duration.ofSeconds(10), () -> "not accepted");
+            echo.dropConnections();
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+        }
+        try (Socket again = connect(echo.port())) {
+            again.getOutputStream().write('x');
+            assertThat(readExactly(again.getInputStream(), 1)).isEqualTo("x");
+        }
+    }
+
+    @Test
+    void restartClosesConnectionsAndServesAgainOnTheSamePort() throws Exception {
+        int port = this.script.port();
+        try (Socket client = connect(port)) {
+            this.script.awaitAcceptedConnections(1, Duration.ofSeconds(10));
+            this.script.restart();
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(this.script.port()).isEqualTo(port);
+        try (Socket again = connect(port)) {
+            again.getOutputStream().write("PING\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(readExactly(again.getInputStream(), 5)).isEqualTo("PONG\n");
+        }
+        assertThat(this.script.acceptedConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void tlsServerPresentsAGeneratedCertificateThatTheConnectorTrusts() throws Exception {
+        try (SocketTestServer tls = SocketTestServer.echo().tls().start();
+                SocketConnector connector = SocketConnector.create()) {
+            assertThat(tls.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+            CompletableFuture<String> echoed = new CompletableFuture<>();
+            dev.socketconnector.Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(tls.port())
+                .tls(TlsOptions.builder().ca(tls.certificatePem()).build())
+                .socket(new SocketHandler<>() {
+                    @Override
+                    public void data(dev.socketconnector.Socket<Void> socket, byte[] data) {
+                        echoed.complete(new String(data, StandardCharsets.UTF_8));
+                    }
+                })
+                .build()).get(10, TimeUnit.SECONDS);
+            assertThat(socket.authorized()).isTrue();
+            socket.write("over tls");
+            assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("over tls");
+            socket.end();
+        }
+    }
+
+    @Test
+    void awaitFailsWithTheMessageWhenTheTimeoutPasses() {
+        org.assertj.core.api.Assertions
+            .assertThatThrownBy(() -> echo.awaitAcceptedConnections(1000, Duration.ofMillis(50)))
+            .isInstanceOf(AssertionError.class)
+            .hasMessageContaining("expected 1000");
+    }
+
+    private static Socket connect(int port) throws Exception {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static String readExactly(InputStream in, int length) throws Exception {
+        byte[] bytes = in.readNBytes(length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
