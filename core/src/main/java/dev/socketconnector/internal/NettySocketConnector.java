@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketObserver;
@@ -56,13 +55,19 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final TlsConnections tlsConnections;
 
-    private final ThreadPoolExecutor resolver;
+    private final HostResolver resolver;
 
     private final WriteBufferWaterMark nettyWaterMark;
 
     private final SocketObserver observer;
 
     private final Map<String, NettySocket<?>> sockets = new ConcurrentHashMap<>();
+
+    /**
+     * Every socket from connect() until its close has run, with its connect future: what a close that races
+     * connect() fails and cleans up once the event loops have stopped (a connect that never reached its loop).
+     */
+    private final Map<NettySocket<?>, CompletableFuture<?>> live = new ConcurrentHashMap<>();
 
     private final AtomicLong socketIds = new AtomicLong();
 
@@ -75,6 +80,16 @@ public final class NettySocketConnector implements SocketConnector {
      * @param settings the validated settings
      */
     public NettySocketConnector(ConnectorSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * Creates the connector with a given host resolver: the seam through which tests supply a lookup that
+     * never answers (an unanswered DNS server cannot be set for one JVM in-process).
+     * @param settings the validated settings
+     * @param resolver the resolver, or null for the JDK's lookup
+     */
+    NettySocketConnector(ConnectorSettings settings, @Nullable HostResolver resolver) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
         this.observer = GuardedObserver.of(settings.observer());
@@ -82,9 +97,7 @@ public final class NettySocketConnector implements SocketConnector {
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
         this.tlsConnections = new TlsConnections(settings.tls());
-        this.resolver = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("socket-connector-" + connectorId + "-dns", true));
-        this.resolver.allowCoreThreadTimeOut(true);
+        this.resolver = (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns");
         // Netty's writability flips at the low-water mark both ways: drain is decided by our own accounting
         // (NettySocket.drainDue), and a writable event is the wake-up to check it.
         this.nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
@@ -176,6 +189,13 @@ public final class NettySocketConnector implements SocketConnector {
             tls.addTo(channel.pipeline());
         }
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
+        this.live.put(socket, future);
+        socket.closeFuture.whenComplete((ignored, failure) -> this.live.remove(socket));
+        if (this.closed.get()) {
+            // close() began after the check above: it may already have swept live sockets
+            abandon(socket, future);
+            throw new IllegalStateException("the connector is closed");
+        }
         SocketObserver observer = observer();
         if (observer != SocketObserver.NONE) {
             observer.connecting(socket, endpoint, tls != null, options.target());
@@ -190,7 +210,7 @@ public final class NettySocketConnector implements SocketConnector {
                 dial(socket, this.transport.unixAddress(((UnixSocketOptions<D>) options).unix()));
             }
             else {
-                resolveAndDial(socket, host, port);
+                resolveAndDial(socket, future, host, port);
             }
         });
         return future;
@@ -210,7 +230,7 @@ public final class NettySocketConnector implements SocketConnector {
         }
     }
 
-    private void resolveAndDial(NettySocket<?> socket, String host, int port) {
+    private void resolveAndDial(NettySocket<?> socket, CompletableFuture<?> future, String host, int port) {
         if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
             InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
             dial(socket, new InetSocketAddress(address, port));
@@ -220,20 +240,63 @@ public final class NettySocketConnector implements SocketConnector {
             socket.events.connectFailed(new UnknownHostException(host + ": not a valid host name"));
             return;
         }
-        try {
-            this.resolver.execute(() -> {
-                try {
-                    InetAddress address = InetAddress.getByName(host);
-                    socket.loop.execute(() -> dial(socket, new InetSocketAddress(address, port)));
-                }
-                catch (UnknownHostException | RuntimeException ex) {
-                    socket.loop.execute(() -> socket.events.connectFailed(ex));
-                }
-            });
+        HostResolver.Lookup lookup = this.resolver.resolve(host, (address, failure) -> {
+            Runnable outcome;
+            if (address != null) {
+                outcome = () -> dial(socket, new InetSocketAddress(address, port));
+            }
+            else if (failure instanceof java.util.concurrent.RejectedExecutionException && this.closed.get()) {
+                outcome = () -> socket.events.connectFailed(closedDuringConnect());
+            }
+            else if (failure instanceof java.util.concurrent.RejectedExecutionException) {
+                // the lookup queue is full: fail now rather than time out behind it
+                outcome = () -> socket.events.connectFailed(new SocketConnectException("EAI_AGAIN", "getaddrinfo",
+                        socket.options.target(), failure));
+            }
+            else {
+                outcome = () -> socket.events.connectFailed(failure);
+            }
+            if (socket.loop.inEventLoop()) {
+                outcome.run();
+                return;
+            }
+            try {
+                socket.loop.execute(outcome);
+            }
+            catch (java.util.concurrent.RejectedExecutionException ex) {
+                // the loop has stopped: the connector's close fails the connect
+            }
+        });
+        // a connect that is decided (timed out, closed) no longer waits for its lookup
+        future.whenComplete((ignored, failure) -> lookup.cancel());
+    }
+
+    /** The cause attached to a connect that the connector's close cut short. */
+    static IllegalStateException closedDuringConnect() {
+        return new IllegalStateException("the connector was closed before the connect finished");
+    }
+
+    /**
+     * Fails a connect that close() cut off before its event loop could report it, and releases what it holds:
+     * the channel, the TLS state (and its key-log entry). Its handler sees nothing (the loop that would run its
+     * callbacks has stopped); the connect future fails with ECONNABORTED, the cause naming the closed connector.
+     */
+    private void abandon(NettySocket<?> socket, CompletableFuture<?> future) {
+        this.live.remove(socket);
+        future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+                closedDuringConnect()));
+        socket.channel.unsafe().closeForcibly();
+        if (socket.tls != null) {
+            try {
+                socket.tls.dispose();
+            }
+            catch (RuntimeException ex) {
+                logger.debug("TLS dispose failed for {}", socket, ex);
+            }
         }
-        catch (java.util.concurrent.RejectedExecutionException ex) {
-            socket.events.connectFailed(ex);
-        }
+        socket.discardQueue();
+        socket.releaseJvm();
+        socket.closeFuture.complete(null);
     }
 
     /**
@@ -309,12 +372,14 @@ public final class NettySocketConnector implements SocketConnector {
                     logger.debug("Terminating {} after the shutdown timeout", socket);
                     socket.terminate();
                 }
-                this.resolver.shutdownNow();
+                this.resolver.close();
                 this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
                     for (NettySocket<?> socket : this.sockets.values()) {
                         socket.discardQueue();
                     }
                     this.sockets.clear();
+                    // the loops have stopped: nothing can still be reporting these
+                    this.live.forEach(this::abandon);
                     this.terminated.complete(null);
                 });
             });

@@ -711,7 +711,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 handshakeFailedOnClose();
                 return;
             }
-            connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(), null));
+            connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+                    socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
             socket.closeFuture.complete(null);
             return;
         }
