@@ -23,6 +23,7 @@ import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketObserver;
+import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.UnixSocketOptions;
 import io.netty.channel.Channel;
@@ -369,8 +370,7 @@ public final class NettySocketConnector implements SocketConnector {
             .completeOnTimeout(null, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)
             .whenComplete((ignored, failure) -> {
                 for (NettySocket<?> socket : this.sockets.values()) {
-                    logger.debug("Terminating {} after the shutdown timeout", socket);
-                    socket.terminate();
+                    terminateAtShutdown(socket, timeout);
                 }
                 this.resolver.close();
                 this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
@@ -384,6 +384,36 @@ public final class NettySocketConnector implements SocketConnector {
                 });
             });
         return this.terminated;
+    }
+
+    /**
+     * Terminates a socket that the graceful close waited for in vain. Accepted bytes that never left are lost:
+     * that is logged at WARN (socket id, endpoint, target, count) and becomes close's error.
+     */
+    private void terminateAtShutdown(NettySocket<?> socket, Duration timeout) {
+        Runnable task = () -> {
+            long unsent = socket.unsentBytes();
+            if (unsent > 0) {
+                String target = socket.options.target();
+                logger.warn("Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
+                        + "bytes were never sent (the peer did not read them)", socket.id,
+                        (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(), unsent);
+                socket.events.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
+                        new java.io.IOException("terminated by the connector's shutdown after " + timeout.toMillis()
+                                + " ms: " + unsent + " accepted bytes were never sent to " + target
+                                + " (the peer did not read them)")));
+            }
+            else {
+                logger.debug("Terminating {} after the shutdown timeout", socket);
+            }
+            socket.terminate();
+        };
+        try {
+            socket.loop.execute(task);
+        }
+        catch (java.util.concurrent.RejectedExecutionException ex) {
+            socket.terminate();
+        }
     }
 
     @Override

@@ -571,6 +571,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.channel.close();
     }
 
+    /** Sets close's error unless one is set already; the connector's shutdown uses it before terminate. Loop. */
+    void closeErrorIfNone(Throwable error) {
+        assert this.socket.loop.inEventLoop();
+        if (this.closeError == null) {
+            this.closeError = error;
+        }
+    }
+
     void closeWithError(Throwable error) {
         if (this.closeError == null) {
             this.closeError = error;
