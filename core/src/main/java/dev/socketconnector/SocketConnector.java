@@ -56,7 +56,9 @@ public interface SocketConnector extends AutoCloseable {
     /**
      * Connects with these options and reports the socket as the named endpoint ({@link Socket#endpoint()},
      * observers and metrics): what a managed endpoint uses when its options change at run time (for example
-     * a reloaded SSL bundle). The name need not be registered on the builder.
+     * a reloaded SSL bundle). The name need not be registered on the builder; the Spring layer's meters tag a
+     * name that is neither registered nor a managed endpoint as {@code endpoint=other}, so invented names
+     * cannot grow the number of meters.
      * @param endpointName the endpoint name
      * @param options the options
      * @param <D> the type of the socket's data
