@@ -64,8 +64,9 @@ public interface SocketHandler<D> {
      * Called exactly once when an opened socket has closed.
      * @param socket the socket, now {@link ReadyState#CLOSED}
      * @param error the transport failure that closed it (such as a {@link SocketTransportException} with
-     *        {@code ECONNRESET}), or null for a clean close, {@code end()}, {@code terminate()}, a timeout or
-     *        a TLS failure
+     *        {@code ECONNRESET}, or {@code ETIMEDOUT} when the connector's shutdown timeout terminated it with
+     *        accepted bytes still unsent), or null for a clean close, {@code end()}, {@code terminate()}, a
+     *        timeout or a TLS failure
      */
     default void close(Socket<D> socket, @Nullable Throwable error) {
     }
