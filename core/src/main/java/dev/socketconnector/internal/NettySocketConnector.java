@@ -207,6 +207,12 @@ public final class NettySocketConnector implements SocketConnector {
                 socket.events.connectFailed(registered.cause());
                 return;
             }
+            if (this.closed.get()) {
+                // registered while the loop shuts down, possibly after it closed its channels: fail here, on
+                // the loop, rather than leave an open channel behind
+                socket.events.connectFailed(closedDuringConnect());
+                return;
+            }
             if (unix) {
                 dial(socket, this.transport.unixAddress(((UnixSocketOptions<D>) options).unix()));
             }
@@ -286,7 +292,16 @@ public final class NettySocketConnector implements SocketConnector {
         this.live.remove(socket);
         future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
                 closedDuringConnect()));
-        socket.channel.unsafe().closeForcibly();
+        try {
+            if (socket.channel.isOpen()) {
+                // a channel whose registration the loop never ran; Netty asserts loop confinement for a
+                // registered one, whose loop has stopped by now
+                socket.channel.unsafe().closeForcibly();
+            }
+        }
+        catch (RuntimeException | AssertionError ex) {
+            logger.debug("Closing the channel of {} failed after the loops stopped", socket, ex);
+        }
         if (socket.tls != null) {
             try {
                 socket.tls.dispose();
@@ -368,19 +383,30 @@ public final class NettySocketConnector implements SocketConnector {
         }
         CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]))
             .completeOnTimeout(null, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)
-            .whenComplete((ignored, failure) -> {
+            .thenCompose((ignored) -> {
+                List<CompletableFuture<Void>> terminations = new ArrayList<>();
                 for (NettySocket<?> socket : this.sockets.values()) {
-                    terminateAtShutdown(socket, timeout);
+                    terminations.add(terminateAtShutdown(socket, timeout));
                 }
+                // a loop that is shutting down closes its channels at once, before queued tasks: stop the loops
+                // only after the terminations have set close's error (bounded, as the loop could be stalled)
+                return CompletableFuture.allOf(terminations.toArray(new CompletableFuture<?>[0]))
+                    .completeOnTimeout(null, 2, TimeUnit.SECONDS);
+            })
+            .whenComplete((ignored, failure) -> {
                 this.resolver.close();
                 this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
                     for (NettySocket<?> socket : this.sockets.values()) {
                         socket.discardQueue();
                     }
                     this.sockets.clear();
-                    // the loops have stopped: nothing can still be reporting these
-                    this.live.forEach(this::abandon);
-                    this.terminated.complete(null);
+                    try {
+                        // the loops have stopped: nothing can still be reporting these
+                        this.live.forEach(this::abandon);
+                    }
+                    finally {
+                        this.terminated.complete(null);
+                    }
                 });
             });
         return this.terminated;
@@ -390,7 +416,8 @@ public final class NettySocketConnector implements SocketConnector {
      * Terminates a socket that the graceful close waited for in vain. Accepted bytes that never left are lost:
      * that is logged at WARN (socket id, endpoint, target, count) and becomes close's error.
      */
-    private void terminateAtShutdown(NettySocket<?> socket, Duration timeout) {
+    private CompletableFuture<Void> terminateAtShutdown(NettySocket<?> socket, Duration timeout) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable task = () -> {
             long unsent = socket.unsentBytes();
             if (unsent > 0) {
@@ -406,14 +433,21 @@ public final class NettySocketConnector implements SocketConnector {
             else {
                 logger.debug("Terminating {} after the shutdown timeout", socket);
             }
-            socket.terminate();
+            try {
+                socket.terminate();
+            }
+            finally {
+                done.complete(null);
+            }
         };
         try {
             socket.loop.execute(task);
         }
         catch (java.util.concurrent.RejectedExecutionException ex) {
             socket.terminate();
+            done.complete(null);
         }
+        return done;
     }
 
     @Override
