@@ -126,7 +126,10 @@ public interface Socket<D> {
 
     /**
      * Writes what fits, then sends FIN after everything accepted has been flushed, then closes.
-     * A reply arriving after the FIN is not delivered: use {@link #shutdown()} to keep reading.
+     * A reply arriving after the FIN is not delivered: use {@link #shutdown()} to keep reading. The same on
+     * TLS (Bun half-closes a TLS socket on {@code end()}, so a reply still arrives there). The socket then
+     * reports {@link ReadyState#CLOSING}, and {@code close} runs later on the event loop (Bun runs it inside
+     * the call).
      * @param data the final bytes
      * @return the number of bytes of {@code data} accepted, or -1 if already ended or closed
      */
@@ -148,7 +151,10 @@ public interface Socket<D> {
      */
     int end(String data);
 
-    /** Sends FIN after everything accepted has been flushed, then closes; see {@link #end(byte[])}. */
+    /**
+     * Sends FIN after everything accepted has been flushed, then closes, on TCP and TLS alike; {@code close}
+     * runs later on the event loop, never inside this call. See {@link #end(byte[])}.
+     */
     void end();
 
     /** Flushes accepted bytes to the network now instead of at the end of the event-loop task. */
@@ -164,7 +170,11 @@ public interface Socket<D> {
      */
     void shutdown(boolean halfClose);
 
-    /** Resets the connection (RST, SO_LINGER 0) and closes now; pending writes are discarded. */
+    /**
+     * Resets the connection (RST, SO_LINGER 0) and closes now; pending writes are discarded. The socket
+     * reports {@link ReadyState#CLOSING} until the channel has closed; {@code close} runs later on the event
+     * loop (Bun runs it inside the call).
+     */
     void terminate();
 
     /**
@@ -243,7 +253,8 @@ public interface Socket<D> {
     PeerCertificate getPeerCertificate();
 
     /**
-     * Returns the peer's certificate.
+     * Returns the peer's certificate. The flag has Node's meaning ({@code true}: with the chain); in Bun it
+     * means "abbreviated", so a Bun program ported as is gets the opposite.
      * @param detailed whether to link the issuer chain through {@link PeerCertificate#issuerCertificate()}
      * @return the certificate, or null on a plain socket or before the handshake
      */
@@ -266,7 +277,11 @@ public interface Socket<D> {
     @Nullable
     EphemeralKeyInfo getEphemeralKeyInfo();
 
-    /** {@return the signature algorithms both sides support, in Node's form ({@code "ECDSA+SHA256"}), or null} */
+    /**
+     * Returns the signature algorithms both sides support, in Node's form ({@code "ECDSA+SHA256"}), when the
+     * server asked for a client certificate (as Node does; Bun returns an empty list there); an empty list
+     * otherwise; null on a plain socket or before the handshake.
+     */
     @Nullable
     List<String> getSharedSigalgs();
 

@@ -56,7 +56,9 @@ public interface SocketConnector extends AutoCloseable {
     /**
      * Connects with these options and reports the socket as the named endpoint ({@link Socket#endpoint()},
      * observers and metrics): what a managed endpoint uses when its options change at run time (for example
-     * a reloaded SSL bundle). The name need not be registered on the builder.
+     * a reloaded SSL bundle). The name need not be registered on the builder; the Spring layer's meters tag a
+     * name that is neither registered nor a managed endpoint as {@code endpoint=other}, so invented names
+     * cannot grow the number of meters.
      * @param endpointName the endpoint name
      * @param options the options
      * @param <D> the type of the socket's data
@@ -84,7 +86,12 @@ public interface SocketConnector extends AutoCloseable {
     /**
      * Closes gracefully without blocking: ends every referenced socket (FIN after pending writes), closes
      * unreferenced ones at once, waits up to {@code timeout}, terminates what is left and shuts the event
-     * loops down. Idempotent.
+     * loops down. Idempotent. A socket terminated with accepted bytes still unsent (its peer stopped reading)
+     * is logged at WARN with its id, endpoint, target and the number of bytes lost, and its {@code close}
+     * receives a {@link SocketTransportException} ({@code ETIMEDOUT}) whose cause says the same. A connect
+     * that has not completed when the loops stop fails with a {@link SocketConnectException}
+     * ({@code ECONNABORTED}) whose cause names the closed connector; if its event loop had already stopped,
+     * its handler sees nothing and the future fails on the closing thread.
      * @param timeout how long to wait for ended sockets to close
      * @return a future that completes once every socket and event loop is closed
      */

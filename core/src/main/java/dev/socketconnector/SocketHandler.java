@@ -44,7 +44,8 @@ public interface SocketHandler<D> {
 
     /**
      * Called once the outbound buffer has fallen below the low-water mark after a write that was not fully
-     * accepted: the signal to write the rest.
+     * accepted: the signal to write the rest. It may fire before the connect future's continuations run (a
+     * short write in {@code open} can be drained in the same event-loop task, before the future completes).
      * @param socket the socket
      */
     default void drain(Socket<D> socket) {
@@ -63,8 +64,9 @@ public interface SocketHandler<D> {
      * Called exactly once when an opened socket has closed.
      * @param socket the socket, now {@link ReadyState#CLOSED}
      * @param error the transport failure that closed it (such as a {@link SocketTransportException} with
-     *        {@code ECONNRESET}), or null for a clean close, {@code end()}, {@code terminate()}, a timeout or
-     *        a TLS failure
+     *        {@code ECONNRESET}, or {@code ETIMEDOUT} when the connector's shutdown timeout terminated it with
+     *        accepted bytes still unsent), or null for a clean close, {@code end()}, {@code terminate()}, a
+     *        timeout or a TLS failure
      */
     default void close(Socket<D> socket, @Nullable Throwable error) {
     }
@@ -101,7 +103,8 @@ public interface SocketHandler<D> {
      * Called once the TLS handshake has finished, before {@code open}.
      * @param socket the socket
      * @param success whether the socket will open: the handshake completed and the peer was authorized,
-     *        or {@code rejectUnauthorized} is false
+     *        or {@code rejectUnauthorized} is false (then true with a non-null {@code authorizationError},
+     *        where Bun passes false and keeps the socket open)
      * @param authorizationError why the peer was not authorized (a {@link TlsAuthorizationException}), or
      *        the handshake failure; null when authorized
      */

@@ -380,7 +380,9 @@ public final class TlsOptions {
 
         /**
          * Sets whether a peer whose certificate fails verification is refused (default true). With false the
-         * handshake succeeds, {@code authorized()} is false and {@code getAuthorizationError()} says why.
+         * handshake succeeds, {@code authorized()} is false and {@code getAuthorizationError()} says why; the
+         * handler sees {@code handshake(true, err)} (Bun calls {@code handshake(false, err)} and keeps the socket
+         * open).
          * @param rejectUnauthorized whether to refuse unverified peers
          * @return this builder
          */

@@ -413,6 +413,11 @@ final class NettySocket<D> implements Socket<D> {
         }
     }
 
+    /** Bytes accepted by write and not yet handed to the kernel: queued for the loop or held by Netty. */
+    long unsentBytes() {
+        return this.queuedBytes + nettyPendingBytes();
+    }
+
     long nettyPendingBytes() {
         ChannelOutboundBuffer outbound = this.channel.unsafe().outboundBuffer();
         return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;

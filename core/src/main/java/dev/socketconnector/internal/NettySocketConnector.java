@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,9 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketObserver;
+import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.UnixSocketOptions;
 import io.netty.channel.Channel;
@@ -56,13 +56,19 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final TlsConnections tlsConnections;
 
-    private final ThreadPoolExecutor resolver;
+    private final HostResolver resolver;
 
     private final WriteBufferWaterMark nettyWaterMark;
 
     private final SocketObserver observer;
 
     private final Map<String, NettySocket<?>> sockets = new ConcurrentHashMap<>();
+
+    /**
+     * Every socket from connect() until its close has run, with its connect future: what a close that races
+     * connect() fails and cleans up once the event loops have stopped (a connect that never reached its loop).
+     */
+    private final Map<NettySocket<?>, CompletableFuture<?>> live = new ConcurrentHashMap<>();
 
     private final AtomicLong socketIds = new AtomicLong();
 
@@ -75,6 +81,16 @@ public final class NettySocketConnector implements SocketConnector {
      * @param settings the validated settings
      */
     public NettySocketConnector(ConnectorSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * Creates the connector with a given host resolver: the seam through which tests supply a lookup that
+     * never answers (an unanswered DNS server cannot be set for one JVM in-process).
+     * @param settings the validated settings
+     * @param resolver the resolver, or null for the JDK's lookup
+     */
+    NettySocketConnector(ConnectorSettings settings, @Nullable HostResolver resolver) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
         this.observer = GuardedObserver.of(settings.observer());
@@ -82,9 +98,7 @@ public final class NettySocketConnector implements SocketConnector {
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
         this.tlsConnections = new TlsConnections(settings.tls());
-        this.resolver = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("socket-connector-" + connectorId + "-dns", true));
-        this.resolver.allowCoreThreadTimeOut(true);
+        this.resolver = (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns");
         // Netty's writability flips at the low-water mark both ways: drain is decided by our own accounting
         // (NettySocket.drainDue), and a writable event is the wake-up to check it.
         this.nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
@@ -176,6 +190,13 @@ public final class NettySocketConnector implements SocketConnector {
             tls.addTo(channel.pipeline());
         }
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
+        this.live.put(socket, future);
+        socket.closeFuture.whenComplete((ignored, failure) -> this.live.remove(socket));
+        if (this.closed.get()) {
+            // close() began after the check above: it may already have swept live sockets
+            abandon(socket, future);
+            throw new IllegalStateException("the connector is closed");
+        }
         SocketObserver observer = observer();
         if (observer != SocketObserver.NONE) {
             observer.connecting(socket, endpoint, tls != null, options.target());
@@ -186,11 +207,17 @@ public final class NettySocketConnector implements SocketConnector {
                 socket.events.connectFailed(registered.cause());
                 return;
             }
+            if (this.closed.get()) {
+                // registered while the loop shuts down, possibly after it closed its channels: fail here, on
+                // the loop, rather than leave an open channel behind
+                socket.events.connectFailed(closedDuringConnect());
+                return;
+            }
             if (unix) {
                 dial(socket, this.transport.unixAddress(((UnixSocketOptions<D>) options).unix()));
             }
             else {
-                resolveAndDial(socket, host, port);
+                resolveAndDial(socket, future, host, port);
             }
         });
         return future;
@@ -210,7 +237,7 @@ public final class NettySocketConnector implements SocketConnector {
         }
     }
 
-    private void resolveAndDial(NettySocket<?> socket, String host, int port) {
+    private void resolveAndDial(NettySocket<?> socket, CompletableFuture<?> future, String host, int port) {
         if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
             InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
             dial(socket, new InetSocketAddress(address, port));
@@ -220,20 +247,72 @@ public final class NettySocketConnector implements SocketConnector {
             socket.events.connectFailed(new UnknownHostException(host + ": not a valid host name"));
             return;
         }
+        HostResolver.Lookup lookup = this.resolver.resolve(host, (address, failure) -> {
+            Runnable outcome;
+            if (address != null) {
+                outcome = () -> dial(socket, new InetSocketAddress(address, port));
+            }
+            else if (failure instanceof java.util.concurrent.RejectedExecutionException && this.closed.get()) {
+                outcome = () -> socket.events.connectFailed(closedDuringConnect());
+            }
+            else if (failure instanceof java.util.concurrent.RejectedExecutionException) {
+                // the lookup queue is full: fail now rather than time out behind it
+                outcome = () -> socket.events.connectFailed(new SocketConnectException("EAI_AGAIN", "getaddrinfo",
+                        socket.options.target(), failure));
+            }
+            else {
+                outcome = () -> socket.events.connectFailed(failure);
+            }
+            if (socket.loop.inEventLoop()) {
+                outcome.run();
+                return;
+            }
+            try {
+                socket.loop.execute(outcome);
+            }
+            catch (java.util.concurrent.RejectedExecutionException ex) {
+                // the loop has stopped: the connector's close fails the connect
+            }
+        });
+        // a connect that is decided (timed out, closed) no longer waits for its lookup
+        future.whenComplete((ignored, failure) -> lookup.cancel());
+    }
+
+    /** The cause attached to a connect that the connector's close cut short. */
+    static IllegalStateException closedDuringConnect() {
+        return new IllegalStateException("the connector was closed before the connect finished");
+    }
+
+    /**
+     * Fails a connect that close() cut off before its event loop could report it, and releases what it holds:
+     * the channel, the TLS state (and its key-log entry). Its handler sees nothing (the loop that would run its
+     * callbacks has stopped); the connect future fails with ECONNABORTED, the cause naming the closed connector.
+     */
+    private void abandon(NettySocket<?> socket, CompletableFuture<?> future) {
+        this.live.remove(socket);
+        future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+                closedDuringConnect()));
         try {
-            this.resolver.execute(() -> {
-                try {
-                    InetAddress address = InetAddress.getByName(host);
-                    socket.loop.execute(() -> dial(socket, new InetSocketAddress(address, port)));
-                }
-                catch (UnknownHostException | RuntimeException ex) {
-                    socket.loop.execute(() -> socket.events.connectFailed(ex));
-                }
-            });
+            if (socket.channel.isOpen()) {
+                // a channel whose registration the loop never ran; Netty asserts loop confinement for a
+                // registered one, whose loop has stopped by now
+                socket.channel.unsafe().closeForcibly();
+            }
         }
-        catch (java.util.concurrent.RejectedExecutionException ex) {
-            socket.events.connectFailed(ex);
+        catch (RuntimeException | AssertionError ex) {
+            logger.debug("Closing the channel of {} failed after the loops stopped", socket, ex);
         }
+        if (socket.tls != null) {
+            try {
+                socket.tls.dispose();
+            }
+            catch (RuntimeException ex) {
+                logger.debug("TLS dispose failed for {}", socket, ex);
+            }
+        }
+        socket.discardQueue();
+        socket.releaseJvm();
+        socket.closeFuture.complete(null);
     }
 
     /**
@@ -304,21 +383,71 @@ public final class NettySocketConnector implements SocketConnector {
         }
         CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]))
             .completeOnTimeout(null, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)
-            .whenComplete((ignored, failure) -> {
+            .thenCompose((ignored) -> {
+                List<CompletableFuture<Void>> terminations = new ArrayList<>();
                 for (NettySocket<?> socket : this.sockets.values()) {
-                    logger.debug("Terminating {} after the shutdown timeout", socket);
-                    socket.terminate();
+                    terminations.add(terminateAtShutdown(socket, timeout));
                 }
-                this.resolver.shutdownNow();
+                // a loop that is shutting down closes its channels at once, before queued tasks: stop the loops
+                // only after the terminations have set close's error (bounded, as the loop could be stalled)
+                return CompletableFuture.allOf(terminations.toArray(new CompletableFuture<?>[0]))
+                    .completeOnTimeout(null, 2, TimeUnit.SECONDS);
+            })
+            .whenComplete((ignored, failure) -> {
+                this.resolver.close();
                 this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
                     for (NettySocket<?> socket : this.sockets.values()) {
                         socket.discardQueue();
                     }
                     this.sockets.clear();
-                    this.terminated.complete(null);
+                    try {
+                        // the loops have stopped: nothing can still be reporting these
+                        this.live.forEach(this::abandon);
+                    }
+                    finally {
+                        this.terminated.complete(null);
+                    }
                 });
             });
         return this.terminated;
+    }
+
+    /**
+     * Terminates a socket that the graceful close waited for in vain. Accepted bytes that never left are lost:
+     * that is logged at WARN (socket id, endpoint, target, count) and becomes close's error.
+     */
+    private CompletableFuture<Void> terminateAtShutdown(NettySocket<?> socket, Duration timeout) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable task = () -> {
+            long unsent = socket.unsentBytes();
+            if (unsent > 0) {
+                String target = socket.options.target();
+                logger.warn("Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
+                        + "bytes were never sent (the peer did not read them)", socket.id,
+                        (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(), unsent);
+                socket.events.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
+                        new java.io.IOException("terminated by the connector's shutdown after " + timeout.toMillis()
+                                + " ms: " + unsent + " accepted bytes were never sent to " + target
+                                + " (the peer did not read them)")));
+            }
+            else {
+                logger.debug("Terminating {} after the shutdown timeout", socket);
+            }
+            try {
+                socket.terminate();
+            }
+            finally {
+                done.complete(null);
+            }
+        };
+        try {
+            socket.loop.execute(task);
+        }
+        catch (java.util.concurrent.RejectedExecutionException ex) {
+            socket.terminate();
+            done.complete(null);
+        }
+        return done;
     }
 
     @Override

@@ -571,6 +571,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.channel.close();
     }
 
+    /** Sets close's error unless one is set already; the connector's shutdown uses it before terminate. Loop. */
+    void closeErrorIfNone(Throwable error) {
+        assert this.socket.loop.inEventLoop();
+        if (this.closeError == null) {
+            this.closeError = error;
+        }
+    }
+
     void closeWithError(Throwable error) {
         if (this.closeError == null) {
             this.closeError = error;
@@ -711,7 +719,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 handshakeFailedOnClose();
                 return;
             }
-            connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(), null));
+            connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+                    socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
             socket.closeFuture.complete(null);
             return;
         }

@@ -60,6 +60,11 @@ final class TlsKeyLog implements KeyLogCallback {
         CONNECTIONS.remove(ssl, secrets);
     }
 
+    /** Returns how many connections are registered (what a test checks is back to 0). */
+    static int registered() {
+        return CONNECTIONS.size();
+    }
+
     @Override
     public void handle(long ssl, byte[] line) {
         try {

@@ -3,6 +3,7 @@ package dev.socketconnector.autoconfigure.metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,13 +28,16 @@ import org.jspecify.annotations.Nullable;
  * Binds socket-connector's meters: open sockets per endpoint and state, bytes written and read per endpoint,
  * connect and TLS handshake timers, and reconnects of managed endpoints.
  * <p>
- * Tags are bounded: {@code endpoint} is an endpoint name ({@value #NO_ENDPOINT} for a socket opened from
- * options), {@code state} a {@link ReadyState} value, {@code outcome} and {@code tls} small fixed sets. No
- * meter is tagged per socket or per address. The meters of a configured endpoint exist from the start (at 0);
- * those of {@value #NO_ENDPOINT} only from the first connect without an endpoint, so an application that only
- * uses named endpoints has no {@code endpoint="none"} series. That needs {@link #observer()} on the connector:
- * a binder whose observer was never asked for registers the {@value #NO_ENDPOINT} meters when bound, as it
- * cannot see such a socket open.
+ * Tags are bounded: {@code endpoint} is the name of an endpoint the connector was built with (or of a managed
+ * endpoint), {@value #NO_ENDPOINT} for a socket opened from options, and {@value #OTHER_ENDPOINT} for a socket
+ * opened through {@code connect(name, options)} with any other name, so application code that invents names
+ * cannot grow the number of meters; {@code state} is a {@link ReadyState} value, {@code outcome} and
+ * {@code tls} small fixed sets. No meter is tagged per socket or per address.
+ * <p>
+ * The meters of a configured endpoint exist from the start (at 0); those of {@value #NO_ENDPOINT} only from
+ * the first connect without an endpoint, so an application that only uses named endpoints has no
+ * {@code endpoint="none"} series. That needs {@link #observer()} on the connector: a binder whose observer was
+ * never asked for registers the {@value #NO_ENDPOINT} meters when bound, as it cannot see such a socket open.
  * <p>
  * These timers are the one source of truth for connect and handshake durations: each is recorded once, with
  * the duration core measured. The connect and handshake observations ({@link SocketConnectorObservations})
@@ -78,6 +82,12 @@ public final class SocketConnectorMetrics implements MeterBinder {
     public static final MeterFilter OBSERVATION_METER_FILTER = MeterFilter
         .denyNameStartsWith(SocketConnectorObservations.NAME_PREFIX);
 
+    /**
+     * The {@code endpoint} tag of a socket opened through {@code connect(name, options)} with a name that is
+     * neither a configured nor a managed endpoint.
+     */
+    public static final String OTHER_ENDPOINT = "other";
+
     /** The states a socket in {@link SocketConnector#sockets()} can be in; closed sockets leave that list. */
     private static final List<ReadyState> GAUGED_STATES = List.of(ReadyState.OPEN, ReadyState.CLOSING);
 
@@ -95,6 +105,9 @@ public final class SocketConnectorMetrics implements MeterBinder {
 
     /** Whether {@link #observer()} was handed out (to be added to the connector's builder). */
     private volatile boolean observed;
+
+    /** The connector's endpoint names, read once the connector exists (they are fixed when it is built). */
+    private volatile @Nullable Set<String> configuredNames;
 
     /**
      * Creates the binder.
@@ -162,8 +175,35 @@ public final class SocketConnectorMetrics implements MeterBinder {
         }
     }
 
-    private static String tag(@Nullable String endpoint) {
-        return (endpoint != null) ? endpoint : NO_ENDPOINT;
+    /**
+     * Returns the {@code endpoint} tag of a socket: its endpoint name when that is configured or managed,
+     * {@value #NO_ENDPOINT} without a name, {@value #OTHER_ENDPOINT} for any other name.
+     */
+    private String tag(@Nullable String endpoint) {
+        if (endpoint == null) {
+            return NO_ENDPOINT;
+        }
+        if (this.endpoints.containsKey(endpoint) && !endpoint.equals(OTHER_ENDPOINT)
+                && !endpoint.equals(NO_ENDPOINT)) {
+            // registered already, so known: the common case needs no set lookup
+            return endpoint;
+        }
+        return (configuredNames().contains(endpoint) || this.managedEndpoints.get().containsKey(endpoint)) ? endpoint
+                : OTHER_ENDPOINT;
+    }
+
+    private Set<String> configuredNames() {
+        Set<String> names = this.configuredNames;
+        if (names != null) {
+            return names;
+        }
+        SocketConnector connector = this.connector.get();
+        if (connector == null) {
+            return Set.of();
+        }
+        names = Set.copyOf(connector.endpoints().keySet());
+        this.configuredNames = names;
+        return names;
     }
 
     private List<Socket<?>> sockets() {

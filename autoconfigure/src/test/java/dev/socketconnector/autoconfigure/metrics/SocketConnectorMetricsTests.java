@@ -4,8 +4,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -228,6 +231,44 @@ class SocketConnectorMetricsTests {
             .extracting((gauge) -> gauge.getId().getTag("endpoint") + "/" + gauge.getId().getTag("state"))
             // no endpoint="none" series: no socket was opened without an endpoint
             .containsExactlyInAnyOrder("echo/open", "echo/closing");
+    }
+
+    @Test
+    void thousandsOfUnconfiguredEndpointNamesShareOneBoundedTag() throws Exception {
+        int closedPort = freePort();
+        SocketConnector connector = connector(SocketConnector.builder()
+            .endpoint("known", TcpSocketConnectOptions.<Object>builder()
+                .hostname("127.0.0.1")
+                .port(closedPort)
+                .socket(new RecordingHandler())
+                .build()));
+        this.metrics.bindTo(this.registry);
+        int before = this.registry.getMeters().size();
+
+        List<CompletableFuture<Socket<Object>>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            futures.add(connector.connect("ad-hoc-" + i, TcpSocketConnectOptions.<Object>builder()
+                .hostname("127.0.0.1")
+                .port(closedPort)
+                .socket(new RecordingHandler())
+                .build()));
+        }
+        futures.add(connector.connect("known", TcpSocketConnectOptions.<Object>builder()
+            .hostname("127.0.0.1")
+            .port(closedPort)
+            .socket(new RecordingHandler())
+            .build()));
+        for (CompletableFuture<Socket<Object>> future : futures) {
+            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(30, TimeUnit.SECONDS));
+        }
+
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> connectTimer("other", "refused", "false").count() == 2000);
+        assertThat(connectTimer("known", "refused", "false").count()).isEqualTo(1);
+        // the "other" tag's gauges and counters (4) and the two refused timers: nothing per name
+        assertThat(this.registry.getMeters()).hasSizeLessThanOrEqualTo(before + 6);
+        assertThat(this.registry.getMeters())
+            .allSatisfy((meter) -> assertThat(meter.getId().getTag("endpoint")).isIn("none", "known", "other"));
     }
 
     private SocketConnector connector(SocketConnectorBuilder builder) {

@@ -1,5 +1,6 @@
-package dev.socketconnector.test;
+package dev.socketconnector.test.readme;
 
+// readme:begin
 import java.time.Duration;
 
 import dev.socketconnector.SocketHandler;
@@ -7,6 +8,8 @@ import dev.socketconnector.autoconfigure.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointConnectionDetails;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
+import dev.socketconnector.test.SocketEndpoints;
+import dev.socketconnector.test.SocketTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,13 +22,8 @@ import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The README's example: a {@code @SpringBootTest} whose endpoint address comes from a
- * {@link SocketEndpointConnectionDetails} bean pointing at a {@link SocketTestServer}, not from properties;
- * the endpoint connects, and reconnects after the server drops it.
- */
 @SpringBootTest(properties = "socket.connector.endpoints.backend.connect-on-startup=true")
-class SocketTestServerSpringBootTests {
+class BackendTests {
 
     @RegisterExtension
     static SocketTestServer server = SocketTestServer.echo();
@@ -65,3 +63,4 @@ class SocketTestServerSpringBootTests {
         }
     }
 }
+// readme:end

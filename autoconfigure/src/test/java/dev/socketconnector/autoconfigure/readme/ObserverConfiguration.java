@@ -1,0 +1,17 @@
+package dev.socketconnector.autoconfigure.readme;
+
+import dev.socketconnector.autoconfigure.SocketConnectorBuilderCustomizer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+// readme:begin
+@Configuration(proxyBeanMethods = false)
+class ObserverConfiguration {
+
+    @Bean
+    SocketConnectorBuilderCustomizer tracingObserver(MyObserver observer) {
+        return (builder) -> builder.addObserver(observer);
+    }
+}
+// readme:end
