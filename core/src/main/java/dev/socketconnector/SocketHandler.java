@@ -51,9 +51,11 @@ public interface SocketHandler<D> {
     }
 
     /**
-     * Called when the peer's FIN arrives, at most once. Unless {@code allowHalfOpen} is set, the socket
-     * closes right after this returns (writes made here are still delivered first). Not called after the
-     * socket's own {@code shutdown()}.
+     * Called when the peer's FIN arrives, or on TLS its close_notify, whichever comes first (Node's rule), at
+     * most once, on the socket's event-loop thread. Unless {@code allowHalfOpen} is set, the socket closes
+     * right after this returns (writes made here are still delivered first; on TLS the close answers the
+     * peer's close_notify with ours). With {@code allowHalfOpen} it stays open and writable until
+     * {@code end()} or {@code shutdown()}. Not called after the socket's own {@code shutdown()}.
      * @param socket the socket
      */
     default void end(Socket<D> socket) {

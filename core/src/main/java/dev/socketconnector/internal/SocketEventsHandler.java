@@ -622,7 +622,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** shutdown(true): a local EOF: end, then close (as Bun), in a task of its own. Loop. */
     void shutdownInput() {
         assert this.socket.loop.inEventLoop();
-        if (this.closeFired) {
+        if (this.closeFired || !this.opened) {
+            // called inside handshake: the socket never opens, so neither end nor close fires for it
             return;
         }
         this.inputEnded = true;
