@@ -37,8 +37,8 @@ final class TlsNettyServer implements AutoCloseable {
 
     private final Channel server;
 
-    /** Completed when the first connection receives the client's close_notify. */
-    final CompletableFuture<Void> closeNotifyReceived = new CompletableFuture<>();
+    /** Completed, with what it had read, when the first connection receives the client's close_notify. */
+    final CompletableFuture<String> closeNotifyReceived = new CompletableFuture<>();
 
     /** Completed with what the first connection read once it has closed. */
     final CompletableFuture<String> readUntilClosed = new CompletableFuture<>();
@@ -73,7 +73,7 @@ final class TlsNettyServer implements AutoCloseable {
                                 afterHandshake.accept(ctx, ssl);
                             }
                             else if (event instanceof SslCloseCompletionEvent close && close.isSuccess()) {
-                                TlsNettyServer.this.closeNotifyReceived.complete(null);
+                                TlsNettyServer.this.closeNotifyReceived.complete(read.toString());
                             }
                         }
 

@@ -379,6 +379,15 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             closeAfterFlush();
             return;
         }
+        if (this.socket.tls != null && this.socket.tls.outboundClosed()) {
+            // the engine closed both directions on the peer's close_notify (OpenSSL): nothing more can be
+            // sent, so write returns -1 from here on (also inside end) and the socket closes after end
+            this.socket.closeOutput();
+            fireEnd();
+            this.socket.advance(NettySocket.CLOSING);
+            closeAfterFlush();
+            return;
+        }
         fireEnd();
         if (!this.socket.options.allowHalfOpen()) {
             this.socket.advance(NettySocket.CLOSING);
