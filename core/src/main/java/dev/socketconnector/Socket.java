@@ -91,11 +91,15 @@ public interface Socket<D> {
      * <p>
      * The buffer takes bytes until it reaches the high-water mark, so a write can be partial. Bytes not
      * accepted are not sent: keep them and retry on {@link SocketHandler#drain(Socket) drain}, which fires
-     * once the buffer has fallen below the low-water mark. Accepted bytes are delivered in order or the socket
-     * reports an error.
+     * once the buffer has fallen below the low-water mark. A write from a thread other than the socket's event
+     * loop is also charged its bookkeeping (about 160 bytes per write) against the mark, so many tiny writes
+     * cannot hold more memory than the mark allows. Accepted bytes are delivered in order before the FIN of
+     * {@code end()} or {@code shutdown()}, or the socket reports an error: a write that loses a race with
+     * {@code end()}, {@code shutdown()}, the peer's FIN or a failure on another thread returns -1 instead of
+     * accepting bytes that would not be sent. Inside {@code error} the socket is already closing.
      * @param data the bytes; copied, so the array may be reused once this returns
      * @return the number of bytes accepted: {@code data.length}, fewer, 0 when the buffer is full, or -1 after
-     *         {@code end()}, {@code shutdown()} or close
+     *         {@code end()}, {@code shutdown()}, a failure or close
      */
     int write(byte[] data);
 
@@ -130,6 +134,9 @@ public interface Socket<D> {
      * TLS (Bun half-closes a TLS socket on {@code end()}, so a reply still arrives there). The socket then
      * reports {@link ReadyState#CLOSING}, and {@code close} runs later on the event loop (Bun runs it inside
      * the call).
+     * If the socket has not closed within the connector's shutdown timeout (10 s when that is zero) because
+     * the peer has stopped reading, it is reset and {@code close} gets a {@link SocketTransportException} with
+     * code {@code ETIMEDOUT} whose cause says the peer stopped reading and how many bytes were not sent.
      * @param data the final bytes
      * @return the number of bytes of {@code data} accepted, or -1 if already ended or closed
      */
@@ -160,13 +167,17 @@ public interface Socket<D> {
     /** Flushes accepted bytes to the network now instead of at the end of the event-loop task. */
     void flush();
 
-    /** Half-closes: FIN after pending writes; the socket stays readable and the peer's FIN then closes it. */
+    /**
+     * Half-closes: FIN (on TLS close_notify first) after pending writes; the socket stays readable and the
+     * peer's FIN (or close_notify) then closes it. If the peer's end already came ({@code allowHalfOpen}),
+     * the socket closes once the FIN is sent: a socket with both directions shut always closes.
+     */
     void shutdown();
 
     /**
      * Half-closes one side.
-     * @param halfClose true to shut the read side (then {@code end} and {@code close} follow, as in Bun);
-     *        false for {@link #shutdown()}
+     * @param halfClose true to shut the read side (then {@code end} and {@code close} follow, as in Bun, each
+     *        in its own event-loop task after this call returns, never inside it); false for {@link #shutdown()}
      */
     void shutdown(boolean halfClose);
 

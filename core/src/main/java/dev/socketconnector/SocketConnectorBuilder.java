@@ -93,7 +93,9 @@ public final class SocketConnectorBuilder {
 
     /**
      * Sets how long {@link SocketConnector#close()} waits for ended sockets to close before terminating
-     * them (default 10 s).
+     * them (default 10 s). It is also each socket's end deadline: a socket whose {@code end()} (or close
+     * after the peer's end) has not finished within it, because the peer stopped reading, is reset and
+     * closes with {@code ETIMEDOUT} (10 s when this is zero).
      * @param timeout zero or a positive duration
      * @return this builder
      */

@@ -52,9 +52,13 @@ public interface SocketHandler<D> {
     }
 
     /**
-     * Called when the peer's FIN arrives, at most once. Unless {@code allowHalfOpen} is set, the socket
-     * closes right after this returns (writes made here are still delivered first). Not called after the
-     * socket's own {@code shutdown()}.
+     * Called when the peer's FIN arrives, or on TLS its close_notify, whichever comes first (Node's rule), at
+     * most once, on the socket's event-loop thread. Unless {@code allowHalfOpen} is set, the socket closes
+     * right after this returns (writes made here are still delivered first; on TLS the close answers the
+     * peer's close_notify with ours). With {@code allowHalfOpen} it stays open and writable until
+     * {@code end()} or {@code shutdown()}, except after a close_notify with the OpenSSL provider, whose
+     * engine closes both directions: {@code write} then returns -1 and the socket closes after this returns.
+     * Not called after the socket's own {@code shutdown()}.
      * @param socket the socket
      */
     default void end(Socket<D> socket) {

@@ -51,6 +51,24 @@ final class NettySocket<D> implements Socket<D> {
 
     static final int CLOSED = 3;
 
+    private static final AtomicIntegerFieldUpdater<NettySocket> STATE = AtomicIntegerFieldUpdater
+        .newUpdater(NettySocket.class, "state");
+
+    /**
+     * Set in {@link #queuedBytes} once the output is closed: a writer's CAS then fails, so no write from
+     * another thread is accepted after it, and the count below the bit is what writers that won the race
+     * still hand to the loop.
+     */
+    static final long OUTPUT_CLOSED_BIT = 1L << 62;
+
+    /**
+     * What one buffer queued from another thread costs beyond its payload, charged against the high-water
+     * mark so that tiny writes cannot hold many times the mark: the pooled {@code ByteBuf} object and its
+     * slot in the queue (about 100 bytes of heap on a 64-bit JVM) and the allocator's 32-byte smallest size
+     * class (measured: about 131 bytes in all for a 1-byte write), with a margin.
+     */
+    static final int QUEUED_WRITE_OVERHEAD = 160;
+
     private static final AtomicLongFieldUpdater<NettySocket> BYTES_WRITTEN = AtomicLongFieldUpdater
         .newUpdater(NettySocket.class, "bytesWritten");
 
@@ -107,10 +125,11 @@ final class NettySocket<D> implements Socket<D> {
 
     private volatile @Nullable D data;
 
-    volatile int state = CONNECTING;
+    /** CONNECTING, OPEN, CLOSING, CLOSED: only moves forward, only through {@link #advance(int)}. */
+    private volatile int state = CONNECTING;
 
-    /** Set by end(), shutdown() and close: write() then returns -1. */
-    volatile boolean outputClosed;
+    /** Set by end(), shutdown() and close (through {@link #closeOutput()}): write() then returns -1. */
+    private volatile boolean outputClosed;
 
     private volatile long bytesWritten;
 
@@ -159,6 +178,52 @@ final class NettySocket<D> implements Socket<D> {
     }
 
     // ---- identity and state ----
+
+    int state() {
+        return this.state;
+    }
+
+    /**
+     * Moves the state forward to {@code target} atomically; the one place that changes it. States only move
+     * forward (CONNECTING, OPEN, CLOSING, CLOSED), so a late transition from a user thread can never undo
+     * the loop's CLOSED. Any thread.
+     * @return true if this call moved it
+     */
+    boolean advance(int target) {
+        for (;;) {
+            int current = this.state;
+            if (current >= target) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, current, target)) {
+                return true;
+            }
+        }
+    }
+
+    boolean outputClosed() {
+        return this.outputClosed;
+    }
+
+    /**
+     * Closes the output for writers: later writes return -1. After this, the queue only receives the buffers
+     * of writers whose CAS came first ({@link #queuedCount()} counts them). Any thread.
+     */
+    void closeOutput() {
+        this.outputClosed = true;
+        for (;;) {
+            long queued = this.queuedBytes;
+            if ((queued & OUTPUT_CLOSED_BIT) != 0 || QUEUED_BYTES.compareAndSet(this, queued,
+                    queued | OUTPUT_CLOSED_BIT)) {
+                return;
+            }
+        }
+    }
+
+    /** What writers on other threads have accepted and not yet handed to the pipeline, overhead included. */
+    long queuedCount() {
+        return this.queuedBytes & ~OUTPUT_CLOSED_BIT;
+    }
 
     @Override
     public String id() {
@@ -319,8 +384,11 @@ final class NettySocket<D> implements Socket<D> {
     }
 
     /**
-     * Reserves up to {@code length} bytes below the high-water mark and returns how many: what Netty holds
-     * plus what is queued for the loop never exceeds the mark. Requests a drain when short.
+     * Reserves up to {@code length} bytes below the high-water mark and returns how many, or -1 once the
+     * output is closed: what Netty holds (its own per-message overhead included) plus what is queued for the
+     * loop (each buffer charged {@link #QUEUED_WRITE_OVERHEAD} on top of its bytes) never exceeds the mark
+     * by more than one write. Off the loop this is one CAS, which fails once {@link #closeOutput()} has run.
+     * Requests a drain when short.
      */
     private int reserve(int length, boolean onLoop) {
         int accepted;
@@ -334,9 +402,13 @@ final class NettySocket<D> implements Socket<D> {
         else {
             for (;;) {
                 long queued = this.queuedBytes;
-                long room = this.highWaterMark - nettyPendingBytes() - queued;
+                if ((queued & OUTPUT_CLOSED_BIT) != 0) {
+                    return -1;
+                }
+                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
                 accepted = (int) Math.max(0, Math.min(length, room));
-                if (accepted == 0 || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted)) {
+                if (accepted == 0
+                        || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted + QUEUED_WRITE_OVERHEAD)) {
                     break;
                 }
             }
@@ -378,6 +450,7 @@ final class NettySocket<D> implements Socket<D> {
         this.drainScheduled = 0;
         drainQueue();
         this.events.flushNow();
+        this.events.queueDrained();
     }
 
     /** Moves queued buffers into the pipeline, in order. Loop. */
@@ -391,12 +464,13 @@ final class NettySocket<D> implements Socket<D> {
         while ((buffer = queue.poll()) != null) {
             int size = buffer.readableBytes();
             if (this.state == CLOSED) {
+                // closed by a reset, terminate() or a failure: close reports it
                 buffer.release();
             }
             else {
                 this.events.writeQueued(buffer);
             }
-            QUEUED_BYTES.addAndGet(this, -size);
+            QUEUED_BYTES.addAndGet(this, -(size + QUEUED_WRITE_OVERHEAD));
         }
     }
 
@@ -408,14 +482,18 @@ final class NettySocket<D> implements Socket<D> {
         }
         ByteBuf buffer;
         while ((buffer = queue.poll()) != null) {
-            QUEUED_BYTES.addAndGet(this, -buffer.readableBytes());
+            QUEUED_BYTES.addAndGet(this, -(buffer.readableBytes() + QUEUED_WRITE_OVERHEAD));
             buffer.release();
         }
     }
 
-    /** Bytes accepted by write and not yet handed to the kernel: queued for the loop or held by Netty. */
+    /**
+     * Bytes accepted by write and not yet handed to the kernel: queued for the loop (each queued write counted
+     * with its bookkeeping, so at most {@link #QUEUED_WRITE_OVERHEAD} bytes too many per queued write) or held
+     * by Netty.
+     */
     long unsentBytes() {
-        return this.queuedBytes + nettyPendingBytes();
+        return queuedCount() + nettyPendingBytes();
     }
 
     long nettyPendingBytes() {
@@ -431,7 +509,7 @@ final class NettySocket<D> implements Socket<D> {
 
     /** Whether a drain is due: a short write happened and the buffer is at or below the low-water mark. */
     boolean drainDue() {
-        return this.needDrain != 0 && this.queuedBytes == 0 && nettyPendingBytes() <= this.lowWaterMark
+        return this.needDrain != 0 && queuedCount() == 0 && nettyPendingBytes() <= this.lowWaterMark
                 && NEED_DRAIN.compareAndSet(this, 1, 0);
     }
 
@@ -464,10 +542,8 @@ final class NettySocket<D> implements Socket<D> {
         if (accepted < 0) {
             return -1;
         }
-        this.outputClosed = true;
-        if (this.state == OPEN) {
-            this.state = CLOSING;
-        }
+        closeOutput();
+        advance(CLOSING);
         execute(this.events::endOutput);
         return accepted;
     }
@@ -490,16 +566,17 @@ final class NettySocket<D> implements Socket<D> {
 
     @Override
     public void shutdown(boolean halfClose) {
-        int current = this.state;
-        if (current != OPEN) {
+        if (this.state != OPEN) {
             return;
         }
         if (halfClose) {
-            this.state = CLOSING;
-            execute(this.events::shutdownInput);
+            if (advance(CLOSING)) {
+                // end and close each run in their own task, never nested inside this call (even on the loop)
+                executeLater(this.events::shutdownInput);
+            }
         }
         else if (!this.outputClosed) {
-            this.outputClosed = true;
+            closeOutput();
             execute(this.events::shutdownOutput);
         }
     }
@@ -509,10 +586,8 @@ final class NettySocket<D> implements Socket<D> {
         if (this.state == CLOSED) {
             return;
         }
-        this.outputClosed = true;
-        if (this.state == OPEN) {
-            this.state = CLOSING;
-        }
+        closeOutput();
+        advance(CLOSING);
         execute(this.events::terminate);
     }
 
@@ -521,7 +596,7 @@ final class NettySocket<D> implements Socket<D> {
         if (this.state == CLOSED) {
             return;
         }
-        this.outputClosed = true;
+        closeOutput();
         execute(() -> this.events.closeWithError(error));
     }
 
@@ -628,13 +703,18 @@ final class NettySocket<D> implements Socket<D> {
             task.run();
         }
         else {
-            try {
-                this.loop.execute(task);
-            }
-            catch (java.util.concurrent.RejectedExecutionException ex) {
-                // the connector has shut its loops down: the channel is gone with them
-                discardQueue();
-            }
+            executeLater(task);
+        }
+    }
+
+    /** Runs {@code task} in its own event-loop task, even when called on the loop. */
+    private void executeLater(Runnable task) {
+        try {
+            this.loop.execute(task);
+        }
+        catch (java.util.concurrent.RejectedExecutionException ex) {
+            // the connector has shut its loops down: the channel is gone with them
+            discardQueue();
         }
     }
 

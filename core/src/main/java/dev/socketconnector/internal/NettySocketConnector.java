@@ -113,6 +113,15 @@ public final class NettySocketConnector implements SocketConnector {
         return this.observer;
     }
 
+    /**
+     * How long end() (or a close after the peer's FIN) may take to flush before the socket is terminated
+     * with ETIMEDOUT: the shutdown timeout, or 10 s when that is zero.
+     */
+    Duration endTimeout() {
+        Duration timeout = this.settings.shutdownTimeout();
+        return timeout.isZero() ? Duration.ofSeconds(10) : timeout;
+    }
+
     void register(NettySocket<?> socket) {
         this.sockets.put(socket.id, socket);
     }

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -70,6 +71,16 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     private boolean endFired;
 
     private boolean outputShutdownRequested;
+
+    /** The peer's FIN or close_notify has come (or shutdown(true)): the input is done. */
+    private boolean inputEnded;
+
+    private boolean endRequested;
+
+    /** A close step waiting for writers on other threads that won the race against closeOutput(). */
+    private @Nullable Runnable afterAccepted;
+
+    private @Nullable ScheduledFuture<?> endDeadline;
 
     private boolean closeFired;
 
@@ -134,8 +145,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.connectDone = true;
         cancelConnectTimeout();
         SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
-        this.socket.state = NettySocket.CLOSED;
-        this.socket.outputClosed = true;
+        this.socket.advance(NettySocket.CLOSED);
+        this.socket.closeOutput();
         closeChannel();
         observer().connectFailed(this.socket, this.socket.endpoint, this.socket.tls != null,
                 elapsedSince(this.connectStartNanos), error);
@@ -197,6 +208,12 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         else if (event instanceof ChannelInputShutdownEvent) {
             peerEnded();
         }
+        else if (event instanceof SslCloseCompletionEvent close) {
+            if (close.isSuccess()) {
+                // the peer's close_notify ends the stream as its FIN does, whichever comes first (Node's rule)
+                peerEnded();
+            }
+        }
         else {
             ReferenceCountUtil.release(event);
         }
@@ -207,7 +224,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         Throwable authorizationError = tls.handshakeCompleted(this.ctx);
         boolean success = authorizationError == null || !tls.rejectUnauthorized();
         this.visible = true;
-        this.socket.state = NettySocket.OPEN;
+        this.socket.advance(NettySocket.OPEN);
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos),
                 success ? null : authorizationError);
         this.dispatchDepth++;
@@ -223,7 +240,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (!success) {
             failAfterHandshake(authorizationError);
         }
-        else if (this.socket.state == NettySocket.OPEN && this.socket.channel.isActive()) {
+        else if (this.socket.state() == NettySocket.OPEN && this.socket.channel.isActive()) {
             open();
         }
         else {
@@ -236,9 +253,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             return;
         }
         this.visible = true;
-        if (this.socket.state == NettySocket.CONNECTING) {
-            this.socket.state = NettySocket.OPEN;
-        }
+        this.socket.advance(NettySocket.OPEN);
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos), error);
         this.dispatchDepth++;
         try {
@@ -259,7 +274,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         cancelConnectTimeout();
         observer().connectFailed(this.socket, this.socket.endpoint, true, elapsedSince(this.connectStartNanos), error);
         this.pendingFailure = error;
-        this.socket.outputClosed = true;
+        this.socket.closeOutput();
         closeChannel();
     }
 
@@ -267,7 +282,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.connectDone = true;
         cancelConnectTimeout();
         NettySocket<D> socket = this.socket;
-        socket.state = NettySocket.OPEN;
+        socket.advance(NettySocket.OPEN);
         socket.openedAt = Instant.now();
         this.visible = true;
         this.opened = true;
@@ -288,7 +303,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (failure != null) {
             this.pendingFailure = failure;
             fireError(failure);
-            socket.outputClosed = true;
+            socket.closeOutput();
             closeChannel();
             return;
         }
@@ -316,7 +331,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (!this.opened || this.socket.state != NettySocket.OPEN) {
+        if (!this.opened || this.socket.state() != NettySocket.OPEN) {
             // not delivered: before open, or a reply after our own end()/terminate()
             buffer.release();
             return;
@@ -346,23 +361,39 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         ctx.fireChannelReadComplete();
     }
 
+    /** The peer's FIN or (TLS) close_notify, whichever comes first; the second is ignored. Loop. */
     private void peerEnded() {
         if (!this.opened) {
             // a FIN before the TLS handshake has finished: the handshake fails (ECONNRESET, as Node)
             closeChannel();
             return;
         }
-        if (this.outputShutdownRequested || this.socket.state != NettySocket.OPEN) {
-            // Bun: after our own shutdown() the peer's FIN closes the socket without end
+        if (this.inputEnded) {
+            return;
+        }
+        this.inputEnded = true;
+        if (this.outputShutdownRequested || this.socket.outputClosed()
+                || this.socket.state() != NettySocket.OPEN) {
+            // Bun: after our own shutdown() the peer's FIN closes the socket without end; both directions
+            // are shut (or ours is being shut): close once what was accepted is flushed
+            closeAfterFlush();
+            return;
+        }
+        if (this.socket.tls != null && this.socket.tls.outboundClosed()) {
+            // the engine closed both directions on the peer's close_notify (OpenSSL): nothing more can be
+            // sent, so write returns -1 from here on (also inside end) and the socket closes after end
+            this.socket.closeOutput();
+            fireEnd();
+            this.socket.advance(NettySocket.CLOSING);
             closeAfterFlush();
             return;
         }
         fireEnd();
-        if (!this.socket.options.allowHalfOpen() && this.socket.state != NettySocket.CLOSED) {
-            this.socket.state = NettySocket.CLOSING;
-            this.socket.outputClosed = true;
+        if (!this.socket.options.allowHalfOpen()) {
+            this.socket.advance(NettySocket.CLOSING);
             closeAfterFlush();
         }
+        // allowHalfOpen: stays open and writable; shutdown() or end() then closes it
     }
 
     private void fireEnd() {
@@ -389,7 +420,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     void writeNow(ByteBuf buffer) {
         assert this.socket.loop.inEventLoop();
         ChannelHandlerContext context = this.ctx;
-        if (context == null || this.socket.state == NettySocket.CLOSED) {
+        if (context == null || this.socket.state() == NettySocket.CLOSED) {
             buffer.release();
             return;
         }
@@ -459,7 +490,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             return;
         }
         this.drainCheckDeferred = false;
-        if (this.socket.state != NettySocket.OPEN || !this.opened || !this.socket.drainDue()) {
+        if (this.socket.state() != NettySocket.OPEN || !this.opened || !this.socket.drainDue()) {
             return;
         }
         this.dispatchDepth++;
@@ -477,10 +508,70 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     // ---- ending and closing ----
 
+    /**
+     * Runs {@code action} once every byte accepted by {@code write} is in the pipeline: now, or, when a
+     * writer on another thread won its race against {@link NettySocket#closeOutput()} and has not queued
+     * its buffer yet, from the queue task that moves that buffer. Closes the output first. Loop.
+     */
+    private void afterAccepted(Runnable action) {
+        this.socket.closeOutput();
+        this.socket.drainQueue();
+        Runnable previous = this.afterAccepted;
+        if (previous == null && this.socket.queuedCount() == 0) {
+            action.run();
+            return;
+        }
+        this.afterAccepted = (previous == null) ? action : () -> {
+            previous.run();
+            action.run();
+        };
+    }
+
+    /** The queue task has moved what was queued into the pipeline: runs a deferred close step. Loop. */
+    void queueDrained() {
+        Runnable action = this.afterAccepted;
+        if (action != null && this.socket.queuedCount() == 0 && !this.closeFired) {
+            this.afterAccepted = null;
+            action.run();
+        }
+    }
+
+    /**
+     * Closes a socket whose end() or close-after-flush has not finished in time: the peer has stopped
+     * reading. Terminates it with ETIMEDOUT as close's error, saying how much was never sent. Loop.
+     */
+    private void armEndDeadline() {
+        if (this.endDeadline != null || this.closeFired) {
+            return;
+        }
+        Duration timeout = this.socket.connector.endTimeout();
+        this.endDeadline = this.socket.loop.schedule(() -> {
+            this.endDeadline = null;
+            if (this.closeFired) {
+                return;
+            }
+            long unsent = this.socket.nettyPendingBytes() + this.socket.queuedCount();
+            if (this.closeError == null) {
+                this.closeError = new SocketTransportException("ETIMEDOUT", "write", new IOException(
+                        "the peer stopped reading: the socket did not finish closing within " + timeout
+                                + " of end(), with about " + unsent + " bytes not sent"));
+            }
+            terminate();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** end(): FIN after everything accepted is flushed (close_notify first on TLS), then close. Loop. */
     void endOutput() {
         assert this.socket.loop.inEventLoop();
-        this.socket.drainQueue();
+        if (this.endRequested) {
+            return;
+        }
+        this.endRequested = true;
+        armEndDeadline();
+        afterAccepted(this::finishEnd);
+    }
+
+    private void finishEnd() {
         Runnable finAndClose = () -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
                 this.localClose = true;
@@ -499,16 +590,26 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         closeOutboundThen(finAndClose);
     }
 
-    /** shutdown(): FIN after pending writes; stays readable. Loop. */
+    /**
+     * shutdown(): FIN after pending writes; stays readable, unless the peer's FIN (or close_notify) has
+     * already come: a socket with both directions shut closes. Loop.
+     */
     void shutdownOutput() {
         assert this.socket.loop.inEventLoop();
+        if (this.outputShutdownRequested) {
+            return;
+        }
         this.outputShutdownRequested = true;
-        this.socket.drainQueue();
-        closeOutboundThen(() -> {
+        afterAccepted(() -> closeOutboundThen(() -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
-                duplex.shutdownOutput();
+                duplex.shutdownOutput().addListener((ChannelFuture done) -> {
+                    if (this.inputEnded) {
+                        this.localClose = true;
+                        done.channel().close();
+                    }
+                });
             }
-        });
+        }));
     }
 
     private void closeOutboundThen(Runnable action) {
@@ -527,20 +628,29 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
     }
 
-    /** shutdown(true): a local EOF: end, then close (as Bun). Loop. */
+    /** shutdown(true): a local EOF: end, then close (as Bun), in a task of its own. Loop. */
     void shutdownInput() {
         assert this.socket.loop.inEventLoop();
+        if (this.closeFired || !this.opened) {
+            // called inside handshake: the socket never opens, so neither end nor close fires for it
+            return;
+        }
+        this.inputEnded = true;
         if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
             duplex.shutdownInput();
         }
         fireEnd();
-        this.socket.outputClosed = true;
         closeAfterFlush();
     }
 
+    /** Closes once every accepted byte has been flushed (close_notify first on TLS). Loop. */
     private void closeAfterFlush() {
+        armEndDeadline();
+        afterAccepted(this::closeAfterFlushNow);
+    }
+
+    private void closeAfterFlushNow() {
         ChannelHandlerContext context = this.ctx;
-        this.socket.drainQueue();
         if (context != null && this.socket.channel.isActive()) {
             this.flushPending = false;
             this.localClose = true;
@@ -554,6 +664,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** terminate(): RST and close now, discarding pending writes. Loop. */
     void terminate() {
         assert this.socket.loop.inEventLoop();
+        this.afterAccepted = null;
         this.socket.discardQueue();
         if (!this.socket.unix && this.socket.channel.isOpen()) {
             try {
@@ -594,14 +705,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             this.timeout.cancel(false);
             this.timeout = null;
         }
-        if (seconds > 0 && this.socket.state != NettySocket.CLOSED) {
+        if (seconds > 0 && this.socket.state() != NettySocket.CLOSED) {
             this.timeout = this.socket.loop.schedule(this::timeoutPassed, seconds, TimeUnit.SECONDS);
         }
     }
 
     private void timeoutPassed() {
         this.timeout = null;
-        if (this.socket.state == NettySocket.CLOSED || !this.opened) {
+        if (this.socket.state() == NettySocket.CLOSED || !this.opened) {
             return;
         }
         this.dispatchDepth++;
@@ -615,9 +726,9 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             this.dispatchDepth--;
         }
         afterDispatch();
-        if (this.socket.state != NettySocket.CLOSED) {
-            this.socket.outputClosed = true;
-            this.socket.state = NettySocket.CLOSING;
+        if (this.socket.state() != NettySocket.CLOSED) {
+            this.socket.closeOutput();
+            this.socket.advance(NettySocket.CLOSING);
             closeChannel();
         }
     }
@@ -632,13 +743,15 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             closeChannel();
             return;
         }
-        if (this.socket.state == NettySocket.CLOSED) {
+        if (this.socket.state() == NettySocket.CLOSED) {
             return;
         }
+        // the socket is closing before error runs: a write there returns -1 (nothing accepted is dropped)
+        this.socket.closeOutput();
+        this.socket.advance(NettySocket.CLOSING);
         if (isTlsFailure(cause)) {
             Throwable error = (this.socket.tls != null) ? this.socket.tls.handshakeFailed(cause) : cause;
             fireError(error);
-            this.socket.outputClosed = true;
             closeChannel();
         }
         else if (cause instanceof IOException) {
@@ -646,12 +759,10 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             if (error != null && this.closeError == null) {
                 this.closeError = error;
             }
-            this.socket.outputClosed = true;
             closeChannel();
         }
         else {
             fireError(cause);
-            this.socket.outputClosed = true;
             closeChannel();
         }
     }
@@ -695,11 +806,22 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         this.closeFired = true;
         NettySocket<D> socket = this.socket;
-        socket.state = NettySocket.CLOSED;
-        socket.outputClosed = true;
+        if (socket.unix && this.connectDone && this.opened && !this.localClose && !this.endFired
+                && !this.outputShutdownRequested && this.closeError == null && socket.state() == NettySocket.OPEN) {
+            // NIO domain channels close on the peer's FIN without ChannelInputShutdownEvent: the FIN is still
+            // reported as end before close (allowHalfOpen cannot keep such a socket open)
+            fireEnd();
+        }
+        socket.advance(NettySocket.CLOSED);
+        socket.closeOutput();
+        this.afterAccepted = null;
         if (this.timeout != null) {
             this.timeout.cancel(false);
             this.timeout = null;
+        }
+        if (this.endDeadline != null) {
+            this.endDeadline.cancel(false);
+            this.endDeadline = null;
         }
         socket.discardQueue();
         if (socket.tls != null) {
@@ -723,14 +845,6 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                     socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
             socket.closeFuture.complete(null);
             return;
-        }
-        if (socket.unix && this.opened && !this.localClose && !this.endFired && !this.outputShutdownRequested
-                && this.closeError == null) {
-            // NIO domain channels close on the peer's FIN without ChannelInputShutdownEvent: the FIN is still
-            // reported as end before close (allowHalfOpen cannot keep such a socket open)
-            socket.state = NettySocket.OPEN;
-            fireEnd();
-            socket.state = NettySocket.CLOSED;
         }
         if (this.visible) {
             this.dispatchDepth++;

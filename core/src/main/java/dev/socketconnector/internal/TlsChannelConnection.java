@@ -341,6 +341,19 @@ final class TlsChannelConnection implements TlsConnection {
     }
 
     @Override
+    public boolean outboundClosed() {
+        SslHandler sslHandler = this.handler;
+        if (sslHandler == null) {
+            return true;
+        }
+        javax.net.ssl.SSLEngine engine = sslHandler.engine();
+        // the OpenSSL engine answers close_notify at once and closes its output; isOutboundDone() may still be
+        // false while that answer sits unflushed in its buffer
+        return engine.isOutboundDone()
+                || (engine instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine && engine.isInboundDone());
+    }
+
+    @Override
     public Future<?> closeOutbound(ChannelHandlerContext ctx) {
         SslHandler sslHandler = this.handler;
         if (sslHandler == null || ctx.pipeline().get(SslHandler.class) == null) {

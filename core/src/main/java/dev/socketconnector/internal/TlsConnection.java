@@ -54,6 +54,13 @@ interface TlsConnection {
      */
     Future<?> closeOutbound(ChannelHandlerContext ctx);
 
+    /**
+     * Whether the engine can no longer send application data: after the peer's close_notify, Netty's OpenSSL
+     * engine closes both directions (the JDK's keeps its output open). Loop.
+     * @return true if writes can no longer be sent
+     */
+    boolean outboundClosed();
+
     /** Wipes secrets kept for the exporter; called once when the channel closes. Loop. */
     void dispose();
 
