@@ -208,6 +208,10 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         boolean success = authorizationError == null || !tls.rejectUnauthorized();
         this.visible = true;
         this.socket.state = NettySocket.OPEN;
+        if (!success) {
+            // a refused server gets no application byte: write inside handshake(false, error) returns -1
+            this.socket.outputClosed = true;
+        }
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos),
                 success ? null : authorizationError);
         this.dispatchDepth++;
@@ -239,6 +243,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (this.socket.state == NettySocket.CONNECTING) {
             this.socket.state = NettySocket.OPEN;
         }
+        // the handshake failed: write inside handshake(false, error) returns -1
+        this.socket.outputClosed = true;
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos), error);
         this.dispatchDepth++;
         try {
