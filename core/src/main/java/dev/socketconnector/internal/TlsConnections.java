@@ -125,6 +125,13 @@ final class TlsConnections {
         return new TlsChannelConnection(context, host, port, merged.serverName(), reject, alloc);
     }
 
+    /** The contexts kept now, least recently used first (tests: session cache bounds, trust manager registry). */
+    List<Context> contexts() {
+        synchronized (this.contexts) {
+            return List.copyOf(this.contexts.values());
+        }
+    }
+
     /** Returns the provider AUTO stands for: OPENSSL when BoringSSL loads, else JDK. */
     static TlsProvider resolve(@Nullable TlsProvider provider) {
         if (provider == TlsProvider.OPENSSL) {
