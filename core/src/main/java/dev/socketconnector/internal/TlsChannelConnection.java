@@ -102,6 +102,11 @@ final class TlsChannelConnection implements TlsConnection {
         this.sniffer.keepRecords(context.keyLog());
     }
 
+    /** This connection's secrets (tests: zeroed on close). */
+    TlsSecrets secrets() {
+        return this.secrets;
+    }
+
     TlsProvider provider() {
         return this.context.provider();
     }
@@ -214,10 +219,15 @@ final class TlsChannelConnection implements TlsConnection {
                     if (!tls13) {
                         byte[] master = SSL.getMasterKey(ssl);
                         if (master != null) {
-                            byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
-                            clientFinished = finished[0];
-                            serverFinished = finished[1];
-                            this.secrets.put(TlsSecrets.MASTER, master);
+                            try {
+                                byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
+                                clientFinished = finished[0];
+                                serverFinished = finished[1];
+                            }
+                            finally {
+                                // the secrets own (and zero on close) this copy, even when the Finished failed
+                                this.secrets.put(TlsSecrets.MASTER, master);
+                            }
                         }
                     }
                 }
