@@ -34,8 +34,9 @@ import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer after the handshake,
- * takes a snapshot of what the handshake negotiated and implements every TLS member of {@code Socket} on it.
+ * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer during the handshake
+ * (through the context's {@link TlsTrustManager}), takes a snapshot of what the handshake negotiated and
+ * implements every TLS member of {@code Socket} on it.
  * Loop methods run on the channel's event loop; getters read the published snapshot from any thread.
  */
 final class TlsChannelConnection implements TlsConnection {

@@ -33,11 +33,12 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies a peer's certificate chain and name after the handshake, as Node does, and names the failure with
- * OpenSSL's code ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ..., {@code ERR_TLS_CERT_ALTNAME_INVALID}).
+ * Verifies a peer's certificate chain and name as OpenSSL does for a TLS server at security level 1 (Node's
+ * default) and names the failure with Node's code ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ...,
+ * {@code INVALID_PURPOSE}, {@code UNSPECIFIED} where Node's table has none, {@code ERR_TLS_CERT_ALTNAME_INVALID}).
  * <p>
- * The engine's own trust manager accepts everything (so {@code rejectUnauthorized(false)} can keep the
- * connection and resumed sessions are checked too); this class decides, and the connector refuses.
+ * Called during the handshake by {@link TlsTrustManager} (and after it for a resumed session, whose handshake
+ * checks no certificate); results are cached per chain and name for at most a minute. Thread-safe.
  */
 final class TlsVerifier {
 
