@@ -62,7 +62,7 @@ final class TlsConnections {
     /** Sessions kept per context for resumption: a few per host:port for the handful of places one dials. */
     static final int SESSION_CACHE_SIZE = 64;
 
-    /** How long a kept session may be resumed, in seconds (Node's default session timeout: 5 minutes). */
+    /** How long a kept session may be resumed, in seconds (OpenSSL's default session timeout, 5 minutes). */
     static final int SESSION_TIMEOUT_SECONDS = 300;
 
     /** The shared part of connections with one configuration. */
