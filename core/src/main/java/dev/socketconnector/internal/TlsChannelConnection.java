@@ -88,6 +88,9 @@ final class TlsChannelConnection implements TlsConnection {
 
     private volatile boolean disposed;
 
+    /** How many handshakes (the first and each renegotiation) had the server's chain verified. */
+    private volatile int verifications;
+
     /** The verdict reached during the (last) handshake by the trust manager, or null when none ran (resumed). */
     private volatile TlsVerifier.@Nullable Result verification;
 
@@ -101,6 +104,11 @@ final class TlsChannelConnection implements TlsConnection {
         this.rejectUnauthorized = rejectUnauthorized;
         this.alloc = alloc;
         this.sniffer.keepRecords(context.keyLog());
+    }
+
+    /** How many handshakes verified the server's chain (tests: a renegotiation verifies again). */
+    int verifications() {
+        return this.verifications;
     }
 
     /** This connection's secrets (tests: zeroed on close). */
@@ -149,6 +157,7 @@ final class TlsChannelConnection implements TlsConnection {
      * @return the error that must abort the handshake ({@code rejectUnauthorized} true), or null to go on
      */
     @Nullable TlsAuthorizationException verifyDuringHandshake(List<X509Certificate> chain) {
+        this.verifications++;
         TlsVerifier.Result result = this.context.verifier().verify(chain, this.checkName);
         this.verification = result;
         return this.rejectUnauthorized ? result.error() : null;
