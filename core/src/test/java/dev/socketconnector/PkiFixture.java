@@ -126,6 +126,48 @@ public final class PkiFixture {
         openssl("pkcs12", "-export", "-inkey", "client.key", "-in", "client.crt", "-certfile", "ca.crt", "-passout",
                 "pass:" + PASSPHRASE, "-out", "client.p12");
         openssl("rsa", "-in", "server-rsa.key", "-traditional", "-out", "server-rsa-pkcs1.key");
+        generateRefused();
+    }
+
+    /**
+     * Certificates OpenSSL refuses for the {@code sslserver} purpose at security level 1, each with the SAN
+     * {@code DNS:localhost, IP:127.0.0.1} unless said otherwise: a client-only and a code-signing-only
+     * extended key usage, a key usage of keyCertSign only, SHA-1 and MD5 signatures (MD5 by an RSA CA,
+     * {@code rsa-ca.crt}), and a root limited by name constraints to {@code good.test} ({@code nc-ca.crt})
+     * that issued {@code nc-evil.crt} (SAN {@code DNS:evil.test}) and {@code nc-good.crt} ({@code DNS:good.test}).
+     */
+    private void generateRefused() throws IOException {
+        String san = "subjectAltName = DNS:localhost, IP:127.0.0.1\n";
+        Files.writeString(file("ext-eku-client"), san + "extendedKeyUsage = clientAuth\n");
+        Files.writeString(file("ext-eku-codesign"), san + "extendedKeyUsage = codeSigning\n");
+        Files.writeString(file("ext-ku-certsign"), san + "keyUsage = critical, keyCertSign\n");
+        Files.writeString(file("ext-plain"), san + "basicConstraints = CA:false\n");
+        Files.writeString(file("ext-evil"), "subjectAltName = DNS:evil.test\nbasicConstraints = CA:false\n");
+        Files.writeString(file("ext-good"), "subjectAltName = DNS:good.test\nbasicConstraints = CA:false\n");
+        for (String name : List.of("eku-client", "eku-codesign", "ku-certsign")) {
+            ecKey(name + ".key");
+            sign(name, "/CN=localhost", "ca", "ext-" + name);
+        }
+        ecKey("sha1.key");
+        openssl("req", "-new", "-key", "sha1.key", "-subj", "/CN=localhost", "-out", "sha1.csr");
+        openssl("x509", "-req", "-in", "sha1.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days",
+                "825", "-sha1", "-extfile", "ext-plain", "-out", "sha1.crt");
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa-ca.key");
+        openssl("req", "-x509", "-new", "-key", "rsa-ca.key", "-subj", "/CN=Test RSA CA", "-days", "3650",
+                "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                "-out", "rsa-ca.crt");
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "md5.key");
+        openssl("req", "-new", "-key", "md5.key", "-subj", "/CN=localhost", "-out", "md5.csr");
+        openssl("x509", "-req", "-in", "md5.csr", "-CA", "rsa-ca.crt", "-CAkey", "rsa-ca.key", "-CAcreateserial",
+                "-days", "825", "-md5", "-extfile", "ext-plain", "-out", "md5.crt");
+        ecKey("nc-ca.key");
+        openssl("req", "-x509", "-new", "-key", "nc-ca.key", "-subj", "/CN=Constrained Root", "-days", "3650",
+                "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                "-addext", "nameConstraints=critical,permitted;DNS:good.test", "-out", "nc-ca.crt");
+        ecKey("nc-evil.key");
+        sign("nc-evil", "/CN=evil.test", "nc-ca", "ext-evil");
+        ecKey("nc-good.key");
+        sign("nc-good", "/CN=good.test", "nc-ca", "ext-good");
     }
 
     private void ecKey(String name) {

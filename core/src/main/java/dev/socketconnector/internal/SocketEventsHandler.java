@@ -225,6 +225,10 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         boolean success = authorizationError == null || !tls.rejectUnauthorized();
         this.visible = true;
         this.socket.advance(NettySocket.OPEN);
+        if (!success) {
+            // a refused server gets no application byte: write inside handshake(false, error) returns -1
+            this.socket.closeOutput();
+        }
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos),
                 success ? null : authorizationError);
         this.dispatchDepth++;
@@ -254,6 +258,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         this.visible = true;
         this.socket.advance(NettySocket.OPEN);
+        // the handshake failed: write inside handshake(false, error) returns -1
+        this.socket.closeOutput();
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos), error);
         this.dispatchDepth++;
         try {

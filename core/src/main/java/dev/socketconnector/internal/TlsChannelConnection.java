@@ -34,8 +34,9 @@ import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer after the handshake,
- * takes a snapshot of what the handshake negotiated and implements every TLS member of {@code Socket} on it.
+ * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer during the handshake
+ * (through the context's {@link TlsTrustManager}), takes a snapshot of what the handshake negotiated and
+ * implements every TLS member of {@code Socket} on it.
  * Loop methods run on the channel's event loop; getters read the published snapshot from any thread.
  */
 final class TlsChannelConnection implements TlsConnection {
@@ -87,6 +88,12 @@ final class TlsChannelConnection implements TlsConnection {
 
     private volatile boolean disposed;
 
+    /** How many handshakes (the first and each renegotiation) had the server's chain verified. */
+    private volatile int verifications;
+
+    /** The verdict reached during the (last) handshake by the trust manager, or null when none ran (resumed). */
+    private volatile TlsVerifier.@Nullable Result verification;
+
     TlsChannelConnection(TlsConnections.Context context, @Nullable String host, int port, @Nullable String serverName,
             boolean rejectUnauthorized, ByteBufAllocator alloc) {
         this.context = context;
@@ -97,6 +104,16 @@ final class TlsChannelConnection implements TlsConnection {
         this.rejectUnauthorized = rejectUnauthorized;
         this.alloc = alloc;
         this.sniffer.keepRecords(context.keyLog());
+    }
+
+    /** How many handshakes verified the server's chain (tests: a renegotiation verifies again). */
+    int verifications() {
+        return this.verifications;
+    }
+
+    /** This connection's secrets (tests: zeroed on close). */
+    TlsSecrets secrets() {
+        return this.secrets;
     }
 
     TlsProvider provider() {
@@ -125,11 +142,25 @@ final class TlsChannelConnection implements TlsConnection {
             }
             TlsKeyLog.register(this.sslPointer, this.secrets);
         }
+        this.context.trustManager().register(engine, this);
         this.handler = sslHandler;
         this.channel = pipeline.channel();
         this.sniffer.onServerRecord(this::decryptServerRecords);
         pipeline.addFirst(PipelineNames.TLS, sslHandler);
         pipeline.addFirst(PipelineNames.TLS_SNIFFER, this.sniffer);
+    }
+
+    /**
+     * Verifies the server's chain during the handshake (called by {@link TlsTrustManager} on the thread running
+     * the engine's handshake tasks, the event loop) and keeps the verdict.
+     * @param chain the chain the server sent, leaf first
+     * @return the error that must abort the handshake ({@code rejectUnauthorized} true), or null to go on
+     */
+    @Nullable TlsAuthorizationException verifyDuringHandshake(List<X509Certificate> chain) {
+        this.verifications++;
+        TlsVerifier.Result result = this.context.verifier().verify(chain, this.checkName);
+        this.verification = result;
+        return this.rejectUnauthorized ? result.error() : null;
     }
 
     @Override
@@ -168,7 +199,12 @@ final class TlsChannelConnection implements TlsConnection {
         catch (SSLPeerUnverifiedException ex) {
             // no certificate: verification reports it
         }
-        TlsVerifier.Result verification = this.context.verifier().verify(peer, this.checkName);
+        TlsVerifier.Result verification = this.verification;
+        if (verification == null || !verification.sent().equals(peer)) {
+            // a resumed session: no certificate check ran in this handshake; the chain the session carries is
+            // checked here (a cache hit when the first connection verified it)
+            verification = this.context.verifier().verify(peer, this.checkName);
+        }
         List<X509Certificate> local = this.context.localChain();
         if (local == null && session.getLocalCertificates() != null) {
             local = new ArrayList<>();
@@ -193,10 +229,15 @@ final class TlsChannelConnection implements TlsConnection {
                     if (!tls13) {
                         byte[] master = SSL.getMasterKey(ssl);
                         if (master != null) {
-                            byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
-                            clientFinished = finished[0];
-                            serverFinished = finished[1];
-                            this.secrets.put(TlsSecrets.MASTER, master);
+                            try {
+                                byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
+                                clientFinished = finished[0];
+                                serverFinished = finished[1];
+                            }
+                            finally {
+                                // the secrets own (and zero on close) this copy, even when the Finished failed
+                                this.secrets.put(TlsSecrets.MASTER, master);
+                            }
                         }
                     }
                 }
@@ -326,7 +367,17 @@ final class TlsChannelConnection implements TlsConnection {
         if (reason instanceof TlsAuthorizationException authorization) {
             return authorization;
         }
+        TlsVerifier.Result refused = this.verification;
+        if (refused != null && refused.error() != null && this.rejectUnauthorized) {
+            // the trust manager refused the server: the engine's alert exception hides the reason
+            return refused.error();
+        }
         String message = String.valueOf(reason.getMessage());
+        if (message.contains("KEY_USAGE_BIT_INCORRECT")) {
+            // BoringSSL checks the leaf's key usage itself, before the verify callback, whatever
+            // rejectUnauthorized says: OpenSSL's verdict for such a certificate is the sslserver purpose
+            return new TlsAuthorizationException("INVALID_PURPOSE", "unsuitable certificate purpose", cause);
+        }
         if (reason instanceof ClosedChannelException || message.contains("closed")
                 && message.contains("handshake")) {
             return new TlsAuthorizationException("ECONNRESET",
@@ -365,6 +416,10 @@ final class TlsChannelConnection implements TlsConnection {
     @Override
     public void dispose() {
         this.disposed = true;
+        SslHandler sslHandler = this.handler;
+        if (sslHandler != null) {
+            this.context.trustManager().unregister(sslHandler.engine());
+        }
         if (this.sslPointer != 0) {
             TlsKeyLog.unregister(this.sslPointer, this.secrets);
         }

@@ -1,6 +1,7 @@
 package dev.socketconnector.internal;
 
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +11,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
@@ -23,7 +26,6 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
@@ -57,12 +59,34 @@ final class TlsConnections {
         this.defaults = defaults;
     }
 
+    /** Sessions kept per context for resumption: a few per host:port for the handful of places one dials. */
+    static final int SESSION_CACHE_SIZE = 64;
+
+    /** How long a kept session may be resumed, in seconds (OpenSSL's default session timeout, 5 minutes). */
+    static final int SESSION_TIMEOUT_SECONDS = 300;
+
     /** The shared part of connections with one configuration. */
-    record Context(SslContext sslContext, TlsProvider provider, TlsVerifier verifier,
+    record Context(SslContext sslContext, TlsProvider provider, TlsVerifier verifier, TlsTrustManager trustManager,
             @Nullable List<X509Certificate> localChain, boolean keyLog) {
     }
 
-    private record Key(TlsOptions options, TlsProvider provider) {
+    /**
+     * What a context is built from: the loaded certificates and key (not the paths they came from, so a file
+     * rewritten in place gives new options a new context), the factories, and the other fields. The server name
+     * and {@code rejectUnauthorized} are part of it so a session verified for one name, or kept without
+     * verification, is never resumed by a connection that would have refused it.
+     */
+    private record Key(@Nullable List<X509Certificate> ca, @Nullable List<X509Certificate> cert,
+            @Nullable PrivateKey key, @Nullable TrustManagerFactory trustManagerFactory,
+            @Nullable KeyManagerFactory keyManagerFactory, @Nullable String serverName,
+            @Nullable Boolean rejectUnauthorized, @Nullable List<String> alpnProtocols, @Nullable String minVersion,
+            @Nullable String maxVersion, @Nullable List<String> ciphers, TlsProvider provider) {
+
+        static Key of(TlsOptions options, TlsProvider provider) {
+            return new Key(options.ca(), options.cert(), options.key(), options.trustManagerFactory(),
+                    options.keyManagerFactory(), options.serverName(), options.rejectUnauthorized(),
+                    options.alpnProtocols(), options.minVersion(), options.maxVersion(), options.ciphers(), provider);
+        }
     }
 
     /**
@@ -78,7 +102,7 @@ final class TlsConnections {
     TlsConnection newConnection(TlsOptions options, @Nullable String host, int port, ByteBufAllocator alloc) {
         TlsOptions merged = options.withDefaults(this.defaults.get());
         TlsProvider provider = resolve(merged.provider());
-        Key key = new Key(merged, provider);
+        Key key = Key.of(merged, provider);
         Context context;
         synchronized (this.contexts) {
             context = this.contexts.get(key);
@@ -101,6 +125,13 @@ final class TlsConnections {
         return new TlsChannelConnection(context, host, port, merged.serverName(), reject, alloc);
     }
 
+    /** The contexts kept now, least recently used first (tests: session cache bounds, trust manager registry). */
+    List<Context> contexts() {
+        synchronized (this.contexts) {
+            return List.copyOf(this.contexts.values());
+        }
+    }
+
     /** Returns the provider AUTO stands for: OPENSSL when BoringSSL loads, else JDK. */
     static TlsProvider resolve(@Nullable TlsProvider provider) {
         if (provider == TlsProvider.OPENSSL) {
@@ -118,12 +149,16 @@ final class TlsConnections {
     }
 
     static Context build(TlsOptions options, TlsProvider provider) {
+        TlsTrustManager trustManager = new TlsTrustManager();
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider((provider == TlsProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK)
-                // The engine accepts every peer: TlsVerifier decides after the handshake, as Node does, so
-                // rejectUnauthorized(false) keeps the connection and resumed sessions are checked too.
-                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                // TlsVerifier decides during the handshake (through this trust manager), with Node's codes: a
+                // refused server gets a fatal alert before the client's certificate or any application byte
+                .trustManager(trustManager)
                 .endpointIdentificationAlgorithm(null)
+                // a bounded cache: what resumption needs, not every session of every closed connection
+                .sessionCacheSize(SESSION_CACHE_SIZE)
+                .sessionTimeout(SESSION_TIMEOUT_SECONDS)
                 .protocols(protocols(options.minVersion(), options.maxVersion()));
         if (options.key() != null && options.cert() != null) {
             builder.keyManager(options.key(), options.cert());
@@ -152,7 +187,7 @@ final class TlsConnections {
         TlsVerifier verifier = (options.ca() != null) ? TlsVerifier.trusting(options.ca())
                 : (options.trustManagerFactory() != null) ? TlsVerifier.trusting(options.trustManagerFactory())
                 : TlsVerifier.jdkDefault();
-        return new Context(sslContext, provider, verifier, options.cert(), keyLog);
+        return new Context(sslContext, provider, verifier, trustManager, options.cert(), keyLog);
     }
 
     static List<String> protocols(@Nullable String min, @Nullable String max) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,6 +49,11 @@ final class TlsSecrets {
         }
     }
 
+    /** The stored array itself, not a copy (tests: it is zeroed once wiped). */
+    synchronized byte @Nullable [] held(String label) {
+        return this.secrets.get(label);
+    }
+
     synchronized byte @Nullable [] get(String label) {
         byte[] secret = this.secrets.get(label);
         return (secret != null) ? secret.clone() : null;
@@ -73,28 +77,84 @@ final class TlsSecrets {
 
     // ---- TLS 1.2 ----
 
-    /** The TLS 1.2 PRF: P_hash(secret, label || seed). */
+    /**
+     * HMAC over {@code MessageDigest}, with key blocks this class owns and zeroes on {@link #close()}: unlike
+     * {@code Mac.init(new SecretKeySpec(secret))}, no copy of the secret stays behind in a key object or a
+     * provider's HMAC state. Not thread-safe; one computation at a time.
+     */
+    static final class Hmac implements AutoCloseable {
+
+        /** The key XOR ipad and XOR opad blocks (package-private: tests check they are zero after close). */
+        final byte[] inner;
+
+        final byte[] outer;
+
+        private final MessageDigest digest;
+
+        Hmac(String hmac, byte[] key) {
+            try {
+                this.digest = MessageDigest.getInstance(hashOf(hmac));
+            }
+            catch (GeneralSecurityException ex) {
+                throw new IllegalStateException(hmac + " is not available", ex);
+            }
+            int block = hmac.equals("HmacSHA384") ? 128 : 64;
+            byte[] k = (key.length > block) ? this.digest.digest(key) : key;
+            this.inner = new byte[block];
+            this.outer = new byte[block];
+            for (int i = 0; i < block; i++) {
+                byte b = (i < k.length) ? k[i] : 0;
+                this.inner[i] = (byte) (b ^ 0x36);
+                this.outer[i] = (byte) (b ^ 0x5c);
+            }
+            if (k != key) {
+                Arrays.fill(k, (byte) 0);
+            }
+        }
+
+        /** Returns HMAC(key, the parts concatenated). */
+        byte[] mac(byte[]... parts) {
+            this.digest.update(this.inner);
+            for (byte[] part : parts) {
+                this.digest.update(part);
+            }
+            byte[] innerHash = this.digest.digest();
+            this.digest.update(this.outer);
+            this.digest.update(innerHash);
+            Arrays.fill(innerHash, (byte) 0);
+            return this.digest.digest();
+        }
+
+        @Override
+        public void close() {
+            Arrays.fill(this.inner, (byte) 0);
+            Arrays.fill(this.outer, (byte) 0);
+            this.digest.reset();
+        }
+    }
+
+    /** The TLS 1.2 PRF: P_hash(secret, label || seed); every intermediate value derived from the secret is zeroed. */
     static byte[] prf(String hmac, byte[] secret, String label, byte[] seed, int length) {
-        try {
-            Mac mac = Mac.getInstance(hmac);
-            mac.init(new SecretKeySpec(secret, hmac));
-            byte[] labelSeed = concat(label.getBytes(StandardCharsets.US_ASCII), seed);
-            byte[] out = new byte[length];
+        byte[] labelSeed = concat(label.getBytes(StandardCharsets.US_ASCII), seed);
+        byte[] out = new byte[length];
+        try (Hmac mac = new Hmac(hmac, secret)) {
             byte[] a = labelSeed;
             int filled = 0;
             while (filled < length) {
-                a = mac.doFinal(a);
-                mac.update(a);
-                byte[] block = mac.doFinal(labelSeed);
+                byte[] next = mac.mac(a);
+                if (a != labelSeed) {
+                    Arrays.fill(a, (byte) 0);
+                }
+                a = next;
+                byte[] block = mac.mac(a, labelSeed);
                 int count = Math.min(block.length, length - filled);
                 System.arraycopy(block, 0, out, filled, count);
+                Arrays.fill(block, (byte) 0);
                 filled += count;
             }
-            return out;
+            Arrays.fill(a, (byte) 0);
         }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(hmac + " is not available", ex);
-        }
+        return out;
     }
 
     /** The HMAC of the PRF for a TLS 1.2 suite (IANA name). */
@@ -187,26 +247,21 @@ final class TlsSecrets {
     }
 
     static byte[] hkdfExpand(String hmac, byte[] prk, byte[] info, int length) {
-        try {
-            Mac mac = Mac.getInstance(hmac);
-            mac.init(new SecretKeySpec(prk, hmac));
-            byte[] out = new byte[length];
+        byte[] out = new byte[length];
+        try (Hmac mac = new Hmac(hmac, prk)) {
             byte[] previous = new byte[0];
             int filled = 0;
             for (int counter = 1; filled < length; counter++) {
-                mac.update(previous);
-                mac.update(info);
-                mac.update((byte) counter);
-                previous = mac.doFinal();
+                byte[] next = mac.mac(previous, info, new byte[] { (byte) counter });
+                Arrays.fill(previous, (byte) 0);
+                previous = next;
                 int count = Math.min(previous.length, length - filled);
                 System.arraycopy(previous, 0, out, filled, count);
                 filled += count;
             }
-            return out;
+            Arrays.fill(previous, (byte) 0);
         }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(hmac + " is not available", ex);
-        }
+        return out;
     }
 
     /** RFC 8446 7.5 exporter; a null context is the empty context. */

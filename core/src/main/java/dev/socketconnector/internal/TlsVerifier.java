@@ -33,17 +33,32 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies a peer's certificate chain and name after the handshake, as Node does, and names the failure with
- * OpenSSL's code ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ..., {@code ERR_TLS_CERT_ALTNAME_INVALID}).
+ * Verifies a peer's certificate chain and name as OpenSSL does for a TLS server at security level 1 (Node's
+ * default) and names the failure with Node's code ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ...,
+ * {@code INVALID_PURPOSE}, {@code UNSPECIFIED} where Node's table has none, {@code ERR_TLS_CERT_ALTNAME_INVALID}).
  * <p>
- * The engine's own trust manager accepts everything (so {@code rejectUnauthorized(false)} can keep the
- * connection and resumed sessions are checked too); this class decides, and the connector refuses.
+ * Called during the handshake by {@link TlsTrustManager} (and after it for a resumed session, whose handshake
+ * checks no certificate); results are cached per chain and name for at most a minute. Thread-safe.
  */
 final class TlsVerifier {
 
     private static volatile @Nullable List<X509Certificate> jdkAnchors;
 
     private static final int CACHE_SIZE = 256;
+
+    private static final String NAME_CONSTRAINTS = "2.5.29.30";
+
+    /** OpenSSL 3's text for X509_V_ERR_INVALID_PURPOSE. */
+    private static final String PURPOSE_TEXT = "unsuitable certificate purpose";
+
+    /** serverAuth, Netscape and Microsoft server gated crypto: what OpenSSL's sslserver purpose accepts. */
+    private static final Set<String> SERVER_USAGES = Set.of("1.3.6.1.5.5.7.3.1", "2.16.840.1.113730.4.1",
+            "1.3.6.1.4.1.311.10.3.3");
+
+    /** md2, md4, md5, sha1 with RSA; DSA and ECDSA with SHA-1. */
+    private static final Set<String> WEAK_SIGNATURE_OIDS = Set.of("1.2.840.113549.1.1.2", "1.2.840.113549.1.1.3",
+            "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.10040.4.3", "1.2.840.10045.4.1",
+            "1.3.14.3.2.29");
 
     private final Set<X509Certificate> anchors;
 
@@ -67,7 +82,12 @@ final class TlsVerifier {
      * @param error the authorization error, or null
      * @param path the chain from the leaf up to the trust anchor when one was found, else the chain as sent
      */
-    record Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path) {
+    record Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path,
+            List<X509Certificate> sent) {
+
+        Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path) {
+            this(error, path, List.of());
+        }
     }
 
     /** Returns a verifier trusting the given CAs. */
@@ -117,7 +137,7 @@ final class TlsVerifier {
      */
     Result verify(List<X509Certificate> sent, @Nullable String name) {
         if (sent.isEmpty()) {
-            return check(sent, name);
+            return withSent(check(sent, name), sent);
         }
         // the same chain and name verify the same way: reconnects to one server skip the path building and
         // signature checks (a result is kept a minute at most, and never past a certificate's validity edge)
@@ -129,14 +149,18 @@ final class TlsVerifier {
             // an exception is an object each socket must own: a cached failure is handed out as a copy
             return (error == null) ? cached.result
                     : new Result(new TlsAuthorizationException(error.code(), error.getMessage(), error.getCause()),
-                            cached.result.path());
+                            cached.result.path(), cached.result.sent());
         }
-        Result result = check(sent, name);
+        Result result = withSent(check(sent, name), key.chain());
         if (this.cache.size() >= CACHE_SIZE) {
             this.cache.clear();
         }
         this.cache.put(key, new Cached(result, now + cacheTtlNanos(sent)));
         return result;
+    }
+
+    private static Result withSent(Result result, List<X509Certificate> sent) {
+        return new Result(result.error(), result.path(), List.copyOf(sent));
     }
 
     /** How long a result may be reused: at most a minute, and never past a certificate's validity edge. */
@@ -203,6 +227,12 @@ final class TlsVerifier {
                 error = validity(path);
             }
             if (error == null) {
+                error = purpose(path, anchor);
+            }
+            if (error == null) {
+                error = signatureLevel(path, anchor);
+            }
+            if (error == null) {
                 error = pkix(path, anchor);
             }
             if (error == null && name != null) {
@@ -232,11 +262,17 @@ final class TlsVerifier {
         return null;
     }
 
-    /** Checks what the walk does not (basic constraints, key usage, path length) with the JDK's PKIX. */
+    /**
+     * Checks what the walk does not (basic constraints, key usage, path length, name constraints) with the
+     * JDK's PKIX. A trust anchor with name constraints stays in the path, so its constraints bind the
+     * certificates below it as OpenSSL enforces them (the JDK ignores the constraints of a bare anchor).
+     */
     private static @Nullable TlsAuthorizationException pkix(List<X509Certificate> path, X509Certificate anchor) {
         List<X509Certificate> certificates = new ArrayList<>(path);
-        certificates.remove(anchor);
-        if (certificates.isEmpty()) {
+        if (anchor.getExtensionValue(NAME_CONSTRAINTS) == null || !selfSigned(anchor)) {
+            certificates.remove(anchor);
+        }
+        if (certificates.isEmpty() || (certificates.size() == 1 && certificates.get(0).equals(anchor))) {
             return null;
         }
         try {
@@ -264,7 +300,13 @@ final class TlsVerifier {
                 return error("PATH_LENGTH_EXCEEDED", "path length constraint exceeded");
             }
             if (reason == PKIXReason.INVALID_KEY_USAGE) {
-                return error("INVALID_PURPOSE", "unsupported certificate purpose");
+                return error("INVALID_PURPOSE", PURPOSE_TEXT);
+            }
+            if (reason == PKIXReason.INVALID_NAME
+                    || String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("name constraints")) {
+                // Node's X509ErrorCode has no entry for X509_V_ERR_PERMITTED_VIOLATION: it reports UNSPECIFIED
+                // with OpenSSL's reason text
+                return new TlsAuthorizationException("UNSPECIFIED", "permitted subtree violation", ex);
             }
             return new TlsAuthorizationException("UNABLE_TO_VERIFY_LEAF_SIGNATURE",
                     "unable to verify the first certificate", ex);
@@ -273,6 +315,61 @@ final class TlsVerifier {
             return new TlsAuthorizationException("UNABLE_TO_VERIFY_LEAF_SIGNATURE",
                     "unable to verify the first certificate", ex);
         }
+    }
+
+    /**
+     * OpenSSL's {@code sslserver} purpose ({@code check_purpose_ssl_server}): a leaf with an extended key usage
+     * must list serverAuth (or a server-gated-crypto OID), a leaf with a key usage must allow digitalSignature,
+     * keyEncipherment or keyAgreement; a CA below the anchor with an extended key usage must list serverAuth.
+     */
+    private static @Nullable TlsAuthorizationException purpose(List<X509Certificate> path, X509Certificate anchor) {
+        for (int i = 0; i < path.size(); i++) {
+            X509Certificate certificate = path.get(i);
+            if (i > 0 && certificate.equals(anchor)) {
+                break;
+            }
+            List<String> extended;
+            try {
+                extended = certificate.getExtendedKeyUsage();
+            }
+            catch (java.security.cert.CertificateParsingException ex) {
+                return new TlsAuthorizationException("INVALID_PURPOSE", PURPOSE_TEXT, ex);
+            }
+            if (extended != null && extended.stream().noneMatch(SERVER_USAGES::contains)) {
+                return error("INVALID_PURPOSE", PURPOSE_TEXT);
+            }
+            boolean[] usage = certificate.getKeyUsage();
+            if (i == 0 && usage != null && !(bit(usage, 0) || bit(usage, 2) || bit(usage, 4))) {
+                return error("INVALID_PURPOSE", PURPOSE_TEXT);
+            }
+        }
+        return null;
+    }
+
+    private static boolean bit(boolean[] bits, int index) {
+        return index < bits.length && bits[index];
+    }
+
+    /**
+     * OpenSSL's security level 1 (Node's default) for certificate signatures: a signature made with SHA-1, MD5,
+     * MD4 or MD2 (below 80 bits of security) is refused on every certificate of the path but a self-signed
+     * trust anchor, whose signature is never checked.
+     */
+    private static @Nullable TlsAuthorizationException signatureLevel(List<X509Certificate> path,
+            X509Certificate anchor) {
+        for (X509Certificate certificate : path) {
+            if (certificate.equals(anchor) && selfSigned(anchor)) {
+                continue;
+            }
+            String algorithm = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
+            String oid = certificate.getSigAlgOID();
+            if (algorithm.startsWith("SHA1") || algorithm.startsWith("SHA-1") || algorithm.startsWith("MD")
+                    || WEAK_SIGNATURE_OIDS.contains(oid)) {
+                // Node's X509ErrorCode has no entry for X509_V_ERR_CA_MD_TOO_WEAK: it reports UNSPECIFIED
+                return error("UNSPECIFIED", "CA signature digest algorithm too weak");
+            }
+        }
+        return null;
     }
 
     private static @Nullable X509Certificate issuerOf(X509Certificate certificate,

@@ -93,4 +93,39 @@ class TlsVerifierTests {
         assertThat(again.error()).isNotSameAs(wrongName.error());
         assertThat(again.error().code()).isEqualTo("ERR_TLS_CERT_ALTNAME_INVALID");
     }
+
+    /**
+     * OpenSSL's verdicts ({@code openssl verify -purpose sslserver -auth_level 1}) with Node's codes: wrong
+     * purpose, weak signatures, a name outside a trusted root's name constraints; a name inside them passes.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "eku-client.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
+        "eku-codesign.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
+        "ku-certsign.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
+        "sha1.crt, ca.crt, 127.0.0.1, UNSPECIFIED, CA signature digest algorithm too weak",
+        "md5.crt, rsa-ca.crt, 127.0.0.1, UNSPECIFIED, CA signature digest algorithm too weak",
+        "nc-evil.crt, nc-ca.crt, evil.test, UNSPECIFIED, permitted subtree violation",
+        "nc-good.crt, nc-ca.crt, good.test, , ",
+        "server.crt, ca.crt, 127.0.0.1, , " })
+    void verdictsFollowOpenSsl(String cert, String ca, String name, String code, String message) throws Exception {
+        List<String> verify = List.of("verify", "-purpose", "sslserver", "-auth_level", "1",
+                name.equals("127.0.0.1") ? "-verify_ip" : "-verify_hostname", name, "-CAfile", ca, cert);
+        TlsVerifier verifier = TlsVerifier.trusting(List.of(read(ca)));
+        TlsVerifier.Result result = verifier.verify(List.of(read(cert)), name);
+        if (code == null) {
+            PKI.openssl(verify.toArray(new String[0]));
+            assertThat(result.error()).isNull();
+            return;
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PKI.openssl(verify.toArray(new String[0])))
+            .as("openssl verify refuses %s", cert).isInstanceOf(IllegalStateException.class);
+        assertThat(result.error()).isNotNull();
+        assertThat(result.error().code()).isEqualTo(code);
+        assertThat(result.error()).hasMessage(message);
+        // the cached verdict is the same (and a copy)
+        TlsVerifier.Result again = verifier.verify(List.of(read(cert)), name);
+        assertThat(again.error().code()).isEqualTo(code);
+        assertThat(again.error()).isNotSameAs(result.error());
+    }
 }

@@ -49,53 +49,186 @@ class TlsSecurityTests {
         this.connector.close();
     }
 
-    /** cert, key, chain sent by the server, CA trusted by the client, host dialled, expected code. */
+    /**
+     * provider, version, cert, key, chain sent by the server, CA trusted by the client, host dialled, server
+     * name (or null), expected code, expected message (or null): every row is refused by OpenSSL's own
+     * {@code openssl verify -purpose sslserver -auth_level 1 -verify_hostname/-verify_ip} (the oracle).
+     */
     static Stream<Arguments> badCertificates() {
-        return Stream.of(TlsProvider.OPENSSL, TlsProvider.JDK).flatMap((provider) -> Stream.of(
-                Arguments.of(provider, "self.crt", "self.key", null, "ca.crt", "127.0.0.1", "DEPTH_ZERO_SELF_SIGNED_CERT"),
-                Arguments.of(provider, "chained.crt", "chained.key", "intermediate-root.crt", "other-ca.crt",
-                        "127.0.0.1", "SELF_SIGNED_CERT_IN_CHAIN"),
-                Arguments.of(provider, "chained.crt", "chained.key", null, "ca.crt", "127.0.0.1",
-                        "UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
-                Arguments.of(provider, "server.crt", "server.key", null, "other-ca.crt", "127.0.0.1",
-                        "UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
-                Arguments.of(provider, "expired.crt", "expired.key", null, "ca.crt", "127.0.0.1", "CERT_HAS_EXPIRED"),
-                Arguments.of(provider, "future.crt", "future.key", null, "ca.crt", "127.0.0.1", "CERT_NOT_YET_VALID"),
-                Arguments.of(provider, "wrong.crt", "wrong.key", null, "ca.crt", "localhost",
-                        "ERR_TLS_CERT_ALTNAME_INVALID")));
+        return Stream.of(TlsProvider.OPENSSL, TlsProvider.JDK).flatMap((provider) -> Stream.of("-tls1_2", "-tls1_3")
+            .flatMap((version) -> Stream.of(
+                Arguments.of(provider, version, "self.crt", "self.key", null, "ca.crt", "127.0.0.1", null,
+                        "DEPTH_ZERO_SELF_SIGNED_CERT", null),
+                Arguments.of(provider, version, "chained.crt", "chained.key", "intermediate-root.crt", "other-ca.crt",
+                        "127.0.0.1", null, "SELF_SIGNED_CERT_IN_CHAIN", null),
+                Arguments.of(provider, version, "chained.crt", "chained.key", null, "ca.crt", "127.0.0.1", null,
+                        "UNABLE_TO_VERIFY_LEAF_SIGNATURE", null),
+                Arguments.of(provider, version, "server.crt", "server.key", null, "other-ca.crt", "127.0.0.1", null,
+                        "UNABLE_TO_VERIFY_LEAF_SIGNATURE", null),
+                Arguments.of(provider, version, "expired.crt", "expired.key", null, "ca.crt", "127.0.0.1", null,
+                        "CERT_HAS_EXPIRED", null),
+                Arguments.of(provider, version, "future.crt", "future.key", null, "ca.crt", "127.0.0.1", null,
+                        "CERT_NOT_YET_VALID", null),
+                Arguments.of(provider, version, "wrong.crt", "wrong.key", null, "ca.crt", "localhost", null,
+                        "ERR_TLS_CERT_ALTNAME_INVALID", null),
+                Arguments.of(provider, version, "eku-client.crt", "eku-client.key", null, "ca.crt", "127.0.0.1", null,
+                        "INVALID_PURPOSE", "unsuitable certificate purpose"),
+                Arguments.of(provider, version, "eku-codesign.crt", "eku-codesign.key", null, "ca.crt", "127.0.0.1",
+                        null, "INVALID_PURPOSE", "unsuitable certificate purpose"),
+                Arguments.of(provider, version, "ku-certsign.crt", "ku-certsign.key", null, "ca.crt", "127.0.0.1",
+                        null, "INVALID_PURPOSE", "unsuitable certificate purpose"),
+                Arguments.of(provider, version, "sha1.crt", "sha1.key", null, "ca.crt", "127.0.0.1", null,
+                        "UNSPECIFIED", "CA signature digest algorithm too weak"),
+                Arguments.of(provider, version, "md5.crt", "md5.key", null, "rsa-ca.crt", "127.0.0.1", null,
+                        "UNSPECIFIED", "CA signature digest algorithm too weak"),
+                Arguments.of(provider, version, "nc-evil.crt", "nc-evil.key", null, "nc-ca.crt", "127.0.0.1",
+                        "evil.test", "UNSPECIFIED", "permitted subtree violation"))))
+            .filter((row) -> served(row.get()));
     }
 
-    @ParameterizedTest(name = "{0} {1} trusting {4}: {6}")
+    /**
+     * Whether s_server can serve the row at all: it cannot sign a TLS 1.2 key exchange with a key whose usage
+     * is keyCertSign only, and it does not send an MD5-signed chain to a JDK client (whose
+     * signature_algorithms_cert leaves MD5 out); both fail with s_server's handshake_failure alert.
+     * {@code TlsVerifierTests} checks these certificates with the verifier itself.
+     */
+    private static boolean served(Object[] row) {
+        return !(row[2].equals("ku-certsign.crt") && row[1].equals("-tls1_2"))
+                && !(row[2].equals("md5.crt") && row[0] == TlsProvider.JDK);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} trusting {5}: {8}")
     @MethodSource("badCertificates")
-    void badCertificateIsRefusedByDefaultAndOnlyRejectUnauthorizedFalseLetsItIn(TlsProvider provider, String cert,
-            String key, String chain, String ca, String host, String code) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-cert", cert, "-key", key));
+    void badCertificateIsRefusedByDefaultAndOnlyRejectUnauthorizedFalseLetsItIn(TlsProvider provider, String version,
+            String cert, String key, String chain, String ca, String host, String serverName, String code,
+            String message) throws Exception {
+        String name = (serverName != null) ? serverName : host;
+        List<String> verify = new ArrayList<>(List.of("verify", "-purpose", "sslserver", "-auth_level", "1",
+                name.equals("127.0.0.1") ? "-verify_ip" : "-verify_hostname", name, "-CAfile", ca));
+        if (chain != null) {
+            verify.addAll(List.of("-untrusted", chain));
+        }
+        verify.add(cert);
+        assertThatThrownBy(() -> PKI.openssl(verify.toArray(new String[0])))
+            .as("openssl verify refuses %s", cert).isInstanceOf(IllegalStateException.class);
+        List<String> args = new ArrayList<>(List.of("-cert", cert, "-key", key, version));
+        if (cert.startsWith("sha1") || cert.startsWith("md5")) {
+            // s_server itself refuses to serve such a certificate at its default level
+            args.addAll(List.of("-cipher", "DEFAULT@SECLEVEL=0"));
+        }
         if (chain != null) {
             args.addAll(List.of("-cert_chain", chain));
         }
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, args.toArray(new String[0]))) {
-            TlsOptions base = TlsOptions.builder().provider(provider).ca(PKI.file(ca)).build();
+            TlsOptions.Builder builder = TlsOptions.builder().provider(provider).ca(PKI.file(ca));
+            if (serverName != null) {
+                builder.serverName(serverName);
+            }
+            TlsOptions base = builder.build();
             List<TlsOptions> refused = List.of(base,
                     base.toBuilder().rejectUnauthorized(true).build(),
                     base.toBuilder().alpnProtocols("http/1.1").minVersion("TLSv1.2").maxVersion("TLSv1.3").build(),
-                    base.toBuilder().ciphers("TLS_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256").build(),
-                    base.toBuilder().serverName(host).build());
+                    base.toBuilder().ciphers("TLS_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256",
+                            "ECDHE-RSA-AES128-GCM-SHA256").build(),
+                    base.toBuilder().serverName(name).build());
             for (TlsOptions tls : refused) {
                 TrackingHandler<Void> handler = new TrackingHandler<>();
                 Throwable failure = FaultTests.failure(connect(host, server.port(), tls, handler));
                 assertThat(failure).as("refused with " + tls).isInstanceOf(TlsAuthorizationException.class);
-                assertThat(((TlsAuthorizationException) failure).code()).isEqualTo(code);
+                assertThat(((TlsAuthorizationException) failure).code()).as(failure.toString()).isEqualTo(code);
+                if (message != null) {
+                    assertThat(failure).hasMessage(message);
+                }
                 handler.assertClosedOnceAndQuiet(20);
                 assertThat(handler.events()).containsExactly("handshake:false", "close");
+            }
+            assertThat(server.printed("CIPHER is")).as("s_server never completed a handshake").isFalse();
+            if (provider == TlsProvider.OPENSSL && cert.equals("ku-certsign.crt")) {
+                // BoringSSL refuses a leaf whose key usage forbids signing itself, even without verification
+                Throwable failure = FaultTests.failure(connect(host, server.port(),
+                        base.toBuilder().rejectUnauthorized(false).build(), new TrackingHandler<>()));
+                assertThat(((TlsAuthorizationException) failure).code()).isEqualTo(code);
+                return;
             }
             TrackingHandler<Void> handler = new TrackingHandler<>();
             Socket<Void> socket = connect(host, server.port(), base.toBuilder().rejectUnauthorized(false).build(),
                     handler).get(10, TimeUnit.SECONDS);
             assertThat(socket.authorized()).isFalse();
             assertThat(((TlsAuthorizationException) socket.getAuthorizationError()).code()).isEqualTo(code);
+            if (message != null) {
+                assertThat(socket.getAuthorizationError()).hasMessage(message);
+            }
             assertThat(handler.events()).containsExactly("handshake:true", "open");
             socket.end();
             handler.assertClosedOnceAndQuiet(20);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("providersAndVersions")
+    void nameConstrainedRootStillCertifiesNamesItPermits(TlsProvider provider, String version) throws Exception {
+        PKI.openssl("verify", "-purpose", "sslserver", "-auth_level", "1", "-verify_hostname", "good.test",
+                "-CAfile", "nc-ca.crt", "nc-good.crt");
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "nc-good.crt", "-key", "nc-good.key",
+                version)) {
+            TrackingHandler<Void> handler = new TrackingHandler<>();
+            Socket<Void> socket = connect("127.0.0.1", server.port(), TlsOptions.builder().provider(provider)
+                .ca(PKI.file("nc-ca.crt")).serverName("good.test").build(), handler).get(10, TimeUnit.SECONDS);
+            assertThat(socket.authorized()).isTrue();
+            socket.end();
+            handler.assertClosedOnceAndQuiet(20);
+        }
+    }
+
+    static Stream<Arguments> providersAndVersions() {
+        return Stream.of(TlsProvider.OPENSSL, TlsProvider.JDK)
+            .flatMap((provider) -> Stream.of(Arguments.of(provider, "-tls1_2"), Arguments.of(provider, "-tls1_3")));
+    }
+
+    /**
+     * The verdict is reached during the handshake: a refused server gets a fatal alert before the client's
+     * certificate ({@code s_server -Verify 1} prints {@code depth=0 CN = test client} when one arrives) and
+     * before any application byte ({@code write} inside {@code handshake(false, error)} returns -1). With
+     * {@code rejectUnauthorized(false)} the same server gets both (the control).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("providersAndVersions")
+    void refusedServerNeverReceivesTheClientCertificateNorAnyByte(TlsProvider provider, String version)
+            throws Exception {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "eku-client.crt", "-key",
+                "eku-client.key", "-Verify", "1", "-CAfile", "ca.crt", version)) {
+            TlsOptions tls = TlsOptions.builder().provider(provider).ca(PKI.file("ca.crt"))
+                .cert(PKI.file("client.crt")).key(PKI.file("client.key")).build();
+            WritingHandler refused = new WritingHandler();
+            Throwable failure = FaultTests.failure(connect("127.0.0.1", server.port(), tls, refused));
+            assertThat(((TlsAuthorizationException) failure).code()).isEqualTo("INVALID_PURPOSE");
+            refused.assertClosedOnceAndQuiet(20);
+            assertThat(refused.written).as("write inside handshake(false, error)").containsExactly(-1);
+
+            WritingHandler control = new WritingHandler();
+            Socket<Void> socket = connect("127.0.0.1", server.port(),
+                    tls.toBuilder().rejectUnauthorized(false).build(), control).get(10, TimeUnit.SECONDS);
+            assertThat(socket.authorized()).isFalse();
+            assertThat(server.awaitLine("token-true")).isEmpty();
+            assertThat(control.written).hasSize(1).allSatisfy((n) -> assertThat(n).isPositive());
+            socket.end();
+            control.assertClosedOnceAndQuiet(20);
+            assertThat(server.count("depth=0 CN = test client")).as("client certificates s_server received: the"
+                    + " control's only").isEqualTo(server.count("token-true"));
+            assertThat(server.printed("token-false")).as("a byte written inside handshake(false)").isFalse();
+        }
+    }
+
+    /** Writes {@code token-<success>} inside {@code handshake} and keeps what write returned. */
+    private static final class WritingHandler extends TrackingHandler<Void> {
+
+        final List<Integer> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void handshake(Socket<Void> socket, boolean success, Throwable authorizationError) {
+            super.handshake(socket, success, authorizationError);
+            this.written.add(socket.write("token-" + success + "\n"));
+            socket.flush();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -17,8 +18,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * by id. Over HTTP: {@code GET /actuator/sockets}, {@code GET /actuator/sockets/{id}} (404 when unknown) and
  * {@code DELETE /actuator/sockets/{id}} ({@code ?terminate=true} to reset instead of ending). It never shows
  * a socket's {@code data()}, keys or keying material.
+ * <p>
+ * Read-only by default, as Boot's own endpoints that change state: the close operation exists only when
+ * {@code management.endpoint.sockets.access=unrestricted} (or {@code management.endpoints.access.default})
+ * allows it; otherwise an HTTP DELETE is refused (405) and closes nothing. Whoever can reach the management
+ * port can then close sockets: secure it (Spring Security, a management port bound to loopback).
  */
-@Endpoint(id = "sockets")
+@Endpoint(id = "sockets", defaultAccess = Access.READ_ONLY)
 public final class SocketsEndpoint {
 
     private final SocketConnector connector;

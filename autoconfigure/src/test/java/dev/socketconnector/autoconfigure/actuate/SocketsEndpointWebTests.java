@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=sockets,health,metrics",
-                "server.address=127.0.0.1" })
+                "management.endpoint.sockets.access=unrestricted", "server.address=127.0.0.1" })
 class SocketsEndpointWebTests {
 
     private static final String SECRET = "the-data-value-must-never-show";
