@@ -1,0 +1,157 @@
+package dev.socketconnector;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The transport under the connector. The core suite runs once per transport (surefire executions in core's pom:
+ * AUTO, which is io_uring here; epoll and NIO through {@code -Dsocketconnector.transport} or
+ * {@code -Dio.netty.transport.noNative}), and these tests prove which one each run is on, and what differs.
+ */
+class TransportTests {
+
+    private final SocketConnector connector = SocketConnector.create();
+
+    @AfterEach
+    void closeConnector() {
+        this.connector.close();
+    }
+
+    /** The transport the default connector of this JVM must pick: the property, else io_uring, epoll, NIO. */
+    static Transport expectedTransport() {
+        String override = System.getProperty("socketconnector.transport");
+        if (override != null && !override.isBlank()) {
+            return Transport.valueOf(override.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+        if (IoUring.isAvailable()) {
+            return Transport.IO_URING;
+        }
+        return Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+    }
+
+    @Test
+    void nativeTransportsLoadUnlessDisabled() {
+        if (Boolean.getBoolean("io.netty.transport.noNative")) {
+            assertThat(IoUring.isAvailable()).isFalse();
+            assertThat(Epoll.isAvailable()).isFalse();
+            return;
+        }
+        // the build runs on Linux x86_64 with both native jars on the test class path: both must load
+        assertThat(Epoll.unavailabilityCause()).as("epoll unavailability cause").isNull();
+        assertThat(IoUring.unavailabilityCause()).as("io_uring unavailability cause").isNull();
+    }
+
+    @Test
+    void connectorRunsOnTheTransportOfThisRun() throws Exception {
+        Transport expected = expectedTransport();
+        assertThat(this.connector.toString()).contains("transport=" + expected);
+        try (TestServer tcp = TestServer.tcp(); TestServer unix = TestServer.unix()) {
+            Socket<Void> tcpSocket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1").port(tcp.port()).socket(new RecordingSocketHandler<>()).build())
+                .get(10, TimeUnit.SECONDS);
+            Socket<Void> unixSocket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(unix.path())
+                .socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
+            Channel tcpChannel = SocketInternals.channel(tcpSocket);
+            Channel unixChannel = SocketInternals.channel(unixSocket);
+            switch (expected) {
+                case IO_URING -> {
+                    assertThat(tcpChannel).isInstanceOf(IoUringSocketChannel.class);
+                    assertThat(unixChannel).isInstanceOf(IoUringDomainSocketChannel.class);
+                }
+                case EPOLL -> {
+                    assertThat(tcpChannel).isInstanceOf(EpollSocketChannel.class);
+                    assertThat(unixChannel).isInstanceOf(EpollDomainSocketChannel.class);
+                }
+                default -> {
+                    assertThat(tcpChannel).isInstanceOf(NioSocketChannel.class);
+                    assertThat(unixChannel).isInstanceOf(NioDomainSocketChannel.class);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unixAllowHalfOpenKeepsWritingAfterThePeersFinOnEpollOnly() throws Exception {
+        try (TestServer server = TestServer.unix()) {
+            CountDownLatch ended = new CountDownLatch(1);
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onEnd(s -> ended.countDown());
+            Socket<Void> socket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(server.path())
+                .allowHalfOpen(true).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            TestServer.Peer peer = server.accept();
+            peer.write("request");
+            peer.shutdownOutput();
+            assertThat(ended.await(10, TimeUnit.SECONDS)).as("end fired").isTrue();
+            if (expectedTransport() != Transport.EPOLL) {
+                // Netty's NioDomainSocketChannel, and IoUringDomainSocketChannel in 4.2.18 (its half-closure check
+                // only reads SocketChannelConfig), close on the peer's FIN: the README documents this limitation
+                assertThat(handler.awaitClose()).isNull();
+                assertThat(handler.events()).containsExactly("open", "data", "end", "close");
+                return;
+            }
+            assertThat(socket.write("reply")).as("write after the peer's FIN (events %s)", handler.events())
+                .isEqualTo(5);
+            assertThat(socket.readyState()).isEqualTo(ReadyState.OPEN);
+            socket.end();
+            assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("reply");
+            assertThat(handler.awaitClose()).isNull();
+            assertThat(new String(handler.received(), StandardCharsets.UTF_8)).isEqualTo("request");
+            assertThat(handler.events()).containsExactly("open", "data", "end", "close");
+        }
+    }
+
+    @Test
+    void aBadTransportPropertyFailsFastNamingTheValues() {
+        String previous = System.getProperty("socketconnector.transport");
+        System.setProperty("socketconnector.transport", "kqueue");
+        try {
+            assertThatThrownBy(() -> SocketConnector.builder().build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("socketconnector.transport is 'kqueue'")
+                .hasMessageContaining("auto, nio, epoll, io_uring");
+        }
+        finally {
+            if (previous == null) {
+                System.clearProperty("socketconnector.transport");
+            }
+            else {
+                System.setProperty("socketconnector.transport", previous);
+            }
+        }
+    }
+
+    @Test
+    void anUnavailableNativeTransportFailsFastSayingWhatToAdd() {
+        Assumptions.assumeFalse(Epoll.isAvailable() || IoUring.isAvailable(),
+                "the native transports load in this JVM; the nio-tests run (-Dio.netty.transport.noNative=true) "
+                        + "checks this failure");
+        assertThatThrownBy(() -> SocketConnector.builder().transport(Transport.EPOLL).build())
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("transport EPOLL is not available")
+            .hasMessageContaining("io.netty:netty-transport-native-epoll");
+        assertThatThrownBy(() -> SocketConnector.builder().transport(Transport.IO_URING).build())
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("transport IO_URING is not available")
+            .hasMessageContaining("io.netty:netty-transport-native-io_uring");
+    }
+
+    @Test
+    void explicitTransportsIgnoreTheProperty() throws Exception {
+        try (SocketConnector nio = SocketConnector.builder().transport(Transport.NIO).build()) {
+            assertThat(nio.toString()).contains("transport=NIO");
+        }
+    }
+}
