@@ -60,7 +60,8 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the transport (default {@link Transport#AUTO}: io_uring or epoll when loadable, else NIO).
+     * Sets the transport (default {@link Transport#AUTO}: io_uring, then epoll, when loadable, else NIO; the system
+     * property {@code socketconnector.transport} can replace AUTO's choice).
      * @param transport the transport
      * @return this builder
      */

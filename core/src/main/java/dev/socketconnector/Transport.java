@@ -5,7 +5,12 @@ package dev.socketconnector;
  */
 public enum Transport {
 
-    /** io_uring, then epoll, when their Netty native jars are on the class path and load; NIO otherwise. */
+    /**
+     * io_uring, then epoll, when their Netty native jars are on the class path and load; NIO otherwise. The JVM
+     * system property {@code socketconnector.transport} ({@code auto}, {@code nio}, {@code epoll} or {@code io_uring})
+     * replaces this choice, for instance to run an application or a test suite on another transport without code
+     * changes; another value fails the connector's build naming the allowed ones.
+     */
     AUTO,
 
     /** Java NIO: always available; unix sockets through {@code NioDomainSocketChannel}. */
