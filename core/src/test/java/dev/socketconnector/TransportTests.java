@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The transport under the connector. The core suite runs once per transport (surefire executions in core's pom:
- * AUTO, which is io_uring here; epoll and NIO through {@code -Dsocketconnector.transport} or
+ * AUTO, which is epoll here; io_uring and NIO through {@code -Dsocketconnector.transport} or
  * {@code -Dio.netty.transport.noNative}), and these tests prove which one each run is on, and what differs.
  */
 class TransportTests {
@@ -34,16 +34,16 @@ class TransportTests {
         this.connector.close();
     }
 
-    /** The transport the default connector of this JVM must pick: the property, else io_uring, epoll, NIO. */
+    /** The transport the default connector of this JVM must pick: the property, else epoll, io_uring, NIO. */
     static Transport expectedTransport() {
         String override = System.getProperty("socketconnector.transport");
         if (override != null && !override.isBlank()) {
             return Transport.valueOf(override.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         }
-        if (IoUring.isAvailable()) {
-            return Transport.IO_URING;
+        if (Epoll.isAvailable()) {
+            return Transport.EPOLL;
         }
-        return Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+        return IoUring.isAvailable() ? Transport.IO_URING : Transport.NIO;
     }
 
     @Test
@@ -114,6 +114,22 @@ class TransportTests {
             assertThat(new String(handler.received(), StandardCharsets.UTF_8)).isEqualTo("request");
             assertThat(handler.events()).containsExactly("open", "data", "end", "close");
         }
+    }
+
+    @Test
+    void theDefaultIsOneEventLoopPerCore() throws Exception {
+        int cores = io.netty.util.NettyRuntime.availableProcessors();
+        java.util.Set<String> threads = new java.util.HashSet<>();
+        try (TestServer server = TestServer.tcp()) {
+            // Netty hands new channels to its loops round-robin: 2 x cores + 1 sockets visit every loop
+            for (int i = 0; i < 2 * cores + 1; i++) {
+                RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+                this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                    .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+                threads.addAll(handler.threads());
+            }
+        }
+        assertThat(threads).as("event-loop threads of the default connector").hasSize(cores);
     }
 
     @Test

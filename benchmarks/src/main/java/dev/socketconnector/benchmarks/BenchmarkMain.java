@@ -21,7 +21,7 @@ public final class BenchmarkMain {
             "  connect    --host H --port P --count N --concurrency K [--tls] [--insecure]",
             "  idle       --host H --port P --conns N",
             "  common: --threads T (event-loop threads, default the client's), --timeout SECONDS (default 600),",
-            "          --transport auto|nio|epoll|io_uring (default auto: io_uring, then epoll, then NIO);",
+            "          --transport auto|nio|epoll|io_uring (default auto: epoll, then io_uring, then NIO);",
             "          sizes accept k/m/g suffixes (powers of 1024)",
             "",
             "server --mode count|echo [--host 127.0.0.1] [--port 0] [--unix PATH] [--tls] [--threads T]",

@@ -19,7 +19,7 @@ import dev.socketconnector.Transport;
  * @param threads event-loop threads, 0 for the client's default
  * @param timeout the bound on the whole run
  * @param transport the Netty transport both clients use ({@code --transport auto|nio|epoll|io_uring}, default auto:
- *        io_uring, then epoll, then NIO, in the connector's order)
+ *        epoll, then io_uring, then NIO, in the connector's order)
  */
 public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure, long bytes, int chunk, int size,
         int count, int conns, int concurrency, int threads, Duration timeout, Transport transport) {
@@ -44,7 +44,7 @@ public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure,
     }
 
     /**
-     * Resolves AUTO the way the connector does (io_uring, then epoll, then NIO), so both clients run on the same,
+     * Resolves AUTO the way the connector does (epoll, then io_uring, then NIO), so both clients run on the same,
      * reported transport.
      * @param transport the requested transport
      * @return a concrete transport
@@ -53,10 +53,10 @@ public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure,
         if (transport != Transport.AUTO) {
             return transport;
         }
-        if (io.netty.channel.uring.IoUring.isAvailable()) {
-            return Transport.IO_URING;
+        if (io.netty.channel.epoll.Epoll.isAvailable()) {
+            return Transport.EPOLL;
         }
-        return io.netty.channel.epoll.Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+        return io.netty.channel.uring.IoUring.isAvailable() ? Transport.IO_URING : Transport.NIO;
     }
 
     /**
