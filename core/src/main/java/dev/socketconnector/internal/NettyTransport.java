@@ -136,7 +136,8 @@ final class NettyTransport {
      * @return the reason (a {@link ClassNotFoundException} when the jar is absent), or null when available
      */
     static @Nullable Throwable unavailabilityCause(Transport transport) {
-        String marker = (transport == Transport.EPOLL) ? "io.netty.channel.epoll.Epoll" : "io.netty.channel.uring.IoUring";
+        String marker = (transport == Transport.EPOLL) ? "io.netty.channel.epoll.Epoll"
+                : "io.netty.channel.uring.IoUring";
         try {
             Class.forName(marker, false, NettyTransport.class.getClassLoader());
             Class.forName("io.netty.channel.unix.DomainSocketAddress", false, NettyTransport.class.getClassLoader());
