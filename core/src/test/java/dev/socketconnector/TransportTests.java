@@ -1,8 +1,11 @@
 package dev.socketconnector;
 
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
@@ -130,6 +133,33 @@ class TransportTests {
             }
         }
         assertThat(threads).as("event-loop threads of the default connector").hasSize(cores);
+    }
+
+    @Test
+    void withoutTheNativeJarsAutoIsNioAndANativeTransportSaysWhichJarToAdd() throws Exception {
+        // surefire's real class path (java.class.path is its booter jar)
+        String fullPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classPath = Arrays.stream(fullPath.split(File.pathSeparator))
+            .filter((entry) -> !entry.contains("epoll") && !entry.contains("io_uring")
+                    && !entry.contains("unix-common"))
+            .collect(Collectors.joining(File.pathSeparator));
+        assertThat(classPath).as("the child's class path").isNotEqualTo(fullPath);
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process process = new ProcessBuilder(java, "-cp", classPath, NoNativeJarsMain.class.getName())
+            .redirectErrorStream(true).start();
+        String output;
+        try {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        finally {
+            process.destroyForcibly();
+        }
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("SocketConnector[transport=NIO")
+            .contains("transport EPOLL is not available (java.lang.ClassNotFoundException: "
+                    + "io.netty.channel.epoll.Epoll)")
+            .contains("add io.netty:netty-transport-native-epoll");
     }
 
     @Test
