@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmark contract (../shared/BENCHMARKS.md) for the connector and for the raw-Netty baseline,
-# alternating the two clients RUNS times per benchmark against one server, and prints medians and the
-# connector/raw-Netty ratio per benchmark (p50/p99 latency too for ping-pong).
+# alternating the two clients RUNS times per benchmark against one server, on each transport of TRANSPORTS and
+# in each variant of VARIANTS, and prints per row (variant, transport, benchmark) the medians, the
+# connector/raw-Netty ratio (both clients on the SAME transport and TLS provider, in the same run), p50/p99
+# latency for ping-pong and the CPU seconds of each client.
 #
 # Builds nothing: run `./mvnw -B package -pl core,benchmarks -am -DskipTests` (or a full build) first.
 #
@@ -9,6 +11,9 @@
 #   RUNS=3 THROUGHPUT_BYTES=256m PINGPONG_COUNT=20000 CONNECT_COUNT=2000 benchmarks/run.sh
 #
 #   RUNS                 runs per client and benchmark (default 5)
+#   TRANSPORTS           transports of both clients, space-separated (default: nio epoll io_uring)
+#   VARIANTS             cold (the sizes below) and/or warm (4x the sizes, so JIT warm-up weighs less and the
+#                        steady state shows); default: cold warm. idle runs in cold only.
 #   BENCHES              which benchmarks, space-separated (default: all of
 #                        throughput throughput-tls pingpong-1 pingpong-100 pingpong-100-tls connect connect-tls idle)
 #   THROUGHPUT_BYTES     bytes per throughput run (default 1g); CHUNK bytes per write (default 64k)
@@ -20,7 +25,8 @@
 #   CONNECT_COUNT        connections per connect run (default 10000); TLS_CONNECT_COUNT (default CONNECT_COUNT/5)
 #   CONNECT_CONCURRENCY  connects in flight (default 50)
 #   IDLE_CONNS           connections held open by the idle run (default 5000)
-#   CLIENT_THREADS       event-loop threads of both clients (default: Netty's, 2 x cores)
+#   CLIENT_THREADS       event-loop threads of both clients (default: each client's own: the connector's one per
+#                        core, raw Netty's two per core; set it to compare the same loop count)
 #   SERVER_THREADS       worker threads of the server (default: Netty's)
 #   JAVA, JAVA_OPTS      the java command and options for the clients (default: java, none)
 #   SERVER_JAVA_OPTS     options for the server JVMs
@@ -33,6 +39,8 @@ JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 RUNS="${RUNS:-5}"
+TRANSPORTS="${TRANSPORTS:-nio epoll io_uring}"
+VARIANTS="${VARIANTS:-cold warm}"
 BENCHES="${BENCHES:-throughput throughput-tls pingpong-1 pingpong-100 pingpong-100-tls connect connect-tls idle}"
 THROUGHPUT_BYTES="${THROUGHPUT_BYTES:-1g}"
 TLS_THROUGHPUT_BYTES="${TLS_THROUGHPUT_BYTES:-$THROUGHPUT_BYTES}"
@@ -97,16 +105,28 @@ needs throughput-tls && start_server count_tls count --tls
 { needs pingpong || needs connect || needs idle; } && start_server echo echo
 { needs pingpong-100-tls || needs connect-tls; } && start_server echo_tls echo --tls
 
-# args_for BENCH: the command line of one benchmark.
+# bytes SIZE: SIZE (k/m/g suffixes, powers of 1024) in bytes.
+bytes() {
+  local v="${1,,}"
+  case "$v" in
+    *k) echo $(( ${v%k} * 1024 )) ;;
+    *m) echo $(( ${v%m} * 1024 * 1024 )) ;;
+    *g) echo $(( ${v%g} * 1024 * 1024 * 1024 )) ;;
+    *) echo "$v" ;;
+  esac
+}
+
+# args_for BENCH MULTIPLIER: the command line of one benchmark, its sizes times MULTIPLIER.
 args_for() {
+  local m="$2"
   case "$1" in
-    throughput)       echo "throughput --port $port_count --bytes $THROUGHPUT_BYTES --chunk $CHUNK" ;;
-    throughput-tls)   echo "throughput --port $port_count_tls --bytes $TLS_THROUGHPUT_BYTES --chunk $CHUNK --tls --insecure" ;;
-    pingpong-1)       echo "pingpong --port $port_echo --size $PINGPONG_SIZE --count $PINGPONG_COUNT --conns 1" ;;
-    pingpong-100)     echo "pingpong --port $port_echo --size $PINGPONG_SIZE --count $PINGPONG_COUNT_EACH --conns $PINGPONG_CONNS" ;;
-    pingpong-100-tls) echo "pingpong --port $port_echo_tls --size $PINGPONG_SIZE --count $PINGPONG_COUNT_EACH --conns $PINGPONG_CONNS --tls --insecure" ;;
-    connect)          echo "connect --port $port_echo --count $CONNECT_COUNT --concurrency $CONNECT_CONCURRENCY" ;;
-    connect-tls)      echo "connect --port $port_echo_tls --count $TLS_CONNECT_COUNT --concurrency $CONNECT_CONCURRENCY --tls --insecure" ;;
+    throughput)       echo "throughput --port $port_count --bytes $(( $(bytes "$THROUGHPUT_BYTES") * m )) --chunk $CHUNK" ;;
+    throughput-tls)   echo "throughput --port $port_count_tls --bytes $(( $(bytes "$TLS_THROUGHPUT_BYTES") * m )) --chunk $CHUNK --tls --insecure" ;;
+    pingpong-1)       echo "pingpong --port $port_echo --size $PINGPONG_SIZE --count $(( PINGPONG_COUNT * m )) --conns 1" ;;
+    pingpong-100)     echo "pingpong --port $port_echo --size $PINGPONG_SIZE --count $(( PINGPONG_COUNT_EACH * m )) --conns $PINGPONG_CONNS" ;;
+    pingpong-100-tls) echo "pingpong --port $port_echo_tls --size $PINGPONG_SIZE --count $(( PINGPONG_COUNT_EACH * m )) --conns $PINGPONG_CONNS --tls --insecure" ;;
+    connect)          echo "connect --port $port_echo --count $(( CONNECT_COUNT * m )) --concurrency $CONNECT_CONCURRENCY" ;;
+    connect-tls)      echo "connect --port $port_echo_tls --count $(( TLS_CONNECT_COUNT * m )) --concurrency $CONNECT_CONCURRENCY --tls --insecure" ;;
     idle)             echo "idle --port $port_echo --conns $IDLE_CONNS" ;;
     *) echo "error: unknown benchmark $1" >&2; exit 2 ;;
   esac
@@ -128,47 +148,67 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if
 threads=""
 [[ -n "$CLIENT_THREADS" ]] && threads="--threads $CLIENT_THREADS"
 
-for bench in $BENCHES; do
-  args="$(args_for "$bench")"
-  for run in $(seq 1 "$RUNS"); do
-    # alternate which client goes first, so neither always runs on a warmer machine
-    if (( run % 2 )); then order="connector raw-netty"; else order="raw-netty connector"; fi
-    for client in $order; do
-      echo "[run.sh] $bench run $run/$RUNS $client" >&2
-      # shellcheck disable=SC2086
-      if ! line="$("$JAVA" $JAVA_OPTS -jar "$JAR" $args --client "$client" $threads 2>>"$OUT/client.err")"; then
-        echo "error: $bench ($client, run $run) failed: $(tail -1 "$OUT/client.err")" >&2
-        exit 1
-      fi
-      echo "$line" >>"$OUT/$bench.$client.jsonl"
+for variant in $VARIANTS; do
+  case "$variant" in
+    cold) mult=1 ;;
+    warm) mult=4 ;;
+    *) echo "error: VARIANTS takes cold and warm (was $variant)" >&2; exit 2 ;;
+  esac
+  for transport in $TRANSPORTS; do
+    for bench in $BENCHES; do
+      [[ "$variant" == warm && "$bench" == idle ]] && continue
+      args="$(args_for "$bench" "$mult") --transport $transport"
+      for run in $(seq 1 "$RUNS"); do
+        # alternate which client goes first, so neither always runs on a warmer machine
+        if (( run % 2 )); then order="connector raw-netty"; else order="raw-netty connector"; fi
+        for client in $order; do
+          echo "[run.sh] $variant $transport $bench run $run/$RUNS $client" >&2
+          # shellcheck disable=SC2086
+          if ! line="$("$JAVA" $JAVA_OPTS -jar "$JAR" $args --client "$client" $threads 2>>"$OUT/client.err")"; then
+            echo "error: $bench ($variant, $transport, $client, run $run) failed: $(tail -1 "$OUT/client.err")" >&2
+            exit 1
+          fi
+          echo "$line" >>"$OUT/$variant.$transport.$bench.$client.jsonl"
+        done
+      done
     done
   done
 done
 
+med() { field "$1" <"$2" | median; }
+
 echo
-echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1))"
-printf '%-17s %-15s %14s %14s %8s %10s   %s\n' benchmark metric connector raw-netty ratio "cpu ratio" \
-  "p50/p99 us (connector | raw-netty)"
-for bench in $BENCHES; do
-  metric="$(metric_for "$bench")"
-  c="$(field "$metric" <"$OUT/$bench.connector.jsonl" | median)"
-  r="$(field "$metric" <"$OUT/$bench.raw-netty.jsonl" | median)"
-  ratio="$(awk -v c="$c" -v r="$r" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
-  cc="$(field cpu_s <"$OUT/$bench.connector.jsonl" | median)"
-  cr="$(field cpu_s <"$OUT/$bench.raw-netty.jsonl" | median)"
-  cpu="$(awk -v c="$cc" -v r="$cr" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
-  lat=""
-  if [[ "$bench" == pingpong* ]]; then
-    lat="$(field p50_us <"$OUT/$bench.connector.jsonl" | median)/$(field p99_us <"$OUT/$bench.connector.jsonl" | median) | $(field p50_us <"$OUT/$bench.raw-netty.jsonl" | median)/$(field p99_us <"$OUT/$bench.raw-netty.jsonl" | median)"
-  fi
-  printf '%-17s %-15s %14s %14s %8s %10s   %s\n' "$bench" "$metric" "$c" "$r" "$ratio" "$cpu" "$lat"
+echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), client threads ${CLIENT_THREADS:-default})"
+printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' variant transport benchmark metric connector raw-netty ratio \
+  "cpu_s c" "cpu_s r" "cpu ratio" "p50/p99 us (connector | raw-netty)"
+for variant in $VARIANTS; do
+  for transport in $TRANSPORTS; do
+    for bench in $BENCHES; do
+      cf="$OUT/$variant.$transport.$bench.connector.jsonl"
+      rf="$OUT/$variant.$transport.$bench.raw-netty.jsonl"
+      [[ -f "$cf" && -f "$rf" ]] || continue
+      metric="$(metric_for "$bench")"
+      c="$(med "$metric" "$cf")"
+      r="$(med "$metric" "$rf")"
+      ratio="$(awk -v c="$c" -v r="$r" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
+      cc="$(med cpu_s "$cf")"
+      cr="$(med cpu_s "$rf")"
+      cpu="$(awk -v c="$cc" -v r="$cr" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
+      lat=""
+      if [[ "$bench" == pingpong* ]]; then
+        lat="$(med p50_us "$cf")/$(med p99_us "$cf") | $(med p50_us "$rf")/$(med p99_us "$rf")"
+      fi
+      name="$bench"
+      if [[ "$bench" == *tls ]]; then
+        name="$bench/$(field tls_provider <"$cf" | head -1)"
+      fi
+      printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' "$variant" "$transport" "$name" "$metric" "$c" "$r" \
+        "$ratio" "$cc" "$cr" "$cpu" "$lat"
+    done
+  done
 done
-if needs throughput-tls && needs "throughput "; then
-  c="$(field mib_per_s <"$OUT/throughput.connector.jsonl" | median)"
-  t="$(field mib_per_s <"$OUT/throughput-tls.connector.jsonl" | median)"
-  echo "connector TLS/plain throughput: $(awk -v t="$t" -v c="$c" 'BEGIN { printf "%.3f", t / c }')"
-fi
-echo "ratio = connector / raw-netty (higher is better, except idle bytes_per_conn where lower is better)"
-echo "cpu ratio = client process CPU seconds for the same work, connector / raw-netty (lower is better; steadier"
-echo "than wall-clock rates on a shared machine)"
+echo "ratio = connector / raw-netty on the same transport and TLS provider, same run (higher is better, except idle"
+echo "bytes_per_conn where lower is better); cold = the sizes given, warm = 4x those sizes"
+echo "cpu_s = client process CPU seconds for the measured work (c = connector, r = raw-netty); cpu ratio = c / r"
+echo "(lower is better; steadier than wall-clock rates on a shared machine)"
 echo "raw results: $OUT"

@@ -99,8 +99,6 @@ class OptionsTests {
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeBufferLowWaterMark");
         assertThatThrownBy(() -> SocketConnector.builder().writeBufferWaterMark(10, 5).build())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeBufferHighWaterMark");
-        assertThatThrownBy(() -> SocketConnector.builder().transport(Transport.EPOLL).build())
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("transport EPOLL is not available");
         TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder().hostname("h").port(1)
             .socket(this.handler).build();
         assertThatThrownBy(() -> SocketConnector.builder().endpoint("a", options).endpoint("a", options))

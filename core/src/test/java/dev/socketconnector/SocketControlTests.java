@@ -1,13 +1,11 @@
 package dev.socketconnector;
 
 import java.io.File;
-import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,19 +30,16 @@ class SocketControlTests {
             Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
                 .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
             server.accept();
-            java.nio.channels.SocketChannel channel = SocketInternals.javaChannel(socket);
-            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            assertThat(SocketInternals.noDelay(socket)).isTrue();
             assertThat(socket.setNoDelay(false)).isTrue();
-            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isFalse();
+            assertThat(SocketInternals.noDelay(socket)).isFalse();
             assertThat(socket.setNoDelay()).isTrue();
-            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            assertThat(SocketInternals.noDelay(socket)).isTrue();
             assertThat(socket.setKeepAlive(true, 5000)).isTrue();
-            assertThat(channel.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
-            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(5);
-            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(1);
-            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(10);
+            assertThat(SocketInternals.keepAlive(socket)).isTrue();
+            assertThat(SocketInternals.keepAliveTiming(socket)).containsExactly(5, 1, 10);
             assertThat(socket.setKeepAlive()).isTrue();
-            assertThat(channel.getOption(StandardSocketOptions.SO_KEEPALIVE)).isFalse();
+            assertThat(SocketInternals.keepAlive(socket)).isFalse();
             socket.end();
             handler.awaitClose();
             assertThat(socket.setNoDelay(true)).isFalse();
@@ -69,10 +64,9 @@ class SocketControlTests {
                     .noDelay(false).build()) {
             Socket<Void> socket = keepAlive.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
                 .port(server.port()).socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
-            java.nio.channels.SocketChannel channel = SocketInternals.javaChannel(socket);
-            assertThat(channel.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
-            assertThat(channel.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(7);
-            assertThat(channel.getOption(StandardSocketOptions.TCP_NODELAY)).isFalse();
+            assertThat(SocketInternals.keepAlive(socket)).isTrue();
+            assertThat(SocketInternals.keepAliveTiming(socket)).containsExactly(7, 1, 10);
+            assertThat(SocketInternals.noDelay(socket)).isFalse();
         }
     }
 

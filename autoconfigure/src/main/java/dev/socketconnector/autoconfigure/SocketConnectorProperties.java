@@ -27,12 +27,12 @@ public class SocketConnectorProperties {
     public static final String PREFIX = "socket.connector";
 
     /**
-     * Netty transport of the event loops: AUTO picks io_uring or epoll when their native jars load, NIO
+     * Netty transport of the event loops: AUTO picks epoll, then io_uring, when their native jars load, NIO
      * otherwise. EPOLL and IO_URING need JDK 24+'s --enable-native-access=ALL-UNNAMED.
      */
     private Transport transport = Transport.AUTO;
 
-    /** Number of event-loop threads; 0 means Netty's default (twice the number of cores). */
+    /** Number of event-loop threads; 0 means one per core. */
     private int eventLoopThreads = 0;
 
     /**

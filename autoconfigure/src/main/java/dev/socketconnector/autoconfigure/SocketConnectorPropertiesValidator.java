@@ -36,7 +36,7 @@ final class SocketConnectorPropertiesValidator {
     static void validate(SocketConnectorProperties properties) {
         if (properties.getEventLoopThreads() < 0) {
             throw invalid(PREFIX + ".event-loop-threads", properties.getEventLoopThreads(), "must not be negative",
-                    "0 (Netty's default) or a positive number of threads");
+                    "0 (one per core) or a positive number of threads");
         }
         positive(PREFIX + ".connect-timeout", properties.getConnectTimeout());
         if (properties.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {

@@ -127,7 +127,7 @@ class SocketConnectorPropertiesValidationTests {
     @Test
     void negativeEventLoopThreadsShouldFail() {
         this.contextRunner.withPropertyValues("socket.connector.event-loop-threads=-1")
-            .run(failsWith("socket.connector.event-loop-threads", "must not be negative", "0 (Netty's default)"));
+            .run(failsWith("socket.connector.event-loop-threads", "must not be negative", "0 (one per core)"));
     }
 
     @Test

@@ -20,7 +20,8 @@ public final class BenchmarkMain {
             "  pingpong   --host H --port P --size S --count N --conns K [--tls] [--insecure]   (or --unix PATH)",
             "  connect    --host H --port P --count N --concurrency K [--tls] [--insecure]",
             "  idle       --host H --port P --conns N",
-            "  common: --threads T (event-loop threads, default Netty's), --timeout SECONDS (default 600);",
+            "  common: --threads T (event-loop threads, default the client's), --timeout SECONDS (default 600),",
+            "          --transport auto|nio|epoll|io_uring (default auto: epoll, then io_uring, then NIO);",
             "          sizes accept k/m/g suffixes (powers of 1024)",
             "",
             "server --mode count|echo [--host 127.0.0.1] [--port 0] [--unix PATH] [--tls] [--threads T]",
@@ -101,6 +102,11 @@ public final class BenchmarkMain {
             default -> throw new IllegalArgumentException("unknown command '" + command
                     + "' (throughput, pingpong, connect, idle, server, jmh)");
         };
+        result.field("transport", spec.transport().name().toLowerCase(Locale.ROOT));
+        if (spec.tls()) {
+            // both clients use BoringSSL when netty-tcnative loads (the connector's TlsProvider.AUTO), JDK otherwise
+            result.field("tls_provider", io.netty.handler.ssl.OpenSsl.isAvailable() ? "openssl" : "jdk");
+        }
         return result.toString();
     }
 

@@ -143,11 +143,11 @@ public final class ConnectorClient implements BenchmarkClient {
 
     static RunSpec withCount(RunSpec spec, int count) {
         return new RunSpec(spec.target(), spec.tls(), spec.insecure(), spec.bytes(), spec.chunk(), spec.size(), count,
-                spec.conns(), spec.concurrency(), spec.threads(), spec.timeout());
+                spec.conns(), spec.concurrency(), spec.threads(), spec.timeout(), spec.transport());
     }
 
     private static SocketConnector connector(RunSpec spec) {
-        SocketConnectorBuilder builder = SocketConnector.builder();
+        SocketConnectorBuilder builder = SocketConnector.builder().transport(spec.transport());
         if (spec.threads() > 0) {
             builder.eventLoopThreads(spec.threads());
         }

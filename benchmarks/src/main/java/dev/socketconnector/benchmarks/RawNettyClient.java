@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLEngine;
 
+import dev.socketconnector.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,10 +25,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
@@ -42,8 +51,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The baseline: every command written directly on Netty 4.2 the way an expert would, so the connector's
  * overhead reads as a ratio. Pooled direct buffers, writability-driven backpressure
- * ({@code channelWritabilityChanged}), flushes batched per write burst or per read loop, NIO transport on a
- * {@link MultiThreadIoEventLoopGroup}, and the connector's defaults where they matter (TCP_NODELAY, write-buffer
+ * ({@code channelWritabilityChanged}), flushes batched per write burst or per read loop, the run's transport (NIO, epoll or
+ * io_uring, {@code --transport}) on a {@link MultiThreadIoEventLoopGroup}, and the connector's defaults where they matter (TCP_NODELAY, write-buffer
  * water marks 512 KiB / 1 MiB, OpenSSL when available).
  */
 public final class RawNettyClient implements BenchmarkClient {
@@ -182,20 +191,39 @@ public final class RawNettyClient implements BenchmarkClient {
 
         Client(RunSpec spec) {
             this.spec = spec;
-            this.group = new MultiThreadIoEventLoopGroup(spec.threads(), NioIoHandler.newFactory());
+            this.group = new MultiThreadIoEventLoopGroup(spec.threads(), ioHandlerFactory(spec.transport()));
             this.ssl = spec.tls() ? clientContext(spec.insecure()) : null;
             this.bootstrap = new Bootstrap().group(this.group)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
             BenchOptions.Target target = spec.target();
             if (target.unix() != null) {
-                this.bootstrap.channel(NioDomainSocketChannel.class);
-                this.remote = UnixDomainSocketAddress.of(target.unix());
+                switch (spec.transport()) {
+                    case EPOLL -> this.bootstrap.channel(EpollDomainSocketChannel.class);
+                    case IO_URING -> this.bootstrap.channel(IoUringDomainSocketChannel.class);
+                    default -> this.bootstrap.channel(NioDomainSocketChannel.class);
+                }
+                this.remote = (spec.transport() == Transport.NIO) ? UnixDomainSocketAddress.of(target.unix())
+                        : new DomainSocketAddress(target.unix());
             }
             else {
-                this.bootstrap.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+                switch (spec.transport()) {
+                    case EPOLL -> this.bootstrap.channel(EpollSocketChannel.class);
+                    case IO_URING -> this.bootstrap.channel(IoUringSocketChannel.class);
+                    default -> this.bootstrap.channel(NioSocketChannel.class);
+                }
+                this.bootstrap.option(ChannelOption.TCP_NODELAY, true);
                 this.remote = new InetSocketAddress(target.host(), target.port());
             }
+        }
+
+        private static IoHandlerFactory ioHandlerFactory(Transport transport) {
+            return switch (transport) {
+                case EPOLL -> EpollIoHandler.newFactory();
+                case IO_URING -> IoUringIoHandler.newFactory();
+                case NIO -> NioIoHandler.newFactory();
+                case AUTO -> throw new IllegalStateException("AUTO is resolved by RunSpec");
+            };
         }
 
         private static SslContext clientContext(boolean insecure) {

@@ -2,6 +2,8 @@ package dev.socketconnector.benchmarks;
 
 import java.time.Duration;
 
+import dev.socketconnector.Transport;
+
 /**
  * What one client command runs: where to connect, with or without TLS, and the sizes of every command (each
  * command reads the fields it needs).
@@ -14,11 +16,13 @@ import java.time.Duration;
  * @param count pingpong: round trips per connection; connect: connections to open
  * @param conns pingpong and idle: connections
  * @param concurrency connect: connections in flight at once
- * @param threads event-loop threads, 0 for Netty's default
+ * @param threads event-loop threads, 0 for the client's default
  * @param timeout the bound on the whole run
+ * @param transport the Netty transport both clients use ({@code --transport auto|nio|epoll|io_uring}, default auto:
+ *        epoll, then io_uring, then NIO, in the connector's order)
  */
 public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure, long bytes, int chunk, int size,
-        int count, int conns, int concurrency, int threads, Duration timeout) {
+        int count, int conns, int concurrency, int threads, Duration timeout, Transport transport) {
 
     /**
      * Reads a spec from parsed options, with the defaults documented in {@code BenchmarkMain}'s usage.
@@ -35,7 +39,41 @@ public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure,
                 options.size("bytes", 1L << 30), options.intSize("chunk", 64 * 1024),
                 options.intSize("size", 64), options.intSize("count", defaultCount),
                 options.intSize("conns", defaultConns), options.intSize("concurrency", 50),
-                (int) sizeOrZero(options, "threads"), Duration.ofSeconds(options.size("timeout", 600)));
+                (int) sizeOrZero(options, "threads"), Duration.ofSeconds(options.size("timeout", 600)),
+                resolve(transport(options.string("transport", "auto"))));
+    }
+
+    /**
+     * Resolves AUTO the way the connector does (epoll, then io_uring, then NIO), so both clients run on the same,
+     * reported transport.
+     * @param transport the requested transport
+     * @return a concrete transport
+     */
+    static Transport resolve(Transport transport) {
+        if (transport != Transport.AUTO) {
+            return transport;
+        }
+        if (io.netty.channel.epoll.Epoll.isAvailable()) {
+            return Transport.EPOLL;
+        }
+        return io.netty.channel.uring.IoUring.isAvailable() ? Transport.IO_URING : Transport.NIO;
+    }
+
+    /**
+     * Parses {@code --transport}.
+     * @param name auto, nio, epoll or io_uring (io-uring too)
+     * @return the transport
+     * @throws IllegalArgumentException naming the allowed values
+     */
+    static Transport transport(String name) {
+        String upper = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (Transport transport : Transport.values()) {
+            if (transport.name().equals(upper)) {
+                return transport;
+            }
+        }
+        throw new IllegalArgumentException("option --transport must be auto, nio, epoll or io_uring (was '" + name
+                + "')");
     }
 
     private static long sizeOrZero(BenchOptions options, String name) {

@@ -182,6 +182,26 @@ class BenchmarkCommandsTests {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--client");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "connector nio", "connector epoll", "connector io_uring", "raw-netty nio",
+            "raw-netty epoll", "raw-netty io_uring" })
+    void everyClientRunsOnEveryTransportOverTcpAndUnixAndSaysWhichOne(String clientAndTransport) {
+        String client = clientAndTransport.split(" ")[0];
+        String transport = clientAndTransport.split(" ")[1];
+        Map<String, String> tcp = run("pingpong", "--client", client, "--transport", transport, "--port", port(echo),
+                "--size", "64", "--count", "50", "--conns", "3");
+        assertThat(tcp).containsEntry("roundtrips", "150").containsEntry("transport", transport);
+        Map<String, String> unix = run("throughput", "--client", client, "--transport", transport, "--unix",
+                dir.resolve("count.sock").toString(), "--bytes", "1000001", "--chunk", "65536");
+        assertThat(unix).containsEntry("bytes", "1000001").containsEntry("transport", transport);
+    }
+
+    @Test
+    void anUnknownTransportIsAUsageError() {
+        assertThatThrownBy(() -> BenchmarkMain.run("pingpong", "--port", "1", "--transport", "kqueue"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--transport must be auto, nio, epoll");
+    }
+
     private static String port(BenchmarkServer server) {
         return String.valueOf(server.port());
     }

@@ -1,10 +1,12 @@
 package dev.socketconnector.internal;
 
+import java.io.FileNotFoundException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 
 import dev.socketconnector.SocketConnectException;
@@ -70,6 +72,11 @@ final class ErrorCodes {
      */
     static @Nullable String codeOf(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof FileNotFoundException || t instanceof NoSuchFileException) {
+                // epoll and io_uring report a unix connect to a missing path as a FileNotFoundException without a
+                // message (Netty's native Errors), NIO as "No such file or directory"
+                return "ENOENT";
+            }
             String message = t.getMessage();
             if (message == null) {
                 continue;
