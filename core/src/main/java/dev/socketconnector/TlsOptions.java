@@ -12,7 +12,7 @@ import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-import dev.socketconnector.internal.TlsMaterials;
+import dev.socketconnector.internal.tls.TlsMaterials;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -23,6 +23,7 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketListener;
+import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.EmptyArrays;
 import io.netty.channel.Channel;

@@ -26,9 +26,12 @@ import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.internal.tls.TlsConnection;
+import dev.socketconnector.internal.tls.TlsConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -194,10 +197,7 @@ public final class NettySocketConnector implements SocketConnector {
         NettySocket<D> socket = new NettySocket<>(this, Long.toString(this.socketIds.incrementAndGet()), endpoint,
                 options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
                 this.settings.writeBufferHighWaterMark());
-        channel.pipeline().addLast(PipelineNames.EVENTS, socket.events);
-        if (tls != null) {
-            tls.addTo(channel.pipeline());
-        }
+        initPipeline(channel.pipeline(), tls, socket);
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         this.live.put(socket, future);
         socket.closeFuture.whenComplete((ignored, failure) -> this.live.remove(socket));
@@ -489,4 +489,18 @@ public final class NettySocketConnector implements SocketConnector {
         return "SocketConnector[transport=" + this.transport.transport() + ", sockets=" + this.sockets.size()
                 + ", closed=" + this.closed.get() + "]";
     }
+
+    /**
+     * Builds a new channel's pipeline, the one place that does, head to tail in {@link PipelineNames} order:
+     * {@code tls-sniffer} and {@code tls} on a TLS socket, then {@code events}.
+     */
+    private static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
+        if (tls != null) {
+            TlsConnection.Handlers handlers = tls.handlers(pipeline.channel());
+            pipeline.addLast(PipelineNames.TLS_SNIFFER, handlers.sniffer());
+            pipeline.addLast(PipelineNames.TLS, handlers.ssl());
+        }
+        pipeline.addLast(PipelineNames.EVENTS, socket.events);
+    }
+
 }

@@ -13,6 +13,7 @@ import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
+import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -553,7 +554,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         Duration timeout = this.socket.connector.endTimeout();
         this.endDeadline = this.socket.loop.schedule(() -> {
             this.endDeadline = null;
-            if (this.closeFired) {
+            if (this.closeFired || this.socket.connector.isClosed()) {
+                // a closing connector terminates its stragglers itself at its shutdown timeout, with a WARN
                 return;
             }
             long unsent = this.socket.nettyPendingBytes() + this.socket.queuedCount();

@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -7,7 +7,8 @@ import dev.socketconnector.CipherNameAndProtocol;
 import dev.socketconnector.EphemeralKeyInfo;
 import dev.socketconnector.PeerCertificate;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
@@ -16,14 +17,24 @@ import org.jspecify.annotations.Nullable;
  * {@code Socket}. Created by {@link TlsConnections} for each connect; methods marked "loop" run on the
  * channel's event loop, getters may be called from any thread.
  */
-interface TlsConnection {
+public interface TlsConnection {
 
     /**
-     * Adds the TLS handlers ({@link PipelineNames#TLS} and anything that must sit before it) at the head of the
-     * pipeline, before {@link PipelineNames#EVENTS}. Loop.
-     * @param pipeline the new channel's pipeline
+     * Creates this connection's handlers for a new channel, in pipeline order (head first): the record sniffer,
+     * then the {@code SslHandler}. The connector adds them under its names, before the events handler. Called
+     * once, before the channel is registered.
+     * @param channel the new channel
+     * @return the handlers, head first
      */
-    void addTo(ChannelPipeline pipeline);
+    Handlers handlers(Channel channel);
+
+    /**
+     * A connection's handlers, in pipeline order.
+     * @param sniffer reads the TLS records before the {@code SslHandler} does (handshake introspection)
+     * @param ssl the {@code SslHandler}
+     */
+    record Handlers(ChannelHandler sniffer, ChannelHandler ssl) {
+    }
 
     /**
      * Called when the SslHandler reports a completed handshake: verifies the peer (chain and host name) and

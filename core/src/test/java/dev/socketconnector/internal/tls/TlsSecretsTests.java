@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +15,7 @@ import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOpenSslServer;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
+import dev.socketconnector.internal.InternalAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,7 +64,7 @@ class TlsSecretsTests {
                         closed.complete(null);
                     }
                 }).build()).get(10, TimeUnit.SECONDS);
-            TlsSecrets secrets = ((TlsChannelConnection) ((NettySocket<Void>) socket).tls).secrets();
+            TlsSecrets secrets = ((TlsChannelConnection) InternalAccess.tlsOf(socket)).secrets();
             byte[] master = secrets.held(TlsSecrets.MASTER);
             assertThat(master).as("the master secret kept for exportKeyingMaterial").isNotNull().hasSize(48);
             assertThat(socket.exportKeyingMaterial(32, "EXPERIMENTAL-test", null)).hasSize(32);

@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

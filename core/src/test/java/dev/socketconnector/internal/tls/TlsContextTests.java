@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import dev.socketconnector.TlsAuthorizationException;
 import dev.socketconnector.TlsOpenSslServer;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
+import dev.socketconnector.internal.InternalAccess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -66,9 +67,7 @@ class TlsContextTests {
     }
 
     private TlsConnections tlsConnections() throws Exception {
-        Field field = NettySocketConnector.class.getDeclaredField("tlsConnections");
-        field.setAccessible(true);
-        return (TlsConnections) field.get(this.connector);
+        return InternalAccess.tlsConnectionsOf(this.connector);
     }
 
     @ParameterizedTest
@@ -145,7 +144,7 @@ class TlsContextTests {
                 "-tls1_2", "-no_cache", "-no_ticket")) {
             Socket<Void> socket = connect(server.port(), TlsOptions.builder().provider(provider)
                 .ca(PKI.file("ca.crt")).build());
-            TlsChannelConnection tls = (TlsChannelConnection) ((NettySocket<Void>) socket).tls;
+            TlsChannelConnection tls = (TlsChannelConnection) InternalAccess.tlsOf(socket);
             assertThat(tls.verifications()).as("verified in the first handshake").isEqualTo(1);
             socket.write("before\n");
             assertThat(server.awaitLine("before")).isEmpty();

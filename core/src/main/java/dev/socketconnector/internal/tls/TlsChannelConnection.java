@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -24,7 +24,6 @@ import dev.socketconnector.TlsProvider;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
@@ -121,7 +120,7 @@ final class TlsChannelConnection implements TlsConnection {
     }
 
     @Override
-    public void addTo(ChannelPipeline pipeline) {
+    public Handlers handlers(Channel channel) {
         SslHandler sslHandler = (this.host != null) ? this.context.sslContext().newHandler(this.alloc, this.host,
                 this.port) : this.context.sslContext().newHandler(this.alloc);
         sslHandler.setHandshakeTimeoutMillis(0);
@@ -144,10 +143,9 @@ final class TlsChannelConnection implements TlsConnection {
         }
         this.context.trustManager().register(engine, this);
         this.handler = sslHandler;
-        this.channel = pipeline.channel();
+        this.channel = channel;
         this.sniffer.onServerRecord(this::decryptServerRecords);
-        pipeline.addFirst(PipelineNames.TLS, sslHandler);
-        pipeline.addFirst(PipelineNames.TLS_SNIFFER, this.sniffer);
+        return new Handlers(this.sniffer, sslHandler);
     }
 
     /**
@@ -181,7 +179,7 @@ final class TlsChannelConnection implements TlsConnection {
     private @Nullable Throwable completed() {
         SslHandler sslHandler = this.handler;
         if (sslHandler == null) {
-            throw new IllegalStateException("addTo was not called");
+            throw new IllegalStateException("handlers(channel) was not called");
         }
         SSLEngine engine = sslHandler.engine();
         SSLSession session = engine.getSession();

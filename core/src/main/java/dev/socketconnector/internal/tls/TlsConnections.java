@@ -1,4 +1,4 @@
-package dev.socketconnector.internal;
+package dev.socketconnector.internal.tls;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * defaults. One per connector; thread-safe. Keeps one {@code SslContext} per distinct configuration (bounded,
  * least recently used first out), so the next connect to the same host:port resumes the session.
  */
-final class TlsConnections {
+public final class TlsConnections {
 
     static final int MAX_CONTEXTS = 64;
 
@@ -55,7 +55,7 @@ final class TlsConnections {
         }
     };
 
-    TlsConnections(Supplier<TlsOptions> defaults) {
+    public TlsConnections(Supplier<TlsOptions> defaults) {
         this.defaults = defaults;
     }
 
@@ -99,7 +99,7 @@ final class TlsConnections {
      * @return the connection's TLS
      * @throws IllegalArgumentException naming the TLS option that cannot be used
      */
-    TlsConnection newConnection(TlsOptions options, @Nullable String host, int port, ByteBufAllocator alloc) {
+    public TlsConnection newConnection(TlsOptions options, @Nullable String host, int port, ByteBufAllocator alloc) {
         TlsOptions merged = options.withDefaults(this.defaults.get());
         TlsProvider provider = resolve(merged.provider());
         Key key = Key.of(merged, provider);
