@@ -447,7 +447,7 @@ public final class TlsOptions {
          * @throws IllegalArgumentException naming the option that is invalid or unreadable
          */
         public TlsOptions build() {
-            TlsMaterials.validate(this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers);
+            Options.validTlsRules(this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers);
             if (this.trustManagerFactory != null && !this.caSources.isEmpty()) {
                 throw new IllegalArgumentException("ca and trustManagerFactory must not both be set");
             }
