@@ -1,7 +1,5 @@
 package dev.socketconnector.internal.tls;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -40,8 +38,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class TlsChannelConnection implements TlsConnection {
 
-    private static final @Nullable Method JDK_EXPORTER = exporterMethod();
-
     private final TlsConnections.Context context;
 
     private final @Nullable String host;
@@ -60,6 +56,8 @@ final class TlsChannelConnection implements TlsConnection {
 
     private final TlsSecrets secrets = new TlsSecrets();
 
+    private final Tls13ServerRecords serverRecords = new Tls13ServerRecords(this.sniffer, this.secrets);
+
     private @Nullable SslHandler handler;
 
     private @Nullable Channel channel;
@@ -73,17 +71,6 @@ final class TlsChannelConnection implements TlsConnection {
     private volatile @Nullable PeerCertificate peerCertificateDetailed;
 
     private volatile @Nullable PeerCertificate localCertificate;
-
-    /** TLS 1.3 record decryption state (loop only). */
-    private int serverPhase;
-
-    private long serverSequence;
-
-    private int applicationRecords;
-
-    private byte[] serverMessages = new byte[0];
-
-    private volatile byte @Nullable [] ticket13;
 
     private volatile boolean disposed;
 
@@ -272,88 +259,13 @@ final class TlsChannelConnection implements TlsConnection {
         return verification.error();
     }
 
-    /** Decrypts kept TLS 1.3 server records with the key log secrets: CertificateRequest, then the ticket. */
+    /** Decrypts kept TLS 1.3 server records with the key log secrets (loop only). */
     private void decryptServerRecords() {
         TlsSnapshot taken = this.snapshot;
         SSLEngine engine = (this.handler != null) ? this.handler.engine() : null;
         String suiteName = (taken != null) ? taken.cipher().standardName()
                 : (engine != null) ? engine.getSession().getCipherSuite() : null;
-        TlsSecrets.Suite13 suite = (suiteName != null) ? TlsSecrets.Suite13.of(suiteName) : null;
-        if (suite == null) {
-            finishDecrypting();
-            return;
-        }
-        while (!this.sniffer.encryptedServerRecords.isEmpty()) {
-            byte[] secret = this.secrets.get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE
-                    : TlsSecrets.SERVER_TRAFFIC);
-            if (secret == null) {
-                if (this.sniffer.isHandshakeDone()) {
-                    finishDecrypting();
-                }
-                return;
-            }
-            byte[] record = this.sniffer.encryptedServerRecords.remove(0);
-            byte[] inner = TlsSecrets.decrypt13(suite, secret, this.serverSequence++, record);
-            Arrays.fill(secret, (byte) 0);
-            Arrays.fill(record, (byte) 0);
-            if (inner == null || inner.length == 0) {
-                finishDecrypting();
-                return;
-            }
-            int type = inner[inner.length - 1];
-            if (this.serverPhase == 1 && type == 23 && ++this.applicationRecords > 8) {
-                finishDecrypting();
-                return;
-            }
-            if (type == 22 && serverMessages(inner)) {
-                finishDecrypting();
-                return;
-            }
-            Arrays.fill(inner, (byte) 0);
-        }
-    }
-
-    /** Reads decrypted server handshake messages; returns true when the ticket was found. */
-    private boolean serverMessages(byte[] inner) {
-        byte[] messages = TlsSecrets.concat(this.serverMessages, Arrays.copyOf(inner, inner.length - 1));
-        int start = 0;
-        boolean done = false;
-        while (messages.length - start >= 4) {
-            int length = ((messages[start + 1] & 0xff) << 16) | ((messages[start + 2] & 0xff) << 8)
-                    | (messages[start + 3] & 0xff);
-            if (messages.length - start < 4 + length) {
-                break;
-            }
-            byte[] message = Arrays.copyOfRange(messages, start, start + 4 + length);
-            switch (message[0]) {
-                case 13 -> this.sniffer.certificateRequest13(message);
-                case 20 -> {
-                    if (this.serverPhase == 0) {
-                        this.serverPhase = 1;
-                        this.serverSequence = 0;
-                    }
-                }
-                case 4 -> {
-                    this.ticket13 = TlsSniffer.newSessionTicket13(message);
-                    done = true;
-                }
-                case 24 -> done = true;
-                default -> {
-                }
-            }
-            start += 4 + length;
-        }
-        this.serverMessages = Arrays.copyOfRange(messages, start, messages.length);
-        return done;
-    }
-
-    private void finishDecrypting() {
-        if (this.sniffer.isHandshakeDone() || this.snapshot != null) {
-            this.secrets.remove(TlsSecrets.SERVER_HANDSHAKE);
-            this.secrets.remove(TlsSecrets.SERVER_TRAFFIC);
-            this.serverMessages = new byte[0];
-            this.sniffer.stopKeepingRecords();
-        }
+        this.serverRecords.decrypt(suiteName, taken != null);
     }
 
     @Override
@@ -423,7 +335,7 @@ final class TlsChannelConnection implements TlsConnection {
         }
         this.secrets.wipe();
         this.sniffer.wipeRecords();
-        Arrays.fill(this.serverMessages, (byte) 0);
+        this.serverRecords.wipe();
     }
 
     // ---- members ----
@@ -548,7 +460,7 @@ final class TlsChannelConnection implements TlsConnection {
         if (!this.context.keyLog()) {
             throw unsupported("getTLSTicket()", "TLS 1.3 tickets are encrypted and the JDK has no key log");
         }
-        byte[] ticket = this.ticket13;
+        byte[] ticket = this.serverRecords.ticket();
         return (ticket != null) ? ticket.clone() : null;
     }
 
@@ -566,87 +478,12 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
-        if (length <= 0) {
-            throw new IllegalArgumentException("length must be positive (was " + length + ")");
-        }
-        if (label == null) {
-            throw new IllegalArgumentException("label must not be null");
-        }
-        TlsSnapshot taken = this.snapshot;
-        if (taken == null || taken.session() == null) {
-            throw new IllegalStateException("exportKeyingMaterial: the TLS handshake is not complete");
-        }
-        if (this.disposed) {
-            throw new IllegalStateException("exportKeyingMaterial: the socket is closed (its secrets are wiped)");
-        }
-        if (taken.natives()) {
-            if (taken.tls13()) {
-                TlsSecrets.Suite13 suite = TlsSecrets.Suite13.of(taken.cipher().standardName());
-                byte[] secret = this.secrets.get(TlsSecrets.EXPORTER);
-                if (suite == null || secret == null) {
-                    throw unsupported("exportKeyingMaterial()", "BoringSSL's key log gave no exporter secret");
-                }
-                if (length > 255 * ("SHA-384".equals(suite.hash()) ? 48 : 32)) {
-                    throw new IllegalArgumentException("length is too large for TLS 1.3 (was " + length + ")");
-                }
-                try {
-                    return TlsSecrets.export13(suite, secret, label, context, length);
-                }
-                finally {
-                    Arrays.fill(secret, (byte) 0);
-                }
-            }
-            byte[] master = this.secrets.get(TlsSecrets.MASTER);
-            if (master == null || taken.clientRandom() == null || taken.serverRandom() == null) {
-                throw new IllegalStateException("exportKeyingMaterial: the socket is closed");
-            }
-            try {
-                return TlsSecrets.export12(taken.cipher().standardName(), master, taken.clientRandom(),
-                        taken.serverRandom(), label, context, length);
-            }
-            finally {
-                Arrays.fill(master, (byte) 0);
-            }
-        }
-        return jdkExport(taken.session(), length, label, context);
-    }
-
-    private byte[] jdkExport(SSLSession session, int length, String label, byte @Nullable [] context) {
-        if (JDK_EXPORTER == null) {
-            throw unsupported("exportKeyingMaterial()", "Java " + Runtime.version().feature()
-                    + " has no exporter API (Java 25 adds ExtendedSSLSession.exportKeyingMaterialData)");
-        }
-        if (!(session instanceof ExtendedSSLSession)) {
-            throw unsupported("exportKeyingMaterial()", "the session is not an ExtendedSSLSession");
-        }
-        try {
-            return (byte[]) JDK_EXPORTER.invoke(session, label, context, length);
-        }
-        catch (InvocationTargetException ex) {
-            Throwable cause = ex.getCause();
-            throw new UnsupportedOperationException("exportKeyingMaterial() failed on the JDK provider: " + cause
-                    + " (TLS 1.2 needs the extended master secret extension; the OPENSSL provider"
-                    + " (netty-tcnative-boringssl-static) exports every session)", cause);
-        }
-        catch (IllegalAccessException ex) {
-            throw unsupported("exportKeyingMaterial()", "the JDK exporter is not accessible");
-        }
-    }
-
-    private static @Nullable Method exporterMethod() {
-        try {
-            return ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class, byte[].class,
-                    int.class);
-        }
-        catch (NoSuchMethodException ex) {
-            return null;
-        }
+        return TlsExporter.export(this.snapshot, this.disposed, this.secrets, this.context.provider(), length, label,
+                context);
     }
 
     private UnsupportedOperationException unsupported(String member, String why) {
-        return new UnsupportedOperationException(member + " is not available with the " + this.context.provider()
-                + " TLS provider: " + why + ". Use TlsProvider.OPENSSL (netty-tcnative-boringssl-static on the"
-                + " class path)" + (member.startsWith("export") ? " or run on Java 25+" : ""));
+        return TlsExporter.unsupported(this.context.provider(), member, why);
     }
 
     @Override
