@@ -70,11 +70,11 @@ final class Tls13ServerRecords {
                 return;
             }
             int type = inner[inner.length - 1];
-            if (this.serverPhase == 1 && type == 23 && ++this.applicationRecords > 8) {
+            if (this.serverPhase == 1 && type == TlsWire.APPLICATION_DATA && ++this.applicationRecords > 8) {
                 finishDecrypting();
                 return;
             }
-            if (type == 22 && serverMessages(inner)) {
+            if (type == TlsWire.HANDSHAKE && serverMessages(inner)) {
                 finishDecrypting();
                 return;
             }
@@ -95,18 +95,18 @@ final class Tls13ServerRecords {
             }
             byte[] message = Arrays.copyOfRange(messages, start, start + 4 + length);
             switch (message[0]) {
-                case 13 -> this.sniffer.certificateRequest13(message);
-                case 20 -> {
+                case TlsWire.CERTIFICATE_REQUEST -> this.sniffer.facts.certificateRequest13(message);
+                case TlsWire.FINISHED -> {
                     if (this.serverPhase == 0) {
                         this.serverPhase = 1;
                         this.serverSequence = 0;
                     }
                 }
-                case 4 -> {
-                    this.ticket = TlsSniffer.newSessionTicket13(message);
+                case TlsWire.NEW_SESSION_TICKET -> {
+                    this.ticket = TlsHandshakeFacts.Parser.newSessionTicket13(message);
                     done = true;
                 }
-                case 24 -> done = true;
+                case TlsWire.KEY_UPDATE -> done = true;
                 default -> {
                 }
             }

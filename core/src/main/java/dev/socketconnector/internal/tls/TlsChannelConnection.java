@@ -4,7 +4,6 @@ import java.nio.channels.ClosedChannelException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import javax.net.ssl.ExtendedSSLSession;
@@ -31,7 +30,7 @@ import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer during the handshake
+ * One connection's TLS: hands out the sniffer and the {@code SslHandler}, verifies the peer during the handshake
  * (through the context's {@link TlsTrustManager}), takes a snapshot of what the handshake negotiated and
  * implements every TLS member of {@code Socket} on it.
  * Loop methods run on the channel's event loop; getters read the published snapshot from any thread.
@@ -201,8 +200,7 @@ final class TlsChannelConnection implements TlsConnection {
         }
         String openSslName = null;
         Boolean reused = null;
-        byte[] clientFinished = null;
-        byte[] serverFinished = null;
+        TlsSecrets.Finished12 finished12 = null;
         boolean natives = false;
         if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
             synchronized (openSsl) {
@@ -215,9 +213,7 @@ final class TlsChannelConnection implements TlsConnection {
                         byte[] master = SSL.getMasterKey(ssl);
                         if (master != null) {
                             try {
-                                byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
-                                clientFinished = finished[0];
-                                serverFinished = finished[1];
+                                finished12 = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
                             }
                             finally {
                                 // the secrets own (and zero on close) this copy, even when the Finished failed
@@ -231,28 +227,26 @@ final class TlsChannelConnection implements TlsConnection {
         if (openSslName == null) {
             openSslName = CipherSuiteConverter.toOpenSsl(suite, false);
         }
-        if (reused == null) {
-            reused = tls13 ? this.sniffer.pskAccepted
-                    : (this.sniffer.clientSessionId.length > 0
-                            && Arrays.equals(this.sniffer.clientSessionId, this.sniffer.serverSessionId))
-                            || !this.sniffer.serverCertificate;
-        }
         if (tls13 && this.context.keyLog()) {
+            // may read the TLS 1.3 CertificateRequest, for the shared sigalgs below
             decryptServerRecords();
         }
-        List<String> sigalgs = TlsNames.sharedSigalgs(this.sniffer.clientSigalgs,
-                this.sniffer.certificateRequestSigalgs);
+        TlsHandshakeFacts facts = this.sniffer.facts.facts();
+        if (reused == null) {
+            reused = facts.resumed();
+        }
+        List<String> sigalgs = TlsNames.sharedSigalgs(facts.clientSigalgs(), facts.certificateRequestSigalgs());
         if (tls13 && !this.context.keyLog() && local != null && session instanceof ExtendedSSLSession extended) {
             sigalgs = TlsNames.jdkSigalgs(extended.getPeerSupportedSignatureAlgorithms());
         }
-        EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(this.sniffer, tls13, reused);
+        EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(facts, tls13, reused);
         TlsSnapshot taken = new TlsSnapshot(version, new CipherNameAndProtocol(
                 (openSslName != null) ? openSslName : suite, suite, TlsNames.cipherVersion(suite)),
                 (sslHandler.applicationProtocol() != null) ? sslHandler.applicationProtocol() : "", reused, keyInfo,
-                sigalgs, clientFinished, serverFinished, tls13 ? null : this.sniffer.ticket,
+                sigalgs, finished12, tls13 ? null : facts.ticket12(),
                 verification.error(), verification.path(), List.copyOf(peer),
-                (local != null) ? List.copyOf(local) : null, this.sniffer.clientRandom, this.sniffer.serverRandom,
-                session, natives, tls13);
+                (local != null) ? List.copyOf(local) : null, facts.clientRandom(), facts.serverRandom(),
+                session, natives);
         this.snapshot = taken;
         // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both providers refuse the same way.
         this.sniffer.handshakeDone(true);
@@ -440,7 +434,8 @@ final class TlsChannelConnection implements TlsConnection {
         if (taken == null || taken.tls13()) {
             return null;
         }
-        byte[] value = own ? taken.clientFinished() : taken.serverFinished();
+        TlsSecrets.Finished12 finished12 = taken.finished12();
+        byte[] value = (finished12 == null) ? null : own ? finished12.client() : finished12.server();
         if (value == null) {
             throw unsupported(own ? "getTLSFinishedMessage()" : "getTLSPeerFinishedMessage()",
                     "the JDK does not expose the TLS 1.2 master secret");

@@ -47,9 +47,10 @@ final class TlsExporter {
         if (disposed) {
             throw new IllegalStateException("exportKeyingMaterial: the socket is closed (its secrets are wiped)");
         }
-        if (taken.natives()) {
+        String suiteName = taken.cipher().standardName();
+        if (taken.natives() && suiteName != null) {
             if (taken.tls13()) {
-                TlsSecrets.Suite13 suite = TlsSecrets.Suite13.of(taken.cipher().standardName());
+                TlsSecrets.Suite13 suite = TlsSecrets.Suite13.of(suiteName);
                 byte[] secret = secrets.get(TlsSecrets.EXPORTER);
                 if (suite == null || secret == null) {
                     throw unsupported(provider, "exportKeyingMaterial()",
@@ -70,7 +71,7 @@ final class TlsExporter {
                 throw new IllegalStateException("exportKeyingMaterial: the socket is closed");
             }
             try {
-                return TlsSecrets.export12(taken.cipher().standardName(), master, taken.clientRandom(),
+                return TlsSecrets.export12(suiteName, master, taken.clientRandom(),
                         taken.serverRandom(), label, context, length);
             }
             finally {
