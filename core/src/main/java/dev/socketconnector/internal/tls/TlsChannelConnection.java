@@ -1,6 +1,5 @@
 package dev.socketconnector.internal.tls;
 
-import java.nio.channels.ClosedChannelException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import dev.socketconnector.TlsProvider;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
@@ -65,11 +63,7 @@ final class TlsChannelConnection implements TlsConnection {
 
     private volatile @Nullable TlsSnapshot snapshot;
 
-    private volatile @Nullable PeerCertificate peerCertificate;
-
-    private volatile @Nullable PeerCertificate peerCertificateDetailed;
-
-    private volatile @Nullable PeerCertificate localCertificate;
+    private final TlsCertificateViews certificates = new TlsCertificateViews();
 
     private volatile boolean disposed;
 
@@ -264,30 +258,7 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public Throwable handshakeFailed(Throwable cause) {
-        Throwable reason = cause;
-        while ((reason instanceof DecoderException) && reason.getCause() != null) {
-            reason = reason.getCause();
-        }
-        if (reason instanceof TlsAuthorizationException authorization) {
-            return authorization;
-        }
-        TlsVerifier.Result refused = this.verification;
-        if (refused != null && refused.error() != null && this.rejectUnauthorized) {
-            // the trust manager refused the server: the engine's alert exception hides the reason
-            return refused.error();
-        }
-        String message = String.valueOf(reason.getMessage());
-        if (message.contains("KEY_USAGE_BIT_INCORRECT")) {
-            // BoringSSL checks the leaf's key usage itself, before the verify callback, whatever
-            // rejectUnauthorized says: OpenSSL's verdict for such a certificate is the sslserver purpose
-            return new TlsAuthorizationException("INVALID_PURPOSE", "unsuitable certificate purpose", cause);
-        }
-        if (reason instanceof ClosedChannelException || message.contains("closed")
-                && message.contains("handshake")) {
-            return new TlsAuthorizationException("ECONNRESET",
-                    "Client network socket disconnected before secure TLS connection was established", cause);
-        }
-        return new TlsAuthorizationException("EPROTO", message, cause);
+        return TlsHandshakeErrors.of(cause, this.verification, this.rejectUnauthorized);
     }
 
     @Override
@@ -354,38 +325,12 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public @Nullable PeerCertificate getCertificate() {
-        TlsSnapshot taken = this.snapshot;
-        if (taken == null || taken.localChain() == null || taken.localChain().isEmpty()) {
-            return null;
-        }
-        PeerCertificate certificate = this.localCertificate;
-        if (certificate == null) {
-            certificate = TlsPeerCertificates.of(taken.localChain().get(0));
-            this.localCertificate = certificate;
-        }
-        return certificate;
+        return this.certificates.local(this.snapshot);
     }
 
     @Override
     public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
-        TlsSnapshot taken = this.snapshot;
-        if (taken == null || taken.peerChain().isEmpty()) {
-            return null;
-        }
-        if (detailed) {
-            PeerCertificate certificate = this.peerCertificateDetailed;
-            if (certificate == null) {
-                certificate = TlsPeerCertificates.detailed(taken.verifiedPath());
-                this.peerCertificateDetailed = certificate;
-            }
-            return certificate;
-        }
-        PeerCertificate certificate = this.peerCertificate;
-        if (certificate == null) {
-            certificate = TlsPeerCertificates.of(taken.peerChain().get(0));
-            this.peerCertificate = certificate;
-        }
-        return certificate;
+        return this.certificates.peer(this.snapshot, detailed);
     }
 
     @Override
