@@ -1,6 +1,7 @@
 package dev.socketconnector;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,8 +24,7 @@ final class Options {
     }
 
     static String validHostname(@Nullable String hostname) {
-        required(hostname, "hostname");
-        String trimmed = hostname.strip();
+        String trimmed = required(hostname, "hostname").strip();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("hostname must not be empty");
         }
@@ -46,8 +46,8 @@ final class Options {
         }
     }
 
-    static String validUnixPath(@Nullable String unix) {
-        required(unix, "unix");
+    static String validUnixPath(@Nullable String path) {
+        String unix = required(path, "unix");
         if (unix.isEmpty()) {
             throw new IllegalArgumentException("unix must not be empty");
         }
@@ -60,5 +60,50 @@ final class Options {
                     + " bytes long (was " + length + ")");
         }
         return unix;
+    }
+
+    /**
+     * Checks the TLS fields that need no material: ALPN names, versions and ciphers.
+     * @param alpn the ALPN names or null
+     * @param minVersion the lowest version or null
+     * @param maxVersion the highest version or null
+     * @param ciphers the ciphers or null
+     */
+    static void validTlsRules(@Nullable List<String> alpn, @Nullable String minVersion, @Nullable String maxVersion,
+            @Nullable List<String> ciphers) {
+        if (alpn != null) {
+            if (alpn.isEmpty()) {
+                throw new IllegalArgumentException("alpnProtocols must not be empty");
+            }
+            for (String name : alpn) {
+                if (name.isEmpty() || name.length() > 255 || !name.chars().allMatch((c) -> c > 0x20 && c < 0x7f)) {
+                    throw new IllegalArgumentException("alpnProtocols must be 1 to 255 printable ASCII characters"
+                            + " each (was '" + name + "')");
+                }
+            }
+        }
+        validTlsVersion(minVersion, "minVersion");
+        validTlsVersion(maxVersion, "maxVersion");
+        if (minVersion != null && maxVersion != null && minVersion.compareTo(maxVersion) > 0) {
+            throw new IllegalArgumentException("minVersion " + minVersion + " must not be above maxVersion "
+                    + maxVersion);
+        }
+        if (ciphers != null) {
+            if (ciphers.isEmpty()) {
+                throw new IllegalArgumentException("ciphers must not be empty");
+            }
+            for (String cipher : ciphers) {
+                if (cipher.isBlank()) {
+                    throw new IllegalArgumentException("ciphers must not contain a blank name");
+                }
+            }
+        }
+    }
+
+    private static void validTlsVersion(@Nullable String version, String option) {
+        if (version != null && !TlsOptions.VERSIONS.contains(version)) {
+            throw new IllegalArgumentException(option + " must be one of " + List.of("TLSv1.2", "TLSv1.3")
+                    + " (was '" + version + "')");
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.socketconnector;
 
-import dev.socketconnector.internal.Sockets;
+import dev.socketconnector.internal.DefaultErrorHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,7 +83,7 @@ public interface SocketHandler<D> {
      * @param error the exception
      */
     default void error(Socket<D> socket, Throwable error) {
-        Sockets.defaultError(socket, error);
+        DefaultErrorHandler.error(socket, error);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -55,11 +56,12 @@ public final class TlsOptions {
 
     private final @Nullable TlsProvider provider;
 
-    private final Builder source;
-
+    /**
+     * Options of parsed values only: neither the sources (paths, PEM text) nor the passphrase are kept, so merging
+     * with defaults reads nothing again and no secret but the key object outlives {@code build()}.
+     */
     private TlsOptions(Builder builder, @Nullable List<X509Certificate> ca, @Nullable List<X509Certificate> cert,
             @Nullable PrivateKey key) {
-        this.source = builder.copy();
         this.ca = ca;
         this.cert = cert;
         this.key = key;
@@ -79,15 +81,50 @@ public final class TlsOptions {
         return new Builder();
     }
 
-    /** {@return a builder holding these options} */
+    /**
+     * Returns a builder holding these options: the certificates and key as read (not the files or text they came
+     * from), no passphrase.
+     * @return the builder
+     */
     public Builder toBuilder() {
-        return this.source.copy();
+        Builder builder = new Builder();
+        if (this.ca != null) {
+            builder.caSources = certificateSources(this.ca);
+        }
+        if (this.cert != null) {
+            builder.certSources = certificateSources(this.cert);
+        }
+        if (this.key != null) {
+            builder.keySource = new TlsSource.Key(this.key);
+        }
+        builder.trustManagerFactory = this.trustManagerFactory;
+        builder.keyManagerFactory = this.keyManagerFactory;
+        builder.serverName = this.serverName;
+        builder.rejectUnauthorized = this.rejectUnauthorized;
+        builder.alpnProtocols = this.alpnProtocols;
+        builder.minVersion = this.minVersion;
+        builder.maxVersion = this.maxVersion;
+        builder.ciphers = this.ciphers;
+        builder.provider = this.provider;
+        return builder;
+    }
+
+    private static List<TlsSource> certificateSources(List<X509Certificate> certificates) {
+        List<TlsSource> sources = new ArrayList<>(certificates.size());
+        for (X509Certificate certificate : certificates) {
+            sources.add(new TlsSource.Certificate(certificate));
+        }
+        return sources;
     }
 
     /**
-     * Returns these options with every unset field taken from {@code defaults}.
+     * Returns these options with every unset field taken from {@code defaults}. Trust ({@code ca} or
+     * {@code trustManagerFactory}) and the client identity ({@code cert}/{@code key} or
+     * {@code keyManagerFactory}) are taken as a whole from whichever side sets them. Reuses the certificates and
+     * keys both sides have read: no file is read and no key decrypted again.
      * @param defaults the connector's defaults
      * @return the merged options
+     * @throws IllegalArgumentException when the merged versions conflict
      */
     public TlsOptions withDefaults(TlsOptions defaults) {
         if (defaults == DEFAULTS || defaults == this) {
@@ -96,30 +133,22 @@ public final class TlsOptions {
         if (this == DEFAULTS) {
             return defaults;
         }
-        Builder merged = defaults.source.copy();
-        Builder own = this.source;
-        if (!own.caSources.isEmpty() || own.trustManagerFactory != null) {
-            merged.caSources = new ArrayList<>(own.caSources);
-            merged.trustManagerFactory = own.trustManagerFactory;
-        }
-        if (!own.certSources.isEmpty() || own.keySource != null || own.keyManagerFactory != null) {
-            merged.certSources = new ArrayList<>(own.certSources);
-            merged.keySource = own.keySource;
-            merged.keyManagerFactory = own.keyManagerFactory;
-            merged.passphrase = own.passphrase;
-        }
-        else if (own.passphrase != null) {
-            merged.passphrase = own.passphrase;
-        }
-        merged.serverName = (own.serverName != null) ? own.serverName : merged.serverName;
-        merged.rejectUnauthorized = (own.rejectUnauthorized != null) ? own.rejectUnauthorized
-                : merged.rejectUnauthorized;
-        merged.alpnProtocols = (own.alpnProtocols != null) ? own.alpnProtocols : merged.alpnProtocols;
-        merged.minVersion = (own.minVersion != null) ? own.minVersion : merged.minVersion;
-        merged.maxVersion = (own.maxVersion != null) ? own.maxVersion : merged.maxVersion;
-        merged.ciphers = (own.ciphers != null) ? own.ciphers : merged.ciphers;
-        merged.provider = (own.provider != null) ? own.provider : merged.provider;
-        return merged.build();
+        Builder merged = new Builder();
+        TlsOptions trust = (this.ca != null || this.trustManagerFactory != null) ? this : defaults;
+        merged.trustManagerFactory = trust.trustManagerFactory;
+        TlsOptions identity = (this.cert != null || this.key != null || this.keyManagerFactory != null) ? this
+                : defaults;
+        merged.keyManagerFactory = identity.keyManagerFactory;
+        merged.serverName = (this.serverName != null) ? this.serverName : defaults.serverName;
+        merged.rejectUnauthorized = (this.rejectUnauthorized != null) ? this.rejectUnauthorized
+                : defaults.rejectUnauthorized;
+        merged.alpnProtocols = (this.alpnProtocols != null) ? this.alpnProtocols : defaults.alpnProtocols;
+        merged.minVersion = (this.minVersion != null) ? this.minVersion : defaults.minVersion;
+        merged.maxVersion = (this.maxVersion != null) ? this.maxVersion : defaults.maxVersion;
+        merged.ciphers = (this.ciphers != null) ? this.ciphers : defaults.ciphers;
+        merged.provider = (this.provider != null) ? this.provider : defaults.provider;
+        Options.validTlsRules(merged.alpnProtocols, merged.minVersion, merged.maxVersion, merged.ciphers);
+        return new TlsOptions(merged, trust.ca, identity.cert, identity.key);
     }
 
     /** {@return the trusted CA certificates, or null for the JDK's trust store} */
@@ -184,12 +213,21 @@ public final class TlsOptions {
 
     @Override
     public boolean equals(@Nullable Object other) {
-        return other instanceof TlsOptions that && this.source.equals(that.source);
+        return other instanceof TlsOptions that && Objects.equals(this.ca, that.ca)
+                && Objects.equals(this.cert, that.cert) && Objects.equals(this.key, that.key)
+                && Objects.equals(this.trustManagerFactory, that.trustManagerFactory)
+                && Objects.equals(this.keyManagerFactory, that.keyManagerFactory)
+                && Objects.equals(this.serverName, that.serverName)
+                && Objects.equals(this.rejectUnauthorized, that.rejectUnauthorized)
+                && Objects.equals(this.alpnProtocols, that.alpnProtocols)
+                && Objects.equals(this.minVersion, that.minVersion) && Objects.equals(this.maxVersion, that.maxVersion)
+                && Objects.equals(this.ciphers, that.ciphers) && this.provider == that.provider;
     }
 
     @Override
     public int hashCode() {
-        return this.source.hashCode();
+        return Objects.hash(this.ca, this.cert, this.key, this.serverName, this.rejectUnauthorized,
+                this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers, this.provider);
     }
 
     @Override
@@ -217,11 +255,11 @@ public final class TlsOptions {
      */
     public static final class Builder {
 
-        private List<Object> caSources = new ArrayList<>();
+        private List<TlsSource> caSources = new ArrayList<>();
 
-        private List<Object> certSources = new ArrayList<>();
+        private List<TlsSource> certSources = new ArrayList<>();
 
-        private @Nullable Object keySource;
+        private @Nullable TlsSource keySource;
 
         private @Nullable String passphrase;
 
@@ -252,7 +290,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder ca(String... pem) {
-            this.caSources = sources(pem, "ca");
+            this.caSources = sources(pem, "ca", TlsSource.Pem::new);
             return this;
         }
 
@@ -262,7 +300,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder ca(Path... files) {
-            this.caSources = sources(files, "ca");
+            this.caSources = sources(files, "ca", TlsSource.File::new);
             return this;
         }
 
@@ -272,7 +310,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder ca(X509Certificate... certificates) {
-            this.caSources = sources(certificates, "ca");
+            this.caSources = sources(certificates, "ca", TlsSource.Certificate::new);
             return this;
         }
 
@@ -282,7 +320,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder cert(String pem) {
-            this.certSources = sources(new Object[] { pem }, "cert");
+            this.certSources = List.of(new TlsSource.Pem(Objects.requireNonNull(pem, "cert")));
             return this;
         }
 
@@ -293,7 +331,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder cert(Path file) {
-            this.certSources = sources(new Object[] { file }, "cert");
+            this.certSources = List.of(new TlsSource.File(Objects.requireNonNull(file, "cert")));
             return this;
         }
 
@@ -303,7 +341,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder cert(X509Certificate... certificates) {
-            this.certSources = sources(certificates, "cert");
+            this.certSources = sources(certificates, "cert", TlsSource.Certificate::new);
             return this;
         }
 
@@ -314,7 +352,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder key(String pem) {
-            this.keySource = Objects.requireNonNull(pem, "key");
+            this.keySource = new TlsSource.Pem(Objects.requireNonNull(pem, "key"));
             return this;
         }
 
@@ -324,7 +362,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder key(Path file) {
-            this.keySource = Objects.requireNonNull(file, "key");
+            this.keySource = new TlsSource.File(Objects.requireNonNull(file, "key"));
             return this;
         }
 
@@ -334,7 +372,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder key(PrivateKey key) {
-            this.keySource = Objects.requireNonNull(key, "key");
+            this.keySource = new TlsSource.Key(Objects.requireNonNull(key, "key"));
             return this;
         }
 
@@ -442,12 +480,13 @@ public final class TlsOptions {
         }
 
         /**
-         * Reads the certificates and keys, checks every field and builds the options.
+         * Reads the certificates and keys, checks every field and builds the options. The options keep what was
+         * read, not the files, the PEM text or the passphrase.
          * @return the options
          * @throws IllegalArgumentException naming the option that is invalid or unreadable
          */
         public TlsOptions build() {
-            TlsMaterials.validate(this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers);
+            Options.validTlsRules(this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers);
             if (this.trustManagerFactory != null && !this.caSources.isEmpty()) {
                 throw new IllegalArgumentException("ca and trustManagerFactory must not both be set");
             }
@@ -455,28 +494,10 @@ public final class TlsOptions {
                 throw new IllegalArgumentException("cert/key and keyManagerFactory must not both be set");
             }
             List<X509Certificate> ca = this.caSources.isEmpty() ? null
-                    : TlsMaterials.certificates(this.caSources, this.passphrase, "ca");
-            TlsMaterials.KeyAndChain keyAndChain = TlsMaterials.keyAndChain(this.certSources, this.keySource,
-                    this.passphrase);
+                    : TlsMaterials.certificates(TlsSource.values(this.caSources), this.passphrase, "ca");
+            TlsMaterials.KeyAndChain keyAndChain = TlsMaterials.keyAndChain(TlsSource.values(this.certSources),
+                    (this.keySource != null) ? this.keySource.value() : null, this.passphrase);
             return new TlsOptions(this, ca, keyAndChain.chain(), keyAndChain.key());
-        }
-
-        Builder copy() {
-            Builder copy = new Builder();
-            copy.caSources = new ArrayList<>(this.caSources);
-            copy.certSources = new ArrayList<>(this.certSources);
-            copy.keySource = this.keySource;
-            copy.passphrase = this.passphrase;
-            copy.trustManagerFactory = this.trustManagerFactory;
-            copy.keyManagerFactory = this.keyManagerFactory;
-            copy.serverName = this.serverName;
-            copy.rejectUnauthorized = this.rejectUnauthorized;
-            copy.alpnProtocols = this.alpnProtocols;
-            copy.minVersion = this.minVersion;
-            copy.maxVersion = this.maxVersion;
-            copy.ciphers = this.ciphers;
-            copy.provider = this.provider;
-            return copy;
         }
 
         @Override
@@ -506,11 +527,11 @@ public final class TlsOptions {
             return "TlsOptions.Builder";
         }
 
-        private static List<Object> sources(Object[] values, String option) {
+        private static <T> List<TlsSource> sources(T[] values, String option, Function<T, TlsSource> source) {
             Objects.requireNonNull(values, option);
-            List<Object> list = new ArrayList<>(values.length);
-            for (Object value : values) {
-                list.add(Objects.requireNonNull(value, option));
+            List<TlsSource> list = new ArrayList<>(values.length);
+            for (T value : values) {
+                list.add(source.apply(Objects.requireNonNull(value, option)));
             }
             return list;
         }

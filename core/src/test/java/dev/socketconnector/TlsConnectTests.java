@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -296,6 +297,37 @@ class TlsConnectTests {
             }
             Files.deleteIfExists(path);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
+    void connectorDefaultsReadFromFilesStillConnectAfterTheFilesAreDeleted(TlsProvider provider,
+            @TempDir Path dir) throws Exception {
+        Path ca = Files.copy(PKI.file("ca.crt"), dir.resolve("ca.crt"));
+        Path cert = Files.copy(PKI.file("client.crt"), dir.resolve("client.crt"));
+        Path key = Files.copy(PKI.file("client-encrypted.key"), dir.resolve("client-encrypted.key"));
+        TlsOptions defaults = TlsOptions.builder().ca(ca).cert(cert).key(key).passphrase(PkiFixture.PASSPHRASE)
+            .build();
+        Files.delete(ca);
+        Files.delete(cert);
+        Files.delete(key);
+        try (SocketConnector withDefaults = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5))
+            .tls(defaults)
+            .build();
+                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
+                        "-Verify", "1", "-CAfile", "ca.crt")) {
+            TlsRecordingHandler handler = new TlsRecordingHandler();
+            // the connect sets a field of its own, so its options are merged with the defaults read above
+            Socket<Void> socket = withDefaults.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
+                .port(server.port())
+                .socket(handler)
+                .tls(TlsOptions.builder().provider(provider).build())
+                .build()).get(10, TimeUnit.SECONDS);
+            assertThat(socket.authorized()).isTrue();
+            assertThat(server.awaitLine("subject=")).contains("CN = test client");
+            socket.end();
+            assertThat(handler.awaitClose()).isNull();
         }
     }
 }

@@ -1,9 +1,13 @@
 package dev.socketconnector;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -161,5 +165,50 @@ class TlsOptionsTests {
             assertThat(socket.authorized()).isTrue();
             assertThat(socket.getTLSVersion()).isEqualTo("TLSv1.2");
         }
+    }
+
+    @Test
+    void builtOptionsKeepNeitherThePassphraseNorTheKeyTextNorTheSources() throws Exception {
+        String keyText = PKI.text("client-encrypted.key");
+        TlsOptions options = TlsOptions.builder().ca(PKI.file("ca.crt")).cert(PKI.file("client.crt")).key(keyText)
+            .passphrase(PkiFixture.PASSPHRASE).build();
+        TlsOptions merged = TlsOptions.builder().serverName("localhost").build().withDefaults(options);
+        for (TlsOptions built : List.of(options, merged)) {
+            for (Field field : TlsOptions.class.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())) {
+                    continue;
+                }
+                field.setAccessible(true);
+                Object value = field.get(built);
+                assertThat(field.getType()).as(field.getName()).isNotEqualTo(TlsOptions.Builder.class);
+                if (value != null) {
+                    assertThat(value).as(field.getName()).isNotInstanceOf(Path.class).isNotInstanceOf(char[].class);
+                }
+                if (value instanceof String text) {
+                    assertThat(text).as(field.getName()).doesNotContain(PkiFixture.PASSPHRASE).doesNotContain("PRIVATE");
+                }
+            }
+        }
+        assertThat(merged.key()).isSameAs(options.key());
+        assertThat(merged.ca()).isSameAs(options.ca());
+    }
+
+    @Test
+    void mergingWithDefaultsReadsNoFileAgain(@TempDir Path dir) throws Exception {
+        Path ca = Files.copy(PKI.file("ca.crt"), dir.resolve("ca.crt"));
+        Path p12 = Files.copy(PKI.file("client.p12"), dir.resolve("client.p12"));
+        TlsOptions defaults = TlsOptions.builder().ca(ca).cert(p12).passphrase(PkiFixture.PASSPHRASE).build();
+        Files.delete(ca);
+        Files.delete(p12);
+        TlsOptions merged = TlsOptions.builder().minVersion("TLSv1.3").build().withDefaults(defaults);
+        assertThat(merged.ca()).isEqualTo(defaults.ca());
+        assertThat(merged.key()).isSameAs(defaults.key());
+        assertThat(merged.cert()).isEqualTo(defaults.cert());
+        assertThat(merged.minVersion()).isEqualTo("TLSv1.3");
+        assertThat(merged.toBuilder().build()).isEqualTo(merged);
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> TlsOptions.builder().minVersion("TLSv1.3").build()
+                .withDefaults(TlsOptions.builder().maxVersion("TLSv1.2").build()))
+            .withMessageStartingWith("minVersion TLSv1.3 must not be above maxVersion TLSv1.2");
     }
 }

@@ -1,12 +1,8 @@
 package dev.socketconnector.internal.tls;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.nio.channels.ClosedChannelException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import javax.net.ssl.ExtendedSSLSession;
@@ -24,7 +20,6 @@ import dev.socketconnector.TlsProvider;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
@@ -33,14 +28,12 @@ import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS: adds the sniffer and the {@code SslHandler}, verifies the peer during the handshake
+ * One connection's TLS: hands out the sniffer and the {@code SslHandler}, verifies the peer during the handshake
  * (through the context's {@link TlsTrustManager}), takes a snapshot of what the handshake negotiated and
  * implements every TLS member of {@code Socket} on it.
  * Loop methods run on the channel's event loop; getters read the published snapshot from any thread.
  */
 final class TlsChannelConnection implements TlsConnection {
-
-    private static final @Nullable Method JDK_EXPORTER = exporterMethod();
 
     private final TlsConnections.Context context;
 
@@ -60,6 +53,8 @@ final class TlsChannelConnection implements TlsConnection {
 
     private final TlsSecrets secrets = new TlsSecrets();
 
+    private final Tls13ServerRecords serverRecords = new Tls13ServerRecords(this.sniffer, this.secrets);
+
     private @Nullable SslHandler handler;
 
     private @Nullable Channel channel;
@@ -68,22 +63,7 @@ final class TlsChannelConnection implements TlsConnection {
 
     private volatile @Nullable TlsSnapshot snapshot;
 
-    private volatile @Nullable PeerCertificate peerCertificate;
-
-    private volatile @Nullable PeerCertificate peerCertificateDetailed;
-
-    private volatile @Nullable PeerCertificate localCertificate;
-
-    /** TLS 1.3 record decryption state (loop only). */
-    private int serverPhase;
-
-    private long serverSequence;
-
-    private int applicationRecords;
-
-    private byte[] serverMessages = new byte[0];
-
-    private volatile byte @Nullable [] ticket13;
+    private final TlsCertificateViews certificates = new TlsCertificateViews();
 
     private volatile boolean disposed;
 
@@ -214,8 +194,7 @@ final class TlsChannelConnection implements TlsConnection {
         }
         String openSslName = null;
         Boolean reused = null;
-        byte[] clientFinished = null;
-        byte[] serverFinished = null;
+        TlsSecrets.Finished12 finished12 = null;
         boolean natives = false;
         if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
             synchronized (openSsl) {
@@ -228,9 +207,7 @@ final class TlsChannelConnection implements TlsConnection {
                         byte[] master = SSL.getMasterKey(ssl);
                         if (master != null) {
                             try {
-                                byte[][] finished = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
-                                clientFinished = finished[0];
-                                serverFinished = finished[1];
+                                finished12 = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
                             }
                             finally {
                                 // the secrets own (and zero on close) this copy, even when the Finished failed
@@ -244,144 +221,44 @@ final class TlsChannelConnection implements TlsConnection {
         if (openSslName == null) {
             openSslName = CipherSuiteConverter.toOpenSsl(suite, false);
         }
-        if (reused == null) {
-            reused = tls13 ? this.sniffer.pskAccepted
-                    : (this.sniffer.clientSessionId.length > 0
-                            && Arrays.equals(this.sniffer.clientSessionId, this.sniffer.serverSessionId))
-                            || !this.sniffer.serverCertificate;
-        }
         if (tls13 && this.context.keyLog()) {
+            // may read the TLS 1.3 CertificateRequest, for the shared sigalgs below
             decryptServerRecords();
         }
-        List<String> sigalgs = TlsNames.sharedSigalgs(this.sniffer.clientSigalgs,
-                this.sniffer.certificateRequestSigalgs);
+        TlsHandshakeFacts facts = this.sniffer.facts.facts();
+        if (reused == null) {
+            reused = facts.resumed();
+        }
+        List<String> sigalgs = TlsNames.sharedSigalgs(facts.clientSigalgs(), facts.certificateRequestSigalgs());
         if (tls13 && !this.context.keyLog() && local != null && session instanceof ExtendedSSLSession extended) {
             sigalgs = TlsNames.jdkSigalgs(extended.getPeerSupportedSignatureAlgorithms());
         }
-        EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(this.sniffer, tls13, reused);
+        EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(facts, tls13, reused);
         TlsSnapshot taken = new TlsSnapshot(version, new CipherNameAndProtocol(
                 (openSslName != null) ? openSslName : suite, suite, TlsNames.cipherVersion(suite)),
                 (sslHandler.applicationProtocol() != null) ? sslHandler.applicationProtocol() : "", reused, keyInfo,
-                sigalgs, clientFinished, serverFinished, tls13 ? null : this.sniffer.ticket,
+                sigalgs, finished12, tls13 ? null : facts.ticket12(),
                 verification.error(), verification.path(), List.copyOf(peer),
-                (local != null) ? List.copyOf(local) : null, this.sniffer.clientRandom, this.sniffer.serverRandom,
-                session, natives, tls13);
+                (local != null) ? List.copyOf(local) : null, facts.clientRandom(), facts.serverRandom(),
+                session, natives);
         this.snapshot = taken;
         // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both providers refuse the same way.
         this.sniffer.handshakeDone(true);
         return verification.error();
     }
 
-    /** Decrypts kept TLS 1.3 server records with the key log secrets: CertificateRequest, then the ticket. */
+    /** Decrypts kept TLS 1.3 server records with the key log secrets (loop only). */
     private void decryptServerRecords() {
         TlsSnapshot taken = this.snapshot;
         SSLEngine engine = (this.handler != null) ? this.handler.engine() : null;
         String suiteName = (taken != null) ? taken.cipher().standardName()
                 : (engine != null) ? engine.getSession().getCipherSuite() : null;
-        TlsSecrets.Suite13 suite = (suiteName != null) ? TlsSecrets.Suite13.of(suiteName) : null;
-        if (suite == null) {
-            finishDecrypting();
-            return;
-        }
-        while (!this.sniffer.encryptedServerRecords.isEmpty()) {
-            byte[] secret = this.secrets.get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE
-                    : TlsSecrets.SERVER_TRAFFIC);
-            if (secret == null) {
-                if (this.sniffer.isHandshakeDone()) {
-                    finishDecrypting();
-                }
-                return;
-            }
-            byte[] record = this.sniffer.encryptedServerRecords.remove(0);
-            byte[] inner = TlsSecrets.decrypt13(suite, secret, this.serverSequence++, record);
-            Arrays.fill(secret, (byte) 0);
-            Arrays.fill(record, (byte) 0);
-            if (inner == null || inner.length == 0) {
-                finishDecrypting();
-                return;
-            }
-            int type = inner[inner.length - 1];
-            if (this.serverPhase == 1 && type == 23 && ++this.applicationRecords > 8) {
-                finishDecrypting();
-                return;
-            }
-            if (type == 22 && serverMessages(inner)) {
-                finishDecrypting();
-                return;
-            }
-            Arrays.fill(inner, (byte) 0);
-        }
-    }
-
-    /** Reads decrypted server handshake messages; returns true when the ticket was found. */
-    private boolean serverMessages(byte[] inner) {
-        byte[] messages = TlsSecrets.concat(this.serverMessages, Arrays.copyOf(inner, inner.length - 1));
-        int start = 0;
-        boolean done = false;
-        while (messages.length - start >= 4) {
-            int length = ((messages[start + 1] & 0xff) << 16) | ((messages[start + 2] & 0xff) << 8)
-                    | (messages[start + 3] & 0xff);
-            if (messages.length - start < 4 + length) {
-                break;
-            }
-            byte[] message = Arrays.copyOfRange(messages, start, start + 4 + length);
-            switch (message[0]) {
-                case 13 -> this.sniffer.certificateRequest13(message);
-                case 20 -> {
-                    if (this.serverPhase == 0) {
-                        this.serverPhase = 1;
-                        this.serverSequence = 0;
-                    }
-                }
-                case 4 -> {
-                    this.ticket13 = TlsSniffer.newSessionTicket13(message);
-                    done = true;
-                }
-                case 24 -> done = true;
-                default -> {
-                }
-            }
-            start += 4 + length;
-        }
-        this.serverMessages = Arrays.copyOfRange(messages, start, messages.length);
-        return done;
-    }
-
-    private void finishDecrypting() {
-        if (this.sniffer.isHandshakeDone() || this.snapshot != null) {
-            this.secrets.remove(TlsSecrets.SERVER_HANDSHAKE);
-            this.secrets.remove(TlsSecrets.SERVER_TRAFFIC);
-            this.serverMessages = new byte[0];
-            this.sniffer.stopKeepingRecords();
-        }
+        this.serverRecords.decrypt(suiteName, taken != null);
     }
 
     @Override
     public Throwable handshakeFailed(Throwable cause) {
-        Throwable reason = cause;
-        while ((reason instanceof DecoderException) && reason.getCause() != null) {
-            reason = reason.getCause();
-        }
-        if (reason instanceof TlsAuthorizationException authorization) {
-            return authorization;
-        }
-        TlsVerifier.Result refused = this.verification;
-        if (refused != null && refused.error() != null && this.rejectUnauthorized) {
-            // the trust manager refused the server: the engine's alert exception hides the reason
-            return refused.error();
-        }
-        String message = String.valueOf(reason.getMessage());
-        if (message.contains("KEY_USAGE_BIT_INCORRECT")) {
-            // BoringSSL checks the leaf's key usage itself, before the verify callback, whatever
-            // rejectUnauthorized says: OpenSSL's verdict for such a certificate is the sslserver purpose
-            return new TlsAuthorizationException("INVALID_PURPOSE", "unsuitable certificate purpose", cause);
-        }
-        if (reason instanceof ClosedChannelException || message.contains("closed")
-                && message.contains("handshake")) {
-            return new TlsAuthorizationException("ECONNRESET",
-                    "Client network socket disconnected before secure TLS connection was established", cause);
-        }
-        return new TlsAuthorizationException("EPROTO", message, cause);
+        return TlsHandshakeErrors.of(cause, this.verification, this.rejectUnauthorized);
     }
 
     @Override
@@ -423,7 +300,7 @@ final class TlsChannelConnection implements TlsConnection {
         }
         this.secrets.wipe();
         this.sniffer.wipeRecords();
-        Arrays.fill(this.serverMessages, (byte) 0);
+        this.serverRecords.wipe();
     }
 
     // ---- members ----
@@ -448,38 +325,12 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public @Nullable PeerCertificate getCertificate() {
-        TlsSnapshot taken = this.snapshot;
-        if (taken == null || taken.localChain() == null || taken.localChain().isEmpty()) {
-            return null;
-        }
-        PeerCertificate certificate = this.localCertificate;
-        if (certificate == null) {
-            certificate = TlsPeerCertificates.of(taken.localChain().get(0));
-            this.localCertificate = certificate;
-        }
-        return certificate;
+        return this.certificates.local(this.snapshot);
     }
 
     @Override
     public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
-        TlsSnapshot taken = this.snapshot;
-        if (taken == null || taken.peerChain().isEmpty()) {
-            return null;
-        }
-        if (detailed) {
-            PeerCertificate certificate = this.peerCertificateDetailed;
-            if (certificate == null) {
-                certificate = TlsPeerCertificates.detailed(taken.verifiedPath());
-                this.peerCertificateDetailed = certificate;
-            }
-            return certificate;
-        }
-        PeerCertificate certificate = this.peerCertificate;
-        if (certificate == null) {
-            certificate = TlsPeerCertificates.of(taken.peerChain().get(0));
-            this.peerCertificate = certificate;
-        }
-        return certificate;
+        return this.certificates.peer(this.snapshot, detailed);
     }
 
     @Override
@@ -528,7 +379,8 @@ final class TlsChannelConnection implements TlsConnection {
         if (taken == null || taken.tls13()) {
             return null;
         }
-        byte[] value = own ? taken.clientFinished() : taken.serverFinished();
+        TlsSecrets.Finished12 finished12 = taken.finished12();
+        byte[] value = (finished12 == null) ? null : own ? finished12.client() : finished12.server();
         if (value == null) {
             throw unsupported(own ? "getTLSFinishedMessage()" : "getTLSPeerFinishedMessage()",
                     "the JDK does not expose the TLS 1.2 master secret");
@@ -548,7 +400,7 @@ final class TlsChannelConnection implements TlsConnection {
         if (!this.context.keyLog()) {
             throw unsupported("getTLSTicket()", "TLS 1.3 tickets are encrypted and the JDK has no key log");
         }
-        byte[] ticket = this.ticket13;
+        byte[] ticket = this.serverRecords.ticket();
         return (ticket != null) ? ticket.clone() : null;
     }
 
@@ -566,87 +418,12 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
-        if (length <= 0) {
-            throw new IllegalArgumentException("length must be positive (was " + length + ")");
-        }
-        if (label == null) {
-            throw new IllegalArgumentException("label must not be null");
-        }
-        TlsSnapshot taken = this.snapshot;
-        if (taken == null || taken.session() == null) {
-            throw new IllegalStateException("exportKeyingMaterial: the TLS handshake is not complete");
-        }
-        if (this.disposed) {
-            throw new IllegalStateException("exportKeyingMaterial: the socket is closed (its secrets are wiped)");
-        }
-        if (taken.natives()) {
-            if (taken.tls13()) {
-                TlsSecrets.Suite13 suite = TlsSecrets.Suite13.of(taken.cipher().standardName());
-                byte[] secret = this.secrets.get(TlsSecrets.EXPORTER);
-                if (suite == null || secret == null) {
-                    throw unsupported("exportKeyingMaterial()", "BoringSSL's key log gave no exporter secret");
-                }
-                if (length > 255 * ("SHA-384".equals(suite.hash()) ? 48 : 32)) {
-                    throw new IllegalArgumentException("length is too large for TLS 1.3 (was " + length + ")");
-                }
-                try {
-                    return TlsSecrets.export13(suite, secret, label, context, length);
-                }
-                finally {
-                    Arrays.fill(secret, (byte) 0);
-                }
-            }
-            byte[] master = this.secrets.get(TlsSecrets.MASTER);
-            if (master == null || taken.clientRandom() == null || taken.serverRandom() == null) {
-                throw new IllegalStateException("exportKeyingMaterial: the socket is closed");
-            }
-            try {
-                return TlsSecrets.export12(taken.cipher().standardName(), master, taken.clientRandom(),
-                        taken.serverRandom(), label, context, length);
-            }
-            finally {
-                Arrays.fill(master, (byte) 0);
-            }
-        }
-        return jdkExport(taken.session(), length, label, context);
-    }
-
-    private byte[] jdkExport(SSLSession session, int length, String label, byte @Nullable [] context) {
-        if (JDK_EXPORTER == null) {
-            throw unsupported("exportKeyingMaterial()", "Java " + Runtime.version().feature()
-                    + " has no exporter API (Java 25 adds ExtendedSSLSession.exportKeyingMaterialData)");
-        }
-        if (!(session instanceof ExtendedSSLSession)) {
-            throw unsupported("exportKeyingMaterial()", "the session is not an ExtendedSSLSession");
-        }
-        try {
-            return (byte[]) JDK_EXPORTER.invoke(session, label, context, length);
-        }
-        catch (InvocationTargetException ex) {
-            Throwable cause = ex.getCause();
-            throw new UnsupportedOperationException("exportKeyingMaterial() failed on the JDK provider: " + cause
-                    + " (TLS 1.2 needs the extended master secret extension; the OPENSSL provider"
-                    + " (netty-tcnative-boringssl-static) exports every session)", cause);
-        }
-        catch (IllegalAccessException ex) {
-            throw unsupported("exportKeyingMaterial()", "the JDK exporter is not accessible");
-        }
-    }
-
-    private static @Nullable Method exporterMethod() {
-        try {
-            return ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class, byte[].class,
-                    int.class);
-        }
-        catch (NoSuchMethodException ex) {
-            return null;
-        }
+        return TlsExporter.export(this.snapshot, this.disposed, this.secrets, this.context.provider(), length, label,
+                context);
     }
 
     private UnsupportedOperationException unsupported(String member, String why) {
-        return new UnsupportedOperationException(member + " is not available with the " + this.context.provider()
-                + " TLS provider: " + why + ". Use TlsProvider.OPENSSL (netty-tcnative-boringssl-static on the"
-                + " class path)" + (member.startsWith("export") ? " or run on Java 25+" : ""));
+        return TlsExporter.unsupported(this.context.provider(), member, why);
     }
 
     @Override

@@ -1,13 +1,10 @@
 package dev.socketconnector.internal.tls;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * A minimal DER reader and writer, enough for PKCS#1/SEC1 keys and the certificate fields Node reports.
+ * A minimal DER reader, enough for PKCS#1/SEC1 keys and the certificate fields Node reports.
  */
 final class TlsDer {
 
@@ -102,14 +99,6 @@ final class TlsDer {
         return element;
     }
 
-    List<Element> all() {
-        List<Element> elements = new ArrayList<>();
-        while (hasMore()) {
-            elements.add(next());
-        }
-        return elements;
-    }
-
     private void require(int count) {
         if (count < 0 || this.position + count > this.end) {
             throw new IllegalArgumentException("truncated DER");
@@ -135,35 +124,5 @@ final class TlsDer {
             }
         }
         return text.toString();
-    }
-
-    static byte[] encode(int tag, byte[]... contents) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] content : contents) {
-            body.writeBytes(content);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        int length = body.size();
-        if (length < 0x80) {
-            out.write(length);
-        }
-        else if (length < 0x100) {
-            out.write(0x81);
-            out.write(length);
-        }
-        else if (length < 0x10000) {
-            out.write(0x82);
-            out.write(length >> 8);
-            out.write(length);
-        }
-        else {
-            out.write(0x83);
-            out.write(length >> 16);
-            out.write(length >> 8);
-            out.write(length);
-        }
-        out.writeBytes(body.toByteArray());
-        return out.toByteArray();
     }
 }

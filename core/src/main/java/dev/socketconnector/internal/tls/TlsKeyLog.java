@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * BoringSSL's key log, routed to the connection that owns each {@code SSL*}: the TLS 1.3 traffic and exporter
- * secrets that no Java API exposes (see tls-feasibility 3.3). Lines are never written anywhere; each goes
- * straight into that connection's {@link TlsSecrets}, and lines for unknown connections are dropped.
+ * secrets that no Java API exposes. Lines are never written anywhere; each goes straight into that connection's
+ * {@link TlsSecrets}, and lines for unknown connections are dropped.
  */
 final class TlsKeyLog implements KeyLogCallback {
 
@@ -27,8 +27,13 @@ final class TlsKeyLog implements KeyLogCallback {
     }
 
     /**
-     * Installs the key log on an OpenSSL context (tcnative's context wrapper, Netty's protected {@code ctx}
-     * field, not {@code sslCtxPointer()}).
+     * Installs the key log on an OpenSSL context. tcnative's {@code SSLContext.setKeyLogCallback} takes tcnative's
+     * context wrapper, which only Netty's protected {@code ReferenceCountedOpenSslContext.ctx} holds: Netty 4.2.18
+     * has no public route to it ({@code context()} and {@code sslCtxPointer()} return the bare {@code SSL_CTX*},
+     * no {@code OpenSslContextOption} sets a key log, the engine's public {@code sslPointer()} is per connection
+     * and tcnative has no per-{@code SSL} key log setter, and the context's constructors are package-private, so
+     * it cannot be subclassed). Hence the reflective read; when it fails the connection only loses the TLS 1.3
+     * introspection that needs the secrets.
      * @param context the context
      * @return whether the key log is installed (false on a non-BoringSSL build or when the field is hidden)
      */

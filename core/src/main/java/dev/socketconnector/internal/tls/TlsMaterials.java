@@ -47,7 +47,7 @@ import dev.socketconnector.TlsOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the certificates and keys of {@link TlsOptions} and checks its fields; every message names the option.
+ * Reads the certificates and keys of {@link TlsOptions}; every message names the option.
  */
 public final class TlsMaterials {
 
@@ -63,51 +63,6 @@ public final class TlsMaterials {
      * @param chain the chain, leaf first
      */
     public record KeyAndChain(@Nullable PrivateKey key, @Nullable List<X509Certificate> chain) {
-    }
-
-    /**
-     * Checks the ALPN names, versions and ciphers.
-     * @param alpn the ALPN names or null
-     * @param minVersion the lowest version or null
-     * @param maxVersion the highest version or null
-     * @param ciphers the ciphers or null
-     */
-    public static void validate(@Nullable List<String> alpn, @Nullable String minVersion,
-            @Nullable String maxVersion, @Nullable List<String> ciphers) {
-        if (alpn != null) {
-            if (alpn.isEmpty()) {
-                throw new IllegalArgumentException("alpnProtocols must not be empty");
-            }
-            for (String name : alpn) {
-                if (name.isEmpty() || name.length() > 255 || !name.chars().allMatch((c) -> c > 0x20 && c < 0x7f)) {
-                    throw new IllegalArgumentException("alpnProtocols must be 1 to 255 printable ASCII characters"
-                            + " each (was '" + name + "')");
-                }
-            }
-        }
-        checkVersion(minVersion, "minVersion");
-        checkVersion(maxVersion, "maxVersion");
-        if (minVersion != null && maxVersion != null && minVersion.compareTo(maxVersion) > 0) {
-            throw new IllegalArgumentException("minVersion " + minVersion + " must not be above maxVersion "
-                    + maxVersion);
-        }
-        if (ciphers != null) {
-            if (ciphers.isEmpty()) {
-                throw new IllegalArgumentException("ciphers must not be empty");
-            }
-            for (String cipher : ciphers) {
-                if (cipher.isBlank()) {
-                    throw new IllegalArgumentException("ciphers must not contain a blank name");
-                }
-            }
-        }
-    }
-
-    private static void checkVersion(@Nullable String version, String option) {
-        if (version != null && !TlsOptions.VERSIONS.contains(version)) {
-            throw new IllegalArgumentException(option + " must be one of " + List.of("TLSv1.2", "TLSv1.3")
-                    + " (was '" + version + "')");
-        }
     }
 
     /**

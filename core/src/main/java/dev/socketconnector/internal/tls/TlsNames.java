@@ -25,19 +25,21 @@ final class TlsNames {
             Map.entry(0x081c, "ECDSA+SHA512"), Map.entry(0x0202, "DSA+SHA1"), Map.entry(0x0402, "DSA+SHA256"),
             Map.entry(0x0502, "DSA+SHA384"), Map.entry(0x0602, "DSA+SHA512"));
 
-    /** Group code point to {type, name, size}. */
-    private static final Map<Integer, Object[]> GROUPS = Map.ofEntries(
-            Map.entry(0x001d, new Object[] { "ECDH", "X25519", 253 }),
-            Map.entry(0x001e, new Object[] { "ECDH", "X448", 448 }),
-            Map.entry(0x0017, new Object[] { "ECDH", "prime256v1", 256 }),
-            Map.entry(0x0018, new Object[] { "ECDH", "secp384r1", 384 }),
-            Map.entry(0x0019, new Object[] { "ECDH", "secp521r1", 521 }),
+    /** Group code point to what {@code getEphemeralKeyInfo()} reports for it. */
+    private static final Map<Integer, EphemeralKeyInfo> GROUPS = Map.ofEntries(
+            Map.entry(0x001d, new EphemeralKeyInfo("ECDH", "X25519", 253)),
+            Map.entry(0x001e, new EphemeralKeyInfo("ECDH", "X448", 448)),
+            Map.entry(0x0017, new EphemeralKeyInfo("ECDH", "prime256v1", 256)),
+            Map.entry(0x0018, new EphemeralKeyInfo("ECDH", "secp384r1", 384)),
+            Map.entry(0x0019, new EphemeralKeyInfo("ECDH", "secp521r1", 521)),
             // Hybrid post-quantum groups: the classical X25519 part gives type and size (our convention).
-            Map.entry(0x11ec, new Object[] { "ECDH", "X25519MLKEM768", 253 }),
-            Map.entry(0x6399, new Object[] { "ECDH", "X25519Kyber768Draft00", 253 }),
-            Map.entry(0x0100, new Object[] { "DH", null, 2048 }), Map.entry(0x0101, new Object[] { "DH", null, 3072 }),
-            Map.entry(0x0102, new Object[] { "DH", null, 4096 }), Map.entry(0x0103, new Object[] { "DH", null, 6144 }),
-            Map.entry(0x0104, new Object[] { "DH", null, 8192 }));
+            Map.entry(0x11ec, new EphemeralKeyInfo("ECDH", "X25519MLKEM768", 253)),
+            Map.entry(0x6399, new EphemeralKeyInfo("ECDH", "X25519Kyber768Draft00", 253)),
+            Map.entry(0x0100, new EphemeralKeyInfo("DH", null, 2048)),
+            Map.entry(0x0101, new EphemeralKeyInfo("DH", null, 3072)),
+            Map.entry(0x0102, new EphemeralKeyInfo("DH", null, 4096)),
+            Map.entry(0x0103, new EphemeralKeyInfo("DH", null, 6144)),
+            Map.entry(0x0104, new EphemeralKeyInfo("DH", null, 8192)));
 
     private TlsNames() {
     }
@@ -86,18 +88,18 @@ final class TlsNames {
     }
 
     /** Node's {@code getEphemeralKeyInfo()} on a client, from the handshake as seen on the wire. */
-    static EphemeralKeyInfo ephemeralKeyInfo(TlsSniffer sniffer, boolean tls13, boolean reused) {
+    static EphemeralKeyInfo ephemeralKeyInfo(TlsHandshakeFacts facts, boolean tls13, boolean reused) {
         if (tls13) {
-            return group(sniffer.keyShareGroup);
+            return group(facts.keyShareGroup());
         }
         if (reused) {
             return EphemeralKeyInfo.NONE;
         }
-        if (sniffer.serverKeyExchangeGroup >= 0) {
-            return group(sniffer.serverKeyExchangeGroup);
+        if (facts.serverKeyExchangeGroup() >= 0) {
+            return group(facts.serverKeyExchangeGroup());
         }
-        if (sniffer.dhBits > 0) {
-            return new EphemeralKeyInfo("DH", null, sniffer.dhBits);
+        if (facts.dhBits() > 0) {
+            return new EphemeralKeyInfo("DH", null, facts.dhBits());
         }
         return EphemeralKeyInfo.NONE;
     }
@@ -106,11 +108,11 @@ final class TlsNames {
         if (code < 0) {
             return EphemeralKeyInfo.NONE;
         }
-        Object[] group = GROUPS.get(code);
+        EphemeralKeyInfo group = GROUPS.get(code);
         if (group == null) {
             return new EphemeralKeyInfo("ECDH", String.format(Locale.ROOT, "0x%04x", code), null);
         }
-        return new EphemeralKeyInfo((String) group[0], (String) group[1], (Integer) group[2]);
+        return group;
     }
 
     /** The lowest version a suite is defined for, as BoringSSL's {@code SSL_CIPHER_get_version} (Bun). */

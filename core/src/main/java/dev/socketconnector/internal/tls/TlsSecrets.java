@@ -181,15 +181,14 @@ final class TlsSecrets {
      * @param suite the IANA suite name
      * @param masterSecret the master secret
      * @param transcript plaintext handshake messages and {@link TlsSniffer.Finished} markers, in order
-     * @return {client, server} verify_data (12 bytes each)
+     * @return both sides' verify_data (12 bytes each)
      */
-    static byte[][] finished12(String suite, byte[] masterSecret, List<Object> transcript) {
+    static Finished12 finished12(String suite, byte[] masterSecret, List<Object> transcript) {
         String hmac = prfHmac(suite);
         try {
             MessageDigest digest = MessageDigest.getInstance(hashOf(hmac));
             byte[] client = null;
             byte[] server = null;
-            boolean clientSeen = false;
             for (Object entry : transcript) {
                 if (entry instanceof byte[] message) {
                     digest.update(message);
@@ -202,21 +201,28 @@ final class TlsSecrets {
                 digest.update(verifyData);
                 if (isClient) {
                     client = verifyData;
-                    clientSeen = true;
                 }
                 else {
                     server = verifyData;
                 }
             }
-            if (!clientSeen) {
+            if (client == null) {
                 // Abbreviated handshake: the client's Finished is the last message, maybe not yet written.
                 client = prf(hmac, masterSecret, "client finished", digest.digest(), 12);
             }
-            return new byte[][] { client, server };
+            return new Finished12(client, server);
         }
         catch (GeneralSecurityException | CloneNotSupportedException ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * Both TLS 1.2 Finished messages' verify_data.
+     * @param client this side's (the client's)
+     * @param server the server's, or null when the transcript holds none
+     */
+    record Finished12(byte[] client, byte @Nullable [] server) {
     }
 
     // ---- TLS 1.3 ----

@@ -19,8 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param reused whether the session was resumed
  * @param ephemeralKeyInfo the key exchange
  * @param sharedSigalgs the shared signature algorithms in Node's format
- * @param clientFinished this side's TLS 1.2 Finished, or null when the provider cannot compute it
- * @param serverFinished the peer's TLS 1.2 Finished, or null likewise
+ * @param finished12 both sides' TLS 1.2 Finished, or null when the provider cannot compute them (or TLS 1.3)
  * @param ticket12 the TLS 1.2 session ticket, or null
  * @param authorizationError why the peer is not authorized, or null
  * @param verifiedPath the chain from the peer's leaf to the trust anchor (or as sent)
@@ -30,17 +29,21 @@ import org.jspecify.annotations.Nullable;
  * @param serverRandom the server random from the wire
  * @param session the engine's session (null only for a failed inspection)
  * @param natives whether BoringSSL natives supplied the master secret and key log
- * @param tls13 whether the version is TLS 1.3
  */
 record TlsSnapshot(@Nullable String version, CipherNameAndProtocol cipher, String alpn, boolean reused,
-        EphemeralKeyInfo ephemeralKeyInfo, List<String> sharedSigalgs, byte @Nullable [] clientFinished,
-        byte @Nullable [] serverFinished, byte @Nullable [] ticket12,
+        EphemeralKeyInfo ephemeralKeyInfo, List<String> sharedSigalgs, TlsSecrets.@Nullable Finished12 finished12,
+        byte @Nullable [] ticket12,
         @Nullable TlsAuthorizationException authorizationError, List<X509Certificate> verifiedPath,
         List<X509Certificate> peerChain, @Nullable List<X509Certificate> localChain, byte @Nullable [] clientRandom,
-        byte @Nullable [] serverRandom, @Nullable SSLSession session, boolean natives, boolean tls13) {
+        byte @Nullable [] serverRandom, @Nullable SSLSession session, boolean natives) {
+
+    /** {@return whether the version is TLS 1.3} */
+    boolean tls13() {
+        return "TLSv1.3".equals(this.version);
+    }
 
     static TlsSnapshot failed(TlsAuthorizationException error) {
         return new TlsSnapshot(null, new CipherNameAndProtocol(null, null, null), "", false, EphemeralKeyInfo.NONE,
-                List.of(), null, null, null, error, List.of(), List.of(), null, null, null, null, false, false);
+                List.of(), null, null, error, List.of(), List.of(), null, null, null, null, false);
     }
 }

@@ -1,9 +1,7 @@
 package dev.socketconnector.internal.tls;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -25,10 +23,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class TlsSniffer extends ChannelDuplexHandler {
 
-    /** The fixed ServerHello random of a HelloRetryRequest (RFC 8446 4.1.3). */
-    private static final byte[] HELLO_RETRY_RANDOM = HexFormat.of().parseHex(
-            "CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
-
     private static final int MAX_KEPT_RECORDS = 24;
 
     /** A Finished message in the transcript, which this side cannot read on the wire. */
@@ -36,35 +30,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
         CLIENT, SERVER
     }
 
-    // What the handshake showed; read on the loop at handshake completion.
-    byte @Nullable [] clientRandom;
-
-    byte @Nullable [] serverRandom;
-
-    byte[] clientSessionId = new byte[0];
-
-    byte[] serverSessionId = new byte[0];
-
-    boolean tls13;
-
-    boolean helloRetry;
-
-    int keyShareGroup = -1;
-
-    int serverKeyExchangeGroup = -1;
-
-    int dhBits = -1;
-
-    boolean pskAccepted;
-
-    boolean serverCertificate;
-
-    List<Integer> clientSigalgs = List.of();
-
-    @Nullable
-    List<Integer> certificateRequestSigalgs;
-
-    byte @Nullable [] ticket;
+    /** What the plaintext handshake messages showed so far; read on the loop at handshake completion. */
+    final TlsHandshakeFacts.Parser facts = new TlsHandshakeFacts.Parser();
 
     /** TLS 1.2 transcript: plaintext handshake messages (byte[]) and {@link Finished} markers. */
     final List<Object> transcript = new ArrayList<>();
@@ -112,7 +79,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
         this.handshakeDone = true;
         this.transcript.clear();
         this.outbound.headersOnly = true;
-        if (this.tls13) {
+        if (this.facts.tls13) {
             if (!this.keepRecords) {
                 remove(ctx);
             }
@@ -130,7 +97,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
         this.keepRecords = false;
         wipeRecords();
         ChannelHandlerContext ctx = this.context;
-        if (ctx != null && this.handshakeDone && this.tls13) {
+        if (ctx != null && this.handshakeDone && this.facts.tls13) {
             remove(ctx);
         }
     }
@@ -178,7 +145,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 // A record this reader does not understand: stop reading, the SslHandler decides.
                 this.inbound.broken = true;
             }
-            if (this.handshakeDone && this.tls13 && this.onServerRecord != null
+            if (this.handshakeDone && this.facts.tls13 && this.onServerRecord != null
                     && !this.encryptedServerRecords.isEmpty()) {
                 this.onServerRecord.run();
             }
@@ -310,7 +277,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 if (this.headerFill == 5) {
                     this.headerFill = 0;
                     this.skip = ((this.header[3] & 0xff) << 8) | (this.header[4] & 0xff);
-                    if (this.fromServer && (this.header[0] & 0xff) == 22 && !TlsSniffer.this.tls13
+                    if (this.fromServer && (this.header[0] & 0xff) == TlsWire.HANDSHAKE && !TlsSniffer.this.facts.tls13
                             && TlsSniffer.this.refuseRenegotiation) {
                         throw new RenegotiationRefusedException();
                     }
@@ -319,12 +286,12 @@ final class TlsSniffer extends ChannelDuplexHandler {
         }
 
         private void record(int type, int offset, int bodyLength) throws RenegotiationRefusedException {
-            if (type == 20) {
-                if (!TlsSniffer.this.tls13) {
+            if (type == TlsWire.CHANGE_CIPHER_SPEC) {
+                if (!TlsSniffer.this.facts.tls13) {
                     this.encrypted = true;
                 }
             }
-            else if (type == 22) {
+            else if (type == TlsWire.HANDSHAKE) {
                 if (!this.encrypted) {
                     messages(offset + 5, bodyLength);
                 }
@@ -336,7 +303,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
                     throw new RenegotiationRefusedException();
                 }
             }
-            else if (type == 23 && this.fromServer && TlsSniffer.this.tls13 && TlsSniffer.this.keepRecords) {
+            else if (type == TlsWire.APPLICATION_DATA && this.fromServer && TlsSniffer.this.facts.tls13 && TlsSniffer.this.keepRecords) {
                 if (TlsSniffer.this.encryptedServerRecords.size() < MAX_KEPT_RECORDS) {
                     TlsSniffer.this.encryptedServerRecords.add(
                             Arrays.copyOfRange(this.records, offset, offset + 5 + bodyLength));
@@ -357,7 +324,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 }
                 byte[] message = Arrays.copyOfRange(this.messages, start, start + 4 + bodyLength);
                 TlsSniffer.this.transcript.add(message);
-                TlsSniffer.this.message(message);
+                TlsSniffer.this.facts.message(message);
                 start += 4 + bodyLength;
             }
             System.arraycopy(this.messages, start, this.messages, 0, this.messageLength - start);
@@ -371,194 +338,6 @@ final class TlsSniffer extends ChannelDuplexHandler {
             byte[] bigger = Arrays.copyOf(array, Math.max(size, array.length * 2));
             Arrays.fill(array, (byte) 0);
             return bigger;
-        }
-    }
-
-    /** Parses one plaintext handshake message (type, 3-byte length, body). */
-    void message(byte[] message) {
-        Reader reader = new Reader(message, 4, message.length);
-        switch (message[0] & 0xff) {
-            case 1 -> clientHello(reader);
-            case 2 -> serverHello(reader);
-            case 4 -> this.ticket = newSessionTicket12(reader);
-            case 11 -> this.serverCertificate = true;
-            case 12 -> serverKeyExchange(reader);
-            case 13 -> certificateRequest12(reader);
-            default -> {
-            }
-        }
-    }
-
-    private void clientHello(Reader reader) {
-        reader.skip(2);
-        this.clientRandom = reader.bytes(32);
-        this.clientSessionId = reader.bytes(reader.u8());
-        reader.skip(reader.u16());
-        reader.skip(reader.u8());
-        if (!reader.more()) {
-            return;
-        }
-        Reader extensions = reader.sub(reader.u16());
-        while (extensions.more()) {
-            int type = extensions.u16();
-            Reader extension = extensions.sub(extensions.u16());
-            if (type == 13) {
-                this.clientSigalgs = extension.sub(extension.u16()).u16List();
-            }
-        }
-    }
-
-    private void serverHello(Reader reader) {
-        reader.skip(2);
-        byte[] random = reader.bytes(32);
-        boolean retry = Arrays.equals(random, HELLO_RETRY_RANDOM);
-        this.serverSessionId = reader.bytes(reader.u8());
-        reader.u16();
-        reader.skip(1);
-        if (retry) {
-            this.helloRetry = true;
-        }
-        else {
-            this.serverRandom = random;
-        }
-        if (!reader.more()) {
-            return;
-        }
-        Reader extensions = reader.sub(reader.u16());
-        while (extensions.more()) {
-            int type = extensions.u16();
-            Reader extension = extensions.sub(extensions.u16());
-            switch (type) {
-                case 43 -> this.tls13 = extension.u16() == 0x0304;
-                case 51 -> this.keyShareGroup = extension.u16();
-                case 41 -> this.pskAccepted = !retry;
-                default -> {
-                }
-            }
-        }
-    }
-
-    private static byte[] newSessionTicket12(Reader reader) {
-        reader.skip(4);
-        return reader.bytes(reader.u16());
-    }
-
-    private void serverKeyExchange(Reader reader) {
-        if (reader.remaining() >= 3 && reader.peek() == 3) {
-            reader.skip(1);
-            this.serverKeyExchangeGroup = reader.u16();
-        }
-        else if (reader.remaining() >= 2) {
-            this.dhBits = new BigInteger(1, reader.bytes(reader.u16())).bitLength();
-        }
-    }
-
-    private void certificateRequest12(Reader reader) {
-        if (this.tls13) {
-            return;
-        }
-        reader.skip(reader.u8());
-        this.certificateRequestSigalgs = reader.sub(reader.u16()).u16List();
-    }
-
-    /** Parses a TLS 1.3 CertificateRequest body (context, extensions) for its signature_algorithms. */
-    void certificateRequest13(byte[] message) {
-        Reader reader = new Reader(message, 4, message.length);
-        reader.skip(reader.u8());
-        Reader extensions = reader.sub(reader.u16());
-        List<Integer> sigalgs = List.of();
-        while (extensions.more()) {
-            int type = extensions.u16();
-            Reader extension = extensions.sub(extensions.u16());
-            if (type == 13) {
-                sigalgs = extension.sub(extension.u16()).u16List();
-            }
-        }
-        this.certificateRequestSigalgs = sigalgs;
-    }
-
-    /** Returns the ticket of a TLS 1.3 NewSessionTicket message. */
-    static byte[] newSessionTicket13(byte[] message) {
-        Reader reader = new Reader(message, 4, message.length);
-        reader.skip(8);
-        reader.skip(reader.u8());
-        return reader.bytes(reader.u16());
-    }
-
-    /** A bounds-checked big-endian reader over part of an array. */
-    static final class Reader {
-
-        private final byte[] data;
-
-        private int position;
-
-        private final int end;
-
-        Reader(byte[] data, int offset, int end) {
-            if (end > data.length || offset > end) {
-                throw new IllegalArgumentException("truncated TLS message");
-            }
-            this.data = data;
-            this.position = offset;
-            this.end = end;
-        }
-
-        boolean more() {
-            return this.position < this.end;
-        }
-
-        int remaining() {
-            return this.end - this.position;
-        }
-
-        int peek() {
-            check(1);
-            return this.data[this.position] & 0xff;
-        }
-
-        int u8() {
-            check(1);
-            return this.data[this.position++] & 0xff;
-        }
-
-        int u16() {
-            check(2);
-            int value = ((this.data[this.position] & 0xff) << 8) | (this.data[this.position + 1] & 0xff);
-            this.position += 2;
-            return value;
-        }
-
-        byte[] bytes(int count) {
-            check(count);
-            byte[] bytes = Arrays.copyOfRange(this.data, this.position, this.position + count);
-            this.position += count;
-            return bytes;
-        }
-
-        void skip(int count) {
-            check(count);
-            this.position += count;
-        }
-
-        Reader sub(int count) {
-            check(count);
-            Reader reader = new Reader(this.data, this.position, this.position + count);
-            this.position += count;
-            return reader;
-        }
-
-        List<Integer> u16List() {
-            List<Integer> values = new ArrayList<>();
-            while (remaining() >= 2) {
-                values.add(u16());
-            }
-            return List.copyOf(values);
-        }
-
-        private void check(int count) {
-            if (count < 0 || this.position + count > this.end) {
-                throw new IllegalArgumentException("truncated TLS message");
-            }
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -148,7 +149,8 @@ final class TlsVerifier {
             TlsAuthorizationException error = cached.result.error();
             // an exception is an object each socket must own: a cached failure is handed out as a copy
             return (error == null) ? cached.result
-                    : new Result(new TlsAuthorizationException(error.code(), error.getMessage(), error.getCause()),
+                    : new Result(new TlsAuthorizationException(error.code(),
+                            Objects.requireNonNullElse(error.getMessage(), error.code()), error.getCause()),
                             cached.result.path(), cached.result.sent());
         }
         Result result = withSent(check(sent, name), key.chain());
@@ -226,13 +228,13 @@ final class TlsVerifier {
             if (error == null) {
                 error = validity(path);
             }
-            if (error == null) {
+            if (error == null && anchor != null) {
                 error = purpose(path, anchor);
             }
-            if (error == null) {
+            if (error == null && anchor != null) {
                 error = signatureLevel(path, anchor);
             }
-            if (error == null) {
+            if (error == null && anchor != null) {
                 error = pkix(path, anchor);
             }
             if (error == null && name != null) {

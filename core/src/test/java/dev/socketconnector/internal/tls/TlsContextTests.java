@@ -1,6 +1,5 @@
 package dev.socketconnector.internal.tls;
 
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

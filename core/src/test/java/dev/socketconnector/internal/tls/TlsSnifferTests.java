@@ -83,18 +83,19 @@ class TlsSnifferTests {
         List<byte[]> sent = pump(client, server);
         assertThat(client.pipeline().get(SslHandler.class).handshakeFuture().isSuccess()).isTrue();
         assertThat(sent.get(0)[0]).as("first record is a handshake record").isEqualTo((byte) 22);
-        assertThat(sniffer.clientRandom).hasSize(32);
-        assertThat(sniffer.serverRandom).hasSize(32).isNotEqualTo(sniffer.clientRandom);
-        assertThat(sniffer.tls13).isEqualTo(version.equals("TLSv1.3"));
-        assertThat(sniffer.clientSigalgs).contains(0x0403, 0x0804);
-        assertThat(sniffer.pskAccepted).isFalse();
+        TlsHandshakeFacts facts = sniffer.facts.facts();
+        assertThat(facts.clientRandom()).hasSize(32);
+        assertThat(facts.serverRandom()).hasSize(32).isNotEqualTo(facts.clientRandom());
+        assertThat(facts.tls13()).isEqualTo(version.equals("TLSv1.3"));
+        assertThat(facts.clientSigalgs()).contains(0x0403, 0x0804);
+        assertThat(facts.pskAccepted()).isFalse();
         if (version.equals("TLSv1.2")) {
-            assertThat(sniffer.serverCertificate).isTrue();
-            assertThat(sniffer.serverKeyExchangeGroup).isEqualTo(0x001d);
+            assertThat(facts.serverCertificate()).isTrue();
+            assertThat(facts.serverKeyExchangeGroup()).isEqualTo(0x001d);
             assertThat(sniffer.transcript).contains(TlsSniffer.Finished.CLIENT, TlsSniffer.Finished.SERVER);
         }
         else {
-            assertThat(sniffer.keyShareGroup).isEqualTo(0x001d);
+            assertThat(facts.keyShareGroup()).isEqualTo(0x001d);
         }
         client.finishAndReleaseAll();
         server.finishAndReleaseAll();
