@@ -24,8 +24,9 @@ import org.springframework.aot.hint.TypeReference;
  * ALPN wrapper), {@code ExtendedSSLSession.exportKeyingMaterialData} (the JDK provider's exporter, JDK 25+) and
  * the {@code ctx} field of {@code ReferenceCountedOpenSslContext} (the BoringSSL key log).</li>
  * </ul>
- * Not covered: netty-tcnative (the OPENSSL provider) ships no native-image metadata for its JNI library; in a
- * native image without it, {@code TlsProvider.AUTO} resolves to JDK.
+ * Not covered: netty-tcnative (the OPENSSL provider) ships no native-image metadata for its JNI library and none
+ * is registered here; without it tcnative cannot load in a native image (and {@code TlsProvider.AUTO} would pick
+ * JDK).
  */
 class SocketConnectorRuntimeHints implements RuntimeHintsRegistrar {
 
