@@ -127,6 +127,9 @@ class DemoEchoServerInitializerTests {
         assertThat(context.containsBeanDefinition(DemoEchoServerInitializer.BEAN_NAME)).isFalse();
         assertThat(context.containsBean(DemoEchoServerInitializer.BEAN_NAME)).isTrue();
         int port = (int) published(context).getProperty("sample.echo.port");
+        try (Socket listening = new Socket()) {
+            listening.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        }
         context.registerBean("failing", Object.class, () -> {
             throw new IllegalStateException("startup fails");
         });
