@@ -80,6 +80,23 @@ public interface SocketConnector extends AutoCloseable {
     @Nullable
     Socket<?> socket(String id);
 
+    /**
+     * {@return the transport this connector's event loops use: {@link Transport#NIO}, {@link Transport#EPOLL}
+     * or {@link Transport#IO_URING}, never {@link Transport#AUTO} (the one {@code AUTO} resolved to)}
+     */
+    Transport transport();
+
+    /** {@return the number of event loops (threads) this connector runs} */
+    int eventLoops();
+
+    /**
+     * {@return the TLS provider of a TLS connect that does not choose one: the builder's
+     * {@link TlsOptions} provider, with {@link TlsProvider#AUTO} resolved to {@link TlsProvider#OPENSSL} when
+     * netty-tcnative's BoringSSL loads and to {@link TlsProvider#JDK} otherwise} An explicit {@code OPENSSL} is
+     * returned as set, even when BoringSSL cannot load (TLS connects then fail naming the provider).
+     */
+    TlsProvider tlsProvider();
+
     /** {@return whether {@link #close()} has begun} */
     boolean isClosed();
 

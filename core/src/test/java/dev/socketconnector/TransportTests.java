@@ -62,6 +62,21 @@ class TransportTests {
     }
 
     @Test
+    void connectorReportsTheTransportLoopsAndTlsProviderItResolved() {
+        assertThat(this.connector.transport()).isEqualTo(expectedTransport());
+        assertThat(this.connector.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        // AUTO: BoringSSL (netty-tcnative-boringssl-static is on the test class path) unless it cannot load here
+        assertThat(this.connector.tlsProvider())
+            .isEqualTo(io.netty.handler.ssl.OpenSsl.isAvailable() ? TlsProvider.OPENSSL : TlsProvider.JDK);
+        try (SocketConnector nio = SocketConnector.builder().transport(Transport.NIO).eventLoopThreads(3)
+            .tls(TlsOptions.builder().provider(TlsProvider.JDK).build()).build()) {
+            assertThat(nio.transport()).isEqualTo(Transport.NIO);
+            assertThat(nio.eventLoops()).isEqualTo(3);
+            assertThat(nio.tlsProvider()).isEqualTo(TlsProvider.JDK);
+        }
+    }
+
+    @Test
     void connectorRunsOnTheTransportOfThisRun() throws Exception {
         Transport expected = expectedTransport();
         assertThat(this.connector.toString()).contains("transport=" + expected);

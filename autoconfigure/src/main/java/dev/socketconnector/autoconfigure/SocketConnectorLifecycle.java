@@ -1,6 +1,7 @@
 package dev.socketconnector.autoconfigure;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -12,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the managed endpoints once the context has refreshed and shuts the connector down gracefully: stops
+ * Starts the managed endpoints once the context has refreshed (first logging, at INFO, the transport, TLS
+ * provider and number of event loops the connector loaded) and shuts the connector down gracefully: stops
  * reconnecting, ends every referenced socket (FIN after pending writes), closes unreferenced ones at once,
  * waits up to {@code socket.connector.shutdown-timeout} (capped by
  * {@code spring.lifecycle.timeout-per-shutdown-phase}), terminates the rest and shuts the event loops down.
@@ -52,6 +54,9 @@ final class SocketConnectorLifecycle implements SmartLifecycle {
             return;
         }
         this.running = true;
+        logger.info("socket-connector: transport " + this.connector.transport().name().toLowerCase(Locale.ROOT)
+                + ", TLS provider " + this.connector.tlsProvider() + ", " + this.connector.eventLoops()
+                + ((this.connector.eventLoops() == 1) ? " event loop" : " event loops"));
         if (this.endpoints != null) {
             this.endpoints.start();
         }

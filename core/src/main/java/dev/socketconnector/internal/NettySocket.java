@@ -622,7 +622,7 @@ final class NettySocket<D> implements Socket<D> {
             return false;
         }
         try {
-            return this.connector.transport().keepAlive(this.channel, enable, initialDelay / 1000);
+            return this.connector.nettyTransport().keepAlive(this.channel, enable, initialDelay / 1000);
         }
         catch (RuntimeException ex) {
             return false;

@@ -25,6 +25,8 @@ import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsProvider;
+import dev.socketconnector.Transport;
 import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.internal.tls.TlsConnection;
 import dev.socketconnector.internal.tls.TlsConnections;
@@ -108,8 +110,23 @@ public final class NettySocketConnector implements SocketConnector {
                 settings.writeBufferLowWaterMark());
     }
 
-    NettyTransport transport() {
+    NettyTransport nettyTransport() {
         return this.transport;
+    }
+
+    @Override
+    public Transport transport() {
+        return this.transport.transport();
+    }
+
+    @Override
+    public int eventLoops() {
+        return this.group.executorCount();
+    }
+
+    @Override
+    public TlsProvider tlsProvider() {
+        return this.tlsConnections.defaultProvider();
     }
 
     SocketObserver observer() {

@@ -20,6 +20,7 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.PropertySource;
 import org.springframework.mock.env.MockEnvironment;
@@ -42,7 +43,7 @@ class DemoEchoServerInitializerTests {
             assertThat(published.getProperty("sample.echo.hostname")).isEqualTo("echo.example.com");
             assertThat(published.getProperty("sample.echo.port")).isEqualTo("7443");
             assertThat(published.containsProperty("socket.connector.endpoints.echo.tls.bundle")).isFalse();
-            assertThat(context.containsBeanDefinition("demoEchoServer")).isFalse();
+            assertThat(context.containsBean(DemoEchoServerInitializer.BEAN_NAME)).isFalse();
         }
     }
 
@@ -98,6 +99,41 @@ class DemoEchoServerInitializerTests {
             context.close();
         }
         assertThat(server.isRunning()).isFalse();
+        try (Socket refused = new Socket()) {
+            assertThatExceptionOfType(ConnectException.class)
+                .isThrownBy(() -> refused.connect(new InetSocketAddress("127.0.0.1", port), 2000));
+        }
+    }
+
+    @Test
+    void whileAotProcessingRunsNothingIsBoundOrRegistered() {
+        System.setProperty(AbstractAotProcessor.AOT_PROCESSING, "true");
+        try (GenericApplicationContext context = context("sample.echo.target", "")) {
+            new DemoEchoServerInitializer().initialize(context);
+            assertThat(context.containsBean(DemoEchoServerInitializer.BEAN_NAME)).isFalse();
+            assertThat(context.getEnvironment().getPropertySources().contains(DemoEchoServerInitializer.PROPERTY_SOURCE))
+                .isFalse();
+        }
+        finally {
+            System.clearProperty(AbstractAotProcessor.AOT_PROCESSING);
+        }
+    }
+
+    @Test
+    void demoServerIsASingletonNotABeanDefinitionAndClosesWhenTheContextFailsToStart() throws Exception {
+        GenericApplicationContext context = context("sample.echo.target", "");
+        new DemoEchoServerInitializer().initialize(context);
+        // no bean definition: nothing for AOT to record
+        assertThat(context.containsBeanDefinition(DemoEchoServerInitializer.BEAN_NAME)).isFalse();
+        assertThat(context.containsBean(DemoEchoServerInitializer.BEAN_NAME)).isTrue();
+        int port = (int) published(context).getProperty("sample.echo.port");
+        try (Socket listening = new Socket()) {
+            listening.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        }
+        context.registerBean("failing", Object.class, () -> {
+            throw new IllegalStateException("startup fails");
+        });
+        assertThatExceptionOfType(RuntimeException.class).isThrownBy(context::refresh);
         try (Socket refused = new Socket()) {
             assertThatExceptionOfType(ConnectException.class)
                 .isThrownBy(() -> refused.connect(new InetSocketAddress("127.0.0.1", port), 2000));

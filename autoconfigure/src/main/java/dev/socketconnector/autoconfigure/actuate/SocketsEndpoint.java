@@ -37,11 +37,12 @@ public final class SocketsEndpoint {
         this.connector = Objects.requireNonNull(connector, "connector");
     }
 
-    /** {@return every open socket} */
+    /** {@return the connector's transport, TLS provider and event loops, and every open socket} */
     @ReadOperation
     public SocketsDescriptor sockets() {
         List<SocketDescriptor> sockets = this.connector.sockets().stream().map(SocketDescriptor::of).toList();
-        return new SocketsDescriptor(sockets);
+        return new SocketsDescriptor(this.connector.transport(), this.connector.tlsProvider(),
+                this.connector.eventLoops(), sockets);
     }
 
     /**

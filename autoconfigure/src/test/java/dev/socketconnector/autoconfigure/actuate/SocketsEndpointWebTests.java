@@ -107,6 +107,20 @@ class SocketsEndpointWebTests {
     }
 
     @Test
+    void listReportsTheTransportTlsProviderAndEventLoopsTheConnectorLoaded() throws Exception {
+        HttpResponse<String> response = this.http.get("/actuator/sockets");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Object> json = JsonPath.read(response.body(), "$");
+        assertThat(json).containsOnlyKeys("transport", "tlsProvider", "eventLoops", "sockets");
+        assertThat(json).containsEntry("transport", this.connector.transport().name())
+            .containsEntry("tlsProvider", this.connector.tlsProvider().name())
+            .containsEntry("eventLoops", this.connector.eventLoops());
+        assertThat((String) json.get("transport")).isIn("NIO", "EPOLL", "IO_URING");
+        assertThat((String) json.get("tlsProvider")).isIn("OPENSSL", "JDK");
+    }
+
+    @Test
     void getByIdShowsTheSocketAndUnknownIdIsNotFound() throws Exception {
         Socket<Object> socket = connect(new RecordingHandler());
         server.accept();

@@ -132,6 +132,16 @@ public final class TlsConnections {
         }
     }
 
+    /**
+     * Returns the provider of a connect whose options do not set one: the defaults' provider, AUTO resolved to
+     * OPENSSL when BoringSSL loads, else JDK; an explicit OPENSSL as set, even when it cannot load.
+     * @return OPENSSL or JDK
+     */
+    public TlsProvider defaultProvider() {
+        TlsProvider provider = this.defaults.get().provider();
+        return (provider == TlsProvider.OPENSSL) ? provider : resolve(provider);
+    }
+
     /** Returns the provider AUTO stands for: OPENSSL when BoringSSL loads, else JDK. */
     static TlsProvider resolve(@Nullable TlsProvider provider) {
         if (provider == TlsProvider.OPENSSL) {
