@@ -588,7 +588,7 @@ public final class RawNettyClient implements BenchmarkClient {
                     if (ConnectRun.this.opened.incrementAndGet() == ConnectRun.this.count) {
                         ConnectRun.this.allOpened.complete(System.nanoTime());
                     }
-                    ctx.close().addListener((f) -> {
+                    endThenClose(ctx, ssl).addListener((f) -> {
                         if (ConnectRun.this.closed.incrementAndGet() == ConnectRun.this.count) {
                             ConnectRun.this.done.complete(System.nanoTime());
                         }
@@ -608,6 +608,29 @@ public final class RawNettyClient implements BenchmarkClient {
                 }
             });
         }
+    }
+
+    /**
+     * Closes the way the connector's {@code Socket.end()} does, so both connect clients pay the same close:
+     * close_notify first on TLS, then the FIN ({@code shutdownOutput}), then {@code close()}. Completes once closed.
+     */
+    static ChannelFuture endThenClose(ChannelHandlerContext ctx, @Nullable SslHandler ssl) {
+        Channel channel = ctx.channel();
+        Runnable finAndClose = () -> {
+            if (channel instanceof DuplexChannel duplex && duplex.isActive()) {
+                duplex.shutdownOutput().addListener((ChannelFuture f) -> channel.close());
+            }
+            else {
+                channel.close();
+            }
+        };
+        if (ssl != null) {
+            ssl.closeOutbound().addListener((f) -> finAndClose.run());
+        }
+        else {
+            finAndClose.run();
+        }
+        return channel.closeFuture();
     }
 
     /** Reads OpenSSL's "session reused" flag (package-private in Netty 4.2, hence reflection); false on the JDK. */

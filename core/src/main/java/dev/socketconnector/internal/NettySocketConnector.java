@@ -463,7 +463,9 @@ public final class NettySocketConnector implements SocketConnector {
                 socket.terminate();
             }
             finally {
-                done.complete(null);
+                // stop the loops only once close was reported: io_uring's close waits for the write's cancellation,
+                // and a loop stopping before it completes never fires channelInactive (Netty 4.2.18; IoUringCloseTests)
+                socket.closeFuture.whenComplete((ignored, failure) -> done.complete(null));
             }
         };
         try {

@@ -88,11 +88,6 @@ class NettySocketConnectorCloseTests {
 
     @Test
     void shutdownTimeoutTerminatingASocketWithUnsentBytesWarnsAndReportsThemInClose() throws Exception {
-        // Known io_uring defect (README): terminating a socket whose write is blocked on a full send buffer is
-        // not reported as closed within 10 s on io_uring; epoll and NIO report it at once
-        org.junit.jupiter.api.Assumptions.assumeFalse(
-                "io_uring".equals(System.getProperty("socketconnector.transport")),
-                "known io_uring defect: terminate() with a write blocked on a full send buffer never closes");
         try (ServerSocket listener = new ServerSocket();
                 LogCapture log = new LogCapture()) {
             listener.setReceiveBufferSize(4096);

@@ -84,9 +84,8 @@ class FaultTests {
 
     @Test
     void peerResetWhileItStreamsToUsClosesOnceWithEconnresetAfterAnIntactPrefix() throws Exception {
-        // Known io_uring defect, left for a follow-up (README): after other sockets of this class ran, the peer's
-        // reset while it streams is not reported within 10 s on io_uring; it passes alone, and always on epoll
-        // and NIO
+        // Known Netty 4.2.18 io_uring defect (README): a peer's reset while it streams to us is now and then never
+        // reported; reproduced on plain Netty by IoUringCloseTests.peerResetWhileStreamingIsReported
         org.junit.jupiter.api.Assumptions.assumeFalse(
                 "io_uring".equals(System.getProperty("socketconnector.transport")),
                 "known io_uring defect: the peer's reset while it streams is not reported (see the README)");
