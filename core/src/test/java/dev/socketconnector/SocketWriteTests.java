@@ -107,13 +107,17 @@ class SocketWriteTests {
                 }
                 socket.end();
             };
-            handler.onOpen(socketRef::complete).onDrain((s) -> {
+            // Bun's pattern: open starts the transfer and drain carries it on, both on the socket's event loop (a
+            // pump on the test thread would race the loop's drain over the shared offset)
+            handler.onOpen((s) -> {
+                socketRef.complete(s);
+                pump[0].run();
+            }).onDrain((s) -> {
                 drains.incrementAndGet();
                 pump[0].run();
             });
             connect(server, handler);
             TestServer.Peer peer = server.accept();
-            pump[0].run();
             CompletableFuture<byte[]> received = peer.readToEndAsync();
             byte[] bytes = received.get(30, TimeUnit.SECONDS);
             assertThat(MessageDigest.getInstance("SHA-256").digest(bytes))
