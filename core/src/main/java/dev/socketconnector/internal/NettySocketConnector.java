@@ -26,6 +26,7 @@ import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.internal.jfr.JfrSocketObserver;
 import dev.socketconnector.internal.tls.TlsConnection;
 import dev.socketconnector.internal.tls.TlsConnections;
 import io.netty.channel.Channel;
@@ -96,7 +97,9 @@ public final class NettySocketConnector implements SocketConnector {
     NettySocketConnector(ConnectorSettings settings, @Nullable HostResolver resolver) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
-        this.observer = GuardedObserver.of(settings.observer());
+        // JFR events (connect, handshake, close) come from an observer too: off the read and write paths, and
+        // one isEnabled() check per socket event while no recording enables them
+        this.observer = GuardedObserver.of(settings.observer().andThen(JfrSocketObserver.INSTANCE));
         long connectorId = CONNECTOR_IDS.incrementAndGet();
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
