@@ -5,10 +5,11 @@ import java.net.UnixDomainSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.socketconnector.Transport;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -52,9 +53,9 @@ final class NettyTransport {
 
     private final IoHandlerFactory ioHandlerFactory;
 
-    private final Supplier<? extends Channel> socketChannel;
+    private final ChannelFactory<? extends Channel> socketChannel;
 
-    private final Supplier<? extends Channel> domainChannel;
+    private final ChannelFactory<? extends Channel> domainChannel;
 
     private final Function<String, SocketAddress> unixAddress;
 
@@ -65,7 +66,7 @@ final class NettyTransport {
     private final ChannelOption<Integer> keepCount;
 
     private NettyTransport(Transport transport, IoHandlerFactory ioHandlerFactory,
-            Supplier<? extends Channel> socketChannel, Supplier<? extends Channel> domainChannel,
+            ChannelFactory<? extends Channel> socketChannel, ChannelFactory<? extends Channel> domainChannel,
             Function<String, SocketAddress> unixAddress, ChannelOption<Integer> keepIdle,
             ChannelOption<Integer> keepInterval, ChannelOption<Integer> keepCount) {
         this.transport = transport;
@@ -203,8 +204,13 @@ final class NettyTransport {
         return Math.max(1, NettyRuntime.availableProcessors());
     }
 
-    Channel newChannel(boolean unix) {
-        return (unix ? this.domainChannel : this.socketChannel).get();
+    /**
+     * Returns the factory of this transport's client channels.
+     * @param unix whether for unix domain sockets (else TCP)
+     * @return the factory
+     */
+    ChannelFactory<? extends Channel> channelFactory(boolean unix) {
+        return unix ? this.domainChannel : this.socketChannel;
     }
 
     SocketAddress unixAddress(String path) {
@@ -226,6 +232,18 @@ final class NettyTransport {
                     && channel.config().setOption(this.keepCount, 10);
         }
         return applied;
+    }
+
+    /**
+     * Sets SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10 (as Bun) on a bootstrap's channels.
+     * @param bootstrap a TCP bootstrap
+     * @param idleSeconds TCP_KEEPIDLE in seconds, at least 1
+     */
+    void keepAliveOptions(Bootstrap bootstrap, int idleSeconds) {
+        bootstrap.option(ChannelOption.SO_KEEPALIVE, true)
+            .option(this.keepIdle, Math.max(1, idleSeconds))
+            .option(this.keepInterval, 1)
+            .option(this.keepCount, 10);
     }
 
     /** Every reference to the epoll classes; loaded only when they are on the class path. */
