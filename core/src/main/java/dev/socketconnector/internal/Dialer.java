@@ -11,6 +11,7 @@ import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.Transport;
 import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.internal.tls.TlsConnection;
 import dev.socketconnector.internal.tls.TlsConnections;
@@ -75,12 +76,18 @@ final class Dialer {
                 settings.writeBufferLowWaterMark());
         Bootstrap common = new Bootstrap().group(loops)
             .resolver(resolvers)
-            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, nettyWaterMark)
             // our own timer covers DNS, connect and handshake
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
         this.unix = common.clone();
-        this.tcp = common.clone().option(ChannelOption.TCP_NODELAY, settings.noDelay());
+        if (transport.transport() != Transport.NIO) {
+            // NIO's domain channels have no such option (Bootstrap would log a warning per connect): they close on
+            // the peer's FIN, see SocketEventsHandler.closed
+            this.unix.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
+        this.tcp = common.clone()
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .option(ChannelOption.TCP_NODELAY, settings.noDelay());
         if (settings.keepAlive()) {
             transport.keepAliveOptions(this.tcp,
                     (int) Math.min(Integer.MAX_VALUE, settings.keepAliveInitialDelay().toSeconds()));

@@ -1,13 +1,17 @@
 package dev.socketconnector.internal;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,8 +38,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link SocketConnector}: owns the event loops, opens channels, resolves names off the loop, tracks
- * open sockets and closes gracefully.
+ * The {@link SocketConnector}: owns the event loops, starts connects through its {@link Dialer}, tracks open
+ * sockets and closes gracefully.
  */
 public final class NettySocketConnector implements SocketConnector {
 
@@ -154,9 +158,9 @@ public final class NettySocketConnector implements SocketConnector {
 
     @Override
     public Map<String, SocketConnectOptions<?>> endpoints() {
-        Map<String, SocketConnectOptions<?>> current = new java.util.LinkedHashMap<>();
+        Map<String, SocketConnectOptions<?>> current = new LinkedHashMap<>();
         this.settings.endpoints().forEach((name, options) -> current.put(name, options.get()));
-        return java.util.Collections.unmodifiableMap(current);
+        return Collections.unmodifiableMap(current);
     }
 
     private <D> CompletableFuture<Socket<D>> connect0(@Nullable String endpoint, SocketConnectOptions<D> options) {
@@ -296,7 +300,7 @@ public final class NettySocketConnector implements SocketConnector {
                         + "bytes were never sent (the peer did not read them)", socket.id,
                         (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(), unsent);
                 socket.events.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
-                        new java.io.IOException("terminated by the connector's shutdown after " + timeout.toMillis()
+                        new IOException("terminated by the connector's shutdown after " + timeout.toMillis()
                                 + " ms: " + unsent + " accepted bytes were never sent to " + target
                                 + " (the peer did not read them)")));
             }
@@ -313,7 +317,7 @@ public final class NettySocketConnector implements SocketConnector {
         try {
             socket.loop.execute(task);
         }
-        catch (java.util.concurrent.RejectedExecutionException ex) {
+        catch (RejectedExecutionException ex) {
             socket.terminate();
             done.complete(null);
         }

@@ -94,16 +94,15 @@ final class NettyTransport {
         }
         return switch (requested) {
             case NIO -> nio();
-            case EPOLL -> loadNative(Transport.EPOLL, true);
-            case IO_URING -> loadNative(Transport.IO_URING, true);
+            case EPOLL, IO_URING -> loadRequired(requested);
             case AUTO -> {
                 // epoll first: on the benchmark client it matched or beat io_uring on throughput, ping-pong and
                 // connect (connects by about 2x) at equal or lower CPU, and it keeps unix sockets half-open
-                NettyTransport epoll = loadNative(Transport.EPOLL, false);
+                NettyTransport epoll = loadOptional(Transport.EPOLL);
                 if (epoll != null) {
                     yield epoll;
                 }
-                NettyTransport uring = loadNative(Transport.IO_URING, false);
+                NettyTransport uring = loadOptional(Transport.IO_URING);
                 yield (uring != null) ? uring : nio();
             }
         };
@@ -155,26 +154,41 @@ final class NettyTransport {
         }
     }
 
-    private static @Nullable NettyTransport loadNative(Transport transport, boolean required) {
+    private static NettyTransport loadRequired(Transport transport) {
         Throwable cause = unavailabilityCause(transport);
         if (cause == null) {
             try {
-                return (transport == Transport.EPOLL) ? EpollSupport.transport() : IoUringSupport.transport();
+                return load(transport);
             }
             catch (LinkageError ex) {
                 cause = ex;
             }
         }
-        if (required) {
-            throw new IllegalStateException("transport " + transport + " is not available (" + cause + "): add "
-                    + "io.netty:netty-transport-native-" + ((transport == Transport.EPOLL) ? "epoll" : "io_uring")
-                    + " with its native classifier (linux-x86_64 or linux-aarch_64) to the class path, or use "
-                    + "transport NIO or AUTO", cause);
+        throw new IllegalStateException("transport " + transport + " is not available (" + cause + "): add "
+                + "io.netty:netty-transport-native-" + ((transport == Transport.EPOLL) ? "epoll" : "io_uring")
+                + " with its native classifier (linux-x86_64 or linux-aarch_64) to the class path, or use "
+                + "transport NIO or AUTO", cause);
+    }
+
+    private static @Nullable NettyTransport loadOptional(Transport transport) {
+        Throwable cause = unavailabilityCause(transport);
+        if (cause == null) {
+            try {
+                return load(transport);
+            }
+            catch (LinkageError ex) {
+                cause = ex;
+            }
         }
         if (!(cause instanceof ClassNotFoundException)) {
             logger.debug("{} transport not used: {}", transport, cause.toString());
         }
         return null;
+    }
+
+    /** Loads a native transport whose classes are known to be present (see {@link #unavailabilityCause}). */
+    private static NettyTransport load(Transport transport) {
+        return (transport == Transport.EPOLL) ? EpollSupport.transport() : IoUringSupport.transport();
     }
 
     Transport transport() {
