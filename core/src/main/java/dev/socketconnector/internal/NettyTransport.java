@@ -13,21 +13,10 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringDomainSocketChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.NettyRuntime;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -38,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * The chosen Netty transport: its event-loop factory, channel factories, unix addresses and keep-alive options.
  * <p>
  * NIO is built in. Epoll and io_uring are compiled against Netty's {@code netty-transport-classes-epoll} and
- * {@code -classes-io_uring}, which stay optional dependencies: every reference to their classes lives in the nested
- * {@link EpollSupport} and {@link IoUringSupport} classes, which are loaded only after a class-path check has found
+ * {@code -classes-io_uring}, which stay optional dependencies: every reference to their classes lives in
+ * {@link EpollTransport} and {@link IoUringTransport}, which are loaded only after a class-path check has found
  * the transport's classes, so this class works without those jars.
  */
 final class NettyTransport {
@@ -65,7 +54,7 @@ final class NettyTransport {
 
     private final ChannelOption<Integer> keepCount;
 
-    private NettyTransport(Transport transport, IoHandlerFactory ioHandlerFactory,
+    NettyTransport(Transport transport, IoHandlerFactory ioHandlerFactory,
             ChannelFactory<? extends Channel> socketChannel, ChannelFactory<? extends Channel> domainChannel,
             Function<String, SocketAddress> unixAddress, ChannelOption<Integer> keepIdle,
             ChannelOption<Integer> keepInterval, ChannelOption<Integer> keepCount) {
@@ -146,8 +135,8 @@ final class NettyTransport {
             return ex;
         }
         try {
-            return (transport == Transport.EPOLL) ? EpollSupport.unavailabilityCause()
-                    : IoUringSupport.unavailabilityCause();
+            return (transport == Transport.EPOLL) ? EpollTransport.unavailabilityCause()
+                    : IoUringTransport.unavailabilityCause();
         }
         catch (LinkageError ex) {
             return ex;
@@ -188,7 +177,7 @@ final class NettyTransport {
 
     /** Loads a native transport whose classes are known to be present (see {@link #unavailabilityCause}). */
     private static NettyTransport load(Transport transport) {
-        return (transport == Transport.EPOLL) ? EpollSupport.transport() : IoUringSupport.transport();
+        return (transport == Transport.EPOLL) ? EpollTransport.create() : IoUringTransport.create();
     }
 
     Transport transport() {
@@ -258,33 +247,5 @@ final class NettyTransport {
             .option(this.keepIdle, Math.max(1, idleSeconds))
             .option(this.keepInterval, 1)
             .option(this.keepCount, 10);
-    }
-
-    /** Every reference to the epoll classes; loaded only when they are on the class path. */
-    private static final class EpollSupport {
-
-        static @Nullable Throwable unavailabilityCause() {
-            return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
-        }
-
-        static NettyTransport transport() {
-            return new NettyTransport(Transport.EPOLL, EpollIoHandler.newFactory(), EpollSocketChannel::new,
-                    EpollDomainSocketChannel::new, DomainSocketAddress::new, EpollChannelOption.TCP_KEEPIDLE,
-                    EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT);
-        }
-    }
-
-    /** Every reference to the io_uring classes; loaded only when they are on the class path. */
-    private static final class IoUringSupport {
-
-        static @Nullable Throwable unavailabilityCause() {
-            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
-        }
-
-        static NettyTransport transport() {
-            return new NettyTransport(Transport.IO_URING, IoUringIoHandler.newFactory(), IoUringSocketChannel::new,
-                    IoUringDomainSocketChannel::new, DomainSocketAddress::new, IoUringChannelOption.TCP_KEEPIDLE,
-                    IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT);
-        }
     }
 }
