@@ -53,6 +53,8 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final MultiThreadIoEventLoopGroup group;
 
+    private final TlsConnections tlsConnections;
+
     private final HostResolverGroup resolvers;
 
     private final Dialer dialer;
@@ -96,8 +98,8 @@ public final class NettySocketConnector implements SocketConnector {
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
         this.resolvers = new HostResolverGroup(
                 (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns"));
-        this.dialer = new Dialer(this, settings, this.transport, this.group, new TlsConnections(settings.tls()),
-                this.resolvers);
+        this.tlsConnections = new TlsConnections(settings.tls());
+        this.dialer = new Dialer(this, settings, this.transport, this.group, this.tlsConnections, this.resolvers);
     }
 
     NettyTransport transport() {
