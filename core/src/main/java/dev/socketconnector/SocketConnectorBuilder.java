@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 
 import dev.socketconnector.internal.ConnectorSettings;
 import dev.socketconnector.internal.NettySocketConnector;
-import dev.socketconnector.internal.jfr.JfrSocketObserver;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -277,11 +276,8 @@ public final class SocketConnectorBuilder {
             throw new IllegalArgumentException("writeBufferHighWaterMark (" + this.writeBufferHighWaterMark
                     + ") must be at least writeBufferLowWaterMark (" + this.writeBufferLowWaterMark + ")");
         }
-        // JFR events (connect, handshake, close) come from an observer too: off the read and write paths, and
-        // one isEnabled() check per socket event while no recording enables them
-        SocketObserver observer = this.observer.andThen(JfrSocketObserver.INSTANCE);
         ConnectorSettings settings = new ConnectorSettings(this.transport, this.eventLoopThreads,
-                this.connectTimeout, this.shutdownTimeout, this.tls, observer, this.noDelay, this.keepAlive,
+                this.connectTimeout, this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive,
                 this.keepAliveInitialDelay, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark,
                 Map.copyOf(this.endpoints));
         return new NettySocketConnector(settings);

@@ -128,6 +128,12 @@ class SocketControlTests {
                 .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
             socket.end("abc");
             handler.awaitClose();
+            // the observer's closed runs on the socket's loop after the handler's close: wait for it (bounded), as
+            // the next connect may run on another loop
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!seen.contains("closed:3") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             RecordingSocketHandler<Void> refused = new RecordingSocketHandler<>();
             SocketConnectTests.failure(observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
                 .port(SocketConnectTests.closedPort()).socket(refused).build()));

@@ -17,7 +17,7 @@ import dev.socketconnector.Transport;
  * @param connectTimeout the connect timeout, covering DNS, TCP and the TLS handshake
  * @param shutdownTimeout how long a graceful close waits
  * @param tls the TLS defaults, read once per connect
- * @param observer the observer
+ * @param observer the user's observer (the connector adds the JFR observer after it)
  * @param noDelay TCP_NODELAY for new sockets
  * @param keepAlive SO_KEEPALIVE for new sockets
  * @param keepAliveInitialDelay TCP_KEEPIDLE for new sockets

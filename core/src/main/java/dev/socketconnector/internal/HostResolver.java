@@ -30,11 +30,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class HostResolver {
 
-    /** The blocking lookup: {@link InetAddress#getByName(String)} outside tests. */
+    /** The blocking lookup: {@link InetAddress#getAllByName(String)} outside tests. */
     @FunctionalInterface
     interface LookupFunction {
 
-        InetAddress lookup(String host) throws UnknownHostException;
+        /**
+         * Looks up every address of a name, in the order the system resolver gives them.
+         * @param host the name
+         * @return the addresses, at least one
+         * @throws UnknownHostException when the name does not resolve
+         */
+        InetAddress[] lookup(String host) throws UnknownHostException;
     }
 
     /** A connect's interest in a lookup. */
@@ -70,7 +76,7 @@ final class HostResolver {
     private boolean closed;
 
     HostResolver(String threadPrefix) {
-        this(InetAddress::getByName, MAX_ACTIVE, MAX_QUEUED, MAX_THREADS, threadPrefix);
+        this(InetAddress::getAllByName, MAX_ACTIVE, MAX_QUEUED, MAX_THREADS, threadPrefix);
     }
 
     HostResolver(LookupFunction function, int maxActive, int maxQueued, int maxThreads, String threadPrefix) {
@@ -84,10 +90,10 @@ final class HostResolver {
     /**
      * Starts or joins the lookup of {@code host}.
      * @param host the name
-     * @param callback receives the address or the failure, once, unless cancelled first
+     * @param callback receives the addresses (never empty) or the failure, once, unless cancelled first
      * @return the handle that cancels this interest
      */
-    Lookup resolve(String host, BiConsumer<@Nullable InetAddress, @Nullable Throwable> callback) {
+    Lookup resolve(String host, BiConsumer<@Nullable List<InetAddress>, @Nullable Throwable> callback) {
         Waiter waiter;
         Throwable refused = null;
         synchronized (this.lock) {
@@ -138,10 +144,14 @@ final class HostResolver {
     }
 
     private void run(Query query) {
-        InetAddress address = null;
+        List<InetAddress> addresses = null;
         Throwable failure = null;
         try {
-            address = this.function.lookup(query.host);
+            addresses = List.of(this.function.lookup(query.host));
+            if (addresses.isEmpty()) {
+                addresses = null;
+                failure = new UnknownHostException(query.host + ": no addresses");
+            }
         }
         catch (UnknownHostException | RuntimeException ex) {
             failure = ex;
@@ -157,7 +167,7 @@ final class HostResolver {
             startQueued();
         }
         for (Waiter waiter : waiters) {
-            waiter.callback.accept(address, failure);
+            waiter.callback.accept(addresses, failure);
         }
     }
 
@@ -194,6 +204,32 @@ final class HostResolver {
         this.threads.shutdown();
     }
 
+    /**
+     * Whether a name may be given to the lookup: LDH labels (underscores tolerated), at most 253 characters,
+     * and not under {@code .invalid} (RFC 6761: never resolves, so it is refused without a lookup).
+     * @param host the name, not an IP literal
+     * @return whether it may be looked up
+     */
+    static boolean isValidHostname(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.isEmpty() || name.length() > 253 || name.equals("invalid") || name.endsWith(".invalid")) {
+            return false;
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                        || c == '_')) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The number of lookups running that some connect waits for, and queued ones (for tests). */
     int[] load() {
         synchronized (this.lock) {
@@ -220,9 +256,9 @@ final class HostResolver {
 
         private final @Nullable Query query;
 
-        final BiConsumer<@Nullable InetAddress, @Nullable Throwable> callback;
+        final BiConsumer<@Nullable List<InetAddress>, @Nullable Throwable> callback;
 
-        Waiter(@Nullable Query query, BiConsumer<@Nullable InetAddress, @Nullable Throwable> callback) {
+        Waiter(@Nullable Query query, BiConsumer<@Nullable List<InetAddress>, @Nullable Throwable> callback) {
             this.query = query;
             this.callback = callback;
         }

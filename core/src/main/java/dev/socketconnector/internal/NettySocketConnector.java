@@ -1,17 +1,17 @@
 package dev.socketconnector.internal;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnknownHostException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,24 +28,20 @@ import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsProvider;
 import dev.socketconnector.Transport;
 import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.internal.jfr.JfrSocketObserver;
 import dev.socketconnector.internal.tls.TlsConnection;
 import dev.socketconnector.internal.tls.TlsConnections;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link SocketConnector}: owns the event loops, opens channels, resolves names off the loop, tracks
- * open sockets and closes gracefully.
+ * The {@link SocketConnector}: owns the event loops, starts connects through its {@link Dialer}, tracks open
+ * sockets and closes gracefully.
  */
 public final class NettySocketConnector implements SocketConnector {
 
@@ -61,9 +57,9 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final TlsConnections tlsConnections;
 
-    private final HostResolver resolver;
+    private final HostResolverGroup resolvers;
 
-    private final WriteBufferWaterMark nettyWaterMark;
+    private final Dialer dialer;
 
     private final SocketObserver observer;
 
@@ -74,8 +70,6 @@ public final class NettySocketConnector implements SocketConnector {
      * connect() fails and cleans up once the event loops have stopped (a connect that never reached its loop).
      */
     private final Map<NettySocket<?>, CompletableFuture<?>> live = new ConcurrentHashMap<>();
-
-    private final AtomicLong socketIds = new AtomicLong();
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -98,16 +92,16 @@ public final class NettySocketConnector implements SocketConnector {
     NettySocketConnector(ConnectorSettings settings, @Nullable HostResolver resolver) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
-        this.observer = GuardedObserver.of(settings.observer());
+        // JFR events (connect, handshake, close) come from an observer too: off the read and write paths, and
+        // one isEnabled() check per socket event while no recording enables them
+        this.observer = GuardedObserver.of(settings.observer().andThen(JfrSocketObserver.INSTANCE));
         long connectorId = CONNECTOR_IDS.incrementAndGet();
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
+        this.resolvers = new HostResolverGroup(
+                (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns"));
         this.tlsConnections = new TlsConnections(settings.tls());
-        this.resolver = (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns");
-        // Netty's writability flips at the low-water mark both ways: drain is decided by our own accounting
-        // (NettySocket.drainDue), and a writable event is the wake-up to check it.
-        this.nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
-                settings.writeBufferLowWaterMark());
+        this.dialer = new Dialer(this, settings, this.transport, this.group, this.tlsConnections, this.resolvers);
     }
 
     NettyTransport nettyTransport() {
@@ -183,9 +177,9 @@ public final class NettySocketConnector implements SocketConnector {
 
     @Override
     public Map<String, SocketConnectOptions<?>> endpoints() {
-        Map<String, SocketConnectOptions<?>> current = new java.util.LinkedHashMap<>();
+        Map<String, SocketConnectOptions<?>> current = new LinkedHashMap<>();
         this.settings.endpoints().forEach((name, options) -> current.put(name, options.get()));
-        return java.util.Collections.unmodifiableMap(current);
+        return Collections.unmodifiableMap(current);
     }
 
     private <D> CompletableFuture<Socket<D>> connect0(@Nullable String endpoint, SocketConnectOptions<D> options) {
@@ -193,115 +187,23 @@ public final class NettySocketConnector implements SocketConnector {
         if (this.closed.get()) {
             throw new IllegalStateException("the connector is closed");
         }
-        long start = System.nanoTime();
-        boolean unix = options instanceof UnixSocketOptions;
-        String host = (options instanceof TcpSocketConnectOptions<D> tcp) ? tcp.hostname() : null;
-        int port = (options instanceof TcpSocketConnectOptions<D> tcp) ? tcp.port() : -1;
-        Channel channel = this.transport.newChannel(unix);
-        TlsConnection tls = null;
-        if (options.tls() != null) {
-            try {
-                tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
-            }
-            catch (RuntimeException ex) {
-                // the channel was never registered: close it so its file descriptor is not leaked
-                channel.unsafe().closeForcibly();
-                throw ex;
-            }
-        }
-        configure(channel, unix);
-        EventLoop loop = this.group.next();
-        NettySocket<D> socket = new NettySocket<>(this, Long.toString(this.socketIds.incrementAndGet()), endpoint,
-                options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
-                this.settings.writeBufferHighWaterMark());
-        initPipeline(channel.pipeline(), tls, socket);
-        CompletableFuture<Socket<D>> future = new CompletableFuture<>();
+        return this.dialer.connect(endpoint, options);
+    }
+
+    /**
+     * Tracks a new socket until its close has run, with its connect future, so that a close racing the connect
+     * fails it (issue 11 bug 9). Caller's thread.
+     * @return false when the connector was closed meanwhile: the socket is then abandoned (its future failed)
+     */
+    boolean track(NettySocket<?> socket, CompletableFuture<?> future) {
         this.live.put(socket, future);
         socket.closeFuture.whenComplete((ignored, failure) -> this.live.remove(socket));
         if (this.closed.get()) {
-            // close() began after the check above: it may already have swept live sockets
+            // close() began after connect0's check: it may already have swept live sockets
             abandon(socket, future);
-            throw new IllegalStateException("the connector is closed");
+            return false;
         }
-        SocketObserver observer = observer();
-        if (observer != SocketObserver.NONE) {
-            observer.connecting(socket, endpoint, tls != null, options.target());
-        }
-        loop.register(channel).addListener((ChannelFuture registered) -> {
-            socket.events.connecting(future, start, this.settings.connectTimeout().toNanos());
-            if (!registered.isSuccess()) {
-                socket.events.connectFailed(registered.cause());
-                return;
-            }
-            if (this.closed.get()) {
-                // registered while the loop shuts down, possibly after it closed its channels: fail here, on
-                // the loop, rather than leave an open channel behind
-                socket.events.connectFailed(closedDuringConnect());
-                return;
-            }
-            if (unix) {
-                dial(socket, this.transport.unixAddress(((UnixSocketOptions<D>) options).unix()));
-            }
-            else {
-                resolveAndDial(socket, future, host, port);
-            }
-        });
-        return future;
-    }
-
-    private void configure(Channel channel, boolean unix) {
-        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, this.nettyWaterMark);
-        // our own timer covers DNS, connect and handshake
-        channel.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
-        if (!unix) {
-            channel.config().setOption(ChannelOption.TCP_NODELAY, this.settings.noDelay());
-            if (this.settings.keepAlive()) {
-                this.transport.keepAlive(channel, true,
-                        (int) Math.min(Integer.MAX_VALUE, this.settings.keepAliveInitialDelay().toSeconds()));
-            }
-        }
-    }
-
-    private void resolveAndDial(NettySocket<?> socket, CompletableFuture<?> future, String host, int port) {
-        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
-            InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
-            dial(socket, new InetSocketAddress(address, port));
-            return;
-        }
-        if (!isValidHostname(host)) {
-            socket.events.connectFailed(new UnknownHostException(host + ": not a valid host name"));
-            return;
-        }
-        HostResolver.Lookup lookup = this.resolver.resolve(host, (address, failure) -> {
-            Runnable outcome;
-            if (address != null) {
-                outcome = () -> dial(socket, new InetSocketAddress(address, port));
-            }
-            else if (failure instanceof java.util.concurrent.RejectedExecutionException && this.closed.get()) {
-                outcome = () -> socket.events.connectFailed(closedDuringConnect());
-            }
-            else if (failure instanceof java.util.concurrent.RejectedExecutionException) {
-                // the lookup queue is full: fail now rather than time out behind it
-                outcome = () -> socket.events.connectFailed(new SocketConnectException("EAI_AGAIN", "getaddrinfo",
-                        socket.options.target(), failure));
-            }
-            else {
-                outcome = () -> socket.events.connectFailed(failure);
-            }
-            if (socket.loop.inEventLoop()) {
-                outcome.run();
-                return;
-            }
-            try {
-                socket.loop.execute(outcome);
-            }
-            catch (java.util.concurrent.RejectedExecutionException ex) {
-                // the loop has stopped: the connector's close fails the connect
-            }
-        });
-        // a connect that is decided (timed out, closed) no longer waits for its lookup
-        future.whenComplete((ignored, failure) -> lookup.cancel());
+        return true;
     }
 
     /** The cause attached to a connect that the connector's close cut short. */
@@ -339,41 +241,6 @@ public final class NettySocketConnector implements SocketConnector {
         socket.discardQueue();
         socket.releaseJvm();
         socket.closeFuture.complete(null);
-    }
-
-    /**
-     * Whether a name may be given to the resolver: LDH labels (underscores tolerated), at most 253 characters,
-     * and not under {@code .invalid} (RFC 6761: never resolves, so it is refused without a lookup).
-     */
-    static boolean isValidHostname(String host) {
-        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        if (name.isEmpty() || name.length() > 253 || name.equals("invalid") || name.endsWith(".invalid")) {
-            return false;
-        }
-        for (String label : name.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
-                return false;
-            }
-            for (int i = 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                        || c == '_')) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private void dial(NettySocket<?> socket, SocketAddress address) {
-        if (socket.events.connectDone()) {
-            return;
-        }
-        socket.channel.connect(address).addListener((ChannelFuture connected) -> {
-            if (!connected.isSuccess()) {
-                socket.events.connectFailed(connected.cause());
-            }
-        });
     }
 
     @Override
@@ -420,7 +287,7 @@ public final class NettySocketConnector implements SocketConnector {
                     .completeOnTimeout(null, 2, TimeUnit.SECONDS);
             })
             .whenComplete((ignored, failure) -> {
-                this.resolver.close();
+                this.resolvers.close();
                 this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
                     for (NettySocket<?> socket : this.sockets.values()) {
                         socket.discardQueue();
@@ -452,7 +319,7 @@ public final class NettySocketConnector implements SocketConnector {
                         + "bytes were never sent (the peer did not read them)", socket.id,
                         (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(), unsent);
                 socket.events.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
-                        new java.io.IOException("terminated by the connector's shutdown after " + timeout.toMillis()
+                        new IOException("terminated by the connector's shutdown after " + timeout.toMillis()
                                 + " ms: " + unsent + " accepted bytes were never sent to " + target
                                 + " (the peer did not read them)")));
             }
@@ -471,7 +338,7 @@ public final class NettySocketConnector implements SocketConnector {
         try {
             socket.loop.execute(task);
         }
-        catch (java.util.concurrent.RejectedExecutionException ex) {
+        catch (RejectedExecutionException ex) {
             socket.terminate();
             done.complete(null);
         }
@@ -511,9 +378,10 @@ public final class NettySocketConnector implements SocketConnector {
 
     /**
      * Builds a new channel's pipeline, the one place that does, head to tail in {@link PipelineNames} order:
-     * {@code tls-sniffer} and {@code tls} on a TLS socket, then {@code events}.
+     * {@code tls-sniffer} and {@code tls} on a TLS socket, then {@code events}. Called by the {@link Dialer} on the
+     * channel's event loop once the channel is registered.
      */
-    private static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
+    static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
         if (tls != null) {
             TlsConnection.Handlers handlers = tls.handlers(pipeline.channel());
             pipeline.addLast(PipelineNames.TLS_SNIFFER, handlers.sniffer());

@@ -5,28 +5,18 @@ import java.net.UnixDomainSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.socketconnector.Transport;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringDomainSocketChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.NettyRuntime;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -37,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * The chosen Netty transport: its event-loop factory, channel factories, unix addresses and keep-alive options.
  * <p>
  * NIO is built in. Epoll and io_uring are compiled against Netty's {@code netty-transport-classes-epoll} and
- * {@code -classes-io_uring}, which stay optional dependencies: every reference to their classes lives in the nested
- * {@link EpollSupport} and {@link IoUringSupport} classes, which are loaded only after a class-path check has found
+ * {@code -classes-io_uring}, which stay optional dependencies: every reference to their classes lives in
+ * {@link EpollTransport} and {@link IoUringTransport}, which are loaded only after a class-path check has found
  * the transport's classes, so this class works without those jars.
  */
 final class NettyTransport {
@@ -52,9 +42,9 @@ final class NettyTransport {
 
     private final IoHandlerFactory ioHandlerFactory;
 
-    private final Supplier<? extends Channel> socketChannel;
+    private final ChannelFactory<? extends Channel> socketChannel;
 
-    private final Supplier<? extends Channel> domainChannel;
+    private final ChannelFactory<? extends Channel> domainChannel;
 
     private final Function<String, SocketAddress> unixAddress;
 
@@ -64,8 +54,8 @@ final class NettyTransport {
 
     private final ChannelOption<Integer> keepCount;
 
-    private NettyTransport(Transport transport, IoHandlerFactory ioHandlerFactory,
-            Supplier<? extends Channel> socketChannel, Supplier<? extends Channel> domainChannel,
+    NettyTransport(Transport transport, IoHandlerFactory ioHandlerFactory,
+            ChannelFactory<? extends Channel> socketChannel, ChannelFactory<? extends Channel> domainChannel,
             Function<String, SocketAddress> unixAddress, ChannelOption<Integer> keepIdle,
             ChannelOption<Integer> keepInterval, ChannelOption<Integer> keepCount) {
         this.transport = transport;
@@ -93,16 +83,15 @@ final class NettyTransport {
         }
         return switch (requested) {
             case NIO -> nio();
-            case EPOLL -> loadNative(Transport.EPOLL, true);
-            case IO_URING -> loadNative(Transport.IO_URING, true);
+            case EPOLL, IO_URING -> loadRequired(requested);
             case AUTO -> {
                 // epoll first: on the benchmark client it matched or beat io_uring on throughput, ping-pong and
                 // connect (connects by about 2x) at equal or lower CPU, and it keeps unix sockets half-open
-                NettyTransport epoll = loadNative(Transport.EPOLL, false);
+                NettyTransport epoll = loadOptional(Transport.EPOLL);
                 if (epoll != null) {
                     yield epoll;
                 }
-                NettyTransport uring = loadNative(Transport.IO_URING, false);
+                NettyTransport uring = loadOptional(Transport.IO_URING);
                 yield (uring != null) ? uring : nio();
             }
         };
@@ -146,34 +135,49 @@ final class NettyTransport {
             return ex;
         }
         try {
-            return (transport == Transport.EPOLL) ? EpollSupport.unavailabilityCause()
-                    : IoUringSupport.unavailabilityCause();
+            return (transport == Transport.EPOLL) ? EpollTransport.unavailabilityCause()
+                    : IoUringTransport.unavailabilityCause();
         }
         catch (LinkageError ex) {
             return ex;
         }
     }
 
-    private static @Nullable NettyTransport loadNative(Transport transport, boolean required) {
+    private static NettyTransport loadRequired(Transport transport) {
         Throwable cause = unavailabilityCause(transport);
         if (cause == null) {
             try {
-                return (transport == Transport.EPOLL) ? EpollSupport.transport() : IoUringSupport.transport();
+                return load(transport);
             }
             catch (LinkageError ex) {
                 cause = ex;
             }
         }
-        if (required) {
-            throw new IllegalStateException("transport " + transport + " is not available (" + cause + "): add "
-                    + "io.netty:netty-transport-native-" + ((transport == Transport.EPOLL) ? "epoll" : "io_uring")
-                    + " with its native classifier (linux-x86_64 or linux-aarch_64) to the class path, or use "
-                    + "transport NIO or AUTO", cause);
+        throw new IllegalStateException("transport " + transport + " is not available (" + cause + "): add "
+                + "io.netty:netty-transport-native-" + ((transport == Transport.EPOLL) ? "epoll" : "io_uring")
+                + " with its native classifier (linux-x86_64 or linux-aarch_64) to the class path, or use "
+                + "transport NIO or AUTO", cause);
+    }
+
+    private static @Nullable NettyTransport loadOptional(Transport transport) {
+        Throwable cause = unavailabilityCause(transport);
+        if (cause == null) {
+            try {
+                return load(transport);
+            }
+            catch (LinkageError ex) {
+                cause = ex;
+            }
         }
         if (!(cause instanceof ClassNotFoundException)) {
             logger.debug("{} transport not used: {}", transport, cause.toString());
         }
         return null;
+    }
+
+    /** Loads a native transport whose classes are known to be present (see {@link #unavailabilityCause}). */
+    private static NettyTransport load(Transport transport) {
+        return (transport == Transport.EPOLL) ? EpollTransport.create() : IoUringTransport.create();
     }
 
     Transport transport() {
@@ -203,8 +207,13 @@ final class NettyTransport {
         return Math.max(1, NettyRuntime.availableProcessors());
     }
 
-    Channel newChannel(boolean unix) {
-        return (unix ? this.domainChannel : this.socketChannel).get();
+    /**
+     * Returns the factory of this transport's client channels.
+     * @param unix whether for unix domain sockets (else TCP)
+     * @return the factory
+     */
+    ChannelFactory<? extends Channel> channelFactory(boolean unix) {
+        return unix ? this.domainChannel : this.socketChannel;
     }
 
     SocketAddress unixAddress(String path) {
@@ -228,31 +237,15 @@ final class NettyTransport {
         return applied;
     }
 
-    /** Every reference to the epoll classes; loaded only when they are on the class path. */
-    private static final class EpollSupport {
-
-        static @Nullable Throwable unavailabilityCause() {
-            return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
-        }
-
-        static NettyTransport transport() {
-            return new NettyTransport(Transport.EPOLL, EpollIoHandler.newFactory(), EpollSocketChannel::new,
-                    EpollDomainSocketChannel::new, DomainSocketAddress::new, EpollChannelOption.TCP_KEEPIDLE,
-                    EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT);
-        }
-    }
-
-    /** Every reference to the io_uring classes; loaded only when they are on the class path. */
-    private static final class IoUringSupport {
-
-        static @Nullable Throwable unavailabilityCause() {
-            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
-        }
-
-        static NettyTransport transport() {
-            return new NettyTransport(Transport.IO_URING, IoUringIoHandler.newFactory(), IoUringSocketChannel::new,
-                    IoUringDomainSocketChannel::new, DomainSocketAddress::new, IoUringChannelOption.TCP_KEEPIDLE,
-                    IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT);
-        }
+    /**
+     * Sets SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10 (as Bun) on a bootstrap's channels.
+     * @param bootstrap a TCP bootstrap
+     * @param idleSeconds TCP_KEEPIDLE in seconds, at least 1
+     */
+    void keepAliveOptions(Bootstrap bootstrap, int idleSeconds) {
+        bootstrap.option(ChannelOption.SO_KEEPALIVE, true)
+            .option(this.keepIdle, Math.max(1, idleSeconds))
+            .option(this.keepInterval, 1)
+            .option(this.keepCount, 10);
     }
 }

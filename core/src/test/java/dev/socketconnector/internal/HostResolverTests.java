@@ -51,7 +51,7 @@ class HostResolverTests {
             }
             throw new UnknownHostException(host + ": no answer");
         }
-        return InetAddress.getByName(host);
+        return InetAddress.getAllByName(host);
     };
 
     @AfterEach

@@ -1,0 +1,247 @@
+package dev.socketconnector.internal;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectException;
+import dev.socketconnector.SocketConnectOptions;
+import dev.socketconnector.SocketObserver;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.Transport;
+import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.internal.tls.TlsConnection;
+import dev.socketconnector.internal.tls.TlsConnections;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts connects: makes the socket and its channel, and hands the channel to Netty's {@link Bootstrap}, which
+ * registers it, resolves the name through the connector's {@link HostResolverGroup} and connects.
+ * <p>
+ * One connect deadline covers DNS, TCP and the TLS handshake: it starts when the channel is registered (on its
+ * event loop) and counts from the {@code connect()} call. Names resolve off the loop; IP literals and unix paths
+ * need no lookup. Every failure reaches {@code SocketEventsHandler.connectFailed} on the socket's loop, which
+ * reports it once. {@link #connect} runs on the caller's thread; the rest on the socket's event loop.
+ */
+final class Dialer {
+
+    private final NettySocketConnector connector;
+
+    private final ConnectorSettings settings;
+
+    private final EventLoopGroup loops;
+
+    private final TlsConnections tlsConnections;
+
+    private final HostResolverGroup resolvers;
+
+    private final ChannelFactory<? extends Channel> tcpChannels;
+
+    private final ChannelFactory<? extends Channel> unixChannels;
+
+    /** What every TCP connect shares: loops, resolver, channel options. Cloned per connect, never changed. */
+    private final Bootstrap tcp;
+
+    /** As {@link #tcp}, for unix sockets (no TCP options; the resolver passes unix addresses through). */
+    private final Bootstrap unix;
+
+    private final AtomicLong socketIds = new AtomicLong();
+
+    Dialer(NettySocketConnector connector, ConnectorSettings settings, NettyTransport transport, EventLoopGroup loops,
+            TlsConnections tlsConnections, HostResolverGroup resolvers) {
+        this.connector = connector;
+        this.settings = settings;
+        this.loops = loops;
+        this.tlsConnections = tlsConnections;
+        this.resolvers = resolvers;
+        this.tcpChannels = transport.channelFactory(false);
+        this.unixChannels = transport.channelFactory(true);
+        // Netty's writability flips at the low-water mark both ways: drain is decided by our own accounting
+        // (NettySocket.drainDue), and a writable event is the wake-up to check it.
+        WriteBufferWaterMark nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
+                settings.writeBufferLowWaterMark());
+        Bootstrap common = new Bootstrap().group(loops)
+            .resolver(resolvers)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, nettyWaterMark)
+            // our own timer covers DNS, connect and handshake
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+        this.unix = common.clone();
+        if (transport.transport() != Transport.NIO) {
+            // NIO's domain channels have no such option (Bootstrap would log a warning per connect): they close on
+            // the peer's FIN, see SocketEventsHandler.closed
+            this.unix.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
+        this.tcp = common.clone()
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .option(ChannelOption.TCP_NODELAY, settings.noDelay());
+        if (settings.keepAlive()) {
+            transport.keepAliveOptions(this.tcp,
+                    (int) Math.min(Integer.MAX_VALUE, settings.keepAliveInitialDelay().toSeconds()));
+        }
+    }
+
+    /**
+     * Starts a connect. Caller's thread.
+     * @param endpoint the endpoint name, or null
+     * @param options the options
+     * @return the connect future
+     * @throws IllegalStateException when the connector is closed
+     * @throws RuntimeException when the TLS options cannot be used (nothing is left open)
+     */
+    <D> CompletableFuture<Socket<D>> connect(@Nullable String endpoint, SocketConnectOptions<D> options) {
+        long start = System.nanoTime();
+        boolean unix = options instanceof UnixSocketOptions;
+        String host = null;
+        int port = -1;
+        SocketAddress remote;
+        if (options instanceof TcpSocketConnectOptions<D> tcp) {
+            host = tcp.hostname();
+            port = tcp.port();
+            // a new instance per connect: the key by which the connect later drops its lookup
+            remote = InetSocketAddress.createUnresolved(host, port);
+        }
+        else {
+            remote = this.connector.transport().unixAddress(((UnixSocketOptions<D>) options).unix());
+        }
+        // The channel is made here rather than inside Bootstrap.connect: the socket (its id, its TLS state, its
+        // connect future) must exist on the caller's thread before the channel is registered.
+        Channel channel = (unix ? this.unixChannels : this.tcpChannels).newChannel();
+        TlsConnection tls = null;
+        if (options.tls() != null) {
+            try {
+                tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
+            }
+            catch (RuntimeException ex) {
+                // the channel was never registered: close it so its file descriptor is not leaked
+                channel.unsafe().closeForcibly();
+                throw ex;
+            }
+        }
+        EventLoop loop = this.loops.next();
+        NettySocket<D> socket = new NettySocket<>(this.connector, Long.toString(this.socketIds.incrementAndGet()),
+                endpoint, options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
+                this.settings.writeBufferHighWaterMark());
+        CompletableFuture<Socket<D>> future = new CompletableFuture<>();
+        if (!this.connector.track(socket, future)) {
+            throw new IllegalStateException("the connector is closed");
+        }
+        SocketObserver observer = this.connector.observer();
+        if (observer != SocketObserver.NONE) {
+            observer.connecting(socket, endpoint, tls != null, options.target());
+        }
+        Attempt<D> attempt = new Attempt<>(socket, tls, future, start);
+        if (remote instanceof InetSocketAddress unresolved) {
+            this.resolvers.expect(unresolved, attempt::failed);
+            // a connect that is decided (timed out, closed) no longer waits for its lookup
+            future.whenComplete((ignored, failure) -> this.resolvers.forget(unresolved));
+        }
+        // Bootstrap dials the first address the group resolves (it calls resolve, not resolveAll): issue 16
+        // (every address, Happy Eyeballs) plugs in here, dialing what HostResolverGroup's resolveAll returns.
+        ChannelFactory<Channel> prepared = () -> channel;
+        ChannelFuture connected = (unix ? this.unix : this.tcp).clone(loop)
+            .channelFactory(prepared)
+            .handler(attempt)
+            .connect(remote);
+        connected.addListener((ChannelFuture done) -> {
+            if (!done.isSuccess()) {
+                // a failed registration, the one failure that reaches neither the pipeline nor the group
+                attempt.failed(done.cause());
+            }
+        });
+        return future;
+    }
+
+    /**
+     * One connect as Bootstrap sees it: its handler. Once the channel is registered it builds the pipeline behind
+     * itself and starts the deadline; it reports the outcome of the TCP or unix connect to the socket before
+     * Bootstrap's own listeners run (they close the channel on failure, and the socket must have seen the
+     * connect's error before its close), then leaves the pipeline. Loop.
+     */
+    private final class Attempt<D> extends ChannelOutboundHandlerAdapter {
+
+        private final NettySocket<D> socket;
+
+        private final @Nullable TlsConnection tls;
+
+        private final CompletableFuture<Socket<D>> future;
+
+        private final long startNanos;
+
+        private boolean started;
+
+        Attempt(NettySocket<D> socket, @Nullable TlsConnection tls, CompletableFuture<Socket<D>> future,
+                long startNanos) {
+            this.socket = socket;
+            this.tls = tls;
+            this.future = future;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            // added by Bootstrap before registration: Netty calls this once the channel is registered
+            NettySocketConnector.initPipeline(ctx.pipeline(), this.tls, this.socket);
+            start();
+            if (Dialer.this.connector.isClosed()) {
+                // registered while the loop shuts down, possibly after it closed its channels: fail here, on the
+                // loop, rather than leave an open channel behind
+                this.socket.events.connectFailed(NettySocketConnector.closedDuringConnect());
+            }
+        }
+
+        @Override
+        public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress,
+                @Nullable SocketAddress localAddress, ChannelPromise promise) {
+            ChannelPromise attempt = ctx.newPromise();
+            attempt.addListener((ChannelFuture done) -> {
+                if (ctx.pipeline().context(this) != null) {
+                    ctx.pipeline().remove(this);
+                }
+                if (done.isSuccess()) {
+                    promise.trySuccess();
+                }
+                else {
+                    failed(done.cause());
+                    promise.tryFailure(done.cause());
+                }
+            });
+            ctx.connect(remoteAddress, localAddress, attempt);
+        }
+
+        /** Starts the deadline, once: at registration, or at a failure that came before it. */
+        private void start() {
+            if (!this.started) {
+                this.started = true;
+                this.socket.events.connecting(this.future, this.startNanos,
+                        Dialer.this.settings.connectTimeout().toNanos());
+            }
+        }
+
+        /** Registration, lookup or connect failed. */
+        void failed(Throwable cause) {
+            start();
+            if (cause instanceof RejectedExecutionException && Dialer.this.connector.isClosed()) {
+                cause = NettySocketConnector.closedDuringConnect();
+            }
+            else if (cause instanceof RejectedExecutionException) {
+                // the lookup queue is full: fail now rather than time out behind it
+                cause = new SocketConnectException("EAI_AGAIN", "getaddrinfo", this.socket.options.target(), cause);
+            }
+            this.socket.events.connectFailed(cause);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.socketconnector.internal;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import dev.socketconnector.RecordingSocketHandler;
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectException;
+import dev.socketconnector.SocketObserver;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsOptions;
+import dev.socketconnector.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link Dialer}: connects through Netty's {@code Bootstrap} and the connector's resolver group, against
+ * a loopback listener. Names resolve through the resolver's lookup seam from a fixed table, so that one name can
+ * have two loopback addresses in a chosen order.
+ */
+class DialerTests {
+
+    private final List<NettySocketConnector> connectors = new ArrayList<>();
+
+    @AfterEach
+    void closeConnectors() throws Exception {
+        for (NettySocketConnector connector : this.connectors) {
+            connector.closeAsync(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void openSocketsPipelineHoldsOnlyItsNamedHandlers() throws Exception {
+        NettySocketConnector connector = connector();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(),
+                    new RecordingSocketHandler<>()))
+                .get(10, TimeUnit.SECONDS);
+            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            // the bootstrap's per-connect handler has left: what remains is what initPipeline added
+            List<String> names = nettySocket.loop
+                .submit(() -> List.copyOf(nettySocket.channel.pipeline().toMap().keySet()))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(names).containsExactly(PipelineNames.EVENTS);
+            socket.terminate();
+        }
+    }
+
+    @Test
+    void nameWithSeveralAddressesConnectsToTheFirst() throws Exception {
+        NettySocketConnector connector = connector();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Socket<Void> socket = connector.<Void>connect(options("v4-first.test", listener.getLocalPort(),
+                    new RecordingSocketHandler<>()))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(socket.remoteAddress()).isEqualTo("127.0.0.1");
+            socket.terminate();
+        }
+    }
+
+    @Test
+    void nameWhoseFirstAddressRefusesFailsWithoutTryingTheNextUntilIssue16() throws Exception {
+        NettySocketConnector connector = connector();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            // ::1 first, where nothing listens on the port; 127.0.0.1 second, where the listener is
+            assertThatExceptionOfType(ExecutionException.class)
+                .isThrownBy(() -> connector.<Void>connect(options("v6-first.test", listener.getLocalPort(), handler))
+                    .get(10, TimeUnit.SECONDS))
+                .havingCause()
+                .isInstanceOfSatisfying(SocketConnectException.class,
+                        (ex) -> assertThat(ex.code()).isEqualTo("ECONNREFUSED"));
+            assertThat(handler.events()).containsExactly("connectError");
+        }
+    }
+
+    private NettySocketConnector connector() throws UnknownHostException {
+        InetAddress v4 = InetAddress.getByName("127.0.0.1");
+        InetAddress v6 = InetAddress.getByName("::1");
+        HostResolver resolver = new HostResolver((host) -> switch (host) {
+            case "v4-first.test" -> new InetAddress[] { v4, v6 };
+            case "v6-first.test" -> new InetAddress[] { v6, v4 };
+            default -> throw new UnknownHostException(host + ": not in the test table");
+        }, 2, 4, 4, "test-dns");
+        ConnectorSettings settings = new ConnectorSettings(Transport.AUTO, 1, Duration.ofSeconds(5),
+                Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, false, Duration.ZERO,
+                512 * 1024, 1024 * 1024, Map.of());
+        NettySocketConnector connector = new NettySocketConnector(settings, resolver);
+        this.connectors.add(connector);
+        return connector;
+    }
+
+    private static TcpSocketConnectOptions<Void> options(String host, int port, RecordingSocketHandler<Void> handler) {
+        return TcpSocketConnectOptions.<Void>builder().hostname(host).port(port).socket(handler).build();
+    }
+}
