@@ -115,7 +115,7 @@ final class Dialer {
             remote = InetSocketAddress.createUnresolved(host, port);
         }
         else {
-            remote = this.connector.transport().unixAddress(((UnixSocketOptions<D>) options).unix());
+            remote = this.connector.nettyTransport().unixAddress(((UnixSocketOptions<D>) options).unix());
         }
         // The channel is made here rather than inside Bootstrap.connect: the socket (its id, its TLS state, its
         // connect future) must exist on the caller's thread before the channel is registered.
