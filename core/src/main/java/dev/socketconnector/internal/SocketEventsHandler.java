@@ -690,6 +690,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.channel.close();
     }
 
+    /** Returns the error close reported (read once the socket's closeFuture has completed), or null. */
+    @Nullable Throwable closeError() {
+        return this.closeError;
+    }
+
     /** Sets close's error unless one is set already; the connector's shutdown uses it before terminate. Loop. */
     void closeErrorIfNone(Throwable error) {
         assert this.socket.loop.inEventLoop();
