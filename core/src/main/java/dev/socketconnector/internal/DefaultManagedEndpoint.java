@@ -425,8 +425,8 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                     logger.info("Managed endpoint '{}' reconnected after an outage of {} ms and {} failed attempts",
                             name, TimeUnit.NANOSECONDS.toMillis(outage), attempts);
                 }
-                connected.forEach((waiter) -> waiter.complete(opened));
                 endpoint.dispatch();
+                connected.forEach((waiter) -> waiter.complete(opened));
                 return;
             }
             // closed (or ended) while opening: the endpoint no longer wants this socket
