@@ -158,7 +158,8 @@ class ManagedEndpointsTests {
                     endpoint[0] = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
                     peer[0] = server.accept();
                     handler[0].await("open");
-                    endpoint[0].socket().write("bye");
+                    // CONNECTED (and socket()) once open has returned
+                    endpoint[0].whenConnected().get(10, TimeUnit.SECONDS).write("bye");
                 });
             // the context is closed: the lifecycle ended the socket (FIN after the pending write)
             byte[] received = LoopbackServer.readToEnd(peer[0]).get(10, TimeUnit.SECONDS);
@@ -184,7 +185,10 @@ class ManagedEndpointsTests {
                     handler[0] = context.getBean(EventRecordingHandler.class);
                     server.accept();
                     handler[0].await("open");
-                    Socket<?> socket = context.getBean(SocketEndpointRegistry.class).endpoint("echo").socket();
+                    Socket<?> socket = context.getBean(SocketEndpointRegistry.class)
+                        .endpoint("echo")
+                        .whenConnected()
+                        .get(10, TimeUnit.SECONDS);
                     // the peer never reads: fill the kernel's buffers and ours until write() stops accepting
                     byte[] chunk = new byte[64 * 1024];
                     int stalled = 0;
