@@ -263,6 +263,35 @@ class ManagedEndpointTests {
     }
 
     @Test
+    void anOutageLogsItsFirstFailureAndEveryTenthAtWarnThenTheRecoveryAtInfo() throws Exception {
+        try (RestartablePeer peer = RestartablePeer.stopped(false);
+                dev.socketconnector.reliability.LogCapture logs = new dev.socketconnector.reliability.LogCapture()) {
+            SocketConnector connector = connector(peer.port(), quiet());
+            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofMillis(5))
+                .maxBackoff(Duration.ofMillis(5)).jitter(0).build();
+            ManagedEndpoint endpoint = connector.manage("peer", policy);
+            await("25 failed attempts", Duration.ofSeconds(20), () -> endpoint.reconnects() >= 25);
+            peer.startListening();
+            endpoint.whenConnected().get(10, TimeUnit.SECONDS);
+            String logger = ManagedEndpoint.class.getName();
+            List<java.util.logging.LogRecord> records = logs.records().stream()
+                .filter((r) -> logger.equals(r.getLoggerName()))
+                .toList();
+            long failures = records.stream().filter((r) -> r.getMessage().startsWith("Connect of managed endpoint")).count();
+            List<java.util.logging.LogRecord> warnings = logs.warnings(logger);
+            List<java.util.logging.LogRecord> recovery = records.stream()
+                .filter((r) -> r.getLevel() == java.util.logging.Level.INFO && r.getMessage().contains("reconnected"))
+                .toList();
+            System.out.println("[managed] outage of " + failures + " failed attempts: " + warnings.size()
+                    + " warnings; " + recovery.get(0).getMessage());
+            assertThat(failures).isGreaterThanOrEqualTo(25);
+            assertThat(warnings).hasSize((int) (1 + failures / 10));
+            assertThat(recovery).singleElement()
+                .satisfies((r) -> assertThat(r.getMessage()).contains("and " + failures + " failed attempts"));
+        }
+    }
+
+    @Test
     void reconnectNowWhileBackingOffStartsAnAttemptWithin100Millis() throws Exception {
         try (RestartablePeer peer = RestartablePeer.stopped(false)) {
             SocketConnector connector = connector(peer.port(), quiet());

@@ -128,7 +128,8 @@ class ManagedEndpointMetersTests {
     @Test
     void localAndShutdownClosesAreTheirOwnReasons() throws Exception {
         try (PeerServer server = PeerServer.start()) {
-            this.contextRunner.run((context) -> {
+            this.contextRunner.withPropertyValues("socket.connector.shutdown-timeout=200ms",
+                    ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port()).run((context) -> {
                 SocketConnector connector = context.getBean(SocketConnector.class);
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
                 Socket<Object> local = connector.connect(TcpSocketConnectOptions.builder().hostname("127.0.0.1")
@@ -173,14 +174,7 @@ class ManagedEndpointMetersTests {
                 for (CompletableFuture<Socket<Object>> connect : connects) {
                     sockets.add(connect.get(30, TimeUnit.SECONDS));
                 }
-                for (int i = 0; i < sockets.size(); i++) {
-                    if (i % 2 == 0) {
-                        sockets.get(i).terminate();
-                    }
-                    else {
-                        sockets.get(i).end();
-                    }
-                }
+                sockets.forEach(Socket::terminate);
                 await("closed", () -> connector.sockets().isEmpty());
                 Set<String> series = new HashSet<>();
                 for (Meter meter : registry.getMeters()) {
