@@ -287,7 +287,8 @@ class ManagedEndpointTests {
             assertThat(failures).isGreaterThanOrEqualTo(25);
             assertThat(warnings).hasSize((int) (1 + failures / 10));
             assertThat(recovery).singleElement()
-                .satisfies((r) -> assertThat(r.getMessage()).contains("and " + failures + " failed attempts"));
+                .satisfies((r) -> assertThat(r.getMessage()).containsPattern("after an outage of \\d+ ms and "
+                        + "(" + failures + "|" + (failures - 1) + ") failed attempts"));
         }
     }
 
@@ -496,7 +497,7 @@ class ManagedEndpointTests {
                         + starts.stream().mapToLong(Long::longValue).max().orElseThrow() + " ms after the drop");
                 // measured between listener calls, which a busy event loop may deliver late: a little slack below
                 assertThat(min).isGreaterThanOrEqualTo(600);
-                assertThat(max).as("listener-measured, with delivery latency").isLessThan(1600);
+                assertThat(max).as("listener-measured, with delivery latency").isLessThan(2000);
                 assertThat(max - min).as("spread").isGreaterThan(250);
                 for (int bucket : buckets) {
                     // uniform: 20 per bucket; the last one also collects what a loaded machine delivers late
