@@ -75,7 +75,7 @@ class ManagedEndpointMetersTests {
                     Events events = context.getBean(Events.class);
                     ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
-                    int drops = 10;
+                    int drops = 20;
                     for (int i = 0; i < drops; i++) {
                         PeerServer.Peer peer = server.accept();
                         int connected = i + 1;
