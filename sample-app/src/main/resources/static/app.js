@@ -10,6 +10,16 @@ const state = { sockets: new Map(), endpointState: null, firstPoll: true };
 
 const $ = (selector) => document.querySelector(selector);
 
+// every state change of the managed endpoints, live (server-sent events from /api/events): nothing is
+// missed between two polls
+function watchEndpointStates() {
+  const source = new EventSource('api/events');
+  source.addEventListener('state', (message) => {
+    const t = JSON.parse(message.data);
+    event('endpoint ' + t.endpoint + ': ' + t.previous + ' → ' + t.state + (t.cause ? ' (' + t.cause + ')' : ''));
+  });
+}
+
 async function getJson(url) {
   const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
   const body = await response.json().catch(() => null);
@@ -203,9 +213,6 @@ function renderStats(stats) {
     + (endpoint.socketId ? ' (socket ' + endpoint.socketId + ')' : '');
   $('#target').textContent = 'target ' + endpoint.target + ' · ' + endpoint.reconnects + ' reconnect'
     + (endpoint.reconnects === 1 ? '' : 's') + (endpoint.lastError ? ' · last error: ' + endpoint.lastError : '');
-  if (state.endpointState && state.endpointState !== endpoint.state) {
-    event('endpoint ' + endpoint.name + ': ' + state.endpointState + ' → ' + endpoint.state);
-  }
   state.endpointState = endpoint.state;
 
   const trips = stats.roundTrips;
@@ -301,5 +308,6 @@ async function poll() {
   }
 }
 
+watchEndpointStates();
 poll();
 setInterval(poll, POLL_MS);

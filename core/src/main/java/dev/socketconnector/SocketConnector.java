@@ -69,6 +69,41 @@ public interface SocketConnector extends AutoCloseable {
     /** {@return the current options of every named endpoint, by name, in the order they were named} */
     java.util.Map<String, SocketConnectOptions<?>> endpoints();
 
+    /**
+     * Keeps the named endpoint connected from now on: the endpoint moves at once from
+     * {@link EndpointState#STOPPED} to {@link EndpointState#CONNECTING}, and reconnects with this policy's
+     * backoff after every connect failure or close until it is closed (or this connector is). Each attempt uses
+     * the endpoint's current options (its supplier is asked again), so each new socket gets the endpoint's
+     * configured handler.
+     * @param endpointName an endpoint named on the builder
+     * @param policy the reconnect policy
+     * @return the endpoint
+     * @throws IllegalArgumentException if no endpoint has that name
+     * @throws IllegalStateException if the endpoint is already managed or the connector is closed
+     */
+    ManagedEndpoint manage(String endpointName, ReconnectPolicy policy);
+
+    /**
+     * Keeps the named endpoint connected with {@link ReconnectPolicy#DEFAULT}; see
+     * {@link #manage(String, ReconnectPolicy)}.
+     * @param endpointName an endpoint named on the builder
+     * @return the endpoint
+     */
+    ManagedEndpoint manage(String endpointName);
+
+    /**
+     * Keeps the named endpoint connected, with listeners registered before its first transition: they hear
+     * {@code STOPPED -> CONNECTING} too (on the calling thread, before this method returns).
+     * @param endpointName an endpoint named on the builder
+     * @param policy the reconnect policy
+     * @param listeners the listeners
+     * @return the endpoint
+     */
+    ManagedEndpoint manage(String endpointName, ReconnectPolicy policy, EndpointStateListener... listeners);
+
+    /** {@return the managed endpoints not yet closed, in the order they were managed} */
+    List<ManagedEndpoint> managedEndpoints();
+
     /** {@return every socket that has opened and not yet closed} */
     List<Socket<?>> sockets();
 
@@ -101,7 +136,7 @@ public interface SocketConnector extends AutoCloseable {
     boolean isClosed();
 
     /**
-     * Closes gracefully without blocking: ends every referenced socket (FIN after pending writes), closes
+     * Closes gracefully without blocking: closes every managed endpoint first, ends every referenced socket (FIN after pending writes), closes
      * unreferenced ones at once, waits up to {@code timeout}, terminates what is left and shuts the event
      * loops down. Idempotent. A socket terminated with accepted bytes still unsent (its peer stopped reading)
      * is logged at WARN with its id, endpoint, target and the number of bytes lost, and its {@code close}

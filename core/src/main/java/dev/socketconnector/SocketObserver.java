@@ -103,6 +103,21 @@ public interface SocketObserver {
     }
 
     /**
+     * Called once when an opened socket has closed, after its {@code close} callback, with why; the default
+     * calls {@link #closed(Socket, String)}. The reason is one of {@code local} ({@code end()}, {@code close()},
+     * {@code terminate()} by the application), {@code peer} (the peer's FIN or close_notify), {@code reset}
+     * (ECONNRESET, EPIPE), {@code timeout} (closed after {@code timeout(seconds)} fired), {@code idle} (no data
+     * for too long: ETIMEDOUT), {@code tls} (a TLS error after the handshake), {@code error} (a handler's error
+     * or another failure closed it) or {@code shutdown} (the connector closing).
+     * @param socket the socket
+     * @param endpoint the endpoint name, or null
+     * @param reason the close reason, from the closed set above
+     */
+    default void closed(Socket<?> socket, @Nullable String endpoint, String reason) {
+        closed(socket, endpoint);
+    }
+
+    /**
      * Returns an observer that calls this one, then {@code next}.
      * @param next the observer to call second
      * @return the combined observer
@@ -166,6 +181,12 @@ public interface SocketObserver {
             public void closed(Socket<?> socket, @Nullable String endpoint) {
                 first.closed(socket, endpoint);
                 next.closed(socket, endpoint);
+            }
+
+            @Override
+            public void closed(Socket<?> socket, @Nullable String endpoint, String reason) {
+                first.closed(socket, endpoint, reason);
+                next.closed(socket, endpoint, reason);
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.socketconnector.autoconfigure;
 
 import java.util.function.Supplier;
 
+import dev.socketconnector.ReconnectPolicy;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TcpSocketConnectOptions;
@@ -33,6 +34,20 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
     /** Returns the endpoint's reconnect policy. */
     Reconnect reconnect() {
         return this.endpoint.getReconnect();
+    }
+
+    /** Returns the endpoint's reconnect policy for {@code SocketConnector.manage} (validated already). */
+    ReconnectPolicy policy() {
+        Reconnect reconnect = this.endpoint.getReconnect();
+        return ReconnectPolicy.builder()
+            .enabled(reconnect.isEnabled())
+            .initialBackoff(reconnect.getInitialBackoff())
+            .maxBackoff(reconnect.getMaxBackoff())
+            .multiplier(reconnect.getMultiplier())
+            .jitter(reconnect.getJitter())
+            .stableAfter(reconnect.getStableAfter())
+            .offlineBufferSize((int) this.endpoint.getOfflineBufferSize().toBytes())
+            .build();
     }
 
     /** Returns the options to register on the connector's builder. */

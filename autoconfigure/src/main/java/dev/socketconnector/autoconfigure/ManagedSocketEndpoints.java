@@ -1,44 +1,42 @@
 package dev.socketconnector.autoconfigure;
 
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.SocketConnector;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * The {@link SocketEndpointRegistry} bean: one {@link DefaultManagedEndpoint} per connect-on-startup endpoint,
- * started and stopped by {@link SocketConnectorLifecycle}. Reconnect attempts are scheduled on one daemon
- * thread that only starts connects, which never block.
+ * The {@link SocketEndpointRegistry} bean: on {@link #start()} it hands every connect-on-startup endpoint to
+ * {@link SocketConnector#manage}, with a listener that publishes an {@link EndpointStateChangedEvent} per
+ * transition; {@link #stop()} closes them. The endpoints are the core's: reconnects run on the connector's
+ * event loops, no thread of its own.
  */
 final class ManagedSocketEndpoints implements SocketEndpointRegistry {
 
-    private final Map<String, DefaultManagedEndpoint> endpoints;
+    private final SocketConnector connector;
 
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final List<EndpointDefinition> definitions;
 
-    ManagedSocketEndpoints(SocketConnector connector, SocketConnectorConfigurer configurer) {
-        this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
-            Thread thread = new Thread(task, "socket-connector-reconnect");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        Map<String, DefaultManagedEndpoint> endpoints = new LinkedHashMap<>();
-        for (EndpointDefinition definition : configurer.managedEndpoints()) {
-            endpoints.put(definition.name(), new DefaultManagedEndpoint(definition, connector, this.scheduler,
-                    configurer::tlsDefaults, Clock.systemUTC()));
-        }
-        this.endpoints = Collections.unmodifiableMap(endpoints);
+    private final @Nullable ApplicationEventPublisher publisher;
+
+    private volatile Map<String, ManagedEndpoint> endpoints = Map.of();
+
+    ManagedSocketEndpoints(SocketConnector connector, SocketConnectorConfigurer configurer,
+            @Nullable ApplicationEventPublisher publisher) {
+        this.connector = connector;
+        this.definitions = List.copyOf(configurer.managedEndpoints());
+        this.publisher = publisher;
     }
 
     @Override
     public Map<String, ManagedEndpoint> endpoints() {
-        return Collections.unmodifiableMap(this.endpoints);
+        return this.endpoints;
     }
 
     @Override
@@ -46,14 +44,32 @@ final class ManagedSocketEndpoints implements SocketEndpointRegistry {
         return this.endpoints.get(name);
     }
 
-    /** Starts connecting every endpoint, without waiting. */
-    void start() {
-        this.endpoints.values().forEach(DefaultManagedEndpoint::start);
+    /** {@return the names of the connect-on-startup endpoints, in configuration order} */
+    List<String> names() {
+        List<String> names = new ArrayList<>();
+        this.definitions.forEach((definition) -> names.add(definition.name()));
+        return names;
     }
 
-    /** Stops reconnecting every endpoint and the scheduler thread; open sockets stay for the connector's close. */
+    /** Starts managing every endpoint, without waiting for a connect; does nothing once started. */
+    synchronized void start() {
+        if (!this.endpoints.isEmpty() || this.connector.isClosed()) {
+            return;
+        }
+        Map<String, ManagedEndpoint> started = new LinkedHashMap<>();
+        for (EndpointDefinition definition : this.definitions) {
+            ManagedEndpoint endpoint = (this.publisher != null)
+                    ? this.connector.manage(definition.name(), definition.policy(),
+                            (source, previous, current, cause) -> this.publisher
+                                .publishEvent(new EndpointStateChangedEvent(source, previous, current, cause)))
+                    : this.connector.manage(definition.name(), definition.policy());
+            started.put(definition.name(), endpoint);
+        }
+        this.endpoints = Collections.unmodifiableMap(started);
+    }
+
+    /** Stops every endpoint (STOPPED); the connector's close then ends what is left. */
     void stop() {
-        this.endpoints.values().forEach(DefaultManagedEndpoint::stop);
-        this.scheduler.shutdownNow();
+        this.endpoints.values().forEach(ManagedEndpoint::close);
     }
 }

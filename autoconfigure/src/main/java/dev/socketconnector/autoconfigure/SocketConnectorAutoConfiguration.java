@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
@@ -75,8 +76,8 @@ public final class SocketConnectorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(SocketEndpointRegistry.class)
     ManagedSocketEndpoints socketEndpointRegistry(SocketConnector socketConnector,
-            SocketConnectorConfigurer configurer) {
-        return new ManagedSocketEndpoints(socketConnector, configurer);
+            SocketConnectorConfigurer configurer, ApplicationEventPublisher publisher) {
+        return new ManagedSocketEndpoints(socketConnector, configurer, publisher);
     }
 
     @Bean

@@ -439,6 +439,9 @@ public class SocketConnectorProperties {
         /** Reconnect policy of a connect-on-startup endpoint. */
         private final Reconnect reconnect = new Reconnect();
 
+        /** Bytes written through the managed endpoint while it is not connected, sent once it is; 0 refuses. */
+        private DataSize offlineBufferSize = DataSize.ofBytes(0);
+
         /** {@return host name or IP address to connect to; set this and port, or unix} */
         public @Nullable String getHostname() {
             return this.hostname;
@@ -528,6 +531,19 @@ public class SocketConnectorProperties {
         public Reconnect getReconnect() {
             return this.reconnect;
         }
+
+        /** {@return bytes written through the managed endpoint while it is not connected, sent once it is} */
+        public DataSize getOfflineBufferSize() {
+            return this.offlineBufferSize;
+        }
+
+        /**
+         * Sets bytes written through the managed endpoint while it is not connected, sent once it is; 0 refuses.
+         * @param offlineBufferSize the new value
+         */
+        public void setOfflineBufferSize(DataSize offlineBufferSize) {
+            this.offlineBufferSize = offlineBufferSize;
+        }
     }
 
     /**
@@ -549,6 +565,9 @@ public class SocketConnectorProperties {
 
         /** Random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay). */
         private double jitter = 0.2;
+
+        /** How long a connection must stay up before the backoff resets; a shorter one counts as a failure. */
+        private Duration stableAfter = Duration.ofSeconds(10);
 
         /** {@return whether to reconnect after a failed connect or a dropped connection} */
         public boolean isEnabled() {
@@ -613,6 +632,19 @@ public class SocketConnectorProperties {
          */
         public void setJitter(double jitter) {
             this.jitter = jitter;
+        }
+
+        /** {@return how long a connection must stay up before the backoff resets} */
+        public Duration getStableAfter() {
+            return this.stableAfter;
+        }
+
+        /**
+         * Sets how long a connection must stay up before the backoff resets; a shorter one counts as a failure.
+         * @param stableAfter the new value
+         */
+        public void setStableAfter(Duration stableAfter) {
+            this.stableAfter = stableAfter;
         }
     }
 }

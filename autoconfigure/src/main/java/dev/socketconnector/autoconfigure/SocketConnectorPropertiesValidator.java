@@ -101,6 +101,11 @@ final class SocketConnectorPropertiesValidator {
         }
         tls(prefix + ".tls", endpoint.getTls());
         reconnect(prefix + ".reconnect", endpoint.getReconnect());
+        long offline = endpoint.getOfflineBufferSize().toBytes();
+        if (offline < 0 || offline > Integer.MAX_VALUE) {
+            throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(),
+                    "must be between 0 and 2GB", "a size such as 0 (writes while disconnected return -1) or 64KB");
+        }
     }
 
     private static void reconnect(String prefix, Reconnect reconnect) {
@@ -119,6 +124,7 @@ final class SocketConnectorPropertiesValidator {
             throw invalid(prefix + ".jitter", reconnect.getJitter(), "must be between 0 and 1",
                     "a number from 0 (no jitter) to 1");
         }
+        notNegative(prefix + ".stable-after", reconnect.getStableAfter());
     }
 
     private static void tls(String prefix, Tls tls) {

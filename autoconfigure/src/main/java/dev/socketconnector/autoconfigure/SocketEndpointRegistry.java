@@ -1,5 +1,7 @@
 package dev.socketconnector.autoconfigure;
 
+import dev.socketconnector.ManagedEndpoint;
+
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.internal.jfr.EndpointStateEvent;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.ReadyState;
+import dev.socketconnector.ReconnectPolicy;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
@@ -155,7 +158,8 @@ class ManagedEndpointsTests {
                     endpoint[0] = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
                     peer[0] = server.accept();
                     handler[0].await("open");
-                    endpoint[0].socket().write("bye");
+                    // CONNECTED (and socket()) once open has returned
+                    endpoint[0].whenConnected().get(10, TimeUnit.SECONDS).write("bye");
                 });
             // the context is closed: the lifecycle ended the socket (FIN after the pending write)
             byte[] received = LoopbackServer.readToEnd(peer[0]).get(10, TimeUnit.SECONDS);
@@ -181,7 +185,10 @@ class ManagedEndpointsTests {
                     handler[0] = context.getBean(EventRecordingHandler.class);
                     server.accept();
                     handler[0].await("open");
-                    Socket<?> socket = context.getBean(SocketEndpointRegistry.class).endpoint("echo").socket();
+                    Socket<?> socket = context.getBean(SocketEndpointRegistry.class)
+                        .endpoint("echo")
+                        .whenConnected()
+                        .get(10, TimeUnit.SECONDS);
                     // the peer never reads: fill the kernel's buffers and ours until write() stops accepting
                     byte[] chunk = new byte[64 * 1024];
                     int stalled = 0;
@@ -264,22 +271,32 @@ class ManagedEndpointsTests {
 
     @Test
     void backoffShouldGrowByMultiplierUpToMaxAndSpreadByJitter() {
-        SocketConnectorProperties.Reconnect reconnect = new SocketConnectorProperties.Reconnect();
+        SocketConnectorProperties.Endpoint properties = new SocketConnectorProperties.Endpoint();
+        SocketConnectorProperties.Reconnect reconnect = properties.getReconnect();
         reconnect.setInitialBackoff(Duration.ofMillis(100));
         reconnect.setMaxBackoff(Duration.ofMillis(1000));
         reconnect.setMultiplier(2.0);
         reconnect.setJitter(0.0);
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 1, 0.9)).isEqualTo(Duration.ofMillis(100));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 2, 0.9)).isEqualTo(Duration.ofMillis(200));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 4, 0.9)).isEqualTo(Duration.ofMillis(800));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 5, 0.9)).isEqualTo(Duration.ofMillis(1000));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 60, 0.9)).isEqualTo(Duration.ofMillis(1000));
+        ReconnectPolicy policy = policy(properties);
+        assertThat(policy.backoff(1, 0.9)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.backoff(2, 0.9)).isEqualTo(Duration.ofMillis(200));
+        assertThat(policy.backoff(4, 0.9)).isEqualTo(Duration.ofMillis(800));
+        assertThat(policy.backoff(5, 0.9)).isEqualTo(Duration.ofMillis(1000));
+        assertThat(policy.backoff(60, 0.9)).isEqualTo(Duration.ofMillis(1000));
         reconnect.setJitter(0.5);
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 1, 0.0)).isEqualTo(Duration.ofMillis(50));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 1, 0.5)).isEqualTo(Duration.ofMillis(100));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 2, 0.999)).isBetween(Duration.ofMillis(299),
-                Duration.ofMillis(300));
-        assertThat(DefaultManagedEndpoint.backoff(reconnect, 5, 0.999)).isEqualTo(Duration.ofMillis(1000));
+        policy = policy(properties);
+        assertThat(policy.backoff(1, 0.0)).isEqualTo(Duration.ofMillis(50));
+        assertThat(policy.backoff(1, 0.5)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.backoff(2, 0.999)).isBetween(Duration.ofMillis(299), Duration.ofMillis(300));
+        // the jitter spreads the capped delay too (a cap below the jitter window would gather a herd there)
+        assertThat(policy.backoff(5, 0.999)).isBetween(Duration.ofMillis(1498), Duration.ofMillis(1500));
+        assertThat(policy.stableAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.offlineBufferSize()).isZero();
+    }
+
+    private static ReconnectPolicy policy(SocketConnectorProperties.Endpoint properties) {
+        return new EndpointDefinition("x", properties, new SocketHandler<>() {
+        }, "x", false, () -> null).policy();
     }
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketConnectorBuilder;

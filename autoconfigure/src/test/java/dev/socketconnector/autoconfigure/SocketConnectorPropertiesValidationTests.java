@@ -90,6 +90,12 @@ class SocketConnectorPropertiesValidationTests {
         this.contextRunner
             .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "reconnect.jitter=1.5")
             .run(failsWith(ECHO + "reconnect.jitter", "between 0 and 1", "from 0"));
+        this.contextRunner
+            .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "reconnect.stable-after=-1s")
+            .run(failsWith(ECHO + "reconnect.stable-after", "negative", "duration"));
+        this.contextRunner
+            .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "offline-buffer-size=3GB")
+            .run(failsWith(ECHO + "offline-buffer-size", "between 0 and 2GB", "64KB"));
     }
 
     @Test

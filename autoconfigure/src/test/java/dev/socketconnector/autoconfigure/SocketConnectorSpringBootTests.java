@@ -7,6 +7,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;

@@ -6,6 +6,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.PkiFixture;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;

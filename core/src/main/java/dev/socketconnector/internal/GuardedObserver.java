@@ -67,6 +67,11 @@ final class GuardedObserver implements SocketObserver {
         guard("closed", () -> this.delegate.closed(socket, endpoint));
     }
 
+    @Override
+    public void closed(Socket<?> socket, @Nullable String endpoint, String reason) {
+        guard("closed", () -> this.delegate.closed(socket, endpoint, reason));
+    }
+
     /** Runs one observer call (once per socket event, never per read or write) and logs what it throws. */
     private static void guard(String method, Runnable call) {
         try {

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.socketconnector.EndpointStateListener;
+import dev.socketconnector.ManagedEndpoint;
+import dev.socketconnector.ReconnectPolicy;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnectOptions;
@@ -75,6 +78,8 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
+    private final ManagedEndpoints managed;
+
     /**
      * Creates the connector and starts its event loops.
      * @param settings the validated settings
@@ -102,6 +107,7 @@ public final class NettySocketConnector implements SocketConnector {
                 (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns"));
         this.tlsConnections = new TlsConnections(settings.tls());
         this.dialer = new Dialer(this, settings, this.transport, this.group, this.tlsConnections, this.resolvers);
+        this.managed = new ManagedEndpoints(this, this.group::next, settings.endpoints().keySet());
     }
 
     NettyTransport nettyTransport() {
@@ -244,6 +250,26 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     @Override
+    public ManagedEndpoint manage(String endpointName, ReconnectPolicy policy) {
+        return this.managed.manage(endpointName, policy);
+    }
+
+    @Override
+    public ManagedEndpoint manage(String endpointName) {
+        return this.managed.manage(endpointName, ReconnectPolicy.DEFAULT);
+    }
+
+    @Override
+    public ManagedEndpoint manage(String endpointName, ReconnectPolicy policy, EndpointStateListener... listeners) {
+        return this.managed.manage(endpointName, policy, listeners);
+    }
+
+    @Override
+    public List<ManagedEndpoint> managedEndpoints() {
+        return this.managed.list();
+    }
+
+    @Override
     public List<Socket<?>> sockets() {
         return List.copyOf(this.sockets.values());
     }
@@ -264,6 +290,8 @@ public final class NettySocketConnector implements SocketConnector {
         if (!this.closed.compareAndSet(false, true)) {
             return this.terminated;
         }
+        // managed endpoints first: they stop reconnecting and end their sockets
+        this.managed.closeAll();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (NettySocket<?> socket : this.sockets.values()) {
             if (socket.referenced()) {

@@ -90,6 +90,12 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** We closed the channel ourselves (end, terminate, timeout, error, failure), rather than the peer. */
     private boolean localClose;
 
+    /** The peer's FIN came before any local end or close: for the close reason ({@link CloseReasons}). */
+    private boolean peerEndedFirst;
+
+    /** The {@code timeout(seconds)} deadline passed: for the close reason ({@link CloseReasons}). */
+    private boolean timeoutFired;
+
     private int dispatchDepth;
 
     private boolean inReadBatch;
@@ -379,6 +385,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             return;
         }
         this.inputEnded = true;
+        this.peerEndedFirst = !this.endRequested && !this.localClose;
         if (this.outputShutdownRequested || this.socket.outputClosed()
                 || this.socket.state() != NettySocket.OPEN) {
             // Bun: after our own shutdown() the peer's FIN closes the socket without end; both directions
@@ -690,6 +697,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.channel.close();
     }
 
+    /** Returns the error close reported (read once the socket's closeFuture has completed), or null. */
+    @Nullable Throwable closeError() {
+        return this.closeError;
+    }
+
     /** Sets close's error unless one is set already; the connector's shutdown uses it before terminate. Loop. */
     void closeErrorIfNone(Throwable error) {
         assert this.socket.loop.inEventLoop();
@@ -723,6 +735,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         if (this.socket.state() == NettySocket.CLOSED || !this.opened) {
             return;
         }
+        this.timeoutFired = true;
         this.dispatchDepth++;
         try {
             this.socket.handler.timeout(this.socket);
@@ -867,7 +880,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             }
         }
         if (this.opened) {
-            observer().closed(socket, socket.endpoint);
+            observer().closed(socket, socket.endpoint, CloseReasons.of(socket.connector.isClosed(),
+                    this.peerEndedFirst, this.localClose || this.endRequested, this.timeoutFired, this.closeError));
         }
         socket.closeFuture.complete(null);
         CompletableFuture<Socket<D>> future = this.connectFuture;

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.socketconnector.Socket;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -128,7 +128,7 @@ final class EchoController {
      *
      * @param name the endpoint name
      * @param target where it connects, host:port
-     * @param state the {@link dev.socketconnector.autoconfigure.EndpointState} name
+     * @param state the {@link dev.socketconnector.EndpointState} name
      * @param socketId the open socket's id, or null while not connected
      * @param reconnects connect attempts after the first
      * @param lastError why it is not connected, or null

@@ -1,7 +1,7 @@
 package dev.socketconnector.sample;
 
 import dev.socketconnector.Socket;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

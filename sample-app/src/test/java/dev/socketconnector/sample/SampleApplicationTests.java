@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.socketconnector.Socket;
-import dev.socketconnector.autoconfigure.EndpointState;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import org.junit.jupiter.api.Test;
 

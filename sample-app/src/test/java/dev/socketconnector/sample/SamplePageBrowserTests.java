@@ -200,5 +200,12 @@ class SamplePageBrowserTests {
         this.wait.until(ExpectedConditions.attributeToBe(By.id("endpoint-state"), "data-state", "CONNECTED"));
         String target = this.wait.until((driver) -> driver.findElement(By.id("target")).getText());
         assertThat(target).containsPattern("[1-9]\\d* reconnects?");
+        // the Events panel shows each transition of the reconnect, pushed live (not sampled by the poll)
+        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
+                "endpoint echo: connected → backing-off"));
+        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
+                "endpoint echo: backing-off → connecting"));
+        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
+                "endpoint echo: connecting → connected"));
     }
 }

@@ -5,8 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-import dev.socketconnector.autoconfigure.EndpointState;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 
 /**

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.socketconnector.autoconfigure.EndpointState;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

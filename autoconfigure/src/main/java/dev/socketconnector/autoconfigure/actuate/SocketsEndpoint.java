@@ -1,9 +1,12 @@
 package dev.socketconnector.autoconfigure.actuate;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnector;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +17,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The Actuator endpoint {@code sockets}: lists the connector's open sockets, shows one by id, and closes one
+ * The Actuator endpoint {@code sockets}: lists the connector's open sockets and managed endpoints (the
+ * {@code endpoints} array), shows one socket by id, and closes one
  * by id. Over HTTP: {@code GET /actuator/sockets}, {@code GET /actuator/sockets/{id}} (404 when unknown) and
  * {@code DELETE /actuator/sockets/{id}} ({@code ?terminate=true} to reset instead of ending). It never shows
  * a socket's {@code data()}, keys or keying material.
@@ -37,12 +41,17 @@ public final class SocketsEndpoint {
         this.connector = Objects.requireNonNull(connector, "connector");
     }
 
-    /** {@return the connector's transport, TLS provider and event loops, and every open socket} */
+    /** {@return the connector's transport, TLS provider and event loops, every open socket and every managed endpoint} */
     @ReadOperation
     public SocketsDescriptor sockets() {
         List<SocketDescriptor> sockets = this.connector.sockets().stream().map(SocketDescriptor::of).toList();
+        List<ManagedEndpoint> managed = this.connector.managedEndpoints();
+        Map<String, SocketConnectOptions<?>> options = managed.isEmpty() ? Map.of() : this.connector.endpoints();
+        List<EndpointDescriptor> endpoints = managed.stream()
+            .map((endpoint) -> EndpointDescriptor.of(endpoint, options.get(endpoint.name())))
+            .toList();
         return new SocketsDescriptor(this.connector.transport(), this.connector.tlsProvider(),
-                this.connector.eventLoops(), sockets);
+                this.connector.eventLoops(), sockets, endpoints);
     }
 
     /**

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
+import dev.socketconnector.EndpointState;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.ReadyState;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketObserver;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.autoconfigure.EndpointStateChangedEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +26,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationListener;
 
 /**
  * Binds socket-connector's meters: open sockets per endpoint and state, bytes written and read per endpoint,
@@ -50,7 +54,16 @@ import org.jspecify.annotations.Nullable;
  * sockets are read from {@link SocketConnector#sockets()} when a registry asks, so nothing is counted per
  * read or write.
  */
-public final class SocketConnectorMetrics implements MeterBinder {
+public final class SocketConnectorMetrics implements MeterBinder, ApplicationListener<EndpointStateChangedEvent> {
+
+    /** Gauge per managed endpoint and state, tags {@code endpoint} and {@code state}: 1 for the current state. */
+    public static final String ENDPOINT_STATE = "socket.connector.endpoint.state";
+
+    /** Counter of closed sockets, tags {@code endpoint} and {@code reason} (a closed set, see SocketObserver). */
+    public static final String CLOSES = "socket.connector.closes";
+
+    /** Timer of how long each opened socket stayed open, recorded at close, tag {@code endpoint}. */
+    public static final String CONNECTION_DURATION = "socket.connector.connection.duration";
 
     /** Gauge of sockets not yet closed, tags {@code endpoint} and {@code state}. */
     public static final String SOCKETS = "socket.connector.sockets";
@@ -98,6 +111,8 @@ public final class SocketConnectorMetrics implements MeterBinder {
     private final Map<String, EndpointMeters> endpoints = new ConcurrentHashMap<>();
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+    private final Map<String, ManagedEndpoint> managedRegistered = new ConcurrentHashMap<>();
 
     private final Object registration = new Object();
 
@@ -148,11 +163,44 @@ public final class SocketConnectorMetrics implements MeterBinder {
             managed.keySet().forEach(this::endpoint);
             this.endpoints.values().forEach((meters) -> meters.register(registry));
             this.registries.add(registry);
-            managed.values().forEach((endpoint) -> FunctionCounter
-                .builder(RECONNECTS, endpoint, ManagedEndpoint::reconnects)
-                .description("Connect attempts a managed endpoint started after its first one")
-                .tags(Tags.of("endpoint", endpoint.name()))
-                .register(registry));
+            managed.values().forEach((endpoint) -> registerManaged(registry, endpoint));
+            this.managedRegistered.forEach((name, endpoint) -> registerManaged(registry, endpoint));
+        }
+    }
+
+    /**
+     * Registers the state gauges and the reconnect counter of a managed endpoint, once: called for each
+     * {@link EndpointStateChangedEvent}, as managed endpoints start after the meters are bound.
+     * @param event the event
+     */
+    @Override
+    public void onApplicationEvent(EndpointStateChangedEvent event) {
+        ManagedEndpoint endpoint = event.endpoint();
+        if (this.managedRegistered.containsKey(endpoint.name())) {
+            return;
+        }
+        synchronized (this.registration) {
+            if (this.managedRegistered.putIfAbsent(endpoint.name(), endpoint) == null) {
+                endpoint(endpoint.name());
+                for (MeterRegistry registry : this.registries) {
+                    registerManaged(registry, endpoint);
+                }
+            }
+        }
+    }
+
+    private static void registerManaged(MeterRegistry registry, ManagedEndpoint endpoint) {
+        Tags tags = Tags.of("endpoint", endpoint.name());
+        FunctionCounter.builder(RECONNECTS, endpoint, ManagedEndpoint::reconnects)
+            .description("Connect attempts a managed endpoint started after its first one")
+            .tags(tags)
+            .register(registry);
+        for (EndpointState state : EndpointState.values()) {
+            Gauge.builder(ENDPOINT_STATE, endpoint, (e) -> (e.state() == state) ? 1 : 0)
+                .description("A managed endpoint's state: 1 for the current one, 0 for the others")
+                .tags(tags.and("state", state.value()))
+                .strongReference(true)
+                .register(registry);
         }
     }
 
@@ -328,6 +376,27 @@ public final class SocketConnectorMetrics implements MeterBinder {
         @Override
         public void closed(Socket<?> socket, @Nullable String endpoint) {
             endpoint(tag(endpoint)).closed(socket);
+        }
+
+        @Override
+        public void closed(Socket<?> socket, @Nullable String endpoint, String reason) {
+            String tag = tag(endpoint);
+            endpoint(tag).closed(socket);
+            java.time.Instant opened = socket.openedAt();
+            for (MeterRegistry registry : SocketConnectorMetrics.this.registries) {
+                Counter.builder(CLOSES)
+                    .description("Sockets closed, by reason")
+                    .tags(Tags.of("endpoint", tag, "reason", reason))
+                    .register(registry)
+                    .increment();
+                if (opened != null) {
+                    Timer.builder(CONNECTION_DURATION)
+                        .description("How long each opened socket stayed open")
+                        .tags(Tags.of("endpoint", tag))
+                        .register(registry)
+                        .record(Duration.between(opened, java.time.Instant.now()));
+                }
+            }
         }
 
         private void recordConnect(String endpoint, ConnectOutcome outcome, boolean tls, Duration elapsed) {

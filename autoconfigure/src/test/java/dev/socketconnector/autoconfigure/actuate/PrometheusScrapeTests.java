@@ -102,7 +102,11 @@ class PrometheusScrapeTests {
                 "socket_connector_tls_handshake_seconds_count{endpoint=\"backend\",outcome=\"success\"}",
                 "socket_connector_tls_handshake_seconds_sum{endpoint=\"backend\",outcome=\"success\"}",
                 "socket_connector_tls_handshake_seconds_max{endpoint=\"backend\",outcome=\"success\"}",
-                "socket_connector_reconnects_total{endpoint=\"backend\"}");
+                "socket_connector_reconnects_total{endpoint=\"backend\"}",
+                "socket_connector_endpoint_state{endpoint=\"backend\",state=\"connecting\"}",
+                "socket_connector_endpoint_state{endpoint=\"backend\",state=\"connected\"}",
+                "socket_connector_endpoint_state{endpoint=\"backend\",state=\"backing-off\"}",
+                "socket_connector_endpoint_state{endpoint=\"backend\",state=\"stopped\"}");
         assertThat(first.get("socket_connector_sockets{endpoint=\"backend\",state=\"open\"}")).isEqualTo("1.0");
         assertThat(first.get("socket_connector_tls_handshake_seconds_count{endpoint=\"backend\",outcome=\"success\"}"))
             .isEqualTo("1");
@@ -150,6 +154,7 @@ class PrometheusScrapeTests {
                 "# TYPE socket_connector_connect_seconds summary",
                 "# TYPE socket_connector_connect_seconds_max gauge",
                 "# TYPE socket_connector_reconnects counter",
+                "# TYPE socket_connector_endpoint_state gauge",
                 "# TYPE socket_connector_sockets gauge",
                 "# TYPE socket_connector_tls_handshake_seconds summary",
                 "# TYPE socket_connector_tls_handshake_seconds_max gauge");

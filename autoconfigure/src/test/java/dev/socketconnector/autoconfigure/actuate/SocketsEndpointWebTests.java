@@ -112,7 +112,7 @@ class SocketsEndpointWebTests {
 
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Object> json = JsonPath.read(response.body(), "$");
-        assertThat(json).containsOnlyKeys("transport", "tlsProvider", "eventLoops", "sockets");
+        assertThat(json).containsOnlyKeys("transport", "tlsProvider", "eventLoops", "sockets", "endpoints");
         assertThat(json).containsEntry("transport", this.connector.transport().name())
             .containsEntry("tlsProvider", this.connector.tlsProvider().name())
             .containsEntry("eventLoops", this.connector.eventLoops());

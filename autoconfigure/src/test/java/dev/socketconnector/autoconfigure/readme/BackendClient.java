@@ -1,7 +1,7 @@
 package dev.socketconnector.autoconfigure.readme;
 
 import dev.socketconnector.Socket;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 
 import org.springframework.stereotype.Service;

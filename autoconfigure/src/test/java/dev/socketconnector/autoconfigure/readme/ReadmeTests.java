@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
-import dev.socketconnector.autoconfigure.EndpointState;
+import dev.socketconnector.EndpointState;
 import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ package dev.socketconnector.test.readme;
 import java.time.Duration;
 
 import dev.socketconnector.SocketHandler;
-import dev.socketconnector.autoconfigure.ManagedEndpoint;
+import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointConnectionDetails;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
