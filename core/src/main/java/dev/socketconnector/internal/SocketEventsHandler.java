@@ -15,7 +15,6 @@ import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -78,9 +77,6 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     private boolean endRequested;
 
-    /** A close step waiting for writers on other threads that won the race against closeOutput(). */
-    private @Nullable Runnable afterAccepted;
-
     private @Nullable ScheduledFuture<?> endDeadline;
 
     private boolean closeFired;
@@ -94,15 +90,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     private boolean inReadBatch;
 
-    private boolean flushPending;
-
-    private boolean flushTaskScheduled;
-
-    private boolean drainCheckDeferred;
-
     private @Nullable ScheduledFuture<?> timeout;
-
-    private final Runnable flushTask = this::flushTask;
 
     SocketEventsHandler(NettySocket<D> socket) {
         this.socket = socket;
@@ -169,6 +157,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.socket.outbound.context(ctx);
     }
 
     @Override
@@ -421,85 +410,35 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         afterDispatch();
     }
 
-    // ---- writing ----
+    // ---- writing: the write path is OutboundBuffer's; it asks here whether a callback is running ----
 
-    /** Writes a buffer accepted on the loop; flushed at the end of the current task. Loop. */
-    void writeNow(ByteBuf buffer) {
-        assert this.socket.loop.inEventLoop();
-        ChannelHandlerContext context = this.ctx;
-        if (context == null || this.socket.state() == NettySocket.CLOSED) {
-            buffer.release();
-            return;
-        }
-        context.write(buffer, context.voidPromise());
-        this.flushPending = true;
-        if (this.dispatchDepth == 0 && !this.inReadBatch && !this.flushTaskScheduled) {
-            // written outside this socket's callbacks (another socket's, or a task): flush when the task ends
-            this.flushTaskScheduled = true;
-            this.socket.loop.execute(this.flushTask);
-        }
+    /** Whether one of this socket's callbacks (or a read batch) is running: writes flush when it ends. Loop. */
+    boolean inCallback() {
+        return this.dispatchDepth != 0 || this.inReadBatch;
     }
 
-    /** Writes a buffer taken from the cross-thread queue; the queue's task flushes. Loop. */
-    void writeQueued(ByteBuf buffer) {
-        assert this.socket.loop.inEventLoop();
-        ChannelHandlerContext context = this.ctx;
-        if (context == null) {
-            buffer.release();
-            return;
-        }
-        context.write(buffer, context.voidPromise());
-        this.flushPending = true;
-    }
-
-    private void flushTask() {
-        this.flushTaskScheduled = false;
-        if (this.dispatchDepth == 0 && !this.inReadBatch) {
-            flushNow();
-        }
-    }
-
-    /** Flushes what has been written, then checks for a due drain. Loop. */
-    void flushNow() {
-        assert this.socket.loop.inEventLoop();
-        if (this.flushPending && this.ctx != null) {
-            this.flushPending = false;
-            this.ctx.flush();
-        }
-        checkDrain();
+    /** Whether the socket has opened (open has fired). Loop. */
+    boolean opened() {
+        return this.opened;
     }
 
     private void afterDispatch() {
-        if (this.dispatchDepth != 0 || this.inReadBatch) {
+        if (inCallback()) {
             return;
         }
-        if (this.flushPending) {
-            flushNow();
-        }
-        else if (this.drainCheckDeferred) {
-            checkDrain();
-        }
+        this.socket.outbound.callbacksDone();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            checkDrain();
+            this.socket.outbound.checkDrain();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
-    void checkDrain() {
-        assert this.socket.loop.inEventLoop();
-        if (this.dispatchDepth != 0 || this.inReadBatch) {
-            this.drainCheckDeferred = true;
-            return;
-        }
-        this.drainCheckDeferred = false;
-        if (this.socket.state() != NettySocket.OPEN || !this.opened || !this.socket.drainDue()) {
-            return;
-        }
+    /** Calls the handler's drain; {@link OutboundBuffer#checkDrain()} decides when. Loop. */
+    void fireDrain() {
         this.dispatchDepth++;
         try {
             this.socket.handler.drain(this.socket);
@@ -516,34 +455,6 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     // ---- ending and closing ----
 
     /**
-     * Runs {@code action} once every byte accepted by {@code write} is in the pipeline: now, or, when a
-     * writer on another thread won its race against {@link NettySocket#closeOutput()} and has not queued
-     * its buffer yet, from the queue task that moves that buffer. Closes the output first. Loop.
-     */
-    private void afterAccepted(Runnable action) {
-        this.socket.closeOutput();
-        this.socket.drainQueue();
-        Runnable previous = this.afterAccepted;
-        if (previous == null && this.socket.queuedCount() == 0) {
-            action.run();
-            return;
-        }
-        this.afterAccepted = (previous == null) ? action : () -> {
-            previous.run();
-            action.run();
-        };
-    }
-
-    /** The queue task has moved what was queued into the pipeline: runs a deferred close step. Loop. */
-    void queueDrained() {
-        Runnable action = this.afterAccepted;
-        if (action != null && this.socket.queuedCount() == 0 && !this.closeFired) {
-            this.afterAccepted = null;
-            action.run();
-        }
-    }
-
-    /**
      * Closes a socket whose end() or close-after-flush has not finished in time: the peer has stopped
      * reading. Terminates it with ETIMEDOUT as close's error, saying how much was never sent. Loop.
      */
@@ -558,7 +469,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 // a closing connector terminates its stragglers itself at its shutdown timeout, with a WARN
                 return;
             }
-            long unsent = this.socket.nettyPendingBytes() + this.socket.queuedCount();
+            long unsent = this.socket.outbound.unsentBytes();
             if (this.closeError == null) {
                 this.closeError = new SocketTransportException("ETIMEDOUT", "write", new IOException(
                         "the peer stopped reading: the socket did not finish closing within " + timeout
@@ -576,7 +487,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         this.endRequested = true;
         armEndDeadline();
-        afterAccepted(this::finishEnd);
+        this.socket.outbound.afterAccepted(this::finishEnd);
     }
 
     private void finishEnd() {
@@ -590,7 +501,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 closeChannel();
             }
         };
-        if (this.socket.tls == null && !this.flushPending && this.socket.nettyPendingBytes() == 0) {
+        if (this.socket.tls == null && !this.socket.outbound.flushPending() && this.socket.nettyPendingBytes() == 0) {
             // nothing left to send: no empty write to wait for
             finAndClose.run();
             return;
@@ -608,7 +519,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             return;
         }
         this.outputShutdownRequested = true;
-        afterAccepted(() -> closeOutboundThen(() -> {
+        this.socket.outbound.afterAccepted(() -> closeOutboundThen(() -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
                 duplex.shutdownOutput().addListener((ChannelFuture done) -> {
                     if (this.inputEnded) {
@@ -626,13 +537,12 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             closeChannel();
             return;
         }
-        this.flushPending = false;
         if (this.socket.tls != null) {
-            context.flush();
+            this.socket.outbound.flushBefore(context);
             this.socket.tls.closeOutbound(context).addListener((future) -> action.run());
         }
         else {
-            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> action.run());
+            this.socket.outbound.flushAll(context).addListener((ChannelFuture done) -> action.run());
         }
     }
 
@@ -654,15 +564,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** Closes once every accepted byte has been flushed (close_notify first on TLS). Loop. */
     private void closeAfterFlush() {
         armEndDeadline();
-        afterAccepted(this::closeAfterFlushNow);
+        this.socket.outbound.afterAccepted(this::closeAfterFlushNow);
     }
 
     private void closeAfterFlushNow() {
         ChannelHandlerContext context = this.ctx;
         if (context != null && this.socket.channel.isActive()) {
-            this.flushPending = false;
             this.localClose = true;
-            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> done.channel().close());
+            this.socket.outbound.flushAll(context).addListener((ChannelFuture done) -> done.channel().close());
         }
         else {
             closeChannel();
@@ -672,7 +581,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** terminate(): RST and close now, discarding pending writes. Loop. */
     void terminate() {
         assert this.socket.loop.inEventLoop();
-        this.afterAccepted = null;
+        this.socket.outbound.cancelAfterAccepted();
         this.socket.discardQueue();
         if (!this.socket.unix && this.socket.channel.isOpen()) {
             try {
@@ -822,7 +731,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         socket.advance(NettySocket.CLOSED);
         socket.closeOutput();
-        this.afterAccepted = null;
+        this.socket.outbound.cancelAfterAccepted();
         if (this.timeout != null) {
             this.timeout.cancel(false);
             this.timeout = null;

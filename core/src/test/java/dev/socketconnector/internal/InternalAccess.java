@@ -18,6 +18,11 @@ public final class InternalAccess {
         return ((NettySocket<?>) socket).tls;
     }
 
+    /** {@return the bytes a socket holds: queued for its event loop (with their overhead) plus Netty's buffer} */
+    public static long unsentBytes(Socket<?> socket) {
+        return ((NettySocket<?>) socket).unsentBytes();
+    }
+
     /** {@return the connector's TLS contexts} */
     public static TlsConnections tlsConnectionsOf(SocketConnector connector) throws ReflectiveOperationException {
         Field field = NettySocketConnector.class.getDeclaredField("tlsConnections");
