@@ -5,16 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-import dev.socketconnector.CipherNameAndProtocol;
-import dev.socketconnector.EphemeralKeyInfo;
 import dev.socketconnector.IpFamily;
-import dev.socketconnector.PeerCertificate;
 import dev.socketconnector.ReadyState;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
@@ -35,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <D> the type of the socket's data
  */
-final class NettySocket<D> implements Socket<D> {
+final class NettySocket<D> extends TlsSocketMembers<D> {
 
     static final int CONNECTING = 0;
 
@@ -60,8 +55,6 @@ final class NettySocket<D> implements Socket<D> {
     final @Nullable String endpoint;
 
     final SocketConnectOptions<D> options;
-
-    final @Nullable TlsConnection tls;
 
     final boolean unix;
 
@@ -107,18 +100,18 @@ final class NettySocket<D> implements Socket<D> {
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
             int highWaterMark) {
+        super((tls != null) ? tls : TlsConnection.PLAIN);
         this.connector = connector;
         this.id = id;
         this.endpoint = endpoint;
         this.options = options;
-        this.tls = tls;
         this.unix = unix;
         this.channel = channel;
         this.loop = loop;
         this.handler = options.socket();
         this.data = options.data();
         this.events = new SocketEventsHandler<>(this);
-        this.outbound = new OutboundBuffer(this, this.events, lowWaterMark, highWaterMark);
+        this.outbound = new OutboundBuffer(this, lowWaterMark, highWaterMark);
     }
 
     // ---- identity and state ----
@@ -513,108 +506,9 @@ final class NettySocket<D> implements Socket<D> {
         }
     }
 
-    // ---- TLS ----
-
-    @Override
-    public @Nullable String alpnProtocol() {
-        return (this.tls != null) ? this.tls.alpnProtocol() : null;
-    }
-
-    @Override
-    public boolean authorized() {
-        return this.tls != null && this.tls.authorized();
-    }
-
-    @Override
-    public @Nullable Throwable getAuthorizationError() {
-        return (this.tls != null) ? this.tls.getAuthorizationError() : null;
-    }
-
-    @Override
-    public @Nullable PeerCertificate getCertificate() {
-        return (this.tls != null) ? this.tls.getCertificate() : null;
-    }
-
-    @Override
-    public @Nullable PeerCertificate getPeerCertificate() {
-        return getPeerCertificate(false);
-    }
-
-    @Override
-    public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
-        return (this.tls != null) ? this.tls.getPeerCertificate(detailed) : null;
-    }
-
-    @Override
-    public @Nullable X509Certificate getPeerX509Certificate() {
-        return (this.tls != null) ? this.tls.getPeerX509Certificate() : null;
-    }
-
-    @Override
-    public @Nullable X509Certificate getX509Certificate() {
-        return (this.tls != null) ? this.tls.getX509Certificate() : null;
-    }
-
-    @Override
-    public @Nullable CipherNameAndProtocol getCipher() {
-        return (this.tls != null) ? this.tls.getCipher() : null;
-    }
-
-    @Override
-    public @Nullable EphemeralKeyInfo getEphemeralKeyInfo() {
-        return (this.tls != null) ? this.tls.getEphemeralKeyInfo() : null;
-    }
-
-    @Override
-    public @Nullable List<String> getSharedSigalgs() {
-        return (this.tls != null) ? this.tls.getSharedSigalgs() : null;
-    }
-
-    @Override
-    public byte @Nullable [] getTLSFinishedMessage() {
-        return (this.tls != null) ? this.tls.getTLSFinishedMessage() : null;
-    }
-
-    @Override
-    public byte @Nullable [] getTLSPeerFinishedMessage() {
-        return (this.tls != null) ? this.tls.getTLSPeerFinishedMessage() : null;
-    }
-
-    @Override
-    public byte @Nullable [] getTLSTicket() {
-        return (this.tls != null) ? this.tls.getTLSTicket() : null;
-    }
-
-    @Override
-    public @Nullable String getTLSVersion() {
-        return (this.tls != null) ? this.tls.getTLSVersion() : null;
-    }
-
-    @Override
-    public boolean isSessionReused() {
-        return this.tls != null && this.tls.isSessionReused();
-    }
-
-    @Override
-    public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
-        return (this.tls != null) ? this.tls.exportKeyingMaterial(length, label, context) : null;
-    }
-
-    @Override
-    public void disableRenegotiation() {
-        if (this.tls != null) {
-            this.tls.disableRenegotiation();
-        }
-    }
-
-    @Override
-    public boolean setMaxSendFragment(int size) {
-        return this.tls != null && this.tls.setMaxSendFragment(size);
-    }
-
     @Override
     public String toString() {
         return "Socket[id=" + this.id + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
-                + ", readyState=" + readyState().value() + ", tls=" + (this.tls != null) + "]";
+                + ", readyState=" + readyState().value() + ", tls=" + isTls() + "]";
     }
 }

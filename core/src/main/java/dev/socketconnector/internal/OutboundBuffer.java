@@ -1,6 +1,7 @@
 package dev.socketconnector.internal;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -63,15 +64,12 @@ final class OutboundBuffer {
 
     private final NettySocket<?> socket;
 
-    private final SocketEventsHandler<?> events;
-
     private final int highWaterMark;
 
     private final int lowWaterMark;
 
-    private final Runnable drainQueueTask = this::drainQueueTask;
-
-    private final Runnable flushTask = this::flushTask;
+    /** Made by the first cross-thread write (any thread; a duplicate from a race is harmless). */
+    private @Nullable Runnable drainQueueTask;
 
     /**
      * Buffers written from other threads, for the loop to drain in order; created by the first such write, so
@@ -98,14 +96,16 @@ final class OutboundBuffer {
 
     private boolean flushTaskScheduled;
 
+    /** Made by the first write outside a callback: idle sockets pay nothing for it. */
+    private @Nullable Runnable flushTask;
+
     private boolean drainCheckDeferred;
 
     /** A close step waiting for writers on other threads that won the race against closeOutput(). */
     private @Nullable Runnable afterAccepted;
 
-    OutboundBuffer(NettySocket<?> socket, SocketEventsHandler<?> events, int lowWaterMark, int highWaterMark) {
+    OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark) {
         this.socket = socket;
-        this.events = events;
         this.lowWaterMark = lowWaterMark;
         this.highWaterMark = highWaterMark;
     }
@@ -243,16 +243,22 @@ final class OutboundBuffer {
     @SuppressWarnings("unchecked")
     private Queue<ByteBuf> queue() {
         Queue<ByteBuf> current = this.queue;
-        if (current == null) {
-            QUEUE.compareAndSet(this, null, new ConcurrentLinkedQueue<ByteBuf>());
-            current = this.queue;
+        if (current != null) {
+            return current;
         }
-        return current;
+        Queue<ByteBuf> created = new ConcurrentLinkedQueue<>();
+        // set once, never cleared: another writer's queue is there if this one lost the race
+        return QUEUE.compareAndSet(this, null, created) ? created : Objects.requireNonNull(this.queue);
     }
 
     private void scheduleQueueDrain() {
         if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-            this.socket.execute(this.drainQueueTask);
+            Runnable task = this.drainQueueTask;
+            if (task == null) {
+                task = this::drainQueueTask;
+                this.drainQueueTask = task;
+            }
+            this.socket.execute(task);
         }
     }
 
@@ -287,16 +293,21 @@ final class OutboundBuffer {
         }
         context.write(buffer, context.voidPromise());
         this.flushPending = true;
-        if (!this.events.inCallback() && !this.flushTaskScheduled) {
+        if (!this.socket.events.inCallback() && !this.flushTaskScheduled) {
             // written outside this socket's callbacks (another socket's, or a task): flush when the task ends
             this.flushTaskScheduled = true;
-            this.socket.loop.execute(this.flushTask);
+            Runnable task = this.flushTask;
+            if (task == null) {
+                task = this::flushTask;
+                this.flushTask = task;
+            }
+            this.socket.loop.execute(task);
         }
     }
 
     private void flushTask() {
         this.flushTaskScheduled = false;
-        if (!this.events.inCallback()) {
+        if (!this.socket.events.inCallback()) {
             flushNow();
         }
     }
@@ -385,15 +396,15 @@ final class OutboundBuffer {
     /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
     void checkDrain() {
         assert this.socket.loop.inEventLoop();
-        if (this.events.inCallback()) {
+        if (this.socket.events.inCallback()) {
             this.drainCheckDeferred = true;
             return;
         }
         this.drainCheckDeferred = false;
-        if (this.socket.state() != NettySocket.OPEN || !this.events.opened() || !drainDue()) {
+        if (this.socket.state() != NettySocket.OPEN || !this.socket.events.opened() || !drainDue()) {
             return;
         }
-        this.events.fireDrain();
+        this.socket.events.fireDrain();
     }
 
     /** Whether a drain is due: a short write happened and the buffer is at or below the low-water mark. */

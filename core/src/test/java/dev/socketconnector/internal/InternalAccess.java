@@ -13,7 +13,7 @@ public final class InternalAccess {
     private InternalAccess() {
     }
 
-    /** {@return the socket's TLS connection, or null on a plain socket} */
+    /** {@return the socket's TLS connection ({@code TlsConnection.PLAIN} on a plain socket)} */
     public static TlsConnection tlsOf(Socket<?> socket) {
         return ((NettySocket<?>) socket).tls;
     }
