@@ -2,6 +2,8 @@ package dev.socketconnector.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Keeps the JVM alive while referenced sockets are open, as Bun keeps its process alive.
  * <p>
@@ -16,7 +18,7 @@ final class JvmKeepAlive {
 
     private final AtomicInteger holds = new AtomicInteger();
 
-    private Thread keeper;
+    private @Nullable Thread keeper;
 
     private JvmKeepAlive() {
     }

@@ -40,11 +40,13 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     static final int CLOSED = 3;
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<NettySocket> STATE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "state");
 
     private static final byte[] NO_BYTES = {};
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "keepingAlive");
 
