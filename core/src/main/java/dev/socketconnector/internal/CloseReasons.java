@@ -33,14 +33,19 @@ final class CloseReasons {
     /**
      * Returns the reason.
      * @param connectorClosed whether the connector's close had begun
+     * @param tlsFailed whether a TLS error after the handshake (a bad record, an alert) closed the socket: close's
+     *        error is null then (SEMANTICS), and the peer's FIN answering our alert may come first
      * @param peerEndedFirst whether the peer's FIN came before any local end or close
      * @param localClose whether the application (or the socket on its behalf) ended or closed it
      * @param timeoutFired whether {@code timeout(seconds)} had fired
      * @param error the error close reported, or null
      * @return one of the constants
      */
-    static String of(boolean connectorClosed, boolean peerEndedFirst, boolean localClose, boolean timeoutFired,
-            @Nullable Throwable error) {
+    static String of(boolean connectorClosed, boolean tlsFailed, boolean peerEndedFirst, boolean localClose,
+            boolean timeoutFired, @Nullable Throwable error) {
+        if (tlsFailed) {
+            return TLS;
+        }
         if (error != null) {
             for (Throwable cause = error; cause != null; cause = cause.getCause()) {
                 if (cause instanceof SSLException) {

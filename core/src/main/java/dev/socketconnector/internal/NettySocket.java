@@ -5,33 +5,21 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
-import dev.socketconnector.CipherNameAndProtocol;
-import dev.socketconnector.EphemeralKeyInfo;
 import dev.socketconnector.IpFamily;
-import dev.socketconnector.PeerCertificate;
 import dev.socketconnector.ReadyState;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketListener;
 import dev.socketconnector.internal.tls.TlsConnection;
-import io.netty.buffer.ByteBuf;
-import io.netty.util.internal.EmptyArrays;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
-import io.netty.util.internal.PlatformDependent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <D> the type of the socket's data
  */
-final class NettySocket<D> implements Socket<D> {
+final class NettySocket<D> extends TlsSocketMembers<D> {
 
     static final int CONNECTING = 0;
 
@@ -52,43 +40,13 @@ final class NettySocket<D> implements Socket<D> {
 
     static final int CLOSED = 3;
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<NettySocket> STATE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "state");
 
-    /**
-     * Set in {@link #queuedBytes} once the output is closed: a writer's CAS then fails, so no write from
-     * another thread is accepted after it, and the count below the bit is what writers that won the race
-     * still hand to the loop.
-     */
-    static final long OUTPUT_CLOSED_BIT = 1L << 62;
-
-    /**
-     * What one buffer queued from another thread costs beyond its payload, charged against the high-water
-     * mark so that tiny writes cannot hold many times the mark: the pooled {@code ByteBuf} object and its
-     * slot in the queue (about 100 bytes of heap on a 64-bit JVM) and the allocator's 32-byte smallest size
-     * class (measured: about 131 bytes in all for a 1-byte write), with a margin.
-     */
-    static final int QUEUED_WRITE_OVERHEAD = 160;
-
-    private static final AtomicLongFieldUpdater<NettySocket> BYTES_WRITTEN = AtomicLongFieldUpdater
-        .newUpdater(NettySocket.class, "bytesWritten");
-
-    private static final AtomicLongFieldUpdater<NettySocket> QUEUED_BYTES = AtomicLongFieldUpdater
-        .newUpdater(NettySocket.class, "queuedBytes");
-
-    private static final AtomicIntegerFieldUpdater<NettySocket> DRAIN_SCHEDULED = AtomicIntegerFieldUpdater
-        .newUpdater(NettySocket.class, "drainScheduled");
-
-    private static final AtomicIntegerFieldUpdater<NettySocket> NEED_DRAIN = AtomicIntegerFieldUpdater
-        .newUpdater(NettySocket.class, "needDrain");
+    private static final byte[] NO_BYTES = {};
 
     @SuppressWarnings("rawtypes")
-    private static final AtomicReferenceFieldUpdater<NettySocket, Queue> QUEUE = AtomicReferenceFieldUpdater
-        .newUpdater(NettySocket.class, Queue.class, "queue");
-
-    /** A small first chunk: most sockets never write from another thread, and idle memory counts. */
-    private static final int QUEUE_CHUNK = 16;
-
     private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "keepingAlive");
 
@@ -99,8 +57,6 @@ final class NettySocket<D> implements Socket<D> {
     final @Nullable String endpoint;
 
     final SocketConnectOptions<D> options;
-
-    final @Nullable TlsConnection tls;
 
     final boolean unix;
 
@@ -113,14 +69,8 @@ final class NettySocket<D> implements Socket<D> {
     /** Completed once the socket has closed (or failed to connect): what graceful shutdown waits for. */
     final java.util.concurrent.CompletableFuture<Void> closeFuture = new java.util.concurrent.CompletableFuture<>();
 
-    private final int highWaterMark;
-
-    private final int lowWaterMark;
-
-    /** Buffers written from other threads, for the loop to drain in order; created by the first such write. */
-    private volatile @Nullable Queue<ByteBuf> queue;
-
-    private final Runnable drainQueueTask = this::drainQueueTask;
+    /** Both halves of the write path: accepting on any thread, writing, flushing and drain on the loop. */
+    final OutboundBuffer outbound;
 
     volatile SocketHandler<D> handler;
 
@@ -129,18 +79,7 @@ final class NettySocket<D> implements Socket<D> {
     /** CONNECTING, OPEN, CLOSING, CLOSED: only moves forward, only through {@link #advance(int)}. */
     private volatile int state = CONNECTING;
 
-    /** Set by end(), shutdown() and close (through {@link #closeOutput()}): write() then returns -1. */
-    private volatile boolean outputClosed;
-
-    private volatile long bytesWritten;
-
     volatile long bytesRead;
-
-    private volatile long queuedBytes;
-
-    private volatile int drainScheduled;
-
-    private volatile int needDrain;
 
     private volatile int keepingAlive;
 
@@ -163,19 +102,18 @@ final class NettySocket<D> implements Socket<D> {
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
             int highWaterMark) {
+        super((tls != null) ? tls : TlsConnection.PLAIN);
         this.connector = connector;
         this.id = id;
         this.endpoint = endpoint;
         this.options = options;
-        this.tls = tls;
         this.unix = unix;
         this.channel = channel;
         this.loop = loop;
         this.handler = options.socket();
         this.data = options.data();
-        this.lowWaterMark = lowWaterMark;
-        this.highWaterMark = highWaterMark;
         this.events = new SocketEventsHandler<>(this);
+        this.outbound = new OutboundBuffer(this, lowWaterMark, highWaterMark);
     }
 
     // ---- identity and state ----
@@ -203,27 +141,12 @@ final class NettySocket<D> implements Socket<D> {
     }
 
     boolean outputClosed() {
-        return this.outputClosed;
+        return this.outbound.outputClosed();
     }
 
-    /**
-     * Closes the output for writers: later writes return -1. After this, the queue only receives the buffers
-     * of writers whose CAS came first ({@link #queuedCount()} counts them). Any thread.
-     */
+    /** Closes the output for writers: later writes return -1 (see {@link OutboundBuffer#closeOutput()}). */
     void closeOutput() {
-        this.outputClosed = true;
-        for (;;) {
-            long queued = this.queuedBytes;
-            if ((queued & OUTPUT_CLOSED_BIT) != 0 || QUEUED_BYTES.compareAndSet(this, queued,
-                    queued | OUTPUT_CLOSED_BIT)) {
-                return;
-            }
-        }
-    }
-
-    /** What writers on other threads have accepted and not yet handed to the pipeline, overhead included. */
-    long queuedCount() {
-        return this.queuedBytes & ~OUTPUT_CLOSED_BIT;
+        this.outbound.closeOutput();
     }
 
     @Override
@@ -252,7 +175,7 @@ final class NettySocket<D> implements Socket<D> {
 
     @Override
     public long bytesWritten() {
-        return this.bytesWritten;
+        return this.outbound.bytesWritten();
     }
 
     @Override
@@ -347,171 +270,31 @@ final class NettySocket<D> implements Socket<D> {
 
     @Override
     public int write(ByteBuffer data) {
-        if (this.outputClosed || this.state != OPEN) {
+        if (this.state != OPEN || this.outbound.outputClosed()) {
             return -1;
         }
-        int length = data.remaining();
-        if (length == 0) {
-            return 0;
-        }
-        boolean onLoop = this.loop.inEventLoop();
-        int accepted = reserve(length, onLoop);
-        if (accepted > 0) {
-            ByteBuf buffer = this.channel.alloc().ioBuffer(accepted);
-            ByteBuffer slice = data.duplicate();
-            slice.limit(slice.position() + accepted);
-            buffer.writeBytes(slice);
-            data.position(data.position() + accepted);
-            submit(buffer, accepted, onLoop);
-        }
-        return accepted;
+        return this.outbound.write(data);
     }
 
     private int write0(byte[] data, int offset, int length) {
-        if (this.outputClosed || this.state != OPEN) {
+        if (this.state != OPEN || this.outbound.outputClosed()) {
             return -1;
         }
-        if (length == 0) {
-            return 0;
-        }
-        boolean onLoop = this.loop.inEventLoop();
-        int accepted = reserve(length, onLoop);
-        if (accepted > 0) {
-            ByteBuf buffer = this.channel.alloc().ioBuffer(accepted);
-            buffer.writeBytes(data, offset, accepted);
-            submit(buffer, accepted, onLoop);
-        }
-        return accepted;
-    }
-
-    /**
-     * Reserves up to {@code length} bytes below the high-water mark and returns how many, or -1 once the
-     * output is closed: what Netty holds (its own per-message overhead included) plus what is queued for the
-     * loop (each buffer charged {@link #QUEUED_WRITE_OVERHEAD} on top of its bytes) never exceeds the mark
-     * by more than one write. Off the loop this is one CAS, which fails once {@link #closeOutput()} has run.
-     * Requests a drain when short.
-     */
-    private int reserve(int length, boolean onLoop) {
-        int accepted;
-        if (onLoop) {
-            if (this.queuedBytes != 0) {
-                drainQueue();
-            }
-            long room = this.highWaterMark - nettyPendingBytes();
-            accepted = (int) Math.max(0, Math.min(length, room));
-        }
-        else {
-            for (;;) {
-                long queued = this.queuedBytes;
-                if ((queued & OUTPUT_CLOSED_BIT) != 0) {
-                    return -1;
-                }
-                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
-                accepted = (int) Math.max(0, Math.min(length, room));
-                if (accepted == 0
-                        || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted + QUEUED_WRITE_OVERHEAD)) {
-                    break;
-                }
-            }
-        }
-        if (accepted < length) {
-            requestDrain(onLoop);
-        }
-        return accepted;
-    }
-
-    private void submit(ByteBuf buffer, int accepted, boolean onLoop) {
-        BYTES_WRITTEN.addAndGet(this, accepted);
-        if (onLoop) {
-            this.events.writeNow(buffer);
-        }
-        else {
-            queue().offer(buffer);
-            scheduleQueueDrain();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Queue<ByteBuf> queue() {
-        Queue<ByteBuf> current = this.queue;
-        if (current == null) {
-            QUEUE.compareAndSet(this, null, PlatformDependent.newMpscQueue(QUEUE_CHUNK, 1 << 30));
-            current = this.queue;
-        }
-        return current;
-    }
-
-    private void scheduleQueueDrain() {
-        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-            execute(this.drainQueueTask);
-        }
-    }
-
-    private void drainQueueTask() {
-        this.drainScheduled = 0;
-        drainQueue();
-        this.events.flushNow();
-        this.events.queueDrained();
-    }
-
-    /** Moves queued buffers into the pipeline, in order. Loop. */
-    void drainQueue() {
-        assert this.loop.inEventLoop();
-        Queue<ByteBuf> queue = this.queue;
-        if (queue == null) {
-            return;
-        }
-        ByteBuf buffer;
-        while ((buffer = queue.poll()) != null) {
-            int size = buffer.readableBytes();
-            if (this.state == CLOSED) {
-                // closed by a reset, terminate() or a failure: close reports it
-                buffer.release();
-            }
-            else {
-                this.events.writeQueued(buffer);
-            }
-            QUEUED_BYTES.addAndGet(this, -(size + QUEUED_WRITE_OVERHEAD));
-        }
+        return this.outbound.write(data, offset, length);
     }
 
     /** Releases queued buffers after close. Loop, or any thread once the loop has terminated. */
     void discardQueue() {
-        Queue<ByteBuf> queue = this.queue;
-        if (queue == null) {
-            return;
-        }
-        ByteBuf buffer;
-        while ((buffer = queue.poll()) != null) {
-            QUEUED_BYTES.addAndGet(this, -(buffer.readableBytes() + QUEUED_WRITE_OVERHEAD));
-            buffer.release();
-        }
+        this.outbound.discardQueue();
     }
 
-    /**
-     * Bytes accepted by write and not yet handed to the kernel: queued for the loop (each queued write counted
-     * with its bookkeeping, so at most {@link #QUEUED_WRITE_OVERHEAD} bytes too many per queued write) or held
-     * by Netty.
-     */
+    /** Bytes accepted by write and not yet handed to the kernel (see {@link OutboundBuffer#unsentBytes()}). */
     long unsentBytes() {
-        return queuedCount() + nettyPendingBytes();
+        return this.outbound.unsentBytes();
     }
 
     long nettyPendingBytes() {
-        ChannelOutboundBuffer outbound = this.channel.unsafe().outboundBuffer();
-        return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;
-    }
-
-    private void requestDrain(boolean onLoop) {
-        if (NEED_DRAIN.compareAndSet(this, 0, 1) && !onLoop) {
-            execute(this.events::checkDrain);
-        }
-    }
-
-    /** Whether a drain is due: a short write happened and the buffer is at or below the low-water mark. */
-    boolean drainDue() {
-        return this.needDrain != 0 && queuedCount() == 0 && nettyPendingBytes() <= this.lowWaterMark
-                && NEED_DRAIN.compareAndSet(this, 1, 0);
+        return this.outbound.nettyPendingBytes();
     }
 
     @Override
@@ -532,11 +315,11 @@ final class NettySocket<D> implements Socket<D> {
 
     @Override
     public void end() {
-        end0(EmptyArrays.EMPTY_BYTES, 0, 0);
+        end0(NO_BYTES, 0, 0);
     }
 
     private int end0(byte[] data, int offset, int length) {
-        if (this.outputClosed || this.state != OPEN) {
+        if (this.state != OPEN || this.outbound.outputClosed()) {
             return -1;
         }
         int accepted = (length > 0) ? write0(data, offset, length) : 0;
@@ -551,13 +334,7 @@ final class NettySocket<D> implements Socket<D> {
 
     @Override
     public void flush() {
-        if (this.loop.inEventLoop()) {
-            drainQueue();
-            this.events.flushNow();
-        }
-        else if (this.state == OPEN || this.state == CLOSING) {
-            scheduleQueueDrain();
-        }
+        this.outbound.flush();
     }
 
     @Override
@@ -576,7 +353,7 @@ final class NettySocket<D> implements Socket<D> {
                 executeLater(this.events::shutdownInput);
             }
         }
-        else if (!this.outputClosed) {
+        else if (!this.outbound.outputClosed()) {
             closeOutput();
             execute(this.events::shutdownOutput);
         }
@@ -699,7 +476,8 @@ final class NettySocket<D> implements Socket<D> {
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
-    private void execute(Runnable task) {
+    /** Runs {@code task} now on the loop, or in a loop task from another thread. */
+    void execute(Runnable task) {
         if (this.loop.inEventLoop()) {
             task.run();
         }
@@ -730,108 +508,9 @@ final class NettySocket<D> implements Socket<D> {
         }
     }
 
-    // ---- TLS ----
-
-    @Override
-    public @Nullable String alpnProtocol() {
-        return (this.tls != null) ? this.tls.alpnProtocol() : null;
-    }
-
-    @Override
-    public boolean authorized() {
-        return this.tls != null && this.tls.authorized();
-    }
-
-    @Override
-    public @Nullable Throwable getAuthorizationError() {
-        return (this.tls != null) ? this.tls.getAuthorizationError() : null;
-    }
-
-    @Override
-    public @Nullable PeerCertificate getCertificate() {
-        return (this.tls != null) ? this.tls.getCertificate() : null;
-    }
-
-    @Override
-    public @Nullable PeerCertificate getPeerCertificate() {
-        return getPeerCertificate(false);
-    }
-
-    @Override
-    public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
-        return (this.tls != null) ? this.tls.getPeerCertificate(detailed) : null;
-    }
-
-    @Override
-    public @Nullable X509Certificate getPeerX509Certificate() {
-        return (this.tls != null) ? this.tls.getPeerX509Certificate() : null;
-    }
-
-    @Override
-    public @Nullable X509Certificate getX509Certificate() {
-        return (this.tls != null) ? this.tls.getX509Certificate() : null;
-    }
-
-    @Override
-    public @Nullable CipherNameAndProtocol getCipher() {
-        return (this.tls != null) ? this.tls.getCipher() : null;
-    }
-
-    @Override
-    public @Nullable EphemeralKeyInfo getEphemeralKeyInfo() {
-        return (this.tls != null) ? this.tls.getEphemeralKeyInfo() : null;
-    }
-
-    @Override
-    public @Nullable List<String> getSharedSigalgs() {
-        return (this.tls != null) ? this.tls.getSharedSigalgs() : null;
-    }
-
-    @Override
-    public byte @Nullable [] getTLSFinishedMessage() {
-        return (this.tls != null) ? this.tls.getTLSFinishedMessage() : null;
-    }
-
-    @Override
-    public byte @Nullable [] getTLSPeerFinishedMessage() {
-        return (this.tls != null) ? this.tls.getTLSPeerFinishedMessage() : null;
-    }
-
-    @Override
-    public byte @Nullable [] getTLSTicket() {
-        return (this.tls != null) ? this.tls.getTLSTicket() : null;
-    }
-
-    @Override
-    public @Nullable String getTLSVersion() {
-        return (this.tls != null) ? this.tls.getTLSVersion() : null;
-    }
-
-    @Override
-    public boolean isSessionReused() {
-        return this.tls != null && this.tls.isSessionReused();
-    }
-
-    @Override
-    public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
-        return (this.tls != null) ? this.tls.exportKeyingMaterial(length, label, context) : null;
-    }
-
-    @Override
-    public void disableRenegotiation() {
-        if (this.tls != null) {
-            this.tls.disableRenegotiation();
-        }
-    }
-
-    @Override
-    public boolean setMaxSendFragment(int size) {
-        return this.tls != null && this.tls.setMaxSendFragment(size);
-    }
-
     @Override
     public String toString() {
         return "Socket[id=" + this.id + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
-                + ", readyState=" + readyState().value() + ", tls=" + (this.tls != null) + "]";
+                + ", readyState=" + readyState().value() + ", tls=" + isTls() + "]";
     }
 }

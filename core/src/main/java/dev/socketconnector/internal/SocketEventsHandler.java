@@ -2,7 +2,7 @@ package dev.socketconnector.internal;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,12 +13,10 @@ import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
-import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -39,33 +37,36 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <D> the type of the socket's data
  */
-final class SocketEventsHandler<D> extends ChannelDuplexHandler {
+final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(SocketEventsHandler.class);
+
+    // the callbacks dispatch() runs: constants, so dispatching allocates nothing
+    static final Callback OPEN = (handler, socket, none) -> handler.open(socket);
+
+    static final Callback HANDSHAKE_OK = (handler, socket, error) -> handler.handshake(socket, true,
+            (Throwable) error);
+
+    static final Callback HANDSHAKE_FAILED = (handler, socket, error) -> handler.handshake(socket, false,
+            (Throwable) error);
+
+    private static final Callback DATA = (handler, socket, data) -> handler.data(socket,
+            (byte[]) Objects.requireNonNull(data));
+
+    private static final Callback END = (handler, socket, none) -> handler.end(socket);
+
+    private static final Callback DRAIN = (handler, socket, none) -> handler.drain(socket);
+
+    private static final Callback TIMEOUT = (handler, socket, none) -> handler.timeout(socket);
+
+    private static final Callback CLOSE = (handler, socket, error) -> handler.close(socket, (Throwable) error);
 
     private final NettySocket<D> socket;
 
     private @Nullable ChannelHandlerContext ctx;
 
-    private @Nullable CompletableFuture<Socket<D>> connectFuture;
-
-    private long connectStartNanos;
-
-    private long handshakeStartNanos;
-
-    private @Nullable ScheduledFuture<?> connectTimeout;
-
-    /** The connect's outcome is decided: opened, failed or timed out. */
-    private boolean connectDone;
-
-    /** A user callback has seen the socket (handshake or open): close will fire. */
-    private boolean visible;
-
-    /** The socket opened: observers and sockets() know it. */
-    private boolean opened;
-
-    /** Why the connect future fails once close has fired, or null. */
-    private @Nullable Throwable pendingFailure;
+    /** The connect: deadline, failure, handshake outcome, open, the future. */
+    private final ConnectAttempt<D> attempt;
 
     private @Nullable Throwable closeError;
 
@@ -77,9 +78,6 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     private boolean inputEnded;
 
     private boolean endRequested;
-
-    /** A close step waiting for writers on other threads that won the race against closeOutput(). */
-    private @Nullable Runnable afterAccepted;
 
     private @Nullable ScheduledFuture<?> endDeadline;
 
@@ -96,85 +94,40 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** The {@code timeout(seconds)} deadline passed: for the close reason ({@link CloseReasons}). */
     private boolean timeoutFired;
 
+    /** A TLS error after the handshake (bad record, alert) closed the socket: for the close reason. */
+    private boolean tlsFailed;
+
     private int dispatchDepth;
 
     private boolean inReadBatch;
 
-    private boolean flushPending;
-
-    private boolean flushTaskScheduled;
-
-    private boolean drainCheckDeferred;
-
     private @Nullable ScheduledFuture<?> timeout;
-
-    private final Runnable flushTask = this::flushTask;
 
     SocketEventsHandler(NettySocket<D> socket) {
         this.socket = socket;
+        this.attempt = new ConnectAttempt<>(socket, this);
     }
 
     // ---- connecting ----
 
     /** Starts the connect deadline; called on the loop once the channel is registered. */
     void connecting(CompletableFuture<Socket<D>> future, long startNanos, long timeoutNanos) {
-        this.connectFuture = future;
-        this.connectStartNanos = startNanos;
-        long remaining = timeoutNanos - (System.nanoTime() - startNanos);
-        this.connectTimeout = this.socket.loop.schedule(this::connectTimedOut, Math.max(0, remaining),
-                TimeUnit.NANOSECONDS);
+        this.attempt.start(future, startNanos, timeoutNanos);
     }
 
     boolean connectDone() {
-        return this.connectDone;
-    }
-
-    private void connectTimedOut() {
-        if (this.connectDone) {
-            return;
-        }
-        SocketConnectException error = new SocketConnectException("ETIMEDOUT", "connect", this.socket.options.target(),
-                null);
-        if (this.socket.tls != null && this.socket.channel.isActive()) {
-            handshakeFailed(error);
-        }
-        else {
-            connectFailed(error);
-        }
+        return this.attempt.done();
     }
 
     /** The TCP or unix connect failed (or DNS did). Loop. */
     void connectFailed(Throwable cause) {
-        assert this.socket.loop.inEventLoop();
-        if (this.connectDone) {
-            return;
-        }
-        this.connectDone = true;
-        cancelConnectTimeout();
-        SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
-        this.socket.advance(NettySocket.CLOSED);
-        this.socket.closeOutput();
-        closeChannel();
-        observer().connectFailed(this.socket, this.socket.endpoint, this.socket.tls != null,
-                elapsedSince(this.connectStartNanos), error);
-        CompletableFuture<Socket<D>> future = this.connectFuture;
-        try {
-            this.socket.handler.connectError(this.socket, error);
-        }
-        catch (Throwable thrown) {
-            if (future != null) {
-                future.completeExceptionally(thrown);
-            }
-            return;
-        }
-        if (future != null) {
-            future.completeExceptionally(error.copy());
-        }
+        this.attempt.failed(cause);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.socket.outbound.context(ctx);
     }
 
     @Override
@@ -185,32 +138,15 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         this.activeSeen = true;
         this.socket.cacheAddresses();
-        if (this.connectDone) {
-            closeChannel();
-            return;
+        if (this.attempt.active()) {
+            ctx.fireChannelActive();
         }
-        if (this.socket.tls == null) {
-            open();
-        }
-        else {
-            this.handshakeStartNanos = System.nanoTime();
-            observer().handshakeStarted(this.socket, this.socket.endpoint);
-        }
-        ctx.fireChannelActive();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
-            if (this.connectDone) {
-                return;
-            }
-            if (handshake.isSuccess()) {
-                handshakeSucceeded();
-            }
-            else {
-                handshakeFailed(this.socket.tls.handshakeFailed(handshake.cause()));
-            }
+            this.attempt.handshakeCompleted(ctx, handshake);
         }
         else if (event instanceof ChannelInputShutdownEvent) {
             peerEnded();
@@ -226,116 +162,6 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
     }
 
-    private void handshakeSucceeded() {
-        TlsConnection tls = this.socket.tls;
-        Throwable authorizationError = tls.handshakeCompleted(this.ctx);
-        boolean success = authorizationError == null || !tls.rejectUnauthorized();
-        this.visible = true;
-        this.socket.advance(NettySocket.OPEN);
-        if (!success) {
-            // a refused server gets no application byte: write inside handshake(false, error) returns -1
-            this.socket.closeOutput();
-        }
-        observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos),
-                success ? null : authorizationError);
-        this.dispatchDepth++;
-        try {
-            this.socket.handler.handshake(this.socket, success, authorizationError);
-        }
-        catch (Throwable thrown) {
-            fireError(thrown);
-        }
-        finally {
-            this.dispatchDepth--;
-        }
-        if (!success) {
-            failAfterHandshake(authorizationError);
-        }
-        else if (this.socket.state() == NettySocket.OPEN && this.socket.channel.isActive()) {
-            open();
-        }
-        else {
-            failAfterHandshake(new SocketTransportException("ECONNRESET", "read", null));
-        }
-    }
-
-    private void handshakeFailed(Throwable error) {
-        if (this.connectDone) {
-            return;
-        }
-        this.visible = true;
-        this.socket.advance(NettySocket.OPEN);
-        // the handshake failed: write inside handshake(false, error) returns -1
-        this.socket.closeOutput();
-        observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos), error);
-        this.dispatchDepth++;
-        try {
-            this.socket.handler.handshake(this.socket, false, error);
-        }
-        catch (Throwable thrown) {
-            fireError(thrown);
-        }
-        finally {
-            this.dispatchDepth--;
-        }
-        failAfterHandshake(error);
-    }
-
-    /** handshake(false) has fired: close (which fires close), then fail the future. */
-    private void failAfterHandshake(Throwable error) {
-        this.connectDone = true;
-        cancelConnectTimeout();
-        observer().connectFailed(this.socket, this.socket.endpoint, true, elapsedSince(this.connectStartNanos), error);
-        this.pendingFailure = error;
-        this.socket.closeOutput();
-        closeChannel();
-    }
-
-    private void open() {
-        this.connectDone = true;
-        cancelConnectTimeout();
-        NettySocket<D> socket = this.socket;
-        socket.advance(NettySocket.OPEN);
-        socket.openedAt = Instant.now();
-        this.visible = true;
-        this.opened = true;
-        socket.connector.register(socket);
-        socket.holdJvm();
-        observer().connected(socket, socket.endpoint, socket.tls != null, elapsedSince(this.connectStartNanos));
-        Throwable failure = null;
-        this.dispatchDepth++;
-        try {
-            socket.handler.open(socket);
-        }
-        catch (Throwable thrown) {
-            failure = thrown;
-        }
-        finally {
-            this.dispatchDepth--;
-        }
-        if (failure != null) {
-            this.pendingFailure = failure;
-            fireError(failure);
-            socket.closeOutput();
-            closeChannel();
-            return;
-        }
-        afterDispatch();
-        CompletableFuture<Socket<D>> future = this.connectFuture;
-        // the caller holds the future; an open socket need not keep it for its whole life
-        this.connectFuture = null;
-        if (future != null) {
-            future.complete(socket);
-        }
-    }
-
-    private void cancelConnectTimeout() {
-        if (this.connectTimeout != null) {
-            this.connectTimeout.cancel(false);
-            this.connectTimeout = null;
-        }
-    }
-
     // ---- reading ----
 
     @Override
@@ -344,7 +170,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (!this.opened || this.socket.state() != NettySocket.OPEN) {
+        if (!this.attempt.opened() || this.socket.state() != NettySocket.OPEN) {
             // not delivered: before open, or a reply after our own end()/terminate()
             buffer.release();
             return;
@@ -355,16 +181,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         buffer.release();
         this.socket.bytesRead += length;
         this.inReadBatch = true;
-        this.dispatchDepth++;
-        try {
-            this.socket.handler.data(this.socket, data);
-        }
-        catch (Throwable thrown) {
-            fireError(thrown);
-        }
-        finally {
-            this.dispatchDepth--;
-        }
+        dispatch(DATA, data);
     }
 
     @Override
@@ -376,7 +193,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     /** The peer's FIN or (TLS) close_notify, whichever comes first; the second is ignored. Loop. */
     private void peerEnded() {
-        if (!this.opened) {
+        if (!this.attempt.opened()) {
             // a FIN before the TLS handshake has finished: the handshake fails (ECONNRESET, as Node)
             closeChannel();
             return;
@@ -393,7 +210,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             closeAfterFlush();
             return;
         }
-        if (this.socket.tls != null && this.socket.tls.outboundClosed()) {
+        if (this.socket.tls.outboundClosed()) {
             // the engine closed both directions on the peer's close_notify (OpenSSL): nothing more can be
             // sent, so write returns -1 from here on (also inside end) and the socket closes after end
             this.socket.closeOutput();
@@ -415,140 +232,45 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             return;
         }
         this.endFired = true;
-        this.dispatchDepth++;
-        try {
-            this.socket.handler.end(this.socket);
-        }
-        catch (Throwable thrown) {
-            fireError(thrown);
-        }
-        finally {
-            this.dispatchDepth--;
-        }
+        dispatch(END, null);
         afterDispatch();
     }
 
-    // ---- writing ----
+    // ---- writing: the write path is OutboundBuffer's; it asks here whether a callback is running ----
 
-    /** Writes a buffer accepted on the loop; flushed at the end of the current task. Loop. */
-    void writeNow(ByteBuf buffer) {
-        assert this.socket.loop.inEventLoop();
-        ChannelHandlerContext context = this.ctx;
-        if (context == null || this.socket.state() == NettySocket.CLOSED) {
-            buffer.release();
+    /** Whether one of this socket's callbacks (or a read batch) is running: writes flush when it ends. Loop. */
+    boolean inCallback() {
+        return this.dispatchDepth != 0 || this.inReadBatch;
+    }
+
+    /** Whether the socket has opened (open has fired). Loop. */
+    boolean opened() {
+        return this.attempt.opened();
+    }
+
+    /** Flushes what the callbacks wrote once the outermost one has returned. Loop. */
+    void afterDispatch() {
+        if (inCallback()) {
             return;
         }
-        context.write(buffer, context.voidPromise());
-        this.flushPending = true;
-        if (this.dispatchDepth == 0 && !this.inReadBatch && !this.flushTaskScheduled) {
-            // written outside this socket's callbacks (another socket's, or a task): flush when the task ends
-            this.flushTaskScheduled = true;
-            this.socket.loop.execute(this.flushTask);
-        }
-    }
-
-    /** Writes a buffer taken from the cross-thread queue; the queue's task flushes. Loop. */
-    void writeQueued(ByteBuf buffer) {
-        assert this.socket.loop.inEventLoop();
-        ChannelHandlerContext context = this.ctx;
-        if (context == null) {
-            buffer.release();
-            return;
-        }
-        context.write(buffer, context.voidPromise());
-        this.flushPending = true;
-    }
-
-    private void flushTask() {
-        this.flushTaskScheduled = false;
-        if (this.dispatchDepth == 0 && !this.inReadBatch) {
-            flushNow();
-        }
-    }
-
-    /** Flushes what has been written, then checks for a due drain. Loop. */
-    void flushNow() {
-        assert this.socket.loop.inEventLoop();
-        if (this.flushPending && this.ctx != null) {
-            this.flushPending = false;
-            this.ctx.flush();
-        }
-        checkDrain();
-    }
-
-    private void afterDispatch() {
-        if (this.dispatchDepth != 0 || this.inReadBatch) {
-            return;
-        }
-        if (this.flushPending) {
-            flushNow();
-        }
-        else if (this.drainCheckDeferred) {
-            checkDrain();
-        }
+        this.socket.outbound.callbacksDone();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            checkDrain();
+            this.socket.outbound.checkDrain();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
-    void checkDrain() {
-        assert this.socket.loop.inEventLoop();
-        if (this.dispatchDepth != 0 || this.inReadBatch) {
-            this.drainCheckDeferred = true;
-            return;
-        }
-        this.drainCheckDeferred = false;
-        if (this.socket.state() != NettySocket.OPEN || !this.opened || !this.socket.drainDue()) {
-            return;
-        }
-        this.dispatchDepth++;
-        try {
-            this.socket.handler.drain(this.socket);
-        }
-        catch (Throwable thrown) {
-            fireError(thrown);
-        }
-        finally {
-            this.dispatchDepth--;
-        }
+    /** Calls the handler's drain; {@link OutboundBuffer#checkDrain()} decides when. Loop. */
+    void fireDrain() {
+        dispatch(DRAIN, null);
         afterDispatch();
     }
 
     // ---- ending and closing ----
-
-    /**
-     * Runs {@code action} once every byte accepted by {@code write} is in the pipeline: now, or, when a
-     * writer on another thread won its race against {@link NettySocket#closeOutput()} and has not queued
-     * its buffer yet, from the queue task that moves that buffer. Closes the output first. Loop.
-     */
-    private void afterAccepted(Runnable action) {
-        this.socket.closeOutput();
-        this.socket.drainQueue();
-        Runnable previous = this.afterAccepted;
-        if (previous == null && this.socket.queuedCount() == 0) {
-            action.run();
-            return;
-        }
-        this.afterAccepted = (previous == null) ? action : () -> {
-            previous.run();
-            action.run();
-        };
-    }
-
-    /** The queue task has moved what was queued into the pipeline: runs a deferred close step. Loop. */
-    void queueDrained() {
-        Runnable action = this.afterAccepted;
-        if (action != null && this.socket.queuedCount() == 0 && !this.closeFired) {
-            this.afterAccepted = null;
-            action.run();
-        }
-    }
 
     /**
      * Closes a socket whose end() or close-after-flush has not finished in time: the peer has stopped
@@ -565,7 +287,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 // a closing connector terminates its stragglers itself at its shutdown timeout, with a WARN
                 return;
             }
-            long unsent = this.socket.nettyPendingBytes() + this.socket.queuedCount();
+            long unsent = this.socket.outbound.unsentBytes();
             if (this.closeError == null) {
                 this.closeError = new SocketTransportException("ETIMEDOUT", "write", new IOException(
                         "the peer stopped reading: the socket did not finish closing within " + timeout
@@ -583,7 +305,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         this.endRequested = true;
         armEndDeadline();
-        afterAccepted(this::finishEnd);
+        this.socket.outbound.afterAccepted(this::finishEnd);
     }
 
     private void finishEnd() {
@@ -597,7 +319,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
                 closeChannel();
             }
         };
-        if (this.socket.tls == null && !this.flushPending && this.socket.nettyPendingBytes() == 0) {
+        if (!this.socket.isTls() && !this.socket.outbound.flushPending() && this.socket.nettyPendingBytes() == 0) {
             // nothing left to send: no empty write to wait for
             finAndClose.run();
             return;
@@ -615,7 +337,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             return;
         }
         this.outputShutdownRequested = true;
-        afterAccepted(() -> closeOutboundThen(() -> {
+        this.socket.outbound.afterAccepted(() -> closeOutboundThen(() -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
                 duplex.shutdownOutput().addListener((ChannelFuture done) -> {
                     if (this.inputEnded) {
@@ -633,20 +355,19 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             closeChannel();
             return;
         }
-        this.flushPending = false;
-        if (this.socket.tls != null) {
-            context.flush();
+        if (this.socket.isTls()) {
+            this.socket.outbound.flushBefore(context);
             this.socket.tls.closeOutbound(context).addListener((future) -> action.run());
         }
         else {
-            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> action.run());
+            this.socket.outbound.flushAll(context).addListener((ChannelFuture done) -> action.run());
         }
     }
 
     /** shutdown(true): a local EOF: end, then close (as Bun), in a task of its own. Loop. */
     void shutdownInput() {
         assert this.socket.loop.inEventLoop();
-        if (this.closeFired || !this.opened) {
+        if (this.closeFired || !this.attempt.opened()) {
             // called inside handshake: the socket never opens, so neither end nor close fires for it
             return;
         }
@@ -661,15 +382,14 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** Closes once every accepted byte has been flushed (close_notify first on TLS). Loop. */
     private void closeAfterFlush() {
         armEndDeadline();
-        afterAccepted(this::closeAfterFlushNow);
+        this.socket.outbound.afterAccepted(this::closeAfterFlushNow);
     }
 
     private void closeAfterFlushNow() {
         ChannelHandlerContext context = this.ctx;
         if (context != null && this.socket.channel.isActive()) {
-            this.flushPending = false;
             this.localClose = true;
-            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture done) -> done.channel().close());
+            this.socket.outbound.flushAll(context).addListener((ChannelFuture done) -> done.channel().close());
         }
         else {
             closeChannel();
@@ -679,7 +399,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     /** terminate(): RST and close now, discarding pending writes. Loop. */
     void terminate() {
         assert this.socket.loop.inEventLoop();
-        this.afterAccepted = null;
+        this.socket.outbound.cancelAfterAccepted();
         this.socket.discardQueue();
         if (!this.socket.unix && this.socket.channel.isOpen()) {
             try {
@@ -692,7 +412,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         closeChannel();
     }
 
-    private void closeChannel() {
+    /** Closes the channel ourselves (close then fires from channelInactive or channelUnregistered). Loop. */
+    void closeChannel() {
         this.localClose = true;
         this.socket.channel.close();
     }
@@ -732,20 +453,11 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     private void timeoutPassed() {
         this.timeout = null;
-        if (this.socket.state() == NettySocket.CLOSED || !this.opened) {
+        if (this.socket.state() == NettySocket.CLOSED || !this.attempt.opened()) {
             return;
         }
         this.timeoutFired = true;
-        this.dispatchDepth++;
-        try {
-            this.socket.handler.timeout(this.socket);
-        }
-        catch (Throwable thrown) {
-            fireError(thrown);
-        }
-        finally {
-            this.dispatchDepth--;
-        }
+        dispatch(TIMEOUT, null);
         afterDispatch();
         if (this.socket.state() != NettySocket.CLOSED) {
             this.socket.closeOutput();
@@ -758,7 +470,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!this.opened) {
+        if (!this.attempt.opened()) {
             // before open the connect outcome (handshake event, close, timeout) reports the failure
             logger.debug("Exception before open on {}", this.socket, cause);
             closeChannel();
@@ -771,7 +483,8 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         this.socket.closeOutput();
         this.socket.advance(NettySocket.CLOSING);
         if (isTlsFailure(cause)) {
-            Throwable error = (this.socket.tls != null) ? this.socket.tls.handshakeFailed(cause) : cause;
+            this.tlsFailed = true;
+            Throwable error = this.socket.tls.handshakeFailed(cause);
             fireError(error);
             closeChannel();
         }
@@ -791,6 +504,42 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
     private static boolean isTlsFailure(Throwable cause) {
         return cause instanceof SSLException
                 || (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
+    }
+
+    /**
+     * Runs one user callback: writes made inside it are flushed when the outermost callback returns (by
+     * {@link #afterDispatch()}), and what it throws goes to the handler's error callback, once.
+     * @return what the callback threw, or null
+     */
+    @SuppressWarnings("unchecked")
+    @Nullable
+    Throwable dispatch(Callback callback, @Nullable Object argument) {
+        // one cast for all callbacks: the handler and the socket share D
+        SocketHandler<Object> handler = (SocketHandler<Object>) this.socket.handler;
+        Socket<Object> socket = (Socket<Object>) (Socket<?>) this.socket;
+        Throwable failure = null;
+        this.dispatchDepth++;
+        try {
+            callback.call(handler, socket, argument);
+        }
+        catch (Throwable thrown) {
+            failure = thrown;
+        }
+        finally {
+            this.dispatchDepth--;
+        }
+        if (failure != null) {
+            fireError(failure);
+        }
+        return failure;
+    }
+
+    /** One {@link SocketHandler} callback with its argument; the constants below are the ones dispatched. */
+    @FunctionalInterface
+    interface Callback {
+
+        void call(SocketHandler<Object> handler, Socket<Object> socket, @Nullable Object argument) throws Exception;
+
     }
 
     /** Hands an exception to the handler's error callback; an exception from error itself is logged. */
@@ -827,7 +576,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         this.closeFired = true;
         NettySocket<D> socket = this.socket;
-        if (socket.unix && this.connectDone && this.opened && !this.localClose && !this.endFired
+        if (socket.unix && this.attempt.done() && this.attempt.opened() && !this.localClose && !this.endFired
                 && !this.outputShutdownRequested && this.closeError == null && socket.state() == NettySocket.OPEN) {
             // NIO domain channels close on the peer's FIN without ChannelInputShutdownEvent: the FIN is still
             // reported as end before close (allowHalfOpen cannot keep such a socket open)
@@ -835,7 +584,7 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
         }
         socket.advance(NettySocket.CLOSED);
         socket.closeOutput();
-        this.afterAccepted = null;
+        this.socket.outbound.cancelAfterAccepted();
         if (this.timeout != null) {
             this.timeout.cancel(false);
             this.timeout = null;
@@ -845,65 +594,45 @@ final class SocketEventsHandler<D> extends ChannelDuplexHandler {
             this.endDeadline = null;
         }
         socket.discardQueue();
-        if (socket.tls != null) {
-            try {
-                socket.tls.dispose();
-            }
-            catch (RuntimeException ex) {
-                logger.debug("TLS dispose failed for {}", socket, ex);
-            }
+        try {
+            socket.tls.dispose();
+        }
+        catch (RuntimeException ex) {
+            logger.debug("TLS dispose failed for {}", socket, ex);
         }
         socket.connector.unregister(socket);
         socket.releaseJvm();
-        if (!this.connectDone) {
+        if (!this.attempt.done()) {
             // closed during the connect (peer reset during the TLS handshake, connector shutdown)
-            if (this.visible || (socket.tls != null && this.handshakeStartNanos != 0)) {
+            if (this.attempt.visible() || (socket.isTls() && this.attempt.handshakeStarted())) {
                 this.closeFired = false;
                 handshakeFailedOnClose();
                 return;
             }
-            connectFailed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+            this.attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
                     socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
             socket.closeFuture.complete(null);
             return;
         }
-        if (this.visible) {
-            this.dispatchDepth++;
-            try {
-                socket.handler.close(socket, this.closeError);
-            }
-            catch (Throwable thrown) {
-                fireError(thrown);
-            }
-            finally {
-                this.dispatchDepth--;
-            }
+        if (this.attempt.visible()) {
+            dispatch(CLOSE, this.closeError);
         }
-        if (this.opened) {
-            observer().closed(socket, socket.endpoint, CloseReasons.of(socket.connector.isClosed(),
+        if (this.attempt.opened()) {
+            observer().closed(socket, socket.endpoint, CloseReasons.of(socket.connector.isClosed(), this.tlsFailed,
                     this.peerEndedFirst, this.localClose || this.endRequested, this.timeoutFired, this.closeError));
         }
         socket.closeFuture.complete(null);
-        CompletableFuture<Socket<D>> future = this.connectFuture;
-        if (future != null && !future.isDone()) {
-            Throwable failure = this.pendingFailure;
-            future.completeExceptionally((failure != null) ? failure
-                    : new SocketConnectException("ECONNRESET", "connect", socket.options.target(), null));
-        }
+        this.attempt.closed();
     }
 
     private void handshakeFailedOnClose() {
         SocketConnectException error = new SocketConnectException("ECONNRESET", "connect",
                 this.socket.options.target(), null);
-        handshakeFailed((this.socket.tls != null) ? this.socket.tls.handshakeFailed(error) : error);
+        this.attempt.handshakeFailed(this.socket.tls.handshakeFailed(error));
         closed();
     }
 
     private SocketObserver observer() {
         return this.socket.connector.observer();
-    }
-
-    private static Duration elapsedSince(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 }

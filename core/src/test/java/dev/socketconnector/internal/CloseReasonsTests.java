@@ -17,22 +17,22 @@ class CloseReasonsTests {
 
     @Test
     void everyReasonOfTheClosedSet() {
-        assertThat(CloseReasons.of(false, true, false, false, null)).isEqualTo("peer");
-        assertThat(CloseReasons.of(false, true, true, false, null)).as("the peer's FIN came first").isEqualTo("peer");
-        assertThat(CloseReasons.of(false, false, true, false, null)).isEqualTo("local");
-        assertThat(CloseReasons.of(false, false, true, true, null)).isEqualTo("timeout");
-        assertThat(CloseReasons.of(true, false, true, false, null)).isEqualTo("shutdown");
-        assertThat(CloseReasons.of(false, false, false, false,
+        assertThat(CloseReasons.of(false, false, true, false, false, null)).isEqualTo("peer");
+        assertThat(CloseReasons.of(false, false, true, true, false, null)).as("the peer's FIN came first").isEqualTo("peer");
+        assertThat(CloseReasons.of(false, false, false, true, false, null)).isEqualTo("local");
+        assertThat(CloseReasons.of(false, false, false, true, true, null)).isEqualTo("timeout");
+        assertThat(CloseReasons.of(true, false, false, true, false, null)).isEqualTo("shutdown");
+        assertThat(CloseReasons.of(false, false, false, false, false,
                 new SocketTransportException("ECONNRESET", "read", new IOException("reset")))).isEqualTo("reset");
-        assertThat(CloseReasons.of(false, false, false, false,
+        assertThat(CloseReasons.of(false, false, false, false, false,
                 new SocketTransportException("EPIPE", "write", new IOException("pipe")))).isEqualTo("reset");
-        assertThat(CloseReasons.of(false, false, false, false,
+        assertThat(CloseReasons.of(false, false, false, false, false,
                 new SocketTransportException("ETIMEDOUT", "read", new IOException("idle")))).isEqualTo("idle");
-        assertThat(CloseReasons.of(true, false, false, false,
+        assertThat(CloseReasons.of(true, false, false, false, false,
                 new SocketTransportException("ETIMEDOUT", "write", new IOException("unsent")))).isEqualTo("shutdown");
-        assertThat(CloseReasons.of(false, false, false, false, new RuntimeException(new SSLException("bad mac"))))
+        assertThat(CloseReasons.of(false, false, false, false, false, new RuntimeException(new SSLException("bad mac"))))
             .isEqualTo("tls");
-        assertThat(CloseReasons.of(false, false, true, false, new IllegalStateException("handler")))
+        assertThat(CloseReasons.of(false, false, false, true, false, new IllegalStateException("handler")))
             .isEqualTo("error");
     }
 }

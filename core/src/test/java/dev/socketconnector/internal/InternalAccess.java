@@ -13,9 +13,14 @@ public final class InternalAccess {
     private InternalAccess() {
     }
 
-    /** {@return the socket's TLS connection, or null on a plain socket} */
+    /** {@return the socket's TLS connection ({@code TlsConnection.PLAIN} on a plain socket)} */
     public static TlsConnection tlsOf(Socket<?> socket) {
         return ((NettySocket<?>) socket).tls;
+    }
+
+    /** {@return the bytes a socket holds: queued for its event loop (with their overhead) plus Netty's buffer} */
+    public static long unsentBytes(Socket<?> socket) {
+        return ((NettySocket<?>) socket).unsentBytes();
     }
 
     /** {@return the connector's TLS contexts} */

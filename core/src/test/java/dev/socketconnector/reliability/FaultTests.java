@@ -1,7 +1,5 @@
 package dev.socketconnector.reliability;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.MessageDigest;
@@ -27,13 +25,13 @@ import dev.socketconnector.TestServer;
 import dev.socketconnector.TlsAuthorizationException;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
+import dev.socketconnector.internal.InternalAccess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Faults: a peer that resets mid-stream, a peer process killed with SIGKILL, a peer that stops reading, a
@@ -269,12 +267,8 @@ class FaultTests {
     }
 
     /** Bytes the socket holds: Netty's outbound buffer plus writes queued for the event loop. */
-    private static long pending(Socket<?> socket) throws Exception {
-        Method netty = socket.getClass().getDeclaredMethod("nettyPendingBytes");
-        netty.setAccessible(true);
-        Field queued = socket.getClass().getDeclaredField("queuedBytes");
-        queued.setAccessible(true);
-        return (long) netty.invoke(socket) + ((Number) queued.get(socket)).longValue();
+    private static long pending(Socket<?> socket) {
+        return InternalAccess.unsentBytes(socket);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,143 @@ import org.jspecify.annotations.Nullable;
  * channel's event loop, getters may be called from any thread.
  */
 public interface TlsConnection {
+
+    /**
+     * A plain socket's answers: no handlers, nothing to verify or close, and what Bun returns for a plain
+     * socket from each TLS member (null, false; the setters do nothing). Lets the socket code treat every
+     * socket alike.
+     */
+    TlsConnection PLAIN = new TlsConnection() {
+
+        @Override
+        public Handlers handlers(Channel channel) {
+            throw new UnsupportedOperationException("a plain connection has no TLS handlers");
+        }
+
+        @Override
+        public @Nullable Throwable handshakeCompleted(ChannelHandlerContext ctx) {
+            return null;
+        }
+
+        @Override
+        public Throwable handshakeFailed(Throwable cause) {
+            return cause;
+        }
+
+        @Override
+        public boolean rejectUnauthorized() {
+            return false;
+        }
+
+        @Override
+        public Future<?> closeOutbound(ChannelHandlerContext ctx) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
+        }
+
+        @Override
+        public boolean outboundClosed() {
+            return false;
+        }
+
+        @Override
+        public void dispose() {
+        }
+
+        @Override
+        public @Nullable String alpnProtocol() {
+            return null;
+        }
+
+        @Override
+        public boolean authorized() {
+            return false;
+        }
+
+        @Override
+        public @Nullable Throwable getAuthorizationError() {
+            return null;
+        }
+
+        @Override
+        public @Nullable PeerCertificate getCertificate() {
+            return null;
+        }
+
+        @Override
+        public @Nullable PeerCertificate getPeerCertificate(boolean detailed) {
+            return null;
+        }
+
+        @Override
+        public @Nullable X509Certificate getPeerX509Certificate() {
+            return null;
+        }
+
+        @Override
+        public @Nullable X509Certificate getX509Certificate() {
+            return null;
+        }
+
+        @Override
+        public @Nullable CipherNameAndProtocol getCipher() {
+            return null;
+        }
+
+        @Override
+        public @Nullable EphemeralKeyInfo getEphemeralKeyInfo() {
+            return null;
+        }
+
+        @Override
+        public @Nullable List<String> getSharedSigalgs() {
+            return null;
+        }
+
+        @Override
+        public byte @Nullable [] getTLSFinishedMessage() {
+            return null;
+        }
+
+        @Override
+        public byte @Nullable [] getTLSPeerFinishedMessage() {
+            return null;
+        }
+
+        @Override
+        public byte @Nullable [] getTLSTicket() {
+            return null;
+        }
+
+        @Override
+        public @Nullable String getTLSVersion() {
+            return null;
+        }
+
+        @Override
+        public boolean isSessionReused() {
+            return false;
+        }
+
+        @Override
+        public byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context) {
+            return null;
+        }
+
+        @Override
+        public void disableRenegotiation() {
+        }
+
+        @Override
+        public boolean setMaxSendFragment(int size) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "TlsConnection.PLAIN";
+        }
+
+    };
 
     /**
      * Creates this connection's handlers for a new channel, in pipeline order (head first): the record sniffer,

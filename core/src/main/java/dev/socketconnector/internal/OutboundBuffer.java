@@ -1,0 +1,451 @@
+package dev.socketconnector.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One socket's write path, both halves: what {@code write} accepts on any thread, and what the event loop
+ * does with it. Accepting is lock-free: a byte count is reserved below the high-water mark (on the loop
+ * against what Netty holds; off the loop by one CAS on {@link #queuedBytes}), the bytes are copied into one
+ * pooled buffer, and the buffer is written directly on the loop or offered to a lazily created queue that
+ * one loop task drains in order. Writes made inside a socket callback are flushed once when the callback
+ * (or the read batch) ends; other loop writes once at the end of the current loop task. After a short
+ * write, {@code drain} fires once, when everything queued has reached Netty and Netty holds no more than
+ * the low-water mark.
+ *
+ * <p>Threads: {@code write}, {@link #closeOutput()}, {@link #outputClosed()}, {@link #queuedCount()},
+ * {@link #unsentBytes()} and {@link #flush()} from any thread; everything else on the channel's event
+ * loop only.
+ */
+final class OutboundBuffer {
+
+    /**
+     * Set in {@link #queuedBytes} once the output is closed: a writer's CAS then fails, so no write from
+     * another thread is accepted after it, and the count below the bit is what writers that won the race
+     * still hand to the loop.
+     */
+    static final long OUTPUT_CLOSED_BIT = 1L << 62;
+
+    /**
+     * What one buffer queued from another thread costs beyond its payload, charged against the high-water
+     * mark so that tiny writes cannot hold many times the mark: the pooled {@code ByteBuf} object and its
+     * node in the queue (about 100 bytes of heap on a 64-bit JVM) and the allocator's 32-byte smallest size
+     * class (measured: about 131 bytes in all for a 1-byte write), with a margin.
+     */
+    static final int QUEUED_WRITE_OVERHEAD = 160;
+
+    private static final AtomicLongFieldUpdater<OutboundBuffer> BYTES_WRITTEN = AtomicLongFieldUpdater
+        .newUpdater(OutboundBuffer.class, "bytesWritten");
+
+    private static final AtomicLongFieldUpdater<OutboundBuffer> QUEUED_BYTES = AtomicLongFieldUpdater
+        .newUpdater(OutboundBuffer.class, "queuedBytes");
+
+    private static final AtomicIntegerFieldUpdater<OutboundBuffer> DRAIN_SCHEDULED = AtomicIntegerFieldUpdater
+        .newUpdater(OutboundBuffer.class, "drainScheduled");
+
+    private static final AtomicIntegerFieldUpdater<OutboundBuffer> NEED_DRAIN = AtomicIntegerFieldUpdater
+        .newUpdater(OutboundBuffer.class, "needDrain");
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<OutboundBuffer, Queue> QUEUE = AtomicReferenceFieldUpdater
+        .newUpdater(OutboundBuffer.class, Queue.class, "queue");
+
+    private final NettySocket<?> socket;
+
+    private final int highWaterMark;
+
+    private final int lowWaterMark;
+
+    /** Made by the first cross-thread write (any thread; a duplicate from a race is harmless). */
+    private @Nullable Runnable drainQueueTask;
+
+    /**
+     * Buffers written from other threads, for the loop to drain in order; created by the first such write, so
+     * that the many sockets that never write from another thread pay nothing for it.
+     */
+    private volatile @Nullable Queue<ByteBuf> queue;
+
+    /** Set by end(), shutdown() and close (through {@link #closeOutput()}): write() then returns -1. */
+    private volatile boolean outputClosed;
+
+    private volatile long bytesWritten;
+
+    private volatile long queuedBytes;
+
+    private volatile int drainScheduled;
+
+    private volatile int needDrain;
+
+    // loop-confined below
+
+    private @Nullable ChannelHandlerContext ctx;
+
+    private boolean flushPending;
+
+    private boolean flushTaskScheduled;
+
+    /** Made by the first write outside a callback: idle sockets pay nothing for it. */
+    private @Nullable Runnable flushTask;
+
+    private boolean drainCheckDeferred;
+
+    /** A close step waiting for writers on other threads that won the race against closeOutput(). */
+    private @Nullable Runnable afterAccepted;
+
+    OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark) {
+        this.socket = socket;
+        this.lowWaterMark = lowWaterMark;
+        this.highWaterMark = highWaterMark;
+    }
+
+    /** The events handler's context, where buffers are written. Loop. */
+    void context(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    long bytesWritten() {
+        return this.bytesWritten;
+    }
+
+    boolean outputClosed() {
+        return this.outputClosed;
+    }
+
+    /**
+     * Closes the output for writers: later writes return -1. After this, the queue only receives the buffers
+     * of writers whose CAS came first ({@link #queuedCount()} counts them). Any thread.
+     */
+    void closeOutput() {
+        this.outputClosed = true;
+        for (;;) {
+            long queued = this.queuedBytes;
+            if ((queued & OUTPUT_CLOSED_BIT) != 0
+                    || QUEUED_BYTES.compareAndSet(this, queued, queued | OUTPUT_CLOSED_BIT)) {
+                return;
+            }
+        }
+    }
+
+    /** What writers on other threads have accepted and not yet handed to the pipeline, overhead included. */
+    long queuedCount() {
+        return this.queuedBytes & ~OUTPUT_CLOSED_BIT;
+    }
+
+    /**
+     * Bytes accepted by write and not yet handed to the kernel: queued for the loop (each queued write counted
+     * with its bookkeeping, so at most {@link #QUEUED_WRITE_OVERHEAD} bytes too many per queued write) or held
+     * by Netty.
+     */
+    long unsentBytes() {
+        return queuedCount() + nettyPendingBytes();
+    }
+
+    long nettyPendingBytes() {
+        ChannelOutboundBuffer outbound = this.socket.channel.unsafe().outboundBuffer();
+        return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;
+    }
+
+    // ---- accepting (any thread) ----
+
+    /** Accepts up to {@code length} bytes of {@code data}; the caller has checked the state. Any thread. */
+    int write(byte[] data, int offset, int length) {
+        if (length == 0) {
+            return 0;
+        }
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int accepted = reserve(length, onLoop);
+        if (accepted > 0) {
+            ByteBuf buffer = this.socket.channel.alloc().ioBuffer(accepted);
+            buffer.writeBytes(data, offset, accepted);
+            submit(buffer, accepted, onLoop);
+        }
+        return accepted;
+    }
+
+    /** Accepts up to all remaining bytes of {@code data}, advancing its position by what it took. Any thread. */
+    int write(ByteBuffer data) {
+        int length = data.remaining();
+        if (length == 0) {
+            return 0;
+        }
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int accepted = reserve(length, onLoop);
+        if (accepted > 0) {
+            ByteBuf buffer = this.socket.channel.alloc().ioBuffer(accepted);
+            ByteBuffer slice = data.duplicate();
+            slice.limit(slice.position() + accepted);
+            buffer.writeBytes(slice);
+            data.position(data.position() + accepted);
+            submit(buffer, accepted, onLoop);
+        }
+        return accepted;
+    }
+
+    /**
+     * Reserves up to {@code length} bytes below the high-water mark and returns how many, or -1 once the
+     * output is closed: what Netty holds (its own per-message overhead included) plus what is queued for the
+     * loop (each buffer charged {@link #QUEUED_WRITE_OVERHEAD} on top of its bytes) never exceeds the mark
+     * by more than one write. Off the loop this is one CAS, which fails once {@link #closeOutput()} has run.
+     * Requests a drain when short.
+     */
+    private int reserve(int length, boolean onLoop) {
+        int accepted;
+        if (onLoop) {
+            if (this.queuedBytes != 0) {
+                drainQueue();
+            }
+            long room = this.highWaterMark - nettyPendingBytes();
+            accepted = (int) Math.max(0, Math.min(length, room));
+        }
+        else {
+            for (;;) {
+                long queued = this.queuedBytes;
+                if ((queued & OUTPUT_CLOSED_BIT) != 0) {
+                    return -1;
+                }
+                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
+                accepted = (int) Math.max(0, Math.min(length, room));
+                if (accepted == 0
+                        || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted + QUEUED_WRITE_OVERHEAD)) {
+                    break;
+                }
+            }
+        }
+        if (accepted < length) {
+            requestDrain(onLoop);
+        }
+        return accepted;
+    }
+
+    private void submit(ByteBuf buffer, int accepted, boolean onLoop) {
+        BYTES_WRITTEN.addAndGet(this, accepted);
+        if (onLoop) {
+            writeNow(buffer);
+        }
+        else {
+            queue().offer(buffer);
+            scheduleQueueDrain();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Queue<ByteBuf> queue() {
+        Queue<ByteBuf> current = this.queue;
+        if (current != null) {
+            return current;
+        }
+        Queue<ByteBuf> created = new ConcurrentLinkedQueue<>();
+        // set once, never cleared: another writer's queue is there if this one lost the race
+        return QUEUE.compareAndSet(this, null, created) ? created : Objects.requireNonNull(this.queue);
+    }
+
+    private void scheduleQueueDrain() {
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            Runnable task = this.drainQueueTask;
+            if (task == null) {
+                task = this::drainQueueTask;
+                this.drainQueueTask = task;
+            }
+            this.socket.execute(task);
+        }
+    }
+
+    private void requestDrain(boolean onLoop) {
+        if (NEED_DRAIN.compareAndSet(this, 0, 1) && !onLoop) {
+            this.socket.execute(this::checkDrain);
+        }
+    }
+
+    /** socket.flush(): on the loop, writes what is queued and flushes; elsewhere schedules the queue's task. */
+    void flush() {
+        if (this.socket.loop.inEventLoop()) {
+            drainQueue();
+            flushNow();
+        }
+        else {
+            int state = this.socket.state();
+            if (state == NettySocket.OPEN || state == NettySocket.CLOSING) {
+                scheduleQueueDrain();
+            }
+        }
+    }
+
+    // ---- the loop's half ----
+
+    /** Writes a buffer accepted on the loop; flushed at the end of the current callback or task. Loop. */
+    private void writeNow(ByteBuf buffer) {
+        ChannelHandlerContext context = this.ctx;
+        if (context == null || this.socket.state() == NettySocket.CLOSED) {
+            buffer.release();
+            return;
+        }
+        context.write(buffer, context.voidPromise());
+        this.flushPending = true;
+        if (!this.socket.events.inCallback() && !this.flushTaskScheduled) {
+            // written outside this socket's callbacks (another socket's, or a task): flush when the task ends
+            this.flushTaskScheduled = true;
+            Runnable task = this.flushTask;
+            if (task == null) {
+                task = this::flushTask;
+                this.flushTask = task;
+            }
+            this.socket.loop.execute(task);
+        }
+    }
+
+    private void flushTask() {
+        this.flushTaskScheduled = false;
+        if (!this.socket.events.inCallback()) {
+            flushNow();
+        }
+    }
+
+    private void drainQueueTask() {
+        this.drainScheduled = 0;
+        drainQueue();
+        flushNow();
+        queueDrained();
+    }
+
+    /** Moves queued buffers into the pipeline, in order; the caller flushes. Loop. */
+    void drainQueue() {
+        assert this.socket.loop.inEventLoop();
+        Queue<ByteBuf> queue = this.queue;
+        if (queue == null) {
+            return;
+        }
+        ByteBuf buffer;
+        while ((buffer = queue.poll()) != null) {
+            int size = buffer.readableBytes();
+            ChannelHandlerContext context = this.ctx;
+            if (this.socket.state() == NettySocket.CLOSED || context == null) {
+                // closed by a reset, terminate() or a failure: close reports it
+                buffer.release();
+            }
+            else {
+                context.write(buffer, context.voidPromise());
+                this.flushPending = true;
+            }
+            QUEUED_BYTES.addAndGet(this, -(size + QUEUED_WRITE_OVERHEAD));
+        }
+    }
+
+    /** Releases queued buffers after close. Loop, or any thread once the loop has terminated. */
+    void discardQueue() {
+        Queue<ByteBuf> queue = this.queue;
+        if (queue == null) {
+            return;
+        }
+        ByteBuf buffer;
+        while ((buffer = queue.poll()) != null) {
+            QUEUED_BYTES.addAndGet(this, -(buffer.readableBytes() + QUEUED_WRITE_OVERHEAD));
+            buffer.release();
+        }
+    }
+
+    /** Flushes what has been written, then checks for a due drain. Loop. */
+    void flushNow() {
+        assert this.socket.loop.inEventLoop();
+        ChannelHandlerContext context = this.ctx;
+        if (this.flushPending && context != null) {
+            this.flushPending = false;
+            context.flush();
+        }
+        checkDrain();
+    }
+
+    /** Whether something written has not been flushed yet. Loop. */
+    boolean flushPending() {
+        return this.flushPending;
+    }
+
+    /** Flushes everything written and returns the future of an empty write after it. Loop. */
+    ChannelFuture flushAll(ChannelHandlerContext context) {
+        this.flushPending = false;
+        return context.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    }
+
+    /** Flushes everything written, for a step (close_notify) that writes after it. Loop. */
+    void flushBefore(ChannelHandlerContext context) {
+        this.flushPending = false;
+        context.flush();
+    }
+
+    /** A socket callback (or read batch) has ended: flush what it wrote, or run a deferred drain check. Loop. */
+    void callbacksDone() {
+        if (this.flushPending) {
+            flushNow();
+        }
+        else if (this.drainCheckDeferred) {
+            checkDrain();
+        }
+    }
+
+    /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
+    void checkDrain() {
+        assert this.socket.loop.inEventLoop();
+        if (this.socket.events.inCallback()) {
+            this.drainCheckDeferred = true;
+            return;
+        }
+        this.drainCheckDeferred = false;
+        if (this.socket.state() != NettySocket.OPEN || !this.socket.events.opened() || !drainDue()) {
+            return;
+        }
+        this.socket.events.fireDrain();
+    }
+
+    /** Whether a drain is due: a short write happened and the buffer is at or below the low-water mark. */
+    private boolean drainDue() {
+        return this.needDrain != 0 && queuedCount() == 0 && nettyPendingBytes() <= this.lowWaterMark
+                && NEED_DRAIN.compareAndSet(this, 1, 0);
+    }
+
+    // ---- closing ----
+
+    /**
+     * Runs {@code action} once every byte accepted by {@code write} is in the pipeline: now, or, when a
+     * writer on another thread won its race against {@link #closeOutput()} and has not queued its buffer
+     * yet, from the queue task that moves that buffer. Closes the output first. Loop.
+     */
+    void afterAccepted(Runnable action) {
+        closeOutput();
+        drainQueue();
+        Runnable previous = this.afterAccepted;
+        if (previous == null && queuedCount() == 0) {
+            action.run();
+            return;
+        }
+        this.afterAccepted = (previous == null) ? action : () -> {
+            previous.run();
+            action.run();
+        };
+    }
+
+    /** Forgets a deferred close step: the socket is closing now (terminate, close). Loop. */
+    void cancelAfterAccepted() {
+        this.afterAccepted = null;
+    }
+
+    /** The queue task has moved what was queued into the pipeline: runs a deferred close step. Loop. */
+    private void queueDrained() {
+        Runnable action = this.afterAccepted;
+        if (action != null && queuedCount() == 0 && this.socket.state() != NettySocket.CLOSED) {
+            this.afterAccepted = null;
+            action.run();
+        }
+    }
+
+}
