@@ -193,9 +193,16 @@ final class ConnectAttempt<D> {
     }
 
     /** The handshake failed (or timed out, or the channel closed during it): handshake(false), close. Loop. */
-    void handshakeFailed(Throwable error) {
+    void handshakeFailed(Throwable failure) {
         if (this.done) {
             return;
+        }
+        Throwable error = failure;
+        if (this.socket.connector.isClosed()) {
+            // the connector's close cut the handshake off: say so, as a connect cut off before the handshake does
+            error = new SocketConnectException("ECONNABORTED", "connect", this.socket.options.target(),
+                    NettySocketConnector.closedDuringConnect());
+            error.addSuppressed(failure);
         }
         this.visible = true;
         this.socket.advance(NettySocket.OPEN);
