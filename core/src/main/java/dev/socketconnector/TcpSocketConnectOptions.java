@@ -27,9 +27,11 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
     private final @Nullable TlsOptions tls;
 
     private TcpSocketConnectOptions(Builder<D> builder) {
-        this.hostname = builder.hostname;
+        // build() has validated it (Options), naming the option when it is missing
+        this.hostname = Objects.requireNonNull(builder.hostname, "hostname");
         this.port = builder.port;
-        this.socket = builder.socket;
+        // build() has validated it (Options), naming the option when it is missing
+        this.socket = Objects.requireNonNull(builder.socket, "socket");
         this.data = builder.data;
         this.allowHalfOpen = builder.allowHalfOpen;
         this.exclusive = builder.exclusive;

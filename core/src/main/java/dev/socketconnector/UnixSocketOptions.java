@@ -1,5 +1,6 @@
 package dev.socketconnector;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +22,10 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
     private final @Nullable TlsOptions tls;
 
     private UnixSocketOptions(Builder<D> builder) {
-        this.unix = builder.unix;
-        this.socket = builder.socket;
+        // build() has validated it (Options), naming the option when it is missing
+        this.unix = Objects.requireNonNull(builder.unix, "unix");
+        // build() has validated it (Options), naming the option when it is missing
+        this.socket = Objects.requireNonNull(builder.socket, "socket");
         this.data = builder.data;
         this.allowHalfOpen = builder.allowHalfOpen;
         this.tls = builder.tls;

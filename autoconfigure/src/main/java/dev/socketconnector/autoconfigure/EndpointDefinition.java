@@ -1,5 +1,6 @@
 package dev.socketconnector.autoconfigure;
 
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.socketconnector.ReconnectPolicy;
@@ -72,8 +73,9 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
                 .build();
         }
         return TcpSocketConnectOptions.builder()
-            .hostname(this.endpoint.getHostname())
-            .port(this.endpoint.getPort())
+            // the validator has required both (naming the property)
+            .hostname(Objects.requireNonNull(this.endpoint.getHostname(), "hostname"))
+            .port(Objects.requireNonNull(this.endpoint.getPort(), "port"))
             .socket(handler)
             .allowHalfOpen(this.allowHalfOpen)
             .tls(tls)

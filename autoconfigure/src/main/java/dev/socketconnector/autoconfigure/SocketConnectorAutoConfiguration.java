@@ -65,7 +65,7 @@ public final class SocketConnectorAutoConfiguration {
             Transport transport = configurer.properties().getTransport();
             if (transport == Transport.EPOLL || transport == Transport.IO_URING) {
                 throw new InvalidSocketConnectorPropertyException(SocketConnectorProperties.PREFIX + ".transport",
-                        transport, ex.getMessage(), "Set 'socket.connector.transport' to auto or nio, or add "
+                        transport, String.valueOf(ex.getMessage()), "Set 'socket.connector.transport' to auto or nio, or add "
                                 + "Netty's native transport for " + transport + " with its classifier jar for "
                                 + "this platform (and --enable-native-access=ALL-UNNAMED on JDK 24+).");
             }

@@ -5,9 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
-import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketConnectorBuilder;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TlsOptions;
@@ -37,7 +37,7 @@ final class SocketConnectorConfigurer {
         Map<String, String> handlerNames = SocketHandlerResolver.resolve(properties, beanFactory);
         Map<String, EndpointDefinition> endpoints = new LinkedHashMap<>();
         properties.getEndpoints().forEach((name, endpoint) -> endpoints.put(name,
-                definition(name, endpoint, handlerNames.get(name), tls, beanFactory)));
+                definition(name, endpoint, Objects.requireNonNull(handlerNames.get(name), name), tls, beanFactory)));
         this.endpoints = Collections.unmodifiableMap(endpoints);
     }
 
@@ -66,7 +66,7 @@ final class SocketConnectorConfigurer {
             definition.options();
         }
         catch (IllegalArgumentException ex) {
-            throw new InvalidSocketConnectorPropertyException(prefix, null, ex.getMessage(),
+            throw new InvalidSocketConnectorPropertyException(prefix, null, String.valueOf(ex.getMessage()),
                     "Correct the '" + prefix + ".*' properties.");
         }
         return definition;

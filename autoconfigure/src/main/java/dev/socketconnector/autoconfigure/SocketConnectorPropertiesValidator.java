@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
@@ -93,7 +94,8 @@ final class SocketConnectorPropertiesValidator {
                 throw problem(prefix + ".port", port, "a unix socket endpoint has no port",
                         "Remove '" + prefix + ".port', or use hostname and port instead of unix.");
             }
-            int length = endpoint.getUnix().getBytes(StandardCharsets.UTF_8).length;
+            String unix = Objects.requireNonNull(endpoint.getUnix(), "unix");
+            int length = unix.getBytes(StandardCharsets.UTF_8).length;
             if (length > MAX_UNIX_PATH_BYTES) {
                 throw invalid(prefix + ".unix", endpoint.getUnix(), "the path is " + length + " bytes long",
                         "a path of at most " + MAX_UNIX_PATH_BYTES + " bytes");

@@ -130,7 +130,7 @@ final class SocketConnectorTls {
             return builder.build();
         }
         catch (IllegalArgumentException ex) {
-            throw new InvalidSocketConnectorPropertyException(prefix, null, ex.getMessage(),
+            throw new InvalidSocketConnectorPropertyException(prefix, null, String.valueOf(ex.getMessage()),
                     "Correct the '" + prefix + ".*' properties (or the options of the SSL bundle they name).");
         }
     }

@@ -58,11 +58,20 @@ public final class BenchOptions {
     /**
      * Returns a string option.
      * @param name the option name without dashes
-     * @param defaultValue the value when absent, or null
+     * @param defaultValue the value when absent
      * @return the value, or the default
      */
-    public @Nullable String string(String name, @Nullable String defaultValue) {
+    public String string(String name, String defaultValue) {
         return this.values.getOrDefault(name, defaultValue);
+    }
+
+    /**
+     * Returns a string option, or null when it is absent.
+     * @param name the option name without dashes
+     * @return the value, or null
+     */
+    public @Nullable String optional(String name) {
+        return this.values.get(name);
     }
 
     /**

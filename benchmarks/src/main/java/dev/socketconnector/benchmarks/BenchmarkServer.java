@@ -176,8 +176,8 @@ public final class BenchmarkServer implements AutoCloseable {
         }
         String host = options.string("host", "127.0.0.1");
         int port = parsePort(options.string("port", "0"));
-        int threads = options.string("threads", null) == null ? 0 : options.intSize("threads", 0);
-        BenchmarkServer server = start(mode, host, port, options.string("unix", null), options.flag("tls"),
+        int threads = options.optional("threads") == null ? 0 : options.intSize("threads", 0);
+        BenchmarkServer server = start(mode, host, port, options.optional("unix"), options.flag("tls"),
                 threads);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));
         Json json = Json.bench("server").field("mode", mode.name().toLowerCase(Locale.ROOT))

@@ -158,11 +158,14 @@ public final class ConnectorClient implements BenchmarkClient {
             SocketHandler<D> handler) {
         TlsOptions tls = spec.tls() ? TlsOptions.builder().rejectUnauthorized(!spec.insecure()).build() : null;
         BenchOptions.Target target = spec.target();
-        if (target.unix() != null) {
-            return connector.connect(UnixSocketOptions.<D>builder().unix(target.unix()).socket(handler).tls(tls)
+        String unix = target.unix();
+        if (unix != null) {
+            return connector.connect(UnixSocketOptions.<D>builder().unix(unix).socket(handler).tls(tls)
                     .build());
         }
-        return connector.connect(TcpSocketConnectOptions.<D>builder().hostname(target.host()).port(target.port())
+        return connector.connect(TcpSocketConnectOptions.<D>builder()
+                .hostname(java.util.Objects.requireNonNull(target.host(), "a TCP target has a host"))
+                .port(target.port())
                 .socket(handler).tls(tls).build());
     }
 

@@ -77,6 +77,6 @@ public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure,
     }
 
     private static long sizeOrZero(BenchOptions options, String name) {
-        return options.string(name, null) == null ? 0 : options.size(name, 0);
+        return options.optional(name) == null ? 0 : options.size(name, 0);
     }
 }

@@ -25,7 +25,8 @@ import dev.socketconnector.TestServer;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
 import dev.socketconnector.UnixSocketOptions;
-import io.netty.util.internal.PlatformDependent;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -376,8 +377,10 @@ class LoadIntegrityTests {
                     direct = pool.getMemoryUsed();
                 }
             }
-            return new Resources(ManagementFactory.getThreadMXBean().getThreadCount(), fds, direct,
-                    PlatformDependent.usedDirectMemory());
+            // Netty's own allocator's count (its internal PlatformDependent counter is not API)
+            long nettyDirect = (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider)
+                    ? provider.metric().usedDirectMemory() : 0;
+            return new Resources(ManagementFactory.getThreadMXBean().getThreadCount(), fds, direct, nettyDirect);
         }
     }
 }

@@ -75,7 +75,8 @@ final class EchoController {
             if (ex.getCause() instanceof TimeoutException) {
                 return problem(HttpStatus.GATEWAY_TIMEOUT, "no echo within " + this.replyTimeout.toMillis() + " ms");
             }
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, String.valueOf(ex.getCause().getMessage()));
+            Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, String.valueOf(cause.getMessage()));
         }
         catch (TimeoutException ex) {
             return problem(HttpStatus.GATEWAY_TIMEOUT, "no echo within " + this.replyTimeout.toMillis() + " ms");
