@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The key exchange of the handshake, as Node's {@code tlsSocket.getEphemeralKeyInfo()}.
  * <p>
- * Every field is {@code null} when there was no ephemeral key exchange (Node's {@code {}}), for example
- * on a resumed TLS 1.2 session.
+ * Every field is {@code null} when there was no ephemeral key exchange (Node's
+ * {@code {}}), for example on a resumed TLS 1.2 session.
  *
  * @param type {@code "ECDH"} or {@code "DH"}
  * @param name the group, such as {@code "X25519"} or {@code "prime256v1"}; null for DH
@@ -16,4 +16,5 @@ public record EphemeralKeyInfo(@Nullable String type, @Nullable String name, @Nu
 
     /** The value for a handshake with no ephemeral key exchange. */
     public static final EphemeralKeyInfo NONE = new EphemeralKeyInfo(null, null, null);
+
 }

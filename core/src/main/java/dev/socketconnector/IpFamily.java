@@ -17,8 +17,11 @@ public enum IpFamily {
         this.value = value;
     }
 
-    /** {@return Bun's literal, {@code "IPv4"} or {@code "IPv6"}} */
+    /**
+     * {@return Bun's literal, {@code "IPv4"} or {@code "IPv6"}}
+     */
     public String value() {
         return this.value;
     }
+
 }

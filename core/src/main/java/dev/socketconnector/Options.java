@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Options {
 
-    /** The longest unix socket path Linux accepts, in bytes ({@code sun_path} is 108 bytes with its NUL). */
+    /**
+     * The longest unix socket path Linux accepts, in bytes ({@code sun_path} is 108 bytes
+     * with its NUL).
+     */
     static final int MAX_UNIX_PATH_BYTES = 107;
 
     private Options() {
@@ -56,8 +59,8 @@ final class Options {
         }
         int length = unix.getBytes(StandardCharsets.UTF_8).length;
         if (length > MAX_UNIX_PATH_BYTES) {
-            throw new IllegalArgumentException("unix must be at most " + MAX_UNIX_PATH_BYTES
-                    + " bytes long (was " + length + ")");
+            throw new IllegalArgumentException(
+                    "unix must be at most " + MAX_UNIX_PATH_BYTES + " bytes long (was " + length + ")");
         }
         return unix;
     }
@@ -77,16 +80,16 @@ final class Options {
             }
             for (String name : alpn) {
                 if (name.isEmpty() || name.length() > 255 || !name.chars().allMatch((c) -> c > 0x20 && c < 0x7f)) {
-                    throw new IllegalArgumentException("alpnProtocols must be 1 to 255 printable ASCII characters"
-                            + " each (was '" + name + "')");
+                    throw new IllegalArgumentException(
+                            "alpnProtocols must be 1 to 255 printable ASCII characters" + " each (was '" + name + "')");
                 }
             }
         }
         validTlsVersion(minVersion, "minVersion");
         validTlsVersion(maxVersion, "maxVersion");
         if (minVersion != null && maxVersion != null && minVersion.compareTo(maxVersion) > 0) {
-            throw new IllegalArgumentException("minVersion " + minVersion + " must not be above maxVersion "
-                    + maxVersion);
+            throw new IllegalArgumentException(
+                    "minVersion " + minVersion + " must not be above maxVersion " + maxVersion);
         }
         if (ciphers != null) {
             if (ciphers.isEmpty()) {
@@ -102,8 +105,9 @@ final class Options {
 
     private static void validTlsVersion(@Nullable String version, String option) {
         if (version != null && !TlsOptions.VERSIONS.contains(version)) {
-            throw new IllegalArgumentException(option + " must be one of " + List.of("TLSv1.2", "TLSv1.3")
-                    + " (was '" + version + "')");
+            throw new IllegalArgumentException(
+                    option + " must be one of " + List.of("TLSv1.2", "TLSv1.3") + " (was '" + version + "')");
         }
     }
+
 }

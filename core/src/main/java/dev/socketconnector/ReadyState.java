@@ -5,10 +5,16 @@ package dev.socketconnector;
  */
 public enum ReadyState {
 
-    /** Connected and visible to user code, including half-closed states and the TLS handshake callback. */
+    /**
+     * Connected and visible to user code, including half-closed states and the TLS
+     * handshake callback.
+     */
     OPEN("open"),
 
-    /** {@code end()} or {@code shutdown(true)} was called and the channel has not closed yet. */
+    /**
+     * {@code end()} or {@code shutdown(true)} was called and the channel has not closed
+     * yet.
+     */
     CLOSING("closing"),
 
     /** Closed, or never connected (the state seen inside {@code connectError}). */
@@ -20,8 +26,11 @@ public enum ReadyState {
         this.value = value;
     }
 
-    /** {@return Bun's literal for this state, such as {@code "open"}} */
+    /**
+     * {@return Bun's literal for this state, such as {@code "open"}}
+     */
     public String value() {
         return this.value;
     }
+
 }

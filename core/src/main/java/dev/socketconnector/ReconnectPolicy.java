@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link ManagedEndpoint} reconnects: immutable; {@link #DEFAULT}, {@link #builder()}, {@link #toBuilder()}.
+ * How a {@link ManagedEndpoint} reconnects: immutable; {@link #DEFAULT},
+ * {@link #builder()}, {@link #toBuilder()}.
  * <p>
- * Attempt n after a failure (n &gt;= 1) waits {@code initialBackoff × multiplier^(n-1)}, capped at
- * {@code maxBackoff}, spread uniformly by ±{@code jitter}. A connection that closes before {@code stableAfter}
- * counts as a failed attempt; the count resets only once a connection has stayed up {@code stableAfter}.
+ * Attempt n after a failure (n &gt;= 1) waits {@code initialBackoff × multiplier^(n-1)},
+ * capped at {@code maxBackoff}, spread uniformly by ±{@code jitter}. A connection that
+ * closes before {@code stableAfter} counts as a failed attempt; the count resets only
+ * once a connection has stayed up {@code stableAfter}.
  */
 public final class ReconnectPolicy {
 
@@ -27,7 +29,10 @@ public final class ReconnectPolicy {
     /** The default time a connection must stay up before the backoff resets: 10 s. */
     public static final Duration DEFAULT_STABLE_AFTER = Duration.ofSeconds(10);
 
-    /** Every default: enabled, 1 s to 30 s, ×2, ±20 %, stable after 10 s, no offline buffer. */
+    /**
+     * Every default: enabled, 1 s to 30 s, ×2, ±20 %, stable after 10 s, no offline
+     * buffer.
+     */
     public static final ReconnectPolicy DEFAULT = builder().build();
 
     private final boolean enabled;
@@ -54,12 +59,16 @@ public final class ReconnectPolicy {
         this.offlineBufferSize = builder.offlineBufferSize;
     }
 
-    /** {@return a builder with every default} */
+    /**
+     * {@return a builder with every default}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@return a builder holding this policy's values} */
+    /**
+     * {@return a builder holding this policy's values}
+     */
     public Builder toBuilder() {
         return new Builder().enabled(this.enabled)
             .initialBackoff(this.initialBackoff)
@@ -70,43 +79,59 @@ public final class ReconnectPolicy {
             .offlineBufferSize(this.offlineBufferSize);
     }
 
-    /** {@return whether the endpoint reconnects; when false a failure or close moves it to STOPPED} */
+    /**
+     * {@return whether the endpoint reconnects; when false a failure or close moves it to
+     * STOPPED}
+     */
     public boolean enabled() {
         return this.enabled;
     }
 
-    /** {@return the delay before the first attempt after a failure} */
+    /**
+     * {@return the delay before the first attempt after a failure}
+     */
     public Duration initialBackoff() {
         return this.initialBackoff;
     }
 
-    /** {@return the longest delay between attempts} */
+    /**
+     * {@return the longest delay between attempts}
+     */
     public Duration maxBackoff() {
         return this.maxBackoff;
     }
 
-    /** {@return the factor by which each further failed attempt lengthens the delay} */
+    /**
+     * {@return the factor by which each further failed attempt lengthens the delay}
+     */
     public double multiplier() {
         return this.multiplier;
     }
 
-    /** {@return the fraction by which each delay is spread, uniformly up or down} */
+    /**
+     * {@return the fraction by which each delay is spread, uniformly up or down}
+     */
     public double jitter() {
         return this.jitter;
     }
 
-    /** {@return how long a connection must stay up before the backoff resets} */
+    /**
+     * {@return how long a connection must stay up before the backoff resets}
+     */
     public Duration stableAfter() {
         return this.stableAfter;
     }
 
-    /** {@return how many bytes {@code write} accepts while not connected; 0 for none} */
+    /**
+     * {@return how many bytes {@code write} accepts while not connected; 0 for none}
+     */
     public int offlineBufferSize() {
         return this.offlineBufferSize;
     }
 
     /**
-     * Returns the delay before attempt {@code attempt} after failures: {@code initialBackoff ×
+     * Returns the delay before attempt {@code attempt} after failures:
+     * {@code initialBackoff ×
      * multiplier^(attempt-1)}, capped at {@code maxBackoff}, spread by the jitter.
      * @param attempt 1 or more
      * @param random a number in [0, 1) choosing the point in the jitter window
@@ -137,12 +162,15 @@ public final class ReconnectPolicy {
 
     @Override
     public String toString() {
-        return "ReconnectPolicy[enabled=" + this.enabled + ", initialBackoff=" + this.initialBackoff
-                + ", maxBackoff=" + this.maxBackoff + ", multiplier=" + this.multiplier + ", jitter=" + this.jitter
-                + ", stableAfter=" + this.stableAfter + ", offlineBufferSize=" + this.offlineBufferSize + "]";
+        return "ReconnectPolicy[enabled=" + this.enabled + ", initialBackoff=" + this.initialBackoff + ", maxBackoff="
+                + this.maxBackoff + ", multiplier=" + this.multiplier + ", jitter=" + this.jitter + ", stableAfter="
+                + this.stableAfter + ", offlineBufferSize=" + this.offlineBufferSize + "]";
     }
 
-    /** Builds a {@link ReconnectPolicy}; {@link #build()} validates and names the offending setting. */
+    /**
+     * Builds a {@link ReconnectPolicy}; {@link #build()} validates and names the
+     * offending setting.
+     */
     public static final class Builder {
 
         private boolean enabled = true;
@@ -173,7 +201,8 @@ public final class ReconnectPolicy {
         }
 
         /**
-         * Sets the delay before the first attempt after a failure. Default {@link #DEFAULT_INITIAL_BACKOFF}.
+         * Sets the delay before the first attempt after a failure. Default
+         * {@link #DEFAULT_INITIAL_BACKOFF}.
          * @param initialBackoff positive
          * @return this builder
          */
@@ -193,7 +222,8 @@ public final class ReconnectPolicy {
         }
 
         /**
-         * Sets the factor between consecutive delays. Default {@link #DEFAULT_MULTIPLIER}.
+         * Sets the factor between consecutive delays. Default
+         * {@link #DEFAULT_MULTIPLIER}.
          * @param multiplier at least 1
          * @return this builder
          */
@@ -224,8 +254,8 @@ public final class ReconnectPolicy {
         }
 
         /**
-         * Sets how many bytes {@code write} accepts while the endpoint is not connected. Default 0: such a
-         * write returns -1.
+         * Sets how many bytes {@code write} accepts while the endpoint is not connected.
+         * Default 0: such a write returns -1.
          * @param offlineBufferSize zero or positive
          * @return this builder
          */
@@ -237,7 +267,8 @@ public final class ReconnectPolicy {
         /**
          * Builds the policy.
          * @return the policy
-         * @throws IllegalArgumentException naming the setting when a value is out of range
+         * @throws IllegalArgumentException naming the setting when a value is out of
+         * range
          */
         public ReconnectPolicy build() {
             if (this.initialBackoff.isNegative() || this.initialBackoff.isZero()) {
@@ -262,5 +293,7 @@ public final class ReconnectPolicy {
             }
             return new ReconnectPolicy(this);
         }
+
     }
+
 }

@@ -10,15 +10,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * A connected socket, as the {@code Socket} Bun's {@code connect()} resolves to.
  * <p>
- * <b>Threads.</b> Every method is safe to call from any thread. Writes from one thread keep their order;
- * writes are flushed at the end of the current event-loop task (small writes coalesce into one system
- * call), or at once by {@link #flush()}. Calls made outside the socket's event loop are handed to it;
- * getters return the latest value (addresses and ports are cached when the socket opens and stay readable
- * after close). Handler callbacks run on the event loop: see {@link SocketHandler}.
+ * <b>Threads.</b> Every method is safe to call from any thread. Writes from one thread
+ * keep their order; writes are flushed at the end of the current event-loop task (small
+ * writes coalesce into one system call), or at once by {@link #flush()}. Calls made
+ * outside the socket's event loop are handed to it; getters return the latest value
+ * (addresses and ports are cached when the socket opens and stay readable after close).
+ * Handler callbacks run on the event loop: see {@link SocketHandler}.
  * <p>
- * <b>TLS members</b> return null on a plain socket, or before the handshake has produced the value. A member
- * that the active TLS provider cannot supply throws {@link UnsupportedOperationException} naming the provider
- * and what would supply it.
+ * <b>TLS members</b> return null on a plain socket, or before the handshake has produced
+ * the value. A member that the active TLS provider cannot supply throws
+ * {@link UnsupportedOperationException} naming the provider and what would supply it.
  *
  * @param <D> the type of the socket's data
  */
@@ -26,31 +27,46 @@ public interface Socket<D> {
 
     // ---- identity and state (extras, used by the Spring layer and Actuator) ----
 
-    /** {@return an identifier unique within the connector, such as {@code "7"}} */
+    /**
+     * {@return an identifier unique within the connector, such as {@code "7"}}
+     */
     String id();
 
-    /** {@return the name of the endpoint this socket was opened for, or null when opened from options} */
-    @Nullable
-    String endpoint();
+    /**
+     * {@return the name of the endpoint this socket was opened for, or null when opened
+     * from options}
+     */
+    @Nullable String endpoint();
 
-    /** {@return when the socket opened, or null if it never opened} */
-    @Nullable
-    Instant openedAt();
+    /**
+     * {@return when the socket opened, or null if it never opened}
+     */
+    @Nullable Instant openedAt();
 
     // ---- state ----
 
-    /** {@return the socket's state: {@link ReadyState#OPEN} from the moment user code can see it} */
+    /**
+     * {@return the socket's state: {@link ReadyState#OPEN} from the moment user code can
+     * see it}
+     */
     ReadyState readyState();
 
-    /** {@return the number of bytes accepted by {@code write} and {@code end} (plaintext bytes for TLS)} */
+    /**
+     * {@return the number of bytes accepted by {@code write} and {@code end} (plaintext
+     * bytes for TLS)}
+     */
     long bytesWritten();
 
-    /** {@return the number of bytes delivered to {@code data} (plaintext bytes for TLS)} */
+    /**
+     * {@return the number of bytes delivered to {@code data} (plaintext bytes for TLS)}
+     */
     long bytesRead();
 
-    /** {@return the socket's data: the {@code data} option until {@link #data(Object)} replaces it} */
-    @Nullable
-    D data();
+    /**
+     * {@return the socket's data: the {@code data} option until {@link #data(Object)}
+     * replaces it}
+     */
+    @Nullable D data();
 
     /**
      * Replaces the socket's data.
@@ -58,30 +74,41 @@ public interface Socket<D> {
      */
     void data(@Nullable D data);
 
-    /** {@return the server this socket was accepted by: always null for a socket from {@code connect()}} */
-    @Nullable
-    SocketListener listener();
+    /**
+     * {@return the server this socket was accepted by: always null for a socket from
+     * {@code connect()}}
+     */
+    @Nullable SocketListener listener();
 
-    /** {@return the local address in its shortest text form ({@code "127.0.0.1"}, {@code "::1"}); null for unix sockets} */
-    @Nullable
-    String localAddress();
+    /**
+     * {@return the local address in its shortest text form ({@code "127.0.0.1"},
+     * {@code "::1"}); null for unix sockets}
+     */
+    @Nullable String localAddress();
 
-    /** {@return the local address family; null for unix sockets} */
-    @Nullable
-    IpFamily localFamily();
+    /**
+     * {@return the local address family; null for unix sockets}
+     */
+    @Nullable IpFamily localFamily();
 
-    /** {@return the local port; -1 for unix sockets} */
+    /**
+     * {@return the local port; -1 for unix sockets}
+     */
     int localPort();
 
-    /** {@return the remote address in its shortest text form; null for unix sockets} */
-    @Nullable
-    String remoteAddress();
+    /**
+     * {@return the remote address in its shortest text form; null for unix sockets}
+     */
+    @Nullable String remoteAddress();
 
-    /** {@return the remote address family; null for unix sockets} */
-    @Nullable
-    IpFamily remoteFamily();
+    /**
+     * {@return the remote address family; null for unix sockets}
+     */
+    @Nullable IpFamily remoteFamily();
 
-    /** {@return the remote port; -1 for unix sockets} */
+    /**
+     * {@return the remote port; -1 for unix sockets}
+     */
     int remotePort();
 
     // ---- I/O and control ----
@@ -89,17 +116,20 @@ public interface Socket<D> {
     /**
      * Writes bytes, as many as the outbound buffer accepts now.
      * <p>
-     * The buffer takes bytes until it reaches the high-water mark, so a write can be partial. Bytes not
-     * accepted are not sent: keep them and retry on {@link SocketHandler#drain(Socket) drain}, which fires
-     * once the buffer has fallen below the low-water mark. A write from a thread other than the socket's event
-     * loop is also charged its bookkeeping (about 160 bytes per write) against the mark, so many tiny writes
-     * cannot hold more memory than the mark allows. Accepted bytes are delivered in order before the FIN of
-     * {@code end()} or {@code shutdown()}, or the socket reports an error: a write that loses a race with
-     * {@code end()}, {@code shutdown()}, the peer's FIN or a failure on another thread returns -1 instead of
-     * accepting bytes that would not be sent. Inside {@code error} the socket is already closing.
+     * The buffer takes bytes until it reaches the high-water mark, so a write can be
+     * partial. Bytes not accepted are not sent: keep them and retry on
+     * {@link SocketHandler#drain(Socket) drain}, which fires once the buffer has fallen
+     * below the low-water mark. A write from a thread other than the socket's event loop
+     * is also charged its bookkeeping (about 160 bytes per write) against the mark, so
+     * many tiny writes cannot hold more memory than the mark allows. Accepted bytes are
+     * delivered in order before the FIN of {@code end()} or {@code shutdown()}, or the
+     * socket reports an error: a write that loses a race with {@code end()},
+     * {@code shutdown()}, the peer's FIN or a failure on another thread returns -1
+     * instead of accepting bytes that would not be sent. Inside {@code error} the socket
+     * is already closing.
      * @param data the bytes; copied, so the array may be reused once this returns
-     * @return the number of bytes accepted: {@code data.length}, fewer, 0 when the buffer is full, or -1 after
-     *         {@code end()}, {@code shutdown()}, a failure or close
+     * @return the number of bytes accepted: {@code data.length}, fewer, 0 when the buffer
+     * is full, or -1 after {@code end()}, {@code shutdown()}, a failure or close
      */
     int write(byte[] data);
 
@@ -109,7 +139,8 @@ public interface Socket<D> {
      * @param byteOffset the first byte to write
      * @param byteLength how many bytes to write
      * @return the number of bytes accepted, 0 or -1 as {@link #write(byte[])}
-     * @throws IndexOutOfBoundsException naming {@code byteOffset} or {@code byteLength} when out of range
+     * @throws IndexOutOfBoundsException naming {@code byteOffset} or {@code byteLength}
+     * when out of range
      */
     int write(byte[] data, int byteOffset, int byteLength);
 
@@ -121,24 +152,26 @@ public interface Socket<D> {
     int write(String data);
 
     /**
-     * Writes the remaining bytes of a buffer and advances its position by the number accepted; see
-     * {@link #write(byte[])}.
+     * Writes the remaining bytes of a buffer and advances its position by the number
+     * accepted; see {@link #write(byte[])}.
      * @param data the bytes from its position to its limit
      * @return the number of bytes accepted, 0 or -1
      */
     int write(ByteBuffer data);
 
     /**
-     * Writes what fits, then sends FIN after everything accepted has been flushed, then closes.
-     * A reply arriving after the FIN is not delivered: use {@link #shutdown()} to keep reading. The same on
-     * TLS (Bun half-closes a TLS socket on {@code end()}, so a reply still arrives there). The socket then
-     * reports {@link ReadyState#CLOSING}, and {@code close} runs later on the event loop (Bun runs it inside
-     * the call).
-     * If the socket has not closed within the connector's shutdown timeout (10 s when that is zero) because
-     * the peer has stopped reading, it is reset and {@code close} gets a {@link SocketTransportException} with
-     * code {@code ETIMEDOUT} whose cause says the peer stopped reading and how many bytes were not sent.
+     * Writes what fits, then sends FIN after everything accepted has been flushed, then
+     * closes. A reply arriving after the FIN is not delivered: use {@link #shutdown()} to
+     * keep reading. The same on TLS (Bun half-closes a TLS socket on {@code end()}, so a
+     * reply still arrives there). The socket then reports {@link ReadyState#CLOSING}, and
+     * {@code close} runs later on the event loop (Bun runs it inside the call). If the
+     * socket has not closed within the connector's shutdown timeout (10 s when that is
+     * zero) because the peer has stopped reading, it is reset and {@code close} gets a
+     * {@link SocketTransportException} with code {@code ETIMEDOUT} whose cause says the
+     * peer stopped reading and how many bytes were not sent.
      * @param data the final bytes
-     * @return the number of bytes of {@code data} accepted, or -1 if already ended or closed
+     * @return the number of bytes of {@code data} accepted, or -1 if already ended or
+     * closed
      */
     int end(byte[] data);
 
@@ -159,45 +192,53 @@ public interface Socket<D> {
     int end(String data);
 
     /**
-     * Sends FIN after everything accepted has been flushed, then closes, on TCP and TLS alike; {@code close}
-     * runs later on the event loop, never inside this call. See {@link #end(byte[])}.
+     * Sends FIN after everything accepted has been flushed, then closes, on TCP and TLS
+     * alike; {@code close} runs later on the event loop, never inside this call. See
+     * {@link #end(byte[])}.
      */
     void end();
 
-    /** Flushes accepted bytes to the network now instead of at the end of the event-loop task. */
+    /**
+     * Flushes accepted bytes to the network now instead of at the end of the event-loop
+     * task.
+     */
     void flush();
 
     /**
-     * Half-closes: FIN (on TLS close_notify first) after pending writes; the socket stays readable and the
-     * peer's FIN (or close_notify) then closes it. If the peer's end already came ({@code allowHalfOpen}),
-     * the socket closes once the FIN is sent: a socket with both directions shut always closes.
+     * Half-closes: FIN (on TLS close_notify first) after pending writes; the socket stays
+     * readable and the peer's FIN (or close_notify) then closes it. If the peer's end
+     * already came ({@code allowHalfOpen}), the socket closes once the FIN is sent: a
+     * socket with both directions shut always closes.
      */
     void shutdown();
 
     /**
      * Half-closes one side.
-     * @param halfClose true to shut the read side (then {@code end} and {@code close} follow, as in Bun, each
-     *        in its own event-loop task after this call returns, never inside it); false for {@link #shutdown()}
+     * @param halfClose true to shut the read side (then {@code end} and {@code close}
+     * follow, as in Bun, each in its own event-loop task after this call returns, never
+     * inside it); false for {@link #shutdown()}
      */
     void shutdown(boolean halfClose);
 
     /**
-     * Resets the connection (RST, SO_LINGER 0) and closes now; pending writes are discarded. The socket
-     * reports {@link ReadyState#CLOSING} until the channel has closed; {@code close} runs later on the event
-     * loop (Bun runs it inside the call).
+     * Resets the connection (RST, SO_LINGER 0) and closes now; pending writes are
+     * discarded. The socket reports {@link ReadyState#CLOSING} until the channel has
+     * closed; {@code close} runs later on the event loop (Bun runs it inside the call).
      */
     void terminate();
 
     /**
-     * Arms a one-shot deadline {@code seconds} from now; when it passes, {@code timeout} fires and the socket
-     * closes. Calling again re-arms it; 0 cancels it. Precision is within 100 ms (Bun rounds to 4 s).
+     * Arms a one-shot deadline {@code seconds} from now; when it passes, {@code timeout}
+     * fires and the socket closes. Calling again re-arms it; 0 cancels it. Precision is
+     * within 100 ms (Bun rounds to 4 s).
      * @param seconds seconds from now, or 0 to cancel
      * @throws IllegalArgumentException if {@code seconds} is negative
      */
     void timeout(int seconds);
 
     /**
-     * Sets SO_KEEPALIVE, and with it TCP_KEEPIDLE from the delay, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10.
+     * Sets SO_KEEPALIVE, and with it TCP_KEEPIDLE from the delay, TCP_KEEPINTVL 1 s and
+     * TCP_KEEPCNT 10.
      * @param enable whether to enable keep-alive
      * @param initialDelay the idle time before the first probe, in milliseconds
      * @return true when applied; false when closed or not applicable (unix sockets)
@@ -220,7 +261,8 @@ public interface Socket<D> {
     /**
      * Sets TCP_NODELAY.
      * @param noDelay whether to disable Nagle's algorithm
-     * @return true when applied (a no-op that returns true on unix sockets, as Bun); false when closed
+     * @return true when applied (a no-op that returns true on unix sockets, as Bun);
+     * false when closed
      */
     boolean setNoDelay(boolean noDelay);
 
@@ -233,7 +275,10 @@ public interface Socket<D> {
     /** Lets this socket keep the JVM alive again (the default). */
     void ref();
 
-    /** Stops this socket from keeping the JVM alive; graceful shutdown then closes it without waiting. */
+    /**
+     * Stops this socket from keeping the JVM alive; graceful shutdown then closes it
+     * without waiting.
+     */
     void unref();
 
     /**
@@ -244,85 +289,119 @@ public interface Socket<D> {
 
     // ---- TLS ----
 
-    /** {@return the ALPN protocol chosen: null before the handshake and on a plain socket, {@code ""} when none} */
-    @Nullable
-    String alpnProtocol();
+    /**
+     * {@return the ALPN protocol chosen: null before the handshake and on a plain socket,
+     * {@code ""} when none}
+     */
+    @Nullable String alpnProtocol();
 
-    /** {@return whether the peer's certificate was verified; false on a plain socket and before the handshake} */
+    /**
+     * {@return whether the peer's certificate was verified; false on a plain socket and
+     * before the handshake}
+     */
     boolean authorized();
 
-    /** {@return why the peer was not authorized (a {@link TlsAuthorizationException}), or null} */
-    @Nullable
-    Throwable getAuthorizationError();
-
-    /** {@return the local certificate, or null when none was configured or on a plain socket} */
-    @Nullable
-    PeerCertificate getCertificate();
-
-    /** {@return the peer's leaf certificate, or null on a plain socket or before the handshake} */
-    @Nullable
-    PeerCertificate getPeerCertificate();
+    /**
+     * {@return why the peer was not authorized (a {@link TlsAuthorizationException}), or
+     * null}
+     */
+    @Nullable Throwable getAuthorizationError();
 
     /**
-     * Returns the peer's certificate. The flag has Node's meaning ({@code true}: with the chain); in Bun it
-     * means "abbreviated", so a Bun program ported as is gets the opposite.
-     * @param detailed whether to link the issuer chain through {@link PeerCertificate#issuerCertificate()}
+     * {@return the local certificate, or null when none was configured or on a plain
+     * socket}
+     */
+    @Nullable PeerCertificate getCertificate();
+
+    /**
+     * {@return the peer's leaf certificate, or null on a plain socket or before the
+     * handshake}
+     */
+    @Nullable PeerCertificate getPeerCertificate();
+
+    /**
+     * Returns the peer's certificate. The flag has Node's meaning ({@code true}: with the
+     * chain); in Bun it means "abbreviated", so a Bun program ported as is gets the
+     * opposite.
+     * @param detailed whether to link the issuer chain through
+     * {@link PeerCertificate#issuerCertificate()}
      * @return the certificate, or null on a plain socket or before the handshake
      */
-    @Nullable
-    PeerCertificate getPeerCertificate(boolean detailed);
-
-    /** {@return the peer's leaf certificate, or null} */
-    @Nullable
-    X509Certificate getPeerX509Certificate();
-
-    /** {@return the local certificate, or null} */
-    @Nullable
-    X509Certificate getX509Certificate();
-
-    /** {@return the negotiated cipher, or null on a plain socket or before the handshake} */
-    @Nullable
-    CipherNameAndProtocol getCipher();
-
-    /** {@return the key exchange, {@link EphemeralKeyInfo#NONE} if none was ephemeral, null on a plain socket} */
-    @Nullable
-    EphemeralKeyInfo getEphemeralKeyInfo();
+    @Nullable PeerCertificate getPeerCertificate(boolean detailed);
 
     /**
-     * Returns the signature algorithms both sides support, in Node's form ({@code "ECDSA+SHA256"}), when the
-     * server asked for a client certificate (as Node does; Bun returns an empty list there); an empty list
-     * otherwise; null on a plain socket or before the handshake.
+     * {@return the peer's leaf certificate, or null}
      */
-    @Nullable
-    List<String> getSharedSigalgs();
+    @Nullable X509Certificate getPeerX509Certificate();
 
-    /** {@return this side's Finished message: null on TLS 1.3 (as Node), on a plain socket, or before the handshake} */
+    /**
+     * {@return the local certificate, or null}
+     */
+    @Nullable X509Certificate getX509Certificate();
+
+    /**
+     * {@return the negotiated cipher, or null on a plain socket or before the handshake}
+     */
+    @Nullable CipherNameAndProtocol getCipher();
+
+    /**
+     * {@return the key exchange, {@link EphemeralKeyInfo#NONE} if none was ephemeral,
+     * null on a plain socket}
+     */
+    @Nullable EphemeralKeyInfo getEphemeralKeyInfo();
+
+    /**
+     * Returns the signature algorithms both sides support, in Node's form
+     * ({@code "ECDSA+SHA256"}), when the server asked for a client certificate (as Node
+     * does; Bun returns an empty list there); an empty list otherwise; null on a plain
+     * socket or before the handshake.
+     */
+    @Nullable List<String> getSharedSigalgs();
+
+    /**
+     * {@return this side's Finished message: null on TLS 1.3 (as Node), on a plain
+     * socket, or before the handshake}
+     */
     byte @Nullable [] getTLSFinishedMessage();
 
-    /** {@return the peer's Finished message: null on TLS 1.3, on a plain socket, or before the handshake} */
+    /**
+     * {@return the peer's Finished message: null on TLS 1.3, on a plain socket, or before
+     * the handshake}
+     */
     byte @Nullable [] getTLSPeerFinishedMessage();
 
-    /** {@return the session ticket the server issued, or null when none was issued or on a plain socket} */
+    /**
+     * {@return the session ticket the server issued, or null when none was issued or on a
+     * plain socket}
+     */
     byte @Nullable [] getTLSTicket();
 
-    /** {@return the negotiated version ({@code "TLSv1.3"}), or null on a plain socket or before the handshake} */
-    @Nullable
-    String getTLSVersion();
+    /**
+     * {@return the negotiated version ({@code "TLSv1.3"}), or null on a plain socket or
+     * before the handshake}
+     */
+    @Nullable String getTLSVersion();
 
-    /** {@return whether the handshake resumed an earlier session; false on a plain socket} */
+    /**
+     * {@return whether the handshake resumed an earlier session; false on a plain socket}
+     */
     boolean isSessionReused();
 
     /**
      * Exports keying material (RFC 5705 / RFC 8446 section 7.5).
      * @param length the number of bytes
      * @param label the label
-     * @param context the context: null means no context, an empty array an empty one (they differ on TLS 1.2)
+     * @param context the context: null means no context, an empty array an empty one
+     * (they differ on TLS 1.2)
      * @return the bytes, or null on a plain socket
      * @throws IllegalStateException before the handshake
      */
     byte @Nullable [] exportKeyingMaterial(int length, String label, byte @Nullable [] context);
 
-    /** Refuses any later renegotiation requested by the peer (TLS 1.2); a no-op on a plain socket. */
+    /**
+     * Refuses any later renegotiation requested by the peer (TLS 1.2); a no-op on a plain
+     * socket.
+     */
     void disableRenegotiation();
 
     /**
@@ -331,4 +410,5 @@ public interface Socket<D> {
      * @return true when applied; false out of range or on a plain socket
      */
     boolean setMaxSendFragment(int size);
+
 }

@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A connect that failed: refused, unix path missing, name not resolved, or timed out.
  * <p>
- * Carries Node's error {@link #code() code} ({@code ECONNREFUSED}, {@code ENOENT}, {@code ENOTFOUND},
- * {@code ETIMEDOUT}, ...) and {@link #syscall() syscall} ({@code connect}, {@code getaddrinfo}); the message
- * names the target, as Node's does ({@code "connect ECONNREFUSED 127.0.0.1:1"}).
+ * Carries Node's error {@link #code() code} ({@code ECONNREFUSED}, {@code ENOENT},
+ * {@code ENOTFOUND}, {@code ETIMEDOUT}, ...) and {@link #syscall() syscall}
+ * ({@code connect}, {@code getaddrinfo}); the message names the target, as Node's does
+ * ({@code "connect ECONNREFUSED 127.0.0.1:1"}).
  */
 public final class SocketConnectException extends ConnectException {
 
@@ -42,22 +43,32 @@ public final class SocketConnectException extends ConnectException {
         }
     }
 
-    /** {@return Node's error code, such as {@code ECONNREFUSED}} */
+    /**
+     * {@return Node's error code, such as {@code ECONNREFUSED}}
+     */
     public String code() {
         return this.code;
     }
 
-    /** {@return the system call that failed, such as {@code connect} or {@code getaddrinfo}} */
+    /**
+     * {@return the system call that failed, such as {@code connect} or
+     * {@code getaddrinfo}}
+     */
     public String syscall() {
         return this.syscall;
     }
 
-    /** {@return the address or path that was dialled} */
+    /**
+     * {@return the address or path that was dialled}
+     */
     public String target() {
         return this.target;
     }
 
-    /** {@return a new, equal exception (same code, syscall, target and cause): Bun hands out two objects} */
+    /**
+     * {@return a new, equal exception (same code, syscall, target and cause): Bun hands
+     * out two objects}
+     */
     public SocketConnectException copy() {
         SocketConnectException copy = new SocketConnectException(this.code, this.syscall, this.target, getCause());
         copy.setStackTrace(getStackTrace());
@@ -74,4 +85,5 @@ public final class SocketConnectException extends ConnectException {
     public int hashCode() {
         return Objects.hash(this.code, this.syscall, this.target);
     }
+
 }

@@ -3,29 +3,38 @@ package dev.socketconnector;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every connect's options have in common: the handler, the data, TLS and half-open behaviour.
+ * What every connect's options have in common: the handler, the data, TLS and half-open
+ * behaviour.
  *
  * @param <D> the type of the socket's data
  */
 public sealed interface SocketConnectOptions<D> permits TcpSocketConnectOptions, UnixSocketOptions {
 
-    /** {@return the handler that receives the socket's events} */
+    /**
+     * {@return the handler that receives the socket's events}
+     */
     SocketHandler<D> socket();
 
-    /** {@return the socket's initial data, or null} */
-    @Nullable
-    D data();
+    /**
+     * {@return the socket's initial data, or null}
+     */
+    @Nullable D data();
 
-    /** {@return whether the socket stays open after the peer's FIN} */
+    /**
+     * {@return whether the socket stays open after the peer's FIN}
+     */
     boolean allowHalfOpen();
 
     /**
-     * {@return the TLS options, or null for a plain connection; {@link TlsOptions#DEFAULTS} means the
-     * connector's defaults ({@code tls(true)})}
+     * {@return the TLS options, or null for a plain connection;
+     * {@link TlsOptions#DEFAULTS} means the connector's defaults ({@code tls(true)})}
      */
-    @Nullable
-    TlsOptions tls();
+    @Nullable TlsOptions tls();
 
-    /** {@return the target as text, such as {@code "127.0.0.1:8080"} or {@code "/tmp/app.sock"}} */
+    /**
+     * {@return the target as text, such as {@code "127.0.0.1:8080"} or
+     * {@code "/tmp/app.sock"}}
+     */
     String target();
+
 }

@@ -11,16 +11,21 @@ import dev.socketconnector.internal.NettySocketConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a {@link SocketConnector}: the defaults for every connect and the named endpoints.
+ * Builds a {@link SocketConnector}: the defaults for every connect and the named
+ * endpoints.
  * <p>
- * Not thread-safe; {@link #build()} validates every setting and names the one that is invalid.
+ * Not thread-safe; {@link #build()} validates every setting and names the one that is
+ * invalid.
  */
 public final class SocketConnectorBuilder {
 
     /** Default connect timeout, covering DNS, the TCP connect and the TLS handshake. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Default time {@link SocketConnector#close()} waits for ended sockets before terminating them. */
+    /**
+     * Default time {@link SocketConnector#close()} waits for ended sockets before
+     * terminating them.
+     */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     /** Default outbound buffer size at which {@code write} stops accepting bytes. */
@@ -60,8 +65,9 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the transport (default {@link Transport#AUTO}: epoll, then io_uring, when loadable, else NIO; the system
-     * property {@code socketconnector.transport} can replace AUTO's choice).
+     * Sets the transport (default {@link Transport#AUTO}: epoll, then io_uring, when
+     * loadable, else NIO; the system property {@code socketconnector.transport} can
+     * replace AUTO's choice).
      * @param transport the transport
      * @return this builder
      */
@@ -71,10 +77,12 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the number of event-loop threads (default 0: one per core, {@code NettyRuntime.availableProcessors()};
-     * Netty's own default is two per core). One per core was picked from measurements on a 2-core machine: with
-     * 100 ping-pong connections two loops gave the best rate and p99 at the CPU cost of one, four loops cost about
-     * 20 % more CPU for no gain (README, Benchmarks). Each socket stays on one loop for its life.
+     * Sets the number of event-loop threads (default 0: one per core,
+     * {@code NettyRuntime.availableProcessors()}; Netty's own default is two per core).
+     * One per core was picked from measurements on a 2-core machine: with 100 ping-pong
+     * connections two loops gave the best rate and p99 at the CPU cost of one, four loops
+     * cost about 20 % more CPU for no gain (README, Benchmarks). Each socket stays on one
+     * loop for its life.
      * @param threads 0 or more
      * @return this builder
      */
@@ -84,8 +92,9 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the connect timeout (default 10 s): the time from {@code connect()} until the socket is open,
-     * DNS, TCP connect and TLS handshake included. When it passes, the connect fails with {@code ETIMEDOUT}.
+     * Sets the connect timeout (default 10 s): the time from {@code connect()} until the
+     * socket is open, DNS, TCP connect and TLS handshake included. When it passes, the
+     * connect fails with {@code ETIMEDOUT}.
      * @param timeout a positive duration
      * @return this builder
      */
@@ -95,10 +104,11 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets how long {@link SocketConnector#close()} waits for ended sockets to close before terminating
-     * them (default 10 s). It is also each socket's end deadline: a socket whose {@code end()} (or close
-     * after the peer's end) has not finished within it, because the peer stopped reading, is reset and
-     * closes with {@code ETIMEDOUT} (10 s when this is zero).
+     * Sets how long {@link SocketConnector#close()} waits for ended sockets to close
+     * before terminating them (default 10 s). It is also each socket's end deadline: a
+     * socket whose {@code end()} (or close after the peer's end) has not finished within
+     * it, because the peer stopped reading, is reset and closes with {@code ETIMEDOUT}
+     * (10 s when this is zero).
      * @param timeout zero or a positive duration
      * @return this builder
      */
@@ -108,8 +118,8 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the TLS defaults: what {@code tls(true)} means, and the fields a connect's own TLS options
-     * leave unset (default: {@link TlsOptions#DEFAULTS}).
+     * Sets the TLS defaults: what {@code tls(true)} means, and the fields a connect's own
+     * TLS options leave unset (default: {@link TlsOptions#DEFAULTS}).
      * @param tls the defaults
      * @return this builder
      */
@@ -120,10 +130,11 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets TLS defaults that may change while the connector runs, such as a Spring SSL bundle that is
-     * reloaded: each connect reads the supplier once, so new connections use the current material and open
-     * ones keep theirs. The supplier must be fast and must not block; returning the same instance lets
-     * connections share one TLS context (and resume sessions).
+     * Sets TLS defaults that may change while the connector runs, such as a Spring SSL
+     * bundle that is reloaded: each connect reads the supplier once, so new connections
+     * use the current material and open ones keep theirs. The supplier must be fast and
+     * must not block; returning the same instance lets connections share one TLS context
+     * (and resume sessions).
      * @param tls the supplier of the defaults
      * @return this builder
      */
@@ -133,8 +144,8 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the observer of once-per-socket events (default {@link SocketObserver#NONE}); several are
-     * combined with {@link SocketObserver#andThen(SocketObserver)}.
+     * Sets the observer of once-per-socket events (default {@link SocketObserver#NONE});
+     * several are combined with {@link SocketObserver#andThen(SocketObserver)}.
      * @param observer the observer
      * @return this builder
      */
@@ -144,8 +155,9 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Adds an observer after those already set: {@code observer(current.andThen(observer))}. Lets several
-     * parties (metrics, tracing, user code) observe the same connector.
+     * Adds an observer after those already set:
+     * {@code observer(current.andThen(observer))}. Lets several parties (metrics,
+     * tracing, user code) observe the same connector.
      * @param observer the observer to add
      * @return this builder
      */
@@ -165,10 +177,11 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets keep-alive for new TCP sockets (default off); see {@link Socket#setKeepAlive(boolean, int)}.
+     * Sets keep-alive for new TCP sockets (default off); see
+     * {@link Socket#setKeepAlive(boolean, int)}.
      * @param enabled whether to enable SO_KEEPALIVE
-     * @param initialDelay the idle time before the first probe, zero or more (rounded down to seconds, at
-     *        least 1 s when enabled)
+     * @param initialDelay the idle time before the first probe, zero or more (rounded
+     * down to seconds, at least 1 s when enabled)
      * @return this builder
      */
     public SocketConnectorBuilder keepAlive(boolean enabled, Duration initialDelay) {
@@ -178,8 +191,9 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the outbound buffer's water marks (default 512 KiB and 1 MiB): {@code write} accepts bytes until
-     * the buffer holds {@code high}; {@code drain} fires once it falls to {@code low}.
+     * Sets the outbound buffer's water marks (default 512 KiB and 1 MiB): {@code write}
+     * accepts bytes until the buffer holds {@code high}; {@code drain} fires once it
+     * falls to {@code low}.
      * @param low the low-water mark in bytes, 1 or more
      * @param high the high-water mark in bytes, at least {@code low}
      * @return this builder
@@ -201,7 +215,8 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Names a unix socket endpoint, to connect with {@link SocketConnector#connect(String)}.
+     * Names a unix socket endpoint, to connect with
+     * {@link SocketConnector#connect(String)}.
      * @param name the name
      * @param options the unix socket options
      * @return this builder
@@ -211,8 +226,9 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Names an endpoint whose options are read at each {@link SocketConnector#connect(String)}: for options
-     * that change while the connector runs, such as TLS material from a reloaded Spring SSL bundle. The
+     * Names an endpoint whose options are read at each
+     * {@link SocketConnector#connect(String)}: for options that change while the
+     * connector runs, such as TLS material from a reloaded Spring SSL bundle. The
      * supplier must be fast and must not block.
      * @param name the name
      * @param options supplies the TCP or unix socket options; must not supply null
@@ -250,36 +266,36 @@ public final class SocketConnectorBuilder {
      */
     public SocketConnector build() {
         if (this.eventLoopThreads < 0) {
-            throw new IllegalArgumentException("eventLoopThreads must be 0 (one per core) or more (was "
-                    + this.eventLoopThreads + ")");
+            throw new IllegalArgumentException(
+                    "eventLoopThreads must be 0 (one per core) or more (was " + this.eventLoopThreads + ")");
         }
         if (this.connectTimeout.isNegative() || this.connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive (was " + this.connectTimeout + ")");
         }
         if (this.connectTimeout.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("connectTimeout must be at most " + Integer.MAX_VALUE
-                    + " ms (was " + this.connectTimeout + ")");
+            throw new IllegalArgumentException(
+                    "connectTimeout must be at most " + Integer.MAX_VALUE + " ms (was " + this.connectTimeout + ")");
         }
         if (this.shutdownTimeout.isNegative()) {
-            throw new IllegalArgumentException("shutdownTimeout must not be negative (was " + this.shutdownTimeout
-                    + ")");
+            throw new IllegalArgumentException(
+                    "shutdownTimeout must not be negative (was " + this.shutdownTimeout + ")");
         }
         if (this.keepAliveInitialDelay.isNegative()) {
-            throw new IllegalArgumentException("keepAliveInitialDelay must not be negative (was "
-                    + this.keepAliveInitialDelay + ")");
+            throw new IllegalArgumentException(
+                    "keepAliveInitialDelay must not be negative (was " + this.keepAliveInitialDelay + ")");
         }
         if (this.writeBufferLowWaterMark < 1) {
-            throw new IllegalArgumentException("writeBufferLowWaterMark must be at least 1 (was "
-                    + this.writeBufferLowWaterMark + ")");
+            throw new IllegalArgumentException(
+                    "writeBufferLowWaterMark must be at least 1 (was " + this.writeBufferLowWaterMark + ")");
         }
         if (this.writeBufferHighWaterMark < this.writeBufferLowWaterMark) {
             throw new IllegalArgumentException("writeBufferHighWaterMark (" + this.writeBufferHighWaterMark
                     + ") must be at least writeBufferLowWaterMark (" + this.writeBufferLowWaterMark + ")");
         }
-        ConnectorSettings settings = new ConnectorSettings(this.transport, this.eventLoopThreads,
-                this.connectTimeout, this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive,
-                this.keepAliveInitialDelay, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark,
-                Map.copyOf(this.endpoints));
+        ConnectorSettings settings = new ConnectorSettings(this.transport, this.eventLoopThreads, this.connectTimeout,
+                this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive, this.keepAliveInitialDelay,
+                this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints));
         return new NettySocketConnector(settings);
     }
+
 }

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * Receives once-per-socket events, for metrics and tracing: set with
  * {@link SocketConnectorBuilder#observer(SocketObserver)}.
  * <p>
- * Methods run on the socket's event-loop thread; they must be fast and must not throw (an exception is
- * logged and dropped). Byte counts are not reported here: read {@link Socket#bytesWritten()} and
- * {@link Socket#bytesRead()}.
+ * Methods run on the socket's event-loop thread; they must be fast and must not throw (an
+ * exception is logged and dropped). Byte counts are not reported here: read
+ * {@link Socket#bytesWritten()} and {@link Socket#bytesRead()}.
  */
 public interface SocketObserver {
 
@@ -29,9 +29,10 @@ public interface SocketObserver {
     }
 
     /**
-     * Called when a connect is about to start, with the socket it will open (not yet visible to user code):
-     * the same object later passed to {@code handshakeStarted}, {@code handshake}, {@code connected},
-     * {@code connectFailed} and {@code closed}, so an observer can pair them exactly. The default calls
+     * Called when a connect is about to start, with the socket it will open (not yet
+     * visible to user code): the same object later passed to {@code handshakeStarted},
+     * {@code handshake}, {@code connected}, {@code connectFailed} and {@code closed}, so
+     * an observer can pair them exactly. The default calls
      * {@link #connecting(String, boolean, String)}.
      * @param socket the socket being connected
      * @param endpoint the endpoint name, or null for a connect from options
@@ -51,7 +52,8 @@ public interface SocketObserver {
     }
 
     /**
-     * Called when a socket has opened (after the TLS handshake), before its {@code open} callback.
+     * Called when a socket has opened (after the TLS handshake), before its {@code open}
+     * callback.
      * @param socket the socket
      * @param endpoint the endpoint name, or null for a connect from options
      * @param tls whether the connection uses TLS
@@ -65,14 +67,15 @@ public interface SocketObserver {
      * @param endpoint the endpoint name, or null
      * @param tls whether the connection used TLS
      * @param elapsed the time from {@code connect()} to the failure
-     * @param cause the failure: a {@link SocketConnectException}, a TLS failure, or what {@code open} threw
+     * @param cause the failure: a {@link SocketConnectException}, a TLS failure, or what
+     * {@code open} threw
      */
     default void connectFailed(@Nullable String endpoint, boolean tls, Duration elapsed, Throwable cause) {
     }
 
     /**
-     * Called when a connect has failed, with the socket that did not open; the default calls
-     * {@link #connectFailed(String, boolean, Duration, Throwable)}.
+     * Called when a connect has failed, with the socket that did not open; the default
+     * calls {@link #connectFailed(String, boolean, Duration, Throwable)}.
      * @param socket the socket that failed to open
      * @param endpoint the endpoint name, or null
      * @param tls whether the connection used TLS
@@ -103,12 +106,14 @@ public interface SocketObserver {
     }
 
     /**
-     * Called once when an opened socket has closed, after its {@code close} callback, with why; the default
-     * calls {@link #closed(Socket, String)}. The reason is one of {@code local} ({@code end()}, {@code close()},
-     * {@code terminate()} by the application), {@code peer} (the peer's FIN or close_notify), {@code reset}
-     * (ECONNRESET, EPIPE), {@code timeout} (closed after {@code timeout(seconds)} fired), {@code idle} (no data
-     * for too long: ETIMEDOUT), {@code tls} (a TLS error after the handshake), {@code error} (a handler's error
-     * or another failure closed it) or {@code shutdown} (the connector closing).
+     * Called once when an opened socket has closed, after its {@code close} callback,
+     * with why; the default calls {@link #closed(Socket, String)}. The reason is one of
+     * {@code local} ({@code end()}, {@code close()}, {@code terminate()} by the
+     * application), {@code peer} (the peer's FIN or close_notify), {@code reset}
+     * (ECONNRESET, EPIPE), {@code timeout} (closed after {@code timeout(seconds)} fired),
+     * {@code idle} (no data for too long: ETIMEDOUT), {@code tls} (a TLS error after the
+     * handshake), {@code error} (a handler's error or another failure closed it) or
+     * {@code shutdown} (the connector closing).
      * @param socket the socket
      * @param endpoint the endpoint name, or null
      * @param reason the close reason, from the closed set above
@@ -190,4 +195,5 @@ public interface SocketObserver {
             }
         };
     }
+
 }

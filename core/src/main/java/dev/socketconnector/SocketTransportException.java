@@ -6,11 +6,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A transport failure on an open socket, such as a reset by the peer; it is the {@code error} argument of
- * {@link SocketHandler#close(Socket, Throwable)}.
+ * A transport failure on an open socket, such as a reset by the peer; it is the
+ * {@code error} argument of {@link SocketHandler#close(Socket, Throwable)}.
  * <p>
- * Carries Node's error {@link #code() code} ({@code ECONNRESET}, {@code EPIPE}, {@code EIO}, ...) and
- * {@link #syscall() syscall} ({@code read}, {@code write}).
+ * Carries Node's error {@link #code() code} ({@code ECONNRESET}, {@code EPIPE},
+ * {@code EIO}, ...) and {@link #syscall() syscall} ({@code read}, {@code write}).
  */
 public final class SocketTransportException extends SocketException {
 
@@ -37,12 +37,16 @@ public final class SocketTransportException extends SocketException {
         }
     }
 
-    /** {@return Node's error code, such as {@code ECONNRESET}} */
+    /**
+     * {@return Node's error code, such as {@code ECONNRESET}}
+     */
     public String code() {
         return this.code;
     }
 
-    /** {@return the system call that failed, {@code read} or {@code write}} */
+    /**
+     * {@return the system call that failed, {@code read} or {@code write}}
+     */
     public String syscall() {
         return this.syscall;
     }
@@ -55,4 +59,5 @@ public final class SocketTransportException extends SocketException {
             default -> "i/o error";
         };
     }
+
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options for a TCP connect, as the TCP form of Bun's {@code connect()} options. Immutable: build one with
- * {@link #builder()}, derive a copy with {@link #toBuilder()}.
+ * Options for a TCP connect, as the TCP form of Bun's {@code connect()} options.
+ * Immutable: build one with {@link #builder()}, derive a copy with {@link #toBuilder()}.
  *
  * @param <D> the type of the socket's data
  */
@@ -47,7 +47,9 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return new Builder<>();
     }
 
-    /** {@return a builder holding these options} */
+    /**
+     * {@return a builder holding these options}
+     */
     public Builder<D> toBuilder() {
         Builder<D> builder = new Builder<>();
         builder.hostname = this.hostname;
@@ -60,12 +62,16 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return builder;
     }
 
-    /** {@return the host name or IP literal to connect to} */
+    /**
+     * {@return the host name or IP literal to connect to}
+     */
     public String hostname() {
         return this.hostname;
     }
 
-    /** {@return the port, 1 to 65535} */
+    /**
+     * {@return the port, 1 to 65535}
+     */
     public int port() {
         return this.port;
     }
@@ -85,7 +91,10 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return this.allowHalfOpen;
     }
 
-    /** {@return the {@code exclusive} option: kept for parity, it has no effect on a client (as in Bun)} */
+    /**
+     * {@return the {@code exclusive} option: kept for parity, it has no effect on a
+     * client (as in Bun)}
+     */
     public boolean exclusive() {
         return this.exclusive;
     }
@@ -131,7 +140,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         }
 
         /**
-         * Sets the host name or IP literal (required). {@code [::1]} is accepted and unwrapped.
+         * Sets the host name or IP literal (required). {@code [::1]} is accepted and
+         * unwrapped.
          * @param hostname the host
          * @return this builder
          */
@@ -171,7 +181,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         }
 
         /**
-         * Sets whether the socket stays open and writable after the peer's FIN (default false).
+         * Sets whether the socket stays open and writable after the peer's FIN (default
+         * false).
          * @param allowHalfOpen whether to allow half-open
          * @return this builder
          */
@@ -181,7 +192,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         }
 
         /**
-         * Sets {@code exclusive} (default false); it has no effect on a client connect, as in Bun.
+         * Sets {@code exclusive} (default false); it has no effect on a client connect,
+         * as in Bun.
          * @param exclusive the flag
          * @return this builder
          */
@@ -201,7 +213,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         }
 
         /**
-         * Turns TLS on with these options; their unset fields come from the connector's defaults.
+         * Turns TLS on with these options; their unset fields come from the connector's
+         * defaults.
          * @param tls the options, or null for a plain connection
          * @return this builder
          */
@@ -221,5 +234,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
             Options.required(this.socket, "socket");
             return new TcpSocketConnectOptions<>(this);
         }
+
     }
+
 }

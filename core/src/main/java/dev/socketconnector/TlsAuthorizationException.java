@@ -6,9 +6,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Why a TLS peer was not authorized, with Node's {@link #code() code}: {@code DEPTH_ZERO_SELF_SIGNED_CERT},
- * {@code SELF_SIGNED_CERT_IN_CHAIN}, {@code UNABLE_TO_VERIFY_LEAF_SIGNATURE},
- * {@code UNABLE_TO_GET_ISSUER_CERT_LOCALLY}, {@code CERT_HAS_EXPIRED}, {@code CERT_NOT_YET_VALID},
+ * Why a TLS peer was not authorized, with Node's {@link #code() code}:
+ * {@code DEPTH_ZERO_SELF_SIGNED_CERT}, {@code SELF_SIGNED_CERT_IN_CHAIN},
+ * {@code UNABLE_TO_VERIFY_LEAF_SIGNATURE}, {@code UNABLE_TO_GET_ISSUER_CERT_LOCALLY},
+ * {@code CERT_HAS_EXPIRED}, {@code CERT_NOT_YET_VALID},
  * {@code ERR_TLS_CERT_ALTNAME_INVALID}, or {@code EPROTO} for a protocol failure.
  */
 public final class TlsAuthorizationException extends CertificateException {
@@ -29,7 +30,9 @@ public final class TlsAuthorizationException extends CertificateException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** {@return Node's code, such as {@code DEPTH_ZERO_SELF_SIGNED_CERT}} */
+    /**
+     * {@return Node's code, such as {@code DEPTH_ZERO_SELF_SIGNED_CERT}}
+     */
     public String code() {
         return this.code;
     }
@@ -38,4 +41,5 @@ public final class TlsAuthorizationException extends CertificateException {
     public String toString() {
         return getClass().getName() + ": " + this.code + ": " + getMessage();
     }
+
 }

@@ -17,12 +17,14 @@ import dev.socketconnector.internal.tls.TlsMaterials;
 import org.jspecify.annotations.Nullable;
 
 /**
- * TLS options for a connect, as Bun's {@code tls} object. Immutable: build with {@link #builder()}.
+ * TLS options for a connect, as Bun's {@code tls} object. Immutable: build with
+ * {@link #builder()}.
  * <p>
  * Every field may be left unset: on a connect, unset fields take the connector's defaults
- * ({@link SocketConnectorBuilder#tls(TlsOptions)}), then the built-in defaults: the JDK trust store,
- * {@code rejectUnauthorized} true, TLS 1.2 and 1.3, the provider's default ciphers, {@link TlsProvider#AUTO}.
- * {@link #toString()} never shows keys or the passphrase.
+ * ({@link SocketConnectorBuilder#tls(TlsOptions)}), then the built-in defaults: the JDK
+ * trust store, {@code rejectUnauthorized} true, TLS 1.2 and 1.3, the provider's default
+ * ciphers, {@link TlsProvider#AUTO}. {@link #toString()} never shows keys or the
+ * passphrase.
  */
 public final class TlsOptions {
 
@@ -57,8 +59,9 @@ public final class TlsOptions {
     private final @Nullable TlsProvider provider;
 
     /**
-     * Options of parsed values only: neither the sources (paths, PEM text) nor the passphrase are kept, so merging
-     * with defaults reads nothing again and no secret but the key object outlives {@code build()}.
+     * Options of parsed values only: neither the sources (paths, PEM text) nor the
+     * passphrase are kept, so merging with defaults reads nothing again and no secret but
+     * the key object outlives {@code build()}.
      */
     private TlsOptions(Builder builder, @Nullable List<X509Certificate> ca, @Nullable List<X509Certificate> cert,
             @Nullable PrivateKey key) {
@@ -76,14 +79,16 @@ public final class TlsOptions {
         this.provider = builder.provider;
     }
 
-    /** {@return a builder with every field unset} */
+    /**
+     * {@return a builder with every field unset}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Returns a builder holding these options: the certificates and key as read (not the files or text they came
-     * from), no passphrase.
+     * Returns a builder holding these options: the certificates and key as read (not the
+     * files or text they came from), no passphrase.
      * @return the builder
      */
     public Builder toBuilder() {
@@ -118,10 +123,11 @@ public final class TlsOptions {
     }
 
     /**
-     * Returns these options with every unset field taken from {@code defaults}. Trust ({@code ca} or
-     * {@code trustManagerFactory}) and the client identity ({@code cert}/{@code key} or
-     * {@code keyManagerFactory}) are taken as a whole from whichever side sets them. Reuses the certificates and
-     * keys both sides have read: no file is read and no key decrypted again.
+     * Returns these options with every unset field taken from {@code defaults}. Trust
+     * ({@code ca} or {@code trustManagerFactory}) and the client identity
+     * ({@code cert}/{@code key} or {@code keyManagerFactory}) are taken as a whole from
+     * whichever side sets them. Reuses the certificates and keys both sides have read: no
+     * file is read and no key decrypted again.
      * @param defaults the connector's defaults
      * @return the merged options
      * @throws IllegalArgumentException when the merged versions conflict
@@ -151,62 +157,90 @@ public final class TlsOptions {
         return new TlsOptions(merged, trust.ca, identity.cert, identity.key);
     }
 
-    /** {@return the trusted CA certificates, or null for the JDK's trust store} */
+    /**
+     * {@return the trusted CA certificates, or null for the JDK's trust store}
+     */
     public @Nullable List<X509Certificate> ca() {
         return this.ca;
     }
 
-    /** {@return the client certificate chain (leaf first), or null} */
+    /**
+     * {@return the client certificate chain (leaf first), or null}
+     */
     public @Nullable List<X509Certificate> cert() {
         return this.cert;
     }
 
-    /** {@return the client private key, or null} */
+    /**
+     * {@return the client private key, or null}
+     */
     public @Nullable PrivateKey key() {
         return this.key;
     }
 
-    /** {@return the trust manager factory that replaces {@code ca} (from a Spring SSL bundle), or null} */
+    /**
+     * {@return the trust manager factory that replaces {@code ca} (from a Spring SSL
+     * bundle), or null}
+     */
     public @Nullable TrustManagerFactory trustManagerFactory() {
         return this.trustManagerFactory;
     }
 
-    /** {@return the key manager factory that replaces {@code cert}/{@code key} (from a Spring SSL bundle), or null} */
+    /**
+     * {@return the key manager factory that replaces {@code cert}/{@code key} (from a
+     * Spring SSL bundle), or null}
+     */
     public @Nullable KeyManagerFactory keyManagerFactory() {
         return this.keyManagerFactory;
     }
 
-    /** {@return the SNI name and the name the certificate is checked against, or null for the hostname} */
+    /**
+     * {@return the SNI name and the name the certificate is checked against, or null for
+     * the hostname}
+     */
     public @Nullable String serverName() {
         return this.serverName;
     }
 
-    /** {@return whether an unverified peer is refused, or null when unset (then true)} */
+    /**
+     * {@return whether an unverified peer is refused, or null when unset (then true)}
+     */
     public @Nullable Boolean rejectUnauthorized() {
         return this.rejectUnauthorized;
     }
 
-    /** {@return the ALPN protocol names offered, or null} */
+    /**
+     * {@return the ALPN protocol names offered, or null}
+     */
     public @Nullable List<String> alpnProtocols() {
         return this.alpnProtocols;
     }
 
-    /** {@return the lowest protocol version, or null (then {@code TLSv1.2})} */
+    /**
+     * {@return the lowest protocol version, or null (then {@code TLSv1.2})}
+     */
     public @Nullable String minVersion() {
         return this.minVersion;
     }
 
-    /** {@return the highest protocol version, or null (then {@code TLSv1.3})} */
+    /**
+     * {@return the highest protocol version, or null (then {@code TLSv1.3})}
+     */
     public @Nullable String maxVersion() {
         return this.maxVersion;
     }
 
-    /** {@return the cipher suites (IANA or OpenSSL names), or null for the provider's defaults} */
+    /**
+     * {@return the cipher suites (IANA or OpenSSL names), or null for the provider's
+     * defaults}
+     */
     public @Nullable List<String> ciphers() {
         return this.ciphers;
     }
 
-    /** {@return the provider, or null when unset (then {@link TlsProvider#AUTO})} */
+    /**
+     * {@return the provider, or null when unset (then {@link TlsProvider#AUTO})}
+     */
     public @Nullable TlsProvider provider() {
         return this.provider;
     }
@@ -226,8 +260,8 @@ public final class TlsOptions {
 
     @Override
     public int hashCode() {
-        return Objects.hash(this.ca, this.cert, this.key, this.serverName, this.rejectUnauthorized,
-                this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers, this.provider);
+        return Objects.hash(this.ca, this.cert, this.key, this.serverName, this.rejectUnauthorized, this.alpnProtocols,
+                this.minVersion, this.maxVersion, this.ciphers, this.provider);
     }
 
     @Override
@@ -251,7 +285,8 @@ public final class TlsOptions {
     }
 
     /**
-     * Builds {@link TlsOptions}. Certificates and keys are read and checked by {@link #build()}.
+     * Builds {@link TlsOptions}. Certificates and keys are read and checked by
+     * {@link #build()}.
      */
     public static final class Builder {
 
@@ -285,7 +320,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the trusted CAs from PEM text (one or more certificates per string); replaces the JDK trust store.
+         * Sets the trusted CAs from PEM text (one or more certificates per string);
+         * replaces the JDK trust store.
          * @param pem PEM text
          * @return this builder
          */
@@ -325,8 +361,9 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the client certificate chain from a PEM file, or a PKCS#12 file that also supplies the key when
-         * {@code key} is unset. Directories, FIFOs and missing files are refused by {@link #build()}.
+         * Sets the client certificate chain from a PEM file, or a PKCS#12 file that also
+         * supplies the key when {@code key} is unset. Directories, FIFOs and missing
+         * files are refused by {@link #build()}.
          * @param file the file
          * @return this builder
          */
@@ -346,8 +383,9 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the client private key from PEM text: PKCS#8, encrypted PKCS#8 (set {@link #passphrase(String)}),
-         * PKCS#1 RSA or SEC1 EC (also with legacy {@code Proc-Type: 4,ENCRYPTED} headers).
+         * Sets the client private key from PEM text: PKCS#8, encrypted PKCS#8 (set
+         * {@link #passphrase(String)}), PKCS#1 RSA or SEC1 EC (also with legacy
+         * {@code Proc-Type: 4,ENCRYPTED} headers).
          * @param pem PEM text
          * @return this builder
          */
@@ -377,7 +415,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the passphrase of an encrypted key or a PKCS#12 file; never logged nor shown.
+         * Sets the passphrase of an encrypted key or a PKCS#12 file; never logged nor
+         * shown.
          * @param passphrase the passphrase
          * @return this builder
          */
@@ -387,7 +426,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets a trust manager factory instead of {@code ca} (as a Spring SSL bundle provides).
+         * Sets a trust manager factory instead of {@code ca} (as a Spring SSL bundle
+         * provides).
          * @param trustManagerFactory the factory
          * @return this builder
          */
@@ -397,7 +437,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets a key manager factory instead of {@code cert} and {@code key} (as a Spring SSL bundle provides).
+         * Sets a key manager factory instead of {@code cert} and {@code key} (as a Spring
+         * SSL bundle provides).
          * @param keyManagerFactory the factory
          * @return this builder
          */
@@ -407,7 +448,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the SNI name and the name the certificate is checked against (default: the hostname).
+         * Sets the SNI name and the name the certificate is checked against (default: the
+         * hostname).
          * @param serverName a DNS name or IP literal
          * @return this builder
          */
@@ -417,10 +459,11 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets whether a peer whose certificate fails verification is refused (default true). With false the
-         * handshake succeeds, {@code authorized()} is false and {@code getAuthorizationError()} says why; the
-         * handler sees {@code handshake(true, err)} (Bun calls {@code handshake(false, err)} and keeps the socket
-         * open).
+         * Sets whether a peer whose certificate fails verification is refused (default
+         * true). With false the handshake succeeds, {@code authorized()} is false and
+         * {@code getAuthorizationError()} says why; the handler sees
+         * {@code handshake(true, err)} (Bun calls {@code handshake(false, err)} and keeps
+         * the socket open).
          * @param rejectUnauthorized whether to refuse unverified peers
          * @return this builder
          */
@@ -430,7 +473,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the ALPN protocols to offer, as names ({@code "h2"}, {@code "http/1.1"}), not Bun's wire format.
+         * Sets the ALPN protocols to offer, as names ({@code "h2"}, {@code "http/1.1"}),
+         * not Bun's wire format.
          * @param protocols 1 to 255 printable ASCII characters each
          * @return this builder
          */
@@ -460,7 +504,8 @@ public final class TlsOptions {
         }
 
         /**
-         * Sets the cipher suites, by IANA ({@code TLS_AES_128_GCM_SHA256}) or OpenSSL name.
+         * Sets the cipher suites, by IANA ({@code TLS_AES_128_GCM_SHA256}) or OpenSSL
+         * name.
          * @param ciphers the suites
          * @return this builder
          */
@@ -480,10 +525,11 @@ public final class TlsOptions {
         }
 
         /**
-         * Reads the certificates and keys, checks every field and builds the options. The options keep what was
-         * read, not the files, the PEM text or the passphrase.
+         * Reads the certificates and keys, checks every field and builds the options. The
+         * options keep what was read, not the files, the PEM text or the passphrase.
          * @return the options
-         * @throws IllegalArgumentException naming the option that is invalid or unreadable
+         * @throws IllegalArgumentException naming the option that is invalid or
+         * unreadable
          */
         public TlsOptions build() {
             Options.validTlsRules(this.alpnProtocols, this.minVersion, this.maxVersion, this.ciphers);
@@ -535,5 +581,7 @@ public final class TlsOptions {
             }
             return list;
         }
+
     }
+
 }

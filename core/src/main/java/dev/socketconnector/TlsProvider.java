@@ -13,4 +13,5 @@ public enum TlsProvider {
 
     /** BoringSSL through netty-tcnative-boringssl-static: every TLS member works. */
     OPENSSL
+
 }

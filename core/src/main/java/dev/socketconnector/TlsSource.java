@@ -6,15 +6,20 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * Where a {@link TlsOptions.Builder} takes a certificate or key from; read once, by {@code build()}.
+ * Where a {@link TlsOptions.Builder} takes a certificate or key from; read once, by
+ * {@code build()}.
  */
 sealed interface TlsSource {
 
-    /** {@return the value {@code TlsMaterials} reads: the text, the path, the certificate or the key} */
+    /**
+     * {@return the value {@code TlsMaterials} reads: the text, the path, the certificate
+     * or the key}
+     */
     Object value();
 
     /**
      * PEM text.
+     *
      * @param text the text
      */
     record Pem(String text) implements TlsSource {
@@ -27,6 +32,7 @@ sealed interface TlsSource {
 
     /**
      * A PEM or PKCS#12 file.
+     *
      * @param path the file
      */
     record File(Path path) implements TlsSource {
@@ -39,6 +45,7 @@ sealed interface TlsSource {
 
     /**
      * A certificate already read.
+     *
      * @param certificate the certificate
      */
     record Certificate(X509Certificate certificate) implements TlsSource {
@@ -51,6 +58,7 @@ sealed interface TlsSource {
 
     /**
      * A private key already read.
+     *
      * @param key the key
      */
     record Key(PrivateKey key) implements TlsSource {
@@ -61,8 +69,11 @@ sealed interface TlsSource {
         }
     }
 
-    /** {@return the values of {@code sources}, in order} */
+    /**
+     * {@return the values of {@code sources}, in order}
+     */
     static List<Object> values(List<TlsSource> sources) {
         return sources.stream().map(TlsSource::value).toList();
     }
+
 }

@@ -4,8 +4,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options for a unix domain socket connect, as the {@code unix} form of Bun's {@code connect()} options.
- * Immutable: build one with {@link #builder()}, derive a copy with {@link #toBuilder()}.
+ * Options for a unix domain socket connect, as the {@code unix} form of Bun's
+ * {@code connect()} options. Immutable: build one with {@link #builder()}, derive a copy
+ * with {@link #toBuilder()}.
  *
  * @param <D> the type of the socket's data
  */
@@ -40,7 +41,9 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         return new Builder<>();
     }
 
-    /** {@return a builder holding these options} */
+    /**
+     * {@return a builder holding these options}
+     */
     public Builder<D> toBuilder() {
         Builder<D> builder = new Builder<>();
         builder.unix = this.unix;
@@ -51,7 +54,9 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         return builder;
     }
 
-    /** {@return the path of the unix socket} */
+    /**
+     * {@return the path of the unix socket}
+     */
     public String unix() {
         return this.unix;
     }
@@ -83,8 +88,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
 
     @Override
     public String toString() {
-        return "UnixSocketOptions[unix=" + this.unix + ", allowHalfOpen=" + this.allowHalfOpen + ", tls="
-                + this.tls + "]";
+        return "UnixSocketOptions[unix=" + this.unix + ", allowHalfOpen=" + this.allowHalfOpen + ", tls=" + this.tls
+                + "]";
     }
 
     /**
@@ -138,7 +143,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         }
 
         /**
-         * Sets whether the socket stays open and writable after the peer's FIN (default false).
+         * Sets whether the socket stays open and writable after the peer's FIN (default
+         * false).
          * @param allowHalfOpen whether to allow half-open
          * @return this builder
          */
@@ -158,8 +164,9 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         }
 
         /**
-         * Turns TLS on with these options (their unset fields come from the connector's defaults); a unix
-         * socket has no host name, so set {@code serverName} to verify the certificate against.
+         * Turns TLS on with these options (their unset fields come from the connector's
+         * defaults); a unix socket has no host name, so set {@code serverName} to verify
+         * the certificate against.
          * @param tls the options, or null for a plain connection
          * @return this builder
          */
@@ -178,5 +185,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
             Options.required(this.socket, "socket");
             return new UnixSocketOptions<>(this);
         }
+
     }
+
 }

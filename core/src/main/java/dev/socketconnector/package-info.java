@@ -1,5 +1,6 @@
 /**
- * Bun's {@code connect()} TCP and unix-socket client for Java: options, handlers and sockets.
+ * Bun's {@code connect()} TCP and unix-socket client for Java: options, handlers and
+ * sockets.
  */
 @NullMarked
 package dev.socketconnector;

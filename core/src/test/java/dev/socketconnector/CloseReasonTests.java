@@ -13,9 +13,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The close reason core reports through {@link SocketObserver#closed(Socket, String, String)} (and the
- * {@code socket.connector.closes} meter counts), each produced by a real fault against a loopback peer. The
- * {@code idle} reason needs a read-idle timeout, which arrives with issue 16.
+ * The close reason core reports through
+ * {@link SocketObserver#closed(Socket, String, String)} (and the
+ * {@code socket.connector.closes} meter counts), each produced by a real fault against a
+ * loopback peer. The {@code idle} reason needs a read-idle timeout, which arrives with
+ * issue 16.
  */
 @ExtendWith(LeakCheckExtension.class)
 class CloseReasonTests {
@@ -95,9 +97,10 @@ class CloseReasonTests {
         PkiFixture pki = PkiFixture.get();
         byte[] broken = new byte[] { 0x17, 0x03, 0x03, 0x00, 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 };
-        try (TlsNettyServer server = TlsNettyServer.start(pki, (ctx, ssl) -> ctx.executor()
-            .schedule(() -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(broken)), 100,
-                    TimeUnit.MILLISECONDS))) {
+        try (TlsNettyServer server = TlsNettyServer.start(pki,
+                (ctx, ssl) -> ctx.executor()
+                    .schedule(() -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(broken)), 100,
+                            TimeUnit.MILLISECONDS))) {
             this.connector.connect(TcpSocketConnectOptions.<Void>builder()
                 .hostname("127.0.0.1")
                 .port(server.port())
@@ -121,11 +124,9 @@ class CloseReasonTests {
     }
 
     private Socket<Void> connect(int port, SocketHandler<Void> handler) throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-            .hostname("127.0.0.1")
-            .port(port)
-            .socket(handler)
-            .build()).get(10, TimeUnit.SECONDS);
+        return this.connector
+            .connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(port).socket(handler).build())
+            .get(10, TimeUnit.SECONDS);
     }
 
     private String awaitReason() throws Exception {

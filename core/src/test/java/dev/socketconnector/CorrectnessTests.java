@@ -26,10 +26,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Correctness of the socket's state machine, events and write path, each test named after what it proves:
- * half-open closing, TLS close_notify and fatal errors, callbacks never nested, atomic transitions, no
- * silently lost bytes under races, memory held during a loop stall, and end() against a peer that stopped
- * reading (issue 11).
+ * Correctness of the socket's state machine, events and write path, each test named after
+ * what it proves: half-open closing, TLS close_notify and fatal errors, callbacks never
+ * nested, atomic transitions, no silently lost bytes under races, memory held during a
+ * loop stall, and end() against a peer that stopped reading (issue 11).
  */
 class CorrectnessTests {
 
@@ -44,8 +44,14 @@ class CorrectnessTests {
 
     private <D> Socket<D> connect(SocketConnector connector, int port, RecordingSocketHandler<D> handler,
             boolean allowHalfOpen) throws Exception {
-        return connector.connect(TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(port)
-            .socket(handler).allowHalfOpen(allowHalfOpen).build()).get(10, TimeUnit.SECONDS);
+        return connector
+            .connect(TcpSocketConnectOptions.<D>builder()
+                .hostname("127.0.0.1")
+                .port(port)
+                .socket(handler)
+                .allowHalfOpen(allowHalfOpen)
+                .build())
+            .get(10, TimeUnit.SECONDS);
     }
 
     private static @Nullable Throwable awaitClose(RecordingSocketHandler<?> handler, Duration wait) throws Exception {
@@ -106,29 +112,36 @@ class CorrectnessTests {
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
     void writeInsideErrorAfterAFatalTlsErrorReturnsMinusOneAndCountsNothing(TlsProvider provider) throws Exception {
         PkiFixture pki = PkiFixture.get();
-        // after the handshake the server writes a record with a broken MAC, bypassing its SslHandler
+        // after the handshake the server writes a record with a broken MAC, bypassing its
+        // SslHandler
         byte[] broken = new byte[] { 0x17, 0x03, 0x03, 0x00, 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 };
-        try (TlsNettyServer server = TlsNettyServer.start(pki, (ctx, ssl) -> ctx.executor()
-            .schedule(() -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(broken)), 100,
-                    TimeUnit.MILLISECONDS))) {
+        try (TlsNettyServer server = TlsNettyServer.start(pki,
+                (ctx, ssl) -> ctx.executor()
+                    .schedule(() -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(broken)), 100,
+                            TimeUnit.MILLISECONDS))) {
             AtomicInteger written = new AtomicInteger(Integer.MIN_VALUE);
             AtomicReference<ReadyState> stateInError = new AtomicReference<>();
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onError((socket, error) -> {
                 written.set(socket.write("hello"));
                 stateInError.set(socket.readyState());
             });
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler)
-                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             awaitClose(handler, Duration.ofSeconds(5));
             if (provider == TlsProvider.OPENSSL) {
-                // netty's OpenSSL engine sends its alert at once but raises the failure only on the next wrap,
+                // netty's OpenSSL engine sends its alert at once but raises the failure
+                // only on the next wrap,
                 // so the peer's FIN (its answer to the alert) can be reported first
-                assertThat(handler.events()).as("errors %s", handler.errors()).isIn(
-                        List.of("handshake:true", "open", "error", "close"),
-                        List.of("handshake:true", "open", "end", "error", "close"));
+                assertThat(handler.events()).as("errors %s", handler.errors())
+                    .isIn(List.of("handshake:true", "open", "error", "close"),
+                            List.of("handshake:true", "open", "end", "error", "close"));
             }
             else {
                 assertThat(handler.events()).as("errors %s", handler.errors())
@@ -144,8 +157,7 @@ class CorrectnessTests {
 
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
-    void tlsCloseNotifyWithoutFinFiresEndThenCloseAndIsAnsweredWithCloseNotify(TlsProvider provider)
-            throws Exception {
+    void tlsCloseNotifyWithoutFinFiresEndThenCloseAndIsAnsweredWithCloseNotify(TlsProvider provider) throws Exception {
         PkiFixture pki = PkiFixture.get();
         try (TlsNettyServer server = TlsNettyServer.start(pki, (ctx, ssl) -> {
             ctx.writeAndFlush(Unpooled.copiedBuffer("bye", java.nio.charset.StandardCharsets.UTF_8));
@@ -153,9 +165,13 @@ class CorrectnessTests {
             ssl.closeOutbound();
         })) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler)
-                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(awaitClose(handler, Duration.ofSeconds(5))).isNull();
             assertThat(handler.events()).containsExactly("handshake:true", "open", "data", "end", "close");
@@ -172,9 +188,13 @@ class CorrectnessTests {
         try (TlsNettyServer server = TlsNettyServer.start(pki, (ctx, ssl) -> ssl.closeOutbound()
             .addListener((done) -> ((io.netty.channel.socket.DuplexChannel) ctx.channel()).shutdownOutput()))) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler)
-                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+            this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(awaitClose(handler, Duration.ofSeconds(5))).isNull();
             Thread.sleep(100);
@@ -190,23 +210,30 @@ class CorrectnessTests {
             AtomicInteger writtenInEnd = new AtomicInteger(Integer.MIN_VALUE);
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>()
                 .onEnd((socket) -> writtenInEnd.set(socket.write("after")));
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler).allowHalfOpen(true)
-                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .allowHalfOpen(true)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!handler.events().contains("end") && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             if (provider == TlsProvider.OPENSSL) {
-                // Netty's OpenSSL engine closes both directions on close_notify: the write is refused, never
+                // Netty's OpenSSL engine closes both directions on close_notify: the
+                // write is refused, never
                 // dropped, and with both directions shut the socket closes
                 assertThat(writtenInEnd.get()).isEqualTo(-1);
                 assertThat(awaitClose(handler, Duration.ofSeconds(5))).isNull();
                 assertThat(server.closeNotifyReceived.get(5, TimeUnit.SECONDS)).isEmpty();
             }
             else {
-                // the JDK engine keeps its output open: the half-open rules apply as on TCP
+                // the JDK engine keeps its output open: the half-open rules apply as on
+                // TCP
                 assertThat(writtenInEnd.get()).isEqualTo(5);
                 assertThat(socket.readyState()).isEqualTo(ReadyState.OPEN);
                 assertThat(socket.write(" more")).isEqualTo(5);
@@ -255,8 +282,7 @@ class CorrectnessTests {
                     go.await(5, TimeUnit.SECONDS);
                     // spin until the loop is closing the socket, then race it
                     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                    while (!handler.isClosed() && socket.readyState() == ReadyState.OPEN
-                            && System.nanoTime() < until) {
+                    while (!handler.isClosed() && socket.readyState() == ReadyState.OPEN && System.nanoTime() < until) {
                         switch (op) {
                             case 0 -> socket.terminate();
                             case 1 -> socket.end();
@@ -270,8 +296,7 @@ class CorrectnessTests {
                 peer.reset();
                 awaitClose(handler, Duration.ofSeconds(5));
                 racer.get(5, TimeUnit.SECONDS);
-                assertThat(socket.readyState()).as("iteration %d, op %d", iterations, op)
-                    .isEqualTo(ReadyState.CLOSED);
+                assertThat(socket.readyState()).as("iteration %d, op %d", iterations, op).isEqualTo(ReadyState.CLOSED);
                 assertThat(socket.write("late")).isEqualTo(-1);
                 iterations++;
             }
@@ -296,10 +321,11 @@ class CorrectnessTests {
     }
 
     /**
-     * Writers on several threads (more than the cores, so some are preempted mid-write) race end() or the
-     * peer's FIN; the peer's byte count must equal the sum of what write accepted unless close has an error.
-     * end() alternates between the test thread and the event loop (inside {@code data}, where it runs at
-     * once, while writers are mid-write).
+     * Writers on several threads (more than the cores, so some are preempted mid-write)
+     * race end() or the peer's FIN; the peer's byte count must equal the sum of what
+     * write accepted unless close has an error. end() alternates between the test thread
+     * and the event loop (inside {@code data}, where it runs at once, while writers are
+     * mid-write).
      */
     private void writeRace(boolean peerFin) throws Exception {
         int writers = 6;
@@ -369,12 +395,14 @@ class CorrectnessTests {
 
     @Test
     void oneByteWritesDuringAnEventLoopStallHoldNoMoreThanTheHighWaterMarkPlusOneWrite() throws Exception {
-        // measured in a child JVM: at PARANOID, Netty's leak detector keeps about 5 KB of records per buffer,
+        // measured in a child JVM: at PARANOID, Netty's leak detector keeps about 5 KB of
+        // records per buffer,
         // which would swamp what the connector itself holds
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process probe = new ProcessBuilder(java, "-Xmx512m", "-Dio.netty.leakDetection.level=disabled", "-cp",
                 System.getProperty("java.class.path"), StallHoldProbeMain.class.getName(), Integer.toString(HIGH))
-            .redirectErrorStream(true).start();
+            .redirectErrorStream(true)
+            .start();
         try {
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -392,7 +420,8 @@ class CorrectnessTests {
             long writes = Long.parseLong(result.group(1));
             long held = Long.parseLong(result.group(2));
             assertThat(writes).as("writes refused before the probe's bound").isBetween(1L, 3_999_999L);
-            // the mark, one 1-byte write, and 128 KiB for what the probe cannot see exactly (heap after GC, the
+            // the mark, one 1-byte write, and 128 KiB for what the probe cannot see
+            // exactly (heap after GC, the
             // allocator's direct-memory granularity)
             assertThat(held).as("bytes held for %d accepted 1-byte writes; probe: %s", writes, text.strip())
                 .isLessThanOrEqualTo(HIGH + 1 + 128 * 1024);
@@ -437,4 +466,5 @@ class CorrectnessTests {
             peer.close();
         }
     }
+
 }

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A listener on 127.0.0.1 that never accepts, with its accept queue filled: the kernel drops further SYNs, so
- * a connect to it neither succeeds nor is refused (it times out). {@link #acceptAll()} wakes it up.
+ * A listener on 127.0.0.1 that never accepts, with its accept queue filled: the kernel
+ * drops further SYNs, so a connect to it neither succeeds nor is refused (it times out).
+ * {@link #acceptAll()} wakes it up.
  */
 public final class FullBacklogListener implements AutoCloseable {
 
@@ -45,7 +46,10 @@ public final class FullBacklogListener implements AutoCloseable {
         return ((InetSocketAddress) this.listener.getLocalAddress()).getPort();
     }
 
-    /** Accepts whatever is queued now (without blocking) and keeps it open until {@link #close()}. */
+    /**
+     * Accepts whatever is queued now (without blocking) and keeps it open until
+     * {@link #close()}.
+     */
     public void acceptAll() throws IOException {
         this.listener.configureBlocking(false);
         SocketChannel accepted;
@@ -61,4 +65,5 @@ public final class FullBacklogListener implements AutoCloseable {
         }
         this.listener.close();
     }
+
 }

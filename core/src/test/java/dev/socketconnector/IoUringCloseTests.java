@@ -39,23 +39,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Plain-Netty reproducer of the io_uring close defect behind the connector's io_uring-only test skips: no
- * connector code, only Netty channels on each transport.
+ * Plain-Netty reproducer of the io_uring close defect behind the connector's
+ * io_uring-only test skips: no connector code, only Netty channels on each transport.
  *
  * <p>
- * The defect (Netty 4.2.18.Final): io_uring's {@code close()} of a channel with an outstanding write (here one
- * blocked on a full send buffer, as the peer never reads) is delayed until the write's cancellation completes.
- * If the event loop is told to shut down right after the {@code close()} call (quiet period 0, as the connector's
- * {@code closeAsync} did), {@code IoUringIoHandler.prepareToDestroy} only drains the completions already there,
- * the loop stops, and the cancellation completes later in {@code destroy()}: the channel's close then runs on a
- * loop that takes no more tasks, so {@code channelInactive} (queued with {@code invokeLater}) never fires and the
- * channel stays registered. The close future itself completes. On epoll and NIO the close is synchronous, so the
- * inactive event is queued before the shutdown starts and runs. The connector works around it: its closeAsync
- * stops the loops only once every terminated socket reported its close.
+ * The defect (Netty 4.2.18.Final): io_uring's {@code close()} of a channel with an
+ * outstanding write (here one blocked on a full send buffer, as the peer never reads) is
+ * delayed until the write's cancellation completes. If the event loop is told to shut
+ * down right after the {@code close()} call (quiet period 0, as the connector's
+ * {@code closeAsync} did), {@code IoUringIoHandler.prepareToDestroy} only drains the
+ * completions already there, the loop stops, and the cancellation completes later in
+ * {@code destroy()}: the channel's close then runs on a loop that takes no more tasks, so
+ * {@code channelInactive} (queued with {@code invokeLater}) never fires and the channel
+ * stays registered. The close future itself completes. On epoll and NIO the close is
+ * synchronous, so the inactive event is queued before the shutdown starts and runs. The
+ * connector works around it: its closeAsync stops the loops only once every terminated
+ * socket reported its close.
  *
  * <p>
- * A second io_uring defect of Netty 4.2.18.Final, with no workaround here: a peer's reset while it streams to us
- * (our receive queue not empty) is now and then never reported ({@link #peerResetWhileStreamingIsReported}).
+ * A second io_uring defect of Netty 4.2.18.Final, with no workaround here: a peer's reset
+ * while it streams to us (our receive queue not empty) is now and then never reported
+ * ({@link #peerResetWhileStreamingIsReported}).
  */
 class IoUringCloseTests {
 
@@ -98,7 +102,10 @@ class IoUringCloseTests {
         }
     }
 
-    /** What the connector relies on: a close followed at once by the loop's shutdown still fires channelInactive. */
+    /**
+     * What the connector relies on: a close followed at once by the loop's shutdown still
+     * fires channelInactive.
+     */
     @ParameterizedTest
     @EnumSource(Kind.class)
     void closeOfAWriteBlockedChannelThenAnImmediateLoopShutdownFiresChannelInactive(Kind kind) throws Exception {
@@ -112,8 +119,8 @@ class IoUringCloseTests {
     }
 
     /**
-     * Documents the Netty defect: fails once a Netty upgrade fixes it (then drop the assumption above, the
-     * connector's io_uring workaround may stay).
+     * Documents the Netty defect: fails once a Netty upgrade fixes it (then drop the
+     * assumption above, the connector's io_uring workaround may stay).
      */
     @ParameterizedTest
     @EnumSource(value = Kind.class, names = "IO_URING")
@@ -127,7 +134,10 @@ class IoUringCloseTests {
         blocked.peer.close();
     }
 
-    /** The workaround the connector uses: stop the loops only once the channels' close futures completed. */
+    /**
+     * The workaround the connector uses: stop the loops only once the channels' close
+     * futures completed.
+     */
     @ParameterizedTest
     @EnumSource(Kind.class)
     void shuttingTheLoopDownAfterTheCloseFutureFiresChannelInactive(Kind kind) throws Exception {
@@ -147,10 +157,11 @@ class IoUringCloseTests {
     }
 
     /**
-     * A peer that streams 4 MiB and resets while we still read: the reset reaches the channel (error, then
-     * channelInactive). Netty 4.2.18's io_uring channel loses it now and then (in 1 of the first 2 connections
-     * here): no more read completes, no error, the channel stays active for good. FINs and resets without a
-     * stream in flight are reported (the two tests below), so this is not the connector's doing.
+     * A peer that streams 4 MiB and resets while we still read: the reset reaches the
+     * channel (error, then channelInactive). Netty 4.2.18's io_uring channel loses it now
+     * and then (in 1 of the first 2 connections here): no more read completes, no error,
+     * the channel stays active for good. FINs and resets without a stream in flight are
+     * reported (the two tests below), so this is not the connector's doing.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -172,7 +183,10 @@ class IoUringCloseTests {
         peerCloseIsReported(kind, 1000, true);
     }
 
-    /** Five connections in turn on one loop: the peer writes {@code size} bytes, then closes (FIN or reset). */
+    /**
+     * Five connections in turn on one loop: the peer writes {@code size} bytes, then
+     * closes (FIN or reset).
+     */
     private void peerCloseIsReported(Kind kind, int size, boolean reset) throws Exception {
         Assumptions.assumeTrue(kind.available(), kind + " is not available here");
         this.group = new MultiThreadIoEventLoopGroup(1, kind.factory());
@@ -228,8 +242,10 @@ class IoUringCloseTests {
                     }
                 }
                 boolean reported = inactive.await(5, TimeUnit.SECONDS);
-                assertThat(reported).as("connection %d: channelInactive within 5 s after the peer's close (received %d "
-                        + "bytes, error %s)", i, received.get(), error.get()).isTrue();
+                assertThat(reported)
+                    .as("connection %d: channelInactive within 5 s after the peer's close (received %d "
+                            + "bytes, error %s)", i, received.get(), error.get())
+                    .isTrue();
                 if (reset) {
                     assertThat(error.get()).as("the reset").isInstanceOf(IOException.class);
                 }
@@ -238,8 +254,9 @@ class IoUringCloseTests {
     }
 
     /**
-     * In one task on the loop, as the connector's terminate() and then its closeAsync: SO_LINGER 0 and close(),
-     * then the loop's shutdown with quiet period 0 before the loop polls its ring again.
+     * In one task on the loop, as the connector's terminate() and then its closeAsync:
+     * SO_LINGER 0 and close(), then the loop's shutdown with quiet period 0 before the
+     * loop polls its ring again.
      */
     private void closeThenShutDownTheLoop(Channel channel) throws Exception {
         CountDownLatch called = new CountDownLatch(1);
@@ -255,7 +272,10 @@ class IoUringCloseTests {
     private record Blocked(Channel channel, java.net.Socket peer, CountDownLatch inactive) {
     }
 
-    /** A channel whose write is blocked on a full send buffer: the peer (a JDK socket) never reads. */
+    /**
+     * A channel whose write is blocked on a full send buffer: the peer (a JDK socket)
+     * never reads.
+     */
     private Blocked blockedChannel(Kind kind) throws Exception {
         Assumptions.assumeTrue(kind.available(), kind + " is not available here");
         this.group = new MultiThreadIoEventLoopGroup(1, kind.factory());

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test class when Netty's leak detector reports a leak. Registered for every test class through
- * JUnit's extension auto-detection; the surefire argLine sets the detector to PARANOID.
+ * Fails a test class when Netty's leak detector reports a leak. Registered for every test
+ * class through JUnit's extension auto-detection; the surefire argLine sets the detector
+ * to PARANOID.
  * <p>
- * The detector factory is replaced before any buffer class loads, so every leak report lands here instead
- * of only in a log line. After each class the check forces GCs and allocates tracked buffers, which makes the
- * detector poll its reference queue.
+ * The detector factory is replaced before any buffer class loads, so every leak report
+ * lands here instead of only in a log line. After each class the check forces GCs and
+ * allocates tracked buffers, which makes the detector poll its reference queue.
  */
 public final class LeakCheckExtension implements AfterAllCallback {
 
@@ -40,7 +41,10 @@ public final class LeakCheckExtension implements AfterAllCallback {
         }
     }
 
-    /** Collects garbage and allocates tracked buffers, so the detector reports leaked buffers it has lost. */
+    /**
+     * Collects garbage and allocates tracked buffers, so the detector reports leaked
+     * buffers it has lost.
+     */
     static void provokeReports() throws InterruptedException {
         System.gc();
         Thread.sleep(20);
@@ -79,6 +83,7 @@ public final class LeakCheckExtension implements AfterAllCallback {
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval) {
             return new RecordingDetector<>(resource, samplingInterval);
         }
+
     }
 
     private static final class RecordingDetector<T> extends ResourceLeakDetector<T> {
@@ -103,5 +108,7 @@ public final class LeakCheckExtension implements AfterAllCallback {
             LEAKS.add("LEAK: " + resourceType + " (untraced)");
             super.reportUntracedLeak(resourceType);
         }
+
     }
+
 }

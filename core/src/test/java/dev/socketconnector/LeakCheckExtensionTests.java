@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Proves the leak check is wired: a buffer leaked on purpose is reported to the extension (and taken back,
- * so this class itself passes).
+ * Proves the leak check is wired: a buffer leaked on purpose is reported to the extension
+ * (and taken back, so this class itself passes).
  */
 class LeakCheckExtensionTests {
 
@@ -30,4 +30,5 @@ class LeakCheckExtensionTests {
         ByteBuf leaked = ByteBufAllocator.DEFAULT.directBuffer(128);
         leaked.writeLong(42);
     }
+
 }

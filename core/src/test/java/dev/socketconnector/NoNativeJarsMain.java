@@ -1,8 +1,9 @@
 package dev.socketconnector;
 
 /**
- * Run by {@link TransportTests} in a child JVM whose class path lacks Netty's epoll, io_uring and unix-common jars:
- * prints the default connector's transport and the error of an explicit EPOLL, one per line.
+ * Run by {@link TransportTests} in a child JVM whose class path lacks Netty's epoll,
+ * io_uring and unix-common jars: prints the default connector's transport and the error
+ * of an explicit EPOLL, one per line.
  */
 public final class NoNativeJarsMain {
 
@@ -21,4 +22,5 @@ public final class NoNativeJarsMain {
             System.out.println(ex.getMessage());
         }
     }
+
 }

@@ -18,30 +18,42 @@ class OptionsTests {
     @Test
     void tcpOptionsRequireHostnamePortAndHandler() {
         assertThatThrownBy(() -> TcpSocketConnectOptions.<String>builder().port(1).socket(this.handler).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("hostname is required");
-        assertThatThrownBy(() -> TcpSocketConnectOptions.<String>builder().hostname(" ").port(1).socket(this.handler)
-            .build()).isInstanceOf(IllegalArgumentException.class).hasMessage("hostname must not be empty");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("hostname is required");
+        assertThatThrownBy(
+                () -> TcpSocketConnectOptions.<String>builder().hostname(" ").port(1).socket(this.handler).build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("hostname must not be empty");
         assertThatThrownBy(() -> TcpSocketConnectOptions.<String>builder().hostname("h").socket(this.handler).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("port is required");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("port is required");
         assertThatThrownBy(() -> TcpSocketConnectOptions.<String>builder().hostname("h").port(1).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("socket is required");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("socket is required");
     }
 
     @Test
     void tcpPortMustBeInRange() {
         for (int port : new int[] { 0, -2, 65536, 70000 }) {
-            assertThatThrownBy(() -> TcpSocketConnectOptions.<String>builder().hostname("h").port(port)
-                .socket(this.handler).build()).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> TcpSocketConnectOptions.<String>builder()
+                .hostname("h")
+                .port(port)
+                .socket(this.handler)
+                .build()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("port must be between 1 and 65535 (was " + port + ")");
         }
-        assertThat(TcpSocketConnectOptions.<String>builder().hostname("h").port(65535).socket(this.handler).build()
-            .port()).isEqualTo(65535);
+        assertThat(
+                TcpSocketConnectOptions.<String>builder().hostname("h").port(65535).socket(this.handler).build().port())
+            .isEqualTo(65535);
     }
 
     @Test
     void bracketedIpv6HostnameIsUnwrapped() {
-        TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder().hostname("[::1]").port(80)
-            .socket(this.handler).build();
+        TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder()
+            .hostname("[::1]")
+            .port(80)
+            .socket(this.handler)
+            .build();
         assertThat(options.hostname()).isEqualTo("::1");
         assertThat(options.target()).isEqualTo("[::1]:80");
     }
@@ -49,22 +61,35 @@ class OptionsTests {
     @Test
     void unixOptionsValidateThePath() {
         assertThatThrownBy(() -> UnixSocketOptions.<String>builder().socket(this.handler).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("unix is required");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("unix is required");
         assertThatThrownBy(() -> UnixSocketOptions.<String>builder().unix("").socket(this.handler).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("unix must not be empty");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("unix must not be empty");
         assertThatThrownBy(() -> UnixSocketOptions.<String>builder().unix("a\0b").socket(this.handler).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unix must not contain a NUL");
-        assertThatThrownBy(() -> UnixSocketOptions.<String>builder().unix("/" + "x".repeat(200)).socket(this.handler)
-            .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unix must be at most 107 bytes");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("unix must not contain a NUL");
+        assertThatThrownBy(
+                () -> UnixSocketOptions.<String>builder().unix("/" + "x".repeat(200)).socket(this.handler).build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("unix must be at most 107 bytes");
         assertThatThrownBy(() -> UnixSocketOptions.<String>builder().unix("/tmp/s").build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("socket is required");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("socket is required");
     }
 
     @Test
     void toBuilderRoundTripKeepsEveryField() {
         TlsOptions tls = TlsOptions.builder().serverName("example.test").rejectUnauthorized(false).build();
-        TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder().hostname("example.test")
-            .port(443).socket(this.handler).data("d").allowHalfOpen(true).exclusive(true).tls(tls).build();
+        TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder()
+            .hostname("example.test")
+            .port(443)
+            .socket(this.handler)
+            .data("d")
+            .allowHalfOpen(true)
+            .exclusive(true)
+            .tls(tls)
+            .build();
         TcpSocketConnectOptions<String> copy = options.toBuilder().build();
         assertThat(copy.hostname()).isEqualTo("example.test");
         assertThat(copy.port()).isEqualTo(443);
@@ -73,8 +98,13 @@ class OptionsTests {
         assertThat(copy.allowHalfOpen()).isTrue();
         assertThat(copy.exclusive()).isTrue();
         assertThat(copy.tls()).isSameAs(tls);
-        UnixSocketOptions<String> unix = UnixSocketOptions.<String>builder().unix("/tmp/x.sock").socket(this.handler)
-            .data("u").allowHalfOpen(true).tls(true).build();
+        UnixSocketOptions<String> unix = UnixSocketOptions.<String>builder()
+            .unix("/tmp/x.sock")
+            .socket(this.handler)
+            .data("u")
+            .allowHalfOpen(true)
+            .tls(true)
+            .build();
         UnixSocketOptions<String> unixCopy = unix.toBuilder().build();
         assertThat(unixCopy.unix()).isEqualTo("/tmp/x.sock");
         assertThat(unixCopy.data()).isEqualTo("u");
@@ -86,27 +116,40 @@ class OptionsTests {
     @Test
     void connectorBuilderValidatesEverySetting() {
         assertThatThrownBy(() -> SocketConnector.builder().eventLoopThreads(-1).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eventLoopThreads");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("eventLoopThreads");
         assertThatThrownBy(() -> SocketConnector.builder().connectTimeout(Duration.ZERO).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout must be positive");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("connectTimeout must be positive");
         assertThatThrownBy(() -> SocketConnector.builder().connectTimeout(Duration.ofSeconds(-1)).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("connectTimeout");
         assertThatThrownBy(() -> SocketConnector.builder().shutdownTimeout(Duration.ofSeconds(-1)).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shutdownTimeout");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("shutdownTimeout");
         assertThatThrownBy(() -> SocketConnector.builder().keepAlive(true, Duration.ofSeconds(-1)).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keepAliveInitialDelay");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("keepAliveInitialDelay");
         assertThatThrownBy(() -> SocketConnector.builder().writeBufferWaterMark(0, 10).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeBufferLowWaterMark");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("writeBufferLowWaterMark");
         assertThatThrownBy(() -> SocketConnector.builder().writeBufferWaterMark(10, 5).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeBufferHighWaterMark");
-        TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder().hostname("h").port(1)
-            .socket(this.handler).build();
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("writeBufferHighWaterMark");
+        TcpSocketConnectOptions<String> options = TcpSocketConnectOptions.<String>builder()
+            .hostname("h")
+            .port(1)
+            .socket(this.handler)
+            .build();
         assertThatThrownBy(() -> SocketConnector.builder().endpoint("a", options).endpoint("a", options))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint 'a' is already defined");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("endpoint 'a' is already defined");
         assertThatThrownBy(() -> SocketConnector.builder().endpoint("", options))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint name");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("endpoint name");
         assertThatThrownBy(() -> SocketConnector.builder().endpoint("none", options))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("reserved");
     }
 
     @Test
@@ -117,4 +160,5 @@ class OptionsTests {
         assertThat(IpFamily.IPV4.value()).isEqualTo("IPv4");
         assertThat(IpFamily.IPV6.value()).isEqualTo("IPv6");
     }
+
 }

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The test PKI, generated once per JVM with the {@code openssl} command in a temporary directory: a root CA,
- * an intermediate CA, servers (EC and RSA, SAN {@code DNS:localhost, IP:127.0.0.1}), an expired, a not yet
- * valid, a wrong-host and a self-signed server, a server issued by the intermediate, an unrelated CA, a client
+ * The test PKI, generated once per JVM with the {@code openssl} command in a temporary
+ * directory: a root CA, an intermediate CA, servers (EC and RSA, SAN
+ * {@code DNS:localhost, IP:127.0.0.1}), an expired, a not yet valid, a wrong-host and a
+ * self-signed server, a server issued by the intermediate, an unrelated CA, a client
  * certificate for mTLS, and encrypted and PKCS#12 forms of the client key.
  */
 public final class PkiFixture {
@@ -48,7 +49,10 @@ public final class PkiFixture {
         return instance;
     }
 
-    /** Returns a file of the PKI, such as {@code ca.crt}, {@code server.key}, {@code client.p12}. */
+    /**
+     * Returns a file of the PKI, such as {@code ca.crt}, {@code server.key},
+     * {@code client.p12}.
+     */
     public Path file(String name) {
         return this.dir.resolve(name);
     }
@@ -69,28 +73,29 @@ public final class PkiFixture {
     }
 
     private void generate() throws IOException {
-        Files.writeString(file("ca.cnf"), String.join("\n", "[ca]", "default_ca = test", "[test]",
-                "database = " + file("index.txt"), "new_certs_dir = " + this.dir, "serial = " + file("serial"),
-                "default_md = sha256", "policy = any", "copy_extensions = copy", "unique_subject = no", "[any]",
-                "commonName = supplied", "[server]", "subjectAltName = DNS:localhost, IP:127.0.0.1",
-                "basicConstraints = CA:false", "extendedKeyUsage = serverAuth", "[ca_ext]",
-                "basicConstraints = critical, CA:true", "keyUsage = critical, keyCertSign, cRLSign", "[client]",
-                "basicConstraints = CA:false", "extendedKeyUsage = clientAuth", "[wrong]",
-                "subjectAltName = DNS:wrong.example", "basicConstraints = CA:false", ""));
+        Files.writeString(file("ca.cnf"),
+                String.join("\n", "[ca]", "default_ca = test", "[test]", "database = " + file("index.txt"),
+                        "new_certs_dir = " + this.dir, "serial = " + file("serial"), "default_md = sha256",
+                        "policy = any", "copy_extensions = copy", "unique_subject = no", "[any]",
+                        "commonName = supplied", "[server]", "subjectAltName = DNS:localhost, IP:127.0.0.1",
+                        "basicConstraints = CA:false", "extendedKeyUsage = serverAuth", "[ca_ext]",
+                        "basicConstraints = critical, CA:true", "keyUsage = critical, keyCertSign, cRLSign", "[client]",
+                        "basicConstraints = CA:false", "extendedKeyUsage = clientAuth", "[wrong]",
+                        "subjectAltName = DNS:wrong.example", "basicConstraints = CA:false", ""));
         Files.writeString(file("index.txt"), "");
         Files.writeString(file("serial"), "1000\n");
         Files.writeString(file("ext-server"), "subjectAltName = DNS:localhost, IP:127.0.0.1\n"
                 + "basicConstraints = CA:false\nextendedKeyUsage = serverAuth\n"
                 + "authorityInfoAccess = OCSP;URI:http://ocsp.example/, caIssuers;URI:http://ca.example/ca.crt\n");
-        Files.writeString(file("ext-ca"), "basicConstraints = critical, CA:true\n"
-                + "keyUsage = critical, keyCertSign, cRLSign\n");
+        Files.writeString(file("ext-ca"),
+                "basicConstraints = critical, CA:true\n" + "keyUsage = critical, keyCertSign, cRLSign\n");
         Files.writeString(file("ext-client"), "basicConstraints = CA:false\nextendedKeyUsage = clientAuth\n");
         Files.writeString(file("ext-wrong"), "subjectAltName = DNS:wrong.example\nbasicConstraints = CA:false\n");
 
         ecKey("ca.key");
         openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=Test Root CA/O=SocketConnector", "-days",
-                "3650", "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-out", "ca.crt");
+                "3650", "-addext", "basicConstraints=critical,CA:true", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.crt");
         ecKey("other-ca.key");
         openssl("req", "-x509", "-new", "-key", "other-ca.key", "-subj", "/CN=Other CA", "-days", "3650", "-addext",
                 "basicConstraints=critical,CA:true", "-out", "other-ca.crt");
@@ -118,8 +123,8 @@ public final class PkiFixture {
 
         ecKey("client.key");
         sign("client", "/CN=test client/O=SocketConnector", "ca", "ext-client");
-        openssl("pkcs8", "-topk8", "-in", "client.key", "-v2", "aes-256-cbc", "-passout", "pass:" + PASSPHRASE,
-                "-out", "client-encrypted.key");
+        openssl("pkcs8", "-topk8", "-in", "client.key", "-v2", "aes-256-cbc", "-passout", "pass:" + PASSPHRASE, "-out",
+                "client-encrypted.key");
         openssl("ec", "-in", "client.key", "-out", "client-sec1.key");
         openssl("ec", "-in", "client.key", "-aes128", "-passout", "pass:" + PASSPHRASE, "-out",
                 "client-sec1-encrypted.key");
@@ -130,11 +135,13 @@ public final class PkiFixture {
     }
 
     /**
-     * Certificates OpenSSL refuses for the {@code sslserver} purpose at security level 1, each with the SAN
-     * {@code DNS:localhost, IP:127.0.0.1} unless said otherwise: a client-only and a code-signing-only
-     * extended key usage, a key usage of keyCertSign only, SHA-1 and MD5 signatures (MD5 by an RSA CA,
-     * {@code rsa-ca.crt}), and a root limited by name constraints to {@code good.test} ({@code nc-ca.crt})
-     * that issued {@code nc-evil.crt} (SAN {@code DNS:evil.test}) and {@code nc-good.crt} ({@code DNS:good.test}).
+     * Certificates OpenSSL refuses for the {@code sslserver} purpose at security level 1,
+     * each with the SAN {@code DNS:localhost, IP:127.0.0.1} unless said otherwise: a
+     * client-only and a code-signing-only extended key usage, a key usage of keyCertSign
+     * only, SHA-1 and MD5 signatures (MD5 by an RSA CA, {@code rsa-ca.crt}), and a root
+     * limited by name constraints to {@code good.test} ({@code nc-ca.crt}) that issued
+     * {@code nc-evil.crt} (SAN {@code DNS:evil.test}) and {@code nc-good.crt}
+     * ({@code DNS:good.test}).
      */
     private void generateRefused() throws IOException {
         String san = "subjectAltName = DNS:localhost, IP:127.0.0.1\n";
@@ -153,9 +160,9 @@ public final class PkiFixture {
         openssl("x509", "-req", "-in", "sha1.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days",
                 "825", "-sha1", "-extfile", "ext-plain", "-out", "sha1.crt");
         openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa-ca.key");
-        openssl("req", "-x509", "-new", "-key", "rsa-ca.key", "-subj", "/CN=Test RSA CA", "-days", "3650",
-                "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-out", "rsa-ca.crt");
+        openssl("req", "-x509", "-new", "-key", "rsa-ca.key", "-subj", "/CN=Test RSA CA", "-days", "3650", "-addext",
+                "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out",
+                "rsa-ca.crt");
         openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "md5.key");
         openssl("req", "-new", "-key", "md5.key", "-subj", "/CN=localhost", "-out", "md5.csr");
         openssl("x509", "-req", "-in", "md5.csr", "-CA", "rsa-ca.crt", "-CAkey", "rsa-ca.key", "-CAcreateserial",
@@ -205,7 +212,8 @@ public final class PkiFixture {
         command.addAll(Arrays.asList(args));
         try {
             Process process = new ProcessBuilder(command).directory(this.dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -234,4 +242,5 @@ public final class PkiFixture {
             // best effort at exit
         }
     }
+
 }

@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A handler that records each callback, its argument summary and its thread, so a test asserts the exact
- * sequence ({@code open, data, end, close}) and that every callback ran on one event-loop thread. Behaviour
- * is added per callback with the {@code on*} methods.
+ * A handler that records each callback, its argument summary and its thread, so a test
+ * asserts the exact sequence ({@code open, data, end, close}) and that every callback ran
+ * on one event-loop thread. Behaviour is added per callback with the {@code on*} methods.
  *
  * @param <D> the data type
  */
@@ -43,21 +43,28 @@ public class RecordingSocketHandler<D> implements SocketHandler<D> {
 
     private volatile @Nullable Throwable closeError;
 
-    private volatile Consumer<Socket<D>> onOpen = (s) -> { };
+    private volatile Consumer<Socket<D>> onOpen = (s) -> {
+    };
 
-    private volatile BiConsumer<Socket<D>, byte[]> onData = (s, d) -> { };
+    private volatile BiConsumer<Socket<D>, byte[]> onData = (s, d) -> {
+    };
 
-    private volatile Consumer<Socket<D>> onDrain = (s) -> { };
+    private volatile Consumer<Socket<D>> onDrain = (s) -> {
+    };
 
-    private volatile Consumer<Socket<D>> onEnd = (s) -> { };
+    private volatile Consumer<Socket<D>> onEnd = (s) -> {
+    };
 
-    private volatile Consumer<Socket<D>> onTimeout = (s) -> { };
+    private volatile Consumer<Socket<D>> onTimeout = (s) -> {
+    };
 
-    private volatile Consumer<Socket<D>> onClose = (s) -> { };
+    private volatile Consumer<Socket<D>> onClose = (s) -> {
+    };
 
     private volatile @Nullable BiConsumer<Socket<D>, Throwable> onError;
 
-    private volatile BiConsumer<Socket<D>, Throwable> onConnectError = (s, e) -> { };
+    private volatile BiConsumer<Socket<D>, Throwable> onConnectError = (s, e) -> {
+    };
 
     public RecordingSocketHandler<D> onOpen(Consumer<Socket<D>> action) {
         this.onOpen = action;
@@ -89,7 +96,10 @@ public class RecordingSocketHandler<D> implements SocketHandler<D> {
         return this;
     }
 
-    /** Overrides error: without this the default (log, close with the error) runs after recording. */
+    /**
+     * Overrides error: without this the default (log, close with the error) runs after
+     * recording.
+     */
     public RecordingSocketHandler<D> onError(BiConsumer<Socket<D>, Throwable> action) {
         this.onError = action;
         return this;
@@ -186,7 +196,10 @@ public class RecordingSocketHandler<D> implements SocketHandler<D> {
         this.handshook.complete(success);
     }
 
-    /** Returns the callbacks so far, such as {@code [open, data, end, close]}; data runs are collapsed. */
+    /**
+     * Returns the callbacks so far, such as {@code [open, data, end, close]}; data runs
+     * are collapsed.
+     */
     public List<String> events() {
         List<String> collapsed = new ArrayList<>();
         for (String event : this.events) {
@@ -222,15 +235,18 @@ public class RecordingSocketHandler<D> implements SocketHandler<D> {
         }
     }
 
-    /** Waits until at least {@code count} bytes have arrived, and returns all received bytes. */
+    /**
+     * Waits until at least {@code count} bytes have arrived, and returns all received
+     * bytes.
+     */
     public byte[] awaitBytes(int count) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         synchronized (this.received) {
             while (this.received.size() < count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("expected " + count + " bytes, received " + this.received.size()
-                            + "; events " + events());
+                    throw new AssertionError(
+                            "expected " + count + " bytes, received " + this.received.size() + "; events " + events());
                 }
                 TimeUnit.NANOSECONDS.timedWait(this.received, left);
             }
@@ -263,4 +279,5 @@ public class RecordingSocketHandler<D> implements SocketHandler<D> {
     public boolean awaitHandshake() throws Exception {
         return this.handshook.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
+
 }

@@ -39,7 +39,11 @@ class SocketConnectTests {
                 openReturned.set(true);
             });
             CompletableFuture<Socket<String>> future = this.connector.connect(TcpSocketConnectOptions.<String>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler).data("ctx").build());
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(handler)
+                .data("ctx")
+                .build());
             Socket<String> socket = future.thenApply((s) -> {
                 assertThat(openReturned).isTrue();
                 completedOn.set(Thread.currentThread().getName());
@@ -61,7 +65,10 @@ class SocketConnectTests {
         try (TestServer server = TestServer.tcp("::1", 10)) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = this.connector
-                .connect(TcpSocketConnectOptions.<Void>builder().hostname("[::1]").port(server.port()).socket(handler)
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("[::1]")
+                    .port(server.port())
+                    .socket(handler)
                     .build())
                 .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
@@ -85,8 +92,11 @@ class SocketConnectTests {
         try (TestServer server = TestServer.tcp()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = this.connector
-                .connect(TcpSocketConnectOptions.<Void>builder().hostname("localhost").port(server.port())
-                    .socket(handler).build())
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("localhost")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(socket.remoteAddress()).isEqualTo("127.0.0.1");
             assertThat(socket.remoteFamily()).isEqualTo(IpFamily.IPV4);
@@ -125,7 +135,11 @@ class SocketConnectTests {
             stateInConnectError.set(s.readyState());
         });
         CompletableFuture<Socket<String>> future = this.connector.connect(TcpSocketConnectOptions.<String>builder()
-            .hostname("127.0.0.1").port(port).socket(handler).data("d").build());
+            .hostname("127.0.0.1")
+            .port(port)
+            .socket(handler)
+            .data("d")
+            .build());
         Throwable failure = failure(future);
         Throwable passed = handler.awaitConnectError();
         assertThat(failure).isInstanceOf(SocketConnectException.class).isEqualTo(passed).isNotSameAs(passed);
@@ -171,8 +185,11 @@ class SocketConnectTests {
                 SocketConnector fast = SocketConnector.builder().connectTimeout(Duration.ofMillis(700)).build()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             long start = System.nanoTime();
-            Throwable failure = failure(fast.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(listener.port()).socket(handler).build()));
+            Throwable failure = failure(fast.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(listener.port())
+                .socket(handler)
+                .build()));
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(((SocketConnectException) failure).code()).isEqualTo("ETIMEDOUT");
             assertThat(elapsedMillis).isBetween(600L, 5000L);
@@ -186,8 +203,11 @@ class SocketConnectTests {
         RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onConnectError((s, e) -> {
             throw thrown;
         });
-        Throwable failure = failure(this.connector.connect(
-                TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(closedPort()).socket(handler).build()));
+        Throwable failure = failure(this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+            .hostname("127.0.0.1")
+            .port(closedPort())
+            .socket(handler)
+            .build()));
         assertThat(failure).isSameAs(thrown);
         assertThat(handler.events()).containsExactly("connectError");
     }
@@ -198,8 +218,11 @@ class SocketConnectTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             try (SocketConnector named = SocketConnector.builder()
                 .endpoint("echo",
-                        TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(server.port())
-                            .socket(handler).build())
+                        TcpSocketConnectOptions.<Void>builder()
+                            .hostname("127.0.0.1")
+                            .port(server.port())
+                            .socket(handler)
+                            .build())
                 .build()) {
                 Socket<Void> socket = named.<Void>connect("echo").get(10, TimeUnit.SECONDS);
                 assertThat(socket.endpoint()).isEqualTo("echo");
@@ -215,10 +238,15 @@ class SocketConnectTests {
     void namedEndpointWithSupplierReadsItsOptionsAtEachConnect() throws Exception {
         try (TestServer first = TestServer.tcp(); TestServer second = TestServer.tcp()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            java.util.concurrent.atomic.AtomicInteger port = new java.util.concurrent.atomic.AtomicInteger(first.port());
+            java.util.concurrent.atomic.AtomicInteger port = new java.util.concurrent.atomic.AtomicInteger(
+                    first.port());
             try (SocketConnector named = SocketConnector.builder()
-                .endpoint("moving", () -> TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                    .port(port.get()).socket(handler).build())
+                .endpoint("moving",
+                        () -> TcpSocketConnectOptions.<Void>builder()
+                            .hostname("127.0.0.1")
+                            .port(port.get())
+                            .socket(handler)
+                            .build())
                 .build()) {
                 Socket<Void> one = named.<Void>connect("moving").get(10, TimeUnit.SECONDS);
                 assertThat(one.remotePort()).isEqualTo(first.port());
@@ -237,9 +265,11 @@ class SocketConnectTests {
         SocketConnector closed = SocketConnector.create();
         closed.close();
         assertThat(closed.isClosed()).isTrue();
-        assertThatThrownBy(() -> closed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-            .port(1).socket(new RecordingSocketHandler<>()).build())).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("closed");
+        assertThatThrownBy(() -> closed.connect(TcpSocketConnectOptions.<Void>builder()
+            .hostname("127.0.0.1")
+            .port(1)
+            .socket(new RecordingSocketHandler<>())
+            .build())).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     static Throwable failure(CompletableFuture<?> future) throws Exception {
@@ -258,4 +288,5 @@ class SocketConnectTests {
             return ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
     }
+
 }

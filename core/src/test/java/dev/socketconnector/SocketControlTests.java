@@ -27,8 +27,13 @@ class SocketControlTests {
     void setNoDelayAndKeepAliveApplyTheSocketOptions() throws Exception {
         try (TestServer server = TestServer.tcp()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             server.accept();
             assertThat(SocketInternals.noDelay(socket)).isTrue();
             assertThat(socket.setNoDelay(false)).isTrue();
@@ -50,8 +55,12 @@ class SocketControlTests {
     @Test
     void keepAliveIsNotApplicableToUnixSockets() throws Exception {
         try (TestServer server = TestServer.unix()) {
-            Socket<Void> socket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(server.path())
-                .socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = this.connector
+                .connect(UnixSocketOptions.<Void>builder()
+                    .unix(server.path())
+                    .socket(new RecordingSocketHandler<>())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(socket.setKeepAlive(true, 1000)).isFalse();
             assertThat(socket.setNoDelay(true)).isTrue();
         }
@@ -60,10 +69,17 @@ class SocketControlTests {
     @Test
     void connectorKeepAliveDefaultAppliesToNewSockets() throws Exception {
         try (TestServer server = TestServer.tcp();
-                SocketConnector keepAlive = SocketConnector.builder().keepAlive(true, Duration.ofSeconds(7))
-                    .noDelay(false).build()) {
-            Socket<Void> socket = keepAlive.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
+                SocketConnector keepAlive = SocketConnector.builder()
+                    .keepAlive(true, Duration.ofSeconds(7))
+                    .noDelay(false)
+                    .build()) {
+            Socket<Void> socket = keepAlive
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(new RecordingSocketHandler<>())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(SocketInternals.keepAlive(socket)).isTrue();
             assertThat(SocketInternals.keepAliveTiming(socket)).containsExactly(7, 1, 10);
             assertThat(SocketInternals.noDelay(socket)).isFalse();
@@ -98,8 +114,10 @@ class SocketControlTests {
     private static Process startHolder(int port, boolean unref) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SocketHolderMain.class.getName(),
-                Integer.toString(port), Boolean.toString(unref)).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Integer.toString(port), Boolean.toString(unref))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     }
 
     @Test
@@ -124,19 +142,28 @@ class SocketControlTests {
         try (TestServer server = TestServer.tcp();
                 SocketConnector observed = SocketConnector.builder().observer(observer).build()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = observed
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             socket.end("abc");
             handler.awaitClose();
-            // the observer's closed runs on the socket's loop after the handler's close: wait for it (bounded), as
+            // the observer's closed runs on the socket's loop after the handler's close:
+            // wait for it (bounded), as
             // the next connect may run on another loop
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!seen.contains("closed:3") && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             RecordingSocketHandler<Void> refused = new RecordingSocketHandler<>();
-            SocketConnectTests.failure(observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(SocketConnectTests.closedPort()).socket(refused).build()));
+            SocketConnectTests.failure(observed.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(SocketConnectTests.closedPort())
+                .socket(refused)
+                .build()));
             Thread.sleep(50);
             assertThat(seen).containsExactly("connected:null:false:ok", "closed:3", "failed:ECONNREFUSED");
         }
@@ -163,8 +190,13 @@ class SocketControlTests {
         try (TestServer server = TestServer.tcp();
                 SocketConnector observed = SocketConnector.builder().observer(throwing).build()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = observed.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = observed
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
             assertThat(socket.write("still works")).isEqualTo(11);
             assertThat(new String(peer.readExactly(11))).isEqualTo("still works");
@@ -179,8 +211,13 @@ class SocketControlTests {
         try (TestServer server = TestServer.tcp()) {
             SocketConnector closing = SocketConnector.builder().shutdownTimeout(Duration.ofSeconds(5)).build();
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = closing.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = closing
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
             socket.write("pending bytes");
             closing.close();
@@ -198,10 +235,16 @@ class SocketControlTests {
         try (TestServer server = TestServer.tcp()) {
             SocketConnector closing = SocketConnector.builder().writeBufferWaterMark(1024, 4 * 1024 * 1024).build();
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = closing.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = closing
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             server.accept();
-            // the peer never reads: the FIN can never be sent after 4 MiB of pending bytes
+            // the peer never reads: the FIN can never be sent after 4 MiB of pending
+            // bytes
             while (socket.write(new byte[64 * 1024]) > 0) {
                 Thread.yield();
             }
@@ -215,4 +258,5 @@ class SocketControlTests {
             assertThat(handler.rawEvents().stream().filter("close"::equals).count()).isEqualTo(1);
         }
     }
+
 }

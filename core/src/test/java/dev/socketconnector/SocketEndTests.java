@@ -23,8 +23,9 @@ class SocketEndTests {
     }
 
     private <D> Socket<D> connect(TestServer server, RecordingSocketHandler<D> handler) throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port())
-            .socket(handler).build()).get(10, TimeUnit.SECONDS);
+        return this.connector.connect(
+                TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port()).socket(handler).build())
+            .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -163,4 +164,5 @@ class SocketEndTests {
             assertThat(socket.bytesWritten()).isEqualTo(accepted);
         }
     }
+
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the event sequence and threads: peer FIN with and without half-open, peer reset, handler
- * exceptions, reload.
+ * Tests for the event sequence and threads: peer FIN with and without half-open, peer
+ * reset, handler exceptions, reload.
  */
 class SocketEventsTests {
 
@@ -26,8 +26,14 @@ class SocketEventsTests {
 
     private <D> Socket<D> connect(TestServer server, RecordingSocketHandler<D> handler, boolean allowHalfOpen)
             throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port())
-            .socket(handler).allowHalfOpen(allowHalfOpen).build()).get(10, TimeUnit.SECONDS);
+        return this.connector
+            .connect(TcpSocketConnectOptions.<D>builder()
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(handler)
+                .allowHalfOpen(allowHalfOpen)
+                .build())
+            .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -103,7 +109,8 @@ class SocketEventsTests {
                 if (calls.incrementAndGet() == 1) {
                     throw boom;
                 }
-            }).onError((s, e) -> { });
+            }).onError((s, e) -> {
+            });
             Socket<Void> socket = connect(server, handler, false);
             TestServer.Peer peer = server.accept();
             peer.write("a");
@@ -139,9 +146,13 @@ class SocketEventsTests {
             IllegalStateException boom = new IllegalStateException("open failed");
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onOpen((s) -> {
                 throw boom;
-            }).onError((s, e) -> { });
+            }).onError((s, e) -> {
+            });
             CompletableFuture<Socket<Void>> future = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler).build());
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(handler)
+                .build());
             assertThat(SocketConnectTests.failure(future)).isSameAs(boom);
             assertThat(handler.awaitClose()).isNull();
             assertThat(handler.events()).containsExactly("open", "error", "close");
@@ -214,8 +225,7 @@ class SocketEventsTests {
     void eventsOfOneSocketRunOnOneThreadAcrossManySockets() throws Exception {
         try (TestServer server = TestServer.tcp()) {
             for (int i = 0; i < 4; i++) {
-                RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>()
-                    .onData((s, d) -> s.write(d));
+                RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onData((s, d) -> s.write(d));
                 connect(server, handler, false);
                 TestServer.Peer peer = server.accept();
                 peer.write("ping" + i);
@@ -294,11 +304,13 @@ class SocketEventsTests {
         try (TestServer server = TestServer.tcp()) {
             Socket<Void> socket = connect(server, new RecordingSocketHandler<>(), false);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.timeout(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seconds");
         }
     }
 
     static void awaitQuietly(Duration duration) throws InterruptedException {
         Thread.sleep(duration.toMillis());
     }
+
 }

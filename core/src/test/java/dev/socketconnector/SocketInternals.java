@@ -13,8 +13,9 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import jdk.net.ExtendedSocketOptions;
 
 /**
- * Reads back the socket options of the channel under a socket (getsockopt through the channel's transport), so tests
- * can check what the connector set, on NIO, epoll and io_uring alike.
+ * Reads back the socket options of the channel under a socket (getsockopt through the
+ * channel's transport), so tests can check what the connector set, on NIO, epoll and
+ * io_uring alike.
  */
 final class SocketInternals {
 
@@ -56,4 +57,5 @@ final class SocketInternals {
         }
         throw new AssertionError("unexpected channel type " + channel.getClass().getName());
     }
+
 }

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Tests for the write path: Bun's accept-count contract, drain, order, overloads and bytesWritten.
+ * Tests for the write path: Bun's accept-count contract, drain, order, overloads and
+ * bytesWritten.
  */
 class SocketWriteTests {
 
@@ -31,8 +32,9 @@ class SocketWriteTests {
     }
 
     private <D> Socket<D> connect(TestServer server, RecordingSocketHandler<D> handler) throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port())
-            .socket(handler).build()).get(10, TimeUnit.SECONDS);
+        return this.connector.connect(
+                TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port()).socket(handler).build())
+            .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -50,8 +52,10 @@ class SocketWriteTests {
             int result;
             int partials = 0;
             int zeros = 0;
-            // the peer reads nothing: kernel buffers fill, then the outbound buffer stays at the high-water mark
-            // (a 0 can be transient while the kernel still takes what Netty holds: wait until 0 persists)
+            // the peer reads nothing: kernel buffers fill, then the outbound buffer stays
+            // at the high-water mark
+            // (a 0 can be transient while the kernel still takes what Netty holds: wait
+            // until 0 persists)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             do {
                 result = socket.write(chunk);
@@ -71,7 +75,8 @@ class SocketWriteTests {
             assertThat(socket.bytesWritten()).isEqualTo(accepted);
             int drainsBeforeReading = drains.get();
             assertThat(drainsBeforeReading).as("one drain at most per short-write episode").isLessThan(partials);
-            // the peer reads everything: drain fires once, and every accepted byte arrives in order
+            // the peer reads everything: drain fires once, and every accepted byte
+            // arrives in order
             CompletableFuture<byte[]> digest = peer.readToEndAsync().thenApply(SocketWriteTests::sha256);
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (drains.get() == drainsBeforeReading && System.nanoTime() < waitUntil) {
@@ -107,7 +112,8 @@ class SocketWriteTests {
                 }
                 socket.end();
             };
-            // Bun's pattern: open starts the transfer and drain carries it on, both on the socket's event loop (a
+            // Bun's pattern: open starts the transfer and drain carries it on, both on
+            // the socket's event loop (a
             // pump on the test thread would race the loop's drain over the shared offset)
             handler.onOpen((s) -> {
                 socketRef.complete(s);
@@ -181,8 +187,7 @@ class SocketWriteTests {
     void writesInsideCallbacksAreFlushedAtTheEndOfTheTask() throws Exception {
         try (TestServer server = TestServer.tcp()) {
             AtomicLong echoed = new AtomicLong();
-            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>()
-                .onOpen((s) -> s.write("hello"))
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onOpen((s) -> s.write("hello"))
                 .onData((s, d) -> echoed.addAndGet(s.write(d)));
             connect(server, handler);
             TestServer.Peer peer = server.accept();
@@ -214,4 +219,5 @@ class SocketWriteTests {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -10,10 +10,11 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoop;
 
 /**
- * Run in a child JVM without Netty's leak detector (whose per-buffer records would dominate the figure):
- * stalls one socket's event loop, writes 1-byte chunks from this thread until write returns 0, and prints
- * {@code writes=N held=BYTES} where held is heap after a full GC plus the default allocator's direct memory,
- * measured before and after the writes. Argument: the high-water mark. Exits non-zero on any failure.
+ * Run in a child JVM without Netty's leak detector (whose per-buffer records would
+ * dominate the figure): stalls one socket's event loop, writes 1-byte chunks from this
+ * thread until write returns 0, and prints {@code writes=N held=BYTES} where held is heap
+ * after a full GC plus the default allocator's direct memory, measured before and after
+ * the writes. Argument: the high-water mark. Exits non-zero on any failure.
  */
 public final class StallHoldProbeMain {
 
@@ -25,10 +26,16 @@ public final class StallHoldProbeMain {
         try (SocketConnector connector = SocketConnector.builder().writeBufferWaterMark(high / 2, high).build();
                 TestServer server = TestServer.tcp()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
-            // warm up: classes, the queue and this thread's allocator state exist before the measurement
+            // warm up: classes, the queue and this thread's allocator state exist before
+            // the measurement
             byte[] warm = { 1 };
             for (int i = 0; i < 2000; i++) {
                 while (socket.write(warm) != 1) {
@@ -85,12 +92,16 @@ public final class StallHoldProbeMain {
             }
             socket.end();
             handler.awaitClose();
-            System.out.println("writes=" + writes + " held=" + (after - before) + " (direct " + (directAfter
-                    - directBefore) + ", allocator " + ByteBufAllocator.DEFAULT.getClass().getSimpleName() + ")");
+            System.out
+                .println("writes=" + writes + " held=" + (after - before) + " (direct " + (directAfter - directBefore)
+                        + ", allocator " + ByteBufAllocator.DEFAULT.getClass().getSimpleName() + ")");
         }
     }
 
-    /** Heap in use after a full GC (the least of three), plus the default allocator's direct memory. */
+    /**
+     * Heap in use after a full GC (the least of three), plus the default allocator's
+     * direct memory.
+     */
     private static long held() throws InterruptedException {
         long heap = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
@@ -105,4 +116,5 @@ public final class StallHoldProbeMain {
         return (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider)
                 ? provider.metric().usedDirectMemory() : 0;
     }
+
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A blocking peer for connector tests: a JDK server socket on 127.0.0.1, ::1 or a unix path in a temp dir,
- * whose accepted connections are handed to the test as {@link Peer}s. Closed by the test (try-with-resources).
+ * A blocking peer for connector tests: a JDK server socket on 127.0.0.1, ::1 or a unix
+ * path in a temp dir, whose accepted connections are handed to the test as {@link Peer}s.
+ * Closed by the test (try-with-resources).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -47,7 +48,9 @@ public final class TestServer implements AutoCloseable {
         return tcp("127.0.0.1", 50);
     }
 
-    /** Starts a TCP server on {@code host} and an ephemeral port with the given backlog. */
+    /**
+     * Starts a TCP server on {@code host} and an ephemeral port with the given backlog.
+     */
     public static TestServer tcp(String host, int backlog) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(host, 0), backlog);
@@ -98,7 +101,9 @@ public final class TestServer implements AutoCloseable {
         return peer;
     }
 
-    /** Returns the next accepted connection if one arrives within {@code wait}, else null. */
+    /**
+     * Returns the next accepted connection if one arrives within {@code wait}, else null.
+     */
     public Peer pollAccept(Duration wait) throws InterruptedException {
         return this.accepted.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -189,5 +194,7 @@ public final class TestServer implements AutoCloseable {
         public void close() throws IOException {
             this.channel.close();
         }
+
     }
+
 }

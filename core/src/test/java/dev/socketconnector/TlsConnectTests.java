@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * TLS connects against {@code openssl s_server} on both providers: the handshake flow, verification and its
- * Node codes, rejectUnauthorized(false), protocol failures, the connect timeout and unix sockets.
+ * TLS connects against {@code openssl s_server} on both providers: the handshake flow,
+ * verification and its Node codes, rejectUnauthorized(false), protocol failures, the
+ * connect timeout and unix sockets.
  */
 class TlsConnectTests {
 
@@ -42,8 +43,8 @@ class TlsConnectTests {
 
     private CompletableFuture<Socket<Void>> connect(String host, int port, TlsOptions tls,
             TlsRecordingHandler handler) {
-        return this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname(host).port(port)
-            .socket(handler).tls(tls).build());
+        return this.connector.connect(
+                TcpSocketConnectOptions.<Void>builder().hostname(host).port(port).socket(handler).tls(tls).build());
     }
 
     private static TlsOptions.Builder trusting(TlsProvider provider, String ca) {
@@ -88,12 +89,12 @@ class TlsConnectTests {
 
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
-    void connectWithIntermediateSentByServerIsAuthorizedWithDetailedChainToRoot(TlsProvider provider)
-            throws Exception {
+    void connectWithIntermediateSentByServerIsAuthorizedWithDetailedChainToRoot(TlsProvider provider) throws Exception {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "chained.crt", "-key", "chained.key",
                 "-cert_chain", "intermediate.crt")) {
             Socket<Void> socket = connect("localhost", server.port(), trusting(provider, "ca.crt").build(),
-                    new TlsRecordingHandler()).get(10, TimeUnit.SECONDS);
+                    new TlsRecordingHandler())
+                .get(10, TimeUnit.SECONDS);
             assertThat(socket.authorized()).isTrue();
             PeerCertificate leaf = socket.getPeerCertificate(true);
             assertThat(leaf.subject()).containsEntry("CN", "localhost");
@@ -138,7 +139,8 @@ class TlsConnectTests {
             }
             CompletableFuture<Socket<Void>> future = connect(dial, server.port(), tls.build(), handler);
             assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(TlsAuthorizationException.class)
+                .cause()
+                .isInstanceOf(TlsAuthorizationException.class)
                 .satisfies((e) -> assertThat(((TlsAuthorizationException) e).code()).isEqualTo(code));
             assertThat(handler.awaitClose()).isNull();
             assertThat(handler.events()).containsExactly("handshake:false", "close");
@@ -199,7 +201,8 @@ class TlsConnectTests {
             Thread peer = new Thread(() -> {
                 try (java.net.Socket accepted = server.accept()) {
                     OutputStream out = accepted.getOutputStream();
-                    out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     InputStream in = accepted.getInputStream();
                     in.read(new byte[4096]);
@@ -257,8 +260,11 @@ class TlsConnectTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             long start = System.nanoTime();
             CompletableFuture<Socket<Void>> future = quick.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.getLocalPort()).socket(handler)
-                .tls(TlsOptions.builder().ca(PKI.file("ca.crt")).build()).build());
+                .hostname("127.0.0.1")
+                .port(server.getLocalPort())
+                .socket(handler)
+                .tls(TlsOptions.builder().ca(PKI.file("ca.crt")).build())
+                .build());
             java.net.Socket accepted = server.accept();
             try {
                 assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).cause()
@@ -283,8 +289,13 @@ class TlsConnectTests {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key")) {
             relay = server.relayFromUnix(path);
             TlsRecordingHandler handler = new TlsRecordingHandler();
-            Socket<Void> socket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(path.toString())
-                .socket(handler).tls(trusting(provider, "ca.crt").build()).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = this.connector
+                .connect(UnixSocketOptions.<Void>builder()
+                    .unix(path.toString())
+                    .socket(handler)
+                    .tls(trusting(provider, "ca.crt").build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(handler.events()).containsExactly("handshake:true", "open");
             assertThat(socket.authorized()).isTrue();
             assertThat(socket.getTLSVersion()).isEqualTo("TLSv1.3");
@@ -302,32 +313,37 @@ class TlsConnectTests {
 
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
-    void connectorDefaultsReadFromFilesStillConnectAfterTheFilesAreDeleted(TlsProvider provider,
-            @TempDir Path dir) throws Exception {
+    void connectorDefaultsReadFromFilesStillConnectAfterTheFilesAreDeleted(TlsProvider provider, @TempDir Path dir)
+            throws Exception {
         Path ca = Files.copy(PKI.file("ca.crt"), dir.resolve("ca.crt"));
         Path cert = Files.copy(PKI.file("client.crt"), dir.resolve("client.crt"));
         Path key = Files.copy(PKI.file("client-encrypted.key"), dir.resolve("client-encrypted.key"));
-        TlsOptions defaults = TlsOptions.builder().ca(ca).cert(cert).key(key).passphrase(PkiFixture.PASSPHRASE)
-            .build();
+        TlsOptions defaults = TlsOptions.builder().ca(ca).cert(cert).key(key).passphrase(PkiFixture.PASSPHRASE).build();
         Files.delete(ca);
         Files.delete(cert);
         Files.delete(key);
-        try (SocketConnector withDefaults = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5))
+        try (SocketConnector withDefaults = SocketConnector.builder()
+            .connectTimeout(Duration.ofSeconds(5))
             .tls(defaults)
             .build();
                 TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
                         "-Verify", "1", "-CAfile", "ca.crt")) {
             TlsRecordingHandler handler = new TlsRecordingHandler();
-            // the connect sets a field of its own, so its options are merged with the defaults read above
-            Socket<Void> socket = withDefaults.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port())
-                .socket(handler)
-                .tls(TlsOptions.builder().provider(provider).build())
-                .build()).get(10, TimeUnit.SECONDS);
+            // the connect sets a field of its own, so its options are merged with the
+            // defaults read above
+            Socket<Void> socket = withDefaults
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .tls(TlsOptions.builder().provider(provider).build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(socket.authorized()).isTrue();
             assertThat(server.awaitLine("subject=")).contains("CN = test client");
             socket.end();
             assertThat(handler.awaitClose()).isNull();
         }
     }
+
 }

@@ -15,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The TLS members of {@code Socket} checked against what {@code openssl s_server} and {@code openssl x509}
- * print for the same connection or certificate: exporter, Finished messages, cipher names, key exchange
- * group, ALPN, session reuse and tickets, certificate fields.
+ * The TLS members of {@code Socket} checked against what {@code openssl s_server} and
+ * {@code openssl x509} print for the same connection or certificate: exporter, Finished
+ * messages, cipher names, key exchange group, ALPN, session reuse and tickets,
+ * certificate fields.
  */
 class TlsIntrospectionTests {
 
@@ -38,8 +39,13 @@ class TlsIntrospectionTests {
 
     private Socket<Void> connect(TlsOpenSslServer server, TlsOptions.Builder tls, TlsRecordingHandler handler)
             throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("localhost")
-            .port(server.port()).socket(handler).tls(tls.ca(PKI.file("ca.crt")).build()).build())
+        return this.connector
+            .connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("localhost")
+                .port(server.port())
+                .socket(handler)
+                .tls(tls.ca(PKI.file("ca.crt")).build())
+                .build())
             .get(10, TimeUnit.SECONDS);
     }
 
@@ -53,12 +59,12 @@ class TlsIntrospectionTests {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({ "-tls1_3, -ciphersuites, TLS_AES_128_GCM_SHA256", "-tls1_3, -ciphersuites, TLS_AES_256_GCM_SHA384",
-            "-tls1_3, -ciphersuites, TLS_CHACHA20_POLY1305_SHA256",
-            "-tls1_2, -cipher, ECDHE-ECDSA-AES128-GCM-SHA256", "-tls1_2, -cipher, ECDHE-ECDSA-AES256-GCM-SHA384" })
+            "-tls1_3, -ciphersuites, TLS_CHACHA20_POLY1305_SHA256", "-tls1_2, -cipher, ECDHE-ECDSA-AES128-GCM-SHA256",
+            "-tls1_2, -cipher, ECDHE-ECDSA-AES256-GCM-SHA384" })
     void exportKeyingMaterialOnOpenSslEqualsWhatServerExports(String version, String option, String cipher)
             throws Exception {
-        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                version, option, cipher, "-keymatexport", LABEL, "-keymatexportlen", "48")) {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key", version,
+                option, cipher, "-keymatexport", LABEL, "-keymatexportlen", "48")) {
             Socket<Void> socket = connect(server, TlsOptions.builder().provider(TlsProvider.OPENSSL));
             assertThat(socket.getCipher().name()).isEqualTo(cipher).isEqualTo(server.awaitLine("CIPHER is"));
             byte[] exported = socket.exportKeyingMaterial(48, LABEL, null);
@@ -86,7 +92,8 @@ class TlsIntrospectionTests {
             socket.end();
             handler.awaitClose();
             assertThatThrownBy(() -> socket.exportKeyingMaterial(16, LABEL, null))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         }
     }
 
@@ -129,8 +136,8 @@ class TlsIntrospectionTests {
     void cipherNamesEqualWhatServerNegotiated(TlsProvider provider, String version, String cipher, String standard,
             String minimum) throws Exception {
         String option = version.equals("-tls1_3") ? "-ciphersuites" : "-cipher";
-        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server-rsa.crt", "-key",
-                "server-rsa.key", version, option, cipher)) {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server-rsa.crt", "-key", "server-rsa.key",
+                version, option, cipher)) {
             TlsOptions.Builder tls = TlsOptions.builder().provider(provider);
             if (cipher.contains("-SHA") && !cipher.contains("GCM")) {
                 tls.ciphers(cipher);
@@ -148,8 +155,8 @@ class TlsIntrospectionTests {
             "JDK, -tls1_2, X25519, X25519, 253", "JDK, -tls1_3, P-521, secp521r1, 521" })
     void ephemeralKeyInfoIsTheGroupTheServerForced(TlsProvider provider, String version, String group, String name,
             int size) throws Exception {
-        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                version, "-groups", group)) {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key", version,
+                "-groups", group)) {
             Socket<Void> socket = connect(server, TlsOptions.builder().provider(provider));
             assertThat(socket.getEphemeralKeyInfo()).isEqualTo(new EphemeralKeyInfo("ECDH", name, size));
         }
@@ -158,8 +165,8 @@ class TlsIntrospectionTests {
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
     void alpnProtocolIsTheOneTheServerSelected(TlsProvider provider) throws Exception {
-        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                "-alpn", "h2,http/1.1")) {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key", "-alpn",
+                "h2,http/1.1")) {
             Socket<Void> socket = connect(server,
                     TlsOptions.builder().provider(provider).alpnProtocols("http/1.1", "spdy/3"));
             assertThat(socket.alpnProtocol()).isEqualTo("http/1.1")
@@ -177,7 +184,8 @@ class TlsIntrospectionTests {
             Socket<Void> socket = connect(server, tls, first);
             assertThat(socket.isSessionReused()).isFalse();
             assertThat(socket.getEphemeralKeyInfo().name()).isEqualTo("X25519");
-            // A line from the server comes after its session tickets, so the ticket has arrived by then.
+            // A line from the server comes after its session tickets, so the ticket has
+            // arrived by then.
             server.send("ping");
             first.awaitBytes(5);
             if (provider == TlsProvider.OPENSSL || version.equals("-tls1_2")) {
@@ -185,7 +193,8 @@ class TlsIntrospectionTests {
             }
             else {
                 assertThatThrownBy(socket::getTLSTicket).isInstanceOf(UnsupportedOperationException.class)
-                    .hasMessageContaining("JDK").hasMessageContaining("OPENSSL");
+                    .hasMessageContaining("JDK")
+                    .hasMessageContaining("OPENSSL");
             }
             socket.end();
             first.awaitClose();
@@ -205,15 +214,17 @@ class TlsIntrospectionTests {
             "JDK, -tls1_2, sec1", "JDK, -tls1_3, pkcs12" })
     void clientCertificateIsSentAndReportedWithSharedSigalgs(TlsProvider provider, String version, String form)
             throws Exception {
-        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                version, "-Verify", "1", "-CAfile", "ca.crt")) {
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key", version,
+                "-Verify", "1", "-CAfile", "ca.crt")) {
             TlsOptions.Builder tls = TlsOptions.builder().provider(provider);
             switch (form) {
                 case "pem" -> tls.cert(PKI.file("client.crt")).key(PKI.file("client.key"));
                 case "pkcs12" -> tls.cert(PKI.file("client.p12")).passphrase(PkiFixture.PASSPHRASE);
-                case "encrypted" -> tls.cert(PKI.text("client.crt")).key(PKI.text("client-encrypted.key"))
+                case "encrypted" -> tls.cert(PKI.text("client.crt"))
+                    .key(PKI.text("client-encrypted.key"))
                     .passphrase(PkiFixture.PASSPHRASE);
-                default -> tls.cert(PKI.file("client.crt")).key(PKI.file("client-sec1-encrypted.key"))
+                default -> tls.cert(PKI.file("client.crt"))
+                    .key(PKI.file("client-sec1-encrypted.key"))
                     .passphrase(PkiFixture.PASSPHRASE);
             }
             Socket<Void> socket = connect(server, tls);
@@ -248,12 +259,12 @@ class TlsIntrospectionTests {
             Socket<Void> socket = connect(server, TlsOptions.builder());
             PeerCertificate peer = socket.getPeerCertificate();
             String file = "server-rsa.crt";
-            assertThat(peer.fingerprint()).isEqualTo(
-                    afterEquals(PKI.openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha1")));
-            assertThat(peer.fingerprint256()).isEqualTo(
-                    afterEquals(PKI.openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha256")));
-            assertThat(peer.fingerprint512()).isEqualTo(
-                    afterEquals(PKI.openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha512")));
+            assertThat(peer.fingerprint())
+                .isEqualTo(afterEquals(PKI.openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha1")));
+            assertThat(peer.fingerprint256())
+                .isEqualTo(afterEquals(PKI.openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha256")));
+            assertThat(peer.fingerprint512())
+                .isEqualTo(afterEquals(PKI.openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha512")));
             assertThat("serial=" + peer.serialNumber())
                 .isEqualTo(PKI.openssl("x509", "-in", file, "-noout", "-serial").trim());
             assertThat("notBefore=" + peer.validFrom())
@@ -295,11 +306,13 @@ class TlsIntrospectionTests {
                 "-tls1_2")) {
             Socket<Void> socket = connect(server, TlsOptions.builder().provider(TlsProvider.JDK));
             assertThatThrownBy(socket::getTLSFinishedMessage).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("JDK").hasMessageContaining("TlsProvider.OPENSSL");
+                .hasMessageContaining("JDK")
+                .hasMessageContaining("TlsProvider.OPENSSL");
             assertThatThrownBy(socket::getTLSPeerFinishedMessage).isInstanceOf(UnsupportedOperationException.class);
             if (Runtime.version().feature() < 25) {
                 assertThatThrownBy(() -> socket.exportKeyingMaterial(32, LABEL, null))
-                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("Java 25");
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("Java 25");
             }
             assertThat(socket.isSessionReused()).isFalse();
             assertThat(socket.getEphemeralKeyInfo().name()).isEqualTo("X25519");
@@ -324,17 +337,20 @@ class TlsIntrospectionTests {
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
     void disableRenegotiationRefusesTheServersRenegotiation(TlsProvider provider) throws Exception {
-        // Known io_uring defect, left for a follow-up (README): after other sockets of this class ran, the peer's
-        // close after the refused renegotiation is not reported within 10 s on io_uring; it passes alone, and
+        // Known io_uring defect, left for a follow-up (README): after other sockets of
+        // this class ran, the peer's
+        // close after the refused renegotiation is not reported within 10 s on io_uring;
+        // it passes alone, and
         // always on epoll and NIO
         org.junit.jupiter.api.Assumptions.assumeFalse(
                 "io_uring".equals(System.getProperty("socketconnector.transport")),
                 "known io_uring defect: the peer's close after the refused renegotiation is not reported "
-                    + "(see the README)");
+                        + "(see the README)");
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
                 "-tls1_2")) {
             TlsRecordingHandler handler = new TlsRecordingHandler();
-            handler.onError((s, e) -> { });
+            handler.onError((s, e) -> {
+            });
             Socket<Void> socket = connect(server, TlsOptions.builder().provider(provider), handler);
             socket.disableRenegotiation();
             server.send("r");
@@ -345,11 +361,12 @@ class TlsIntrospectionTests {
             catch (AssertionError ex) {
                 throw new AssertionError(ex.getMessage() + " " + server.lines(), ex);
             }
-            assertThat(handler.events()).as(handler.errors().toString()).containsExactly("handshake:true", "open",
-                    "error", "close");
+            assertThat(handler.events()).as(handler.errors().toString())
+                .containsExactly("handshake:true", "open", "error", "close");
             assertThat(handler.errors()).hasSize(1);
             assertThat(handler.errors().get(0)).isInstanceOf(TlsAuthorizationException.class)
                 .hasMessageContaining("renegotiation refused");
         }
     }
+
 }

@@ -27,9 +27,10 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * A Netty TLS server on 127.0.0.1 (JDK provider, the PKI's {@code server.crt}) that hands each connection,
- * once its handshake is done, to an action: tests use it to send close_notify without a FIN, or a broken
- * record. It records whether each connection received the client's close_notify and what it read.
+ * A Netty TLS server on 127.0.0.1 (JDK provider, the PKI's {@code server.crt}) that hands
+ * each connection, once its handshake is done, to an action: tests use it to send
+ * close_notify without a FIN, or a broken record. It records whether each connection
+ * received the client's close_notify and what it read.
  */
 final class TlsNettyServer implements AutoCloseable {
 
@@ -37,7 +38,10 @@ final class TlsNettyServer implements AutoCloseable {
 
     private final Channel server;
 
-    /** Completed, with what it had read, when the first connection receives the client's close_notify. */
+    /**
+     * Completed, with what it had read, when the first connection receives the client's
+     * close_notify.
+     */
     final CompletableFuture<String> closeNotifyReceived = new CompletableFuture<>();
 
     /** Completed with what the first connection read once it has closed. */
@@ -94,7 +98,10 @@ final class TlsNettyServer implements AutoCloseable {
             .channel();
     }
 
-    /** Starts a server that runs {@code afterHandshake} on each connection's loop once its handshake is done. */
+    /**
+     * Starts a server that runs {@code afterHandshake} on each connection's loop once its
+     * handshake is done.
+     */
     static TlsNettyServer start(PkiFixture pki, BiConsumer<ChannelHandlerContext, SslHandler> afterHandshake)
             throws Exception {
         return new TlsNettyServer(pki, afterHandshake);
@@ -109,4 +116,5 @@ final class TlsNettyServer implements AutoCloseable {
         this.server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+
 }

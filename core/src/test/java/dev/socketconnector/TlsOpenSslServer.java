@@ -22,8 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An {@code openssl s_server} on 127.0.0.1 (or a unix path), the independent TLS peer of the tests. It is
- * started with the PKI's files, its output is collected line by line, and it is killed by {@link #close()}.
+ * An {@code openssl s_server} on 127.0.0.1 (or a unix path), the independent TLS peer of
+ * the tests. It is started with the PKI's files, its output is collected line by line,
+ * and it is killed by {@link #close()}.
  */
 public final class TlsOpenSslServer implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public final class TlsOpenSslServer implements AutoCloseable {
     /**
      * Starts {@code s_server} on a free loopback port.
      * @param pki the PKI (working directory)
-     * @param args the arguments after {@code -accept}, such as {@code -cert server.crt -key server.key}
+     * @param args the arguments after {@code -accept}, such as
+     * {@code -cert server.crt -key server.key}
      * @return the running server
      */
     public static TlsOpenSslServer start(PkiFixture pki, String... args) {
@@ -57,8 +59,9 @@ public final class TlsOpenSslServer implements AutoCloseable {
     }
 
     /**
-     * Relays a unix-domain socket at {@code path} to this server's TCP port ({@code s_server -unix} of OpenSSL
-     * 3.0 fails to start), so the TLS peer is still {@code s_server}. Serves one connection.
+     * Relays a unix-domain socket at {@code path} to this server's TCP port
+     * ({@code s_server -unix} of OpenSSL 3.0 fails to start), so the TLS peer is still
+     * {@code s_server}. Serves one connection.
      * @param path the socket path to create
      * @return the relay, to close after the test
      * @throws IOException if the path cannot be bound
@@ -106,7 +109,8 @@ public final class TlsOpenSslServer implements AutoCloseable {
 
     private static TlsOpenSslServer launch(PkiFixture pki, List<String> command, int port) {
         try {
-            Process process = new ProcessBuilder(command).directory(pki.dir().toFile()).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command).directory(pki.dir().toFile())
+                .redirectErrorStream(true)
                 .start();
             // stdin stays open: s_server would stop at its end of input.
             return new TlsOpenSslServer(process, port);
@@ -162,8 +166,8 @@ public final class TlsOpenSslServer implements AutoCloseable {
     }
 
     /**
-     * Waits for the {@code n}-th (1-based) output line that starts with {@code prefix} (after trimming) and
-     * returns the rest of it, trimmed.
+     * Waits for the {@code n}-th (1-based) output line that starts with {@code prefix}
+     * (after trimming) and returns the rest of it, trimmed.
      * @param prefix the line's start
      * @param n which occurrence
      * @return the rest of the line
@@ -179,22 +183,26 @@ public final class TlsOpenSslServer implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("s_server printed no line " + n + " starting with '" + prefix + "': "
-                        + this.lines);
+                throw new AssertionError(
+                        "s_server printed no line " + n + " starting with '" + prefix + "': " + this.lines);
             }
             sleep(10);
         }
     }
 
-    /** Waits for the first output line that starts with {@code prefix} and returns the rest of it. */
+    /**
+     * Waits for the first output line that starts with {@code prefix} and returns the
+     * rest of it.
+     */
     public String awaitLine(String prefix) {
         return awaitLine(prefix, 1);
     }
 
     /**
-     * Returns the bytes of the hex dump that {@code -msg} prints below the {@code n}-th line containing
-     * {@code header}.
-     * @param header text of the message line, such as {@code "<<< TLS 1.2, Handshake [length 0010], Finished"}
+     * Returns the bytes of the hex dump that {@code -msg} prints below the {@code n}-th
+     * line containing {@code header}.
+     * @param header text of the message line, such as
+     * {@code "<<< TLS 1.2, Handshake [length 0010], Finished"}
      * @param n which occurrence (1-based)
      * @param count how many bytes to read
      * @return the bytes
@@ -267,7 +275,9 @@ public final class TlsOpenSslServer implements AutoCloseable {
         }
     }
 
-    /** Checks the port accepts TCP connections (used by tests that start other servers). */
+    /**
+     * Checks the port accepts TCP connections (used by tests that start other servers).
+     */
     static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -277,4 +287,5 @@ public final class TlsOpenSslServer implements AutoCloseable {
             return false;
         }
     }
+
 }

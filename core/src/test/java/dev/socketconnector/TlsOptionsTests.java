@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link TlsOptions}: reading keys and certificates in every supported form, refusing what cannot be used
- * with a message naming the option (and never the secret), merging with the connector's defaults.
+ * {@link TlsOptions}: reading keys and certificates in every supported form, refusing
+ * what cannot be used with a message naming the option (and never the secret), merging
+ * with the connector's defaults.
  */
 class TlsOptionsTests {
 
@@ -30,10 +31,16 @@ class TlsOptionsTests {
     @ParameterizedTest
     @ValueSource(strings = { "client.key", "client-encrypted.key", "client-sec1.key", "client-sec1-encrypted.key" })
     void ecKeyInEveryPemFormatIsReadAsFileAndText(String file) {
-        TlsOptions fromFile = TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file(file))
-            .passphrase(PkiFixture.PASSPHRASE).build();
-        TlsOptions fromText = TlsOptions.builder().cert(PKI.text("client.crt")).key(PKI.text(file))
-            .passphrase(PkiFixture.PASSPHRASE).build();
+        TlsOptions fromFile = TlsOptions.builder()
+            .cert(PKI.file("client.crt"))
+            .key(PKI.file(file))
+            .passphrase(PkiFixture.PASSPHRASE)
+            .build();
+        TlsOptions fromText = TlsOptions.builder()
+            .cert(PKI.text("client.crt"))
+            .key(PKI.text(file))
+            .passphrase(PkiFixture.PASSPHRASE)
+            .build();
         assertThat(fromFile.key()).isInstanceOf(ECPrivateKey.class);
         assertThat(((ECPrivateKey) fromText.key()).getS()).isEqualTo(((ECPrivateKey) fromFile.key()).getS());
         assertThat(fromFile.cert()).hasSize(1);
@@ -48,7 +55,9 @@ class TlsOptionsTests {
 
     @Test
     void pkcs12CertFileSuppliesKeyAndChain() {
-        TlsOptions options = TlsOptions.builder().cert(PKI.file("client.p12")).passphrase(PkiFixture.PASSPHRASE)
+        TlsOptions options = TlsOptions.builder()
+            .cert(PKI.file("client.p12"))
+            .passphrase(PkiFixture.PASSPHRASE)
             .build();
         assertThat(options.key()).isInstanceOf(ECPrivateKey.class);
         assertThat(options.cert().get(0).getSubjectX500Principal().getName()).contains("CN=test client");
@@ -56,18 +65,17 @@ class TlsOptionsTests {
 
     @Test
     void pkcs12FileAsCaSuppliesItsCertificates() {
-        TlsOptions options = TlsOptions.builder().ca(PKI.file("client.p12")).passphrase(PkiFixture.PASSPHRASE)
-            .build();
+        TlsOptions options = TlsOptions.builder().ca(PKI.file("client.p12")).passphrase(PkiFixture.PASSPHRASE).build();
         assertThat(options.ca()).anySatisfy(
                 (certificate) -> assertThat(certificate.getSubjectX500Principal().getName()).contains("Test Root CA"));
     }
 
     @Test
     void encryptedKeyWithoutPassphraseFailsNamingPassphrase() {
-        assertThatIllegalArgumentException()
-            .isThrownBy(() -> TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client-encrypted.key"))
-                .build())
-            .withMessageContaining("key file").withMessageContaining("passphrase");
+        assertThatIllegalArgumentException().isThrownBy(
+                () -> TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client-encrypted.key")).build())
+            .withMessageContaining("key file")
+            .withMessageContaining("passphrase");
     }
 
     @ParameterizedTest
@@ -82,7 +90,8 @@ class TlsOptionsTests {
             builder.cert(PKI.file("client.crt")).key(PKI.file(file));
         }
         assertThatIllegalArgumentException().isThrownBy(builder::build)
-            .withMessageNotContaining(wrong).withMessageNotContaining(PkiFixture.PASSPHRASE)
+            .withMessageNotContaining(wrong)
+            .withMessageNotContaining(PkiFixture.PASSPHRASE)
             .satisfies((e) -> assertThat(e.getMessage()).containsAnyOf("key", "cert"));
     }
 
@@ -96,16 +105,19 @@ class TlsOptionsTests {
     @Test
     void directoryFifoAndMissingFileAreRefusedNamingTheOption(@TempDir Path dir) throws Exception {
         assertThatIllegalArgumentException().isThrownBy(() -> TlsOptions.builder().ca(dir).build())
-            .withMessageStartingWith("ca file").withMessageContaining("directory");
+            .withMessageStartingWith("ca file")
+            .withMessageContaining("directory");
         Path fifo = dir.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(mkfifo.exitValue()).isZero();
         assertThatIllegalArgumentException()
             .isThrownBy(() -> TlsOptions.builder().cert(PKI.file("client.crt")).key(fifo).build())
-            .withMessageStartingWith("key file").withMessageContaining("FIFO");
+            .withMessageStartingWith("key file")
+            .withMessageContaining("FIFO");
         assertThatIllegalArgumentException().isThrownBy(() -> TlsOptions.builder().ca(dir.resolve("none.pem")).build())
-            .withMessageStartingWith("ca file").withMessageContaining("does not exist");
+            .withMessageStartingWith("ca file")
+            .withMessageContaining("does not exist");
     }
 
     @Test
@@ -122,9 +134,13 @@ class TlsOptionsTests {
 
     @Test
     void toStringShowsNeitherKeyNorPassphrase() throws Exception {
-        TlsOptions options = TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client-encrypted.key"))
-            .passphrase(PkiFixture.PASSPHRASE).build();
-        assertThat(options.toString()).doesNotContain(PkiFixture.PASSPHRASE).doesNotContain("PRIVATE")
+        TlsOptions options = TlsOptions.builder()
+            .cert(PKI.file("client.crt"))
+            .key(PKI.file("client-encrypted.key"))
+            .passphrase(PkiFixture.PASSPHRASE)
+            .build();
+        assertThat(options.toString()).doesNotContain(PkiFixture.PASSPHRASE)
+            .doesNotContain("PRIVATE")
             .contains("key=(set)");
         assertThat(options.toBuilder().build()).isEqualTo(options);
     }
@@ -133,10 +149,13 @@ class TlsOptionsTests {
     void unknownCipherFailsTheConnectSynchronouslyNamingCiphers() {
         try (SocketConnector connector = SocketConnector.create()) {
             for (TlsProvider provider : new TlsProvider[] { TlsProvider.OPENSSL, TlsProvider.JDK }) {
-                assertThatThrownBy(() -> connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                    .port(1).socket(new TlsRecordingHandler())
-                    .tls(TlsOptions.builder().provider(provider).ciphers("NOT-A-CIPHER").build()).build()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ciphers")
+                assertThatThrownBy(() -> connector.connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(1)
+                    .socket(new TlsRecordingHandler())
+                    .tls(TlsOptions.builder().provider(provider).ciphers("NOT-A-CIPHER").build())
+                    .build())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ciphers")
                     .hasMessageContaining("NOT-A-CIPHER");
             }
         }
@@ -145,10 +164,18 @@ class TlsOptionsTests {
     @Test
     void tlsTrueTakesTheConnectorsTlsDefaults() throws Exception {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key");
-                SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5))
-                    .tls(TlsOptions.builder().ca(PKI.file("ca.crt")).alpnProtocols("x-test").build()).build()) {
-            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(new TlsRecordingHandler()).tls(true).build()).get(10, TimeUnit.SECONDS);
+                SocketConnector connector = SocketConnector.builder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .tls(TlsOptions.builder().ca(PKI.file("ca.crt")).alpnProtocols("x-test").build())
+                    .build()) {
+            Socket<Void> socket = connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(new TlsRecordingHandler())
+                    .tls(true)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(socket.authorized()).isTrue();
             assertThat(server.awaitLine("CIPHER is")).isNotEmpty();
         }
@@ -157,11 +184,18 @@ class TlsOptionsTests {
     @Test
     void connectOptionsOverrideTheConnectorsDefaultsFieldByField() throws Exception {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key");
-                SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5))
-                    .tls(TlsOptions.builder().ca(PKI.file("other-ca.crt")).maxVersion("TLSv1.2").build()).build()) {
-            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(new TlsRecordingHandler())
-                .tls(TlsOptions.builder().ca(PKI.file("ca.crt")).build()).build()).get(10, TimeUnit.SECONDS);
+                SocketConnector connector = SocketConnector.builder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .tls(TlsOptions.builder().ca(PKI.file("other-ca.crt")).maxVersion("TLSv1.2").build())
+                    .build()) {
+            Socket<Void> socket = connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(new TlsRecordingHandler())
+                    .tls(TlsOptions.builder().ca(PKI.file("ca.crt")).build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(socket.authorized()).isTrue();
             assertThat(socket.getTLSVersion()).isEqualTo("TLSv1.2");
         }
@@ -170,8 +204,12 @@ class TlsOptionsTests {
     @Test
     void builtOptionsKeepNeitherThePassphraseNorTheKeyTextNorTheSources() throws Exception {
         String keyText = PKI.text("client-encrypted.key");
-        TlsOptions options = TlsOptions.builder().ca(PKI.file("ca.crt")).cert(PKI.file("client.crt")).key(keyText)
-            .passphrase(PkiFixture.PASSPHRASE).build();
+        TlsOptions options = TlsOptions.builder()
+            .ca(PKI.file("ca.crt"))
+            .cert(PKI.file("client.crt"))
+            .key(keyText)
+            .passphrase(PkiFixture.PASSPHRASE)
+            .build();
         TlsOptions merged = TlsOptions.builder().serverName("localhost").build().withDefaults(options);
         for (TlsOptions built : List.of(options, merged)) {
             for (Field field : TlsOptions.class.getDeclaredFields()) {
@@ -185,7 +223,9 @@ class TlsOptionsTests {
                     assertThat(value).as(field.getName()).isNotInstanceOf(Path.class).isNotInstanceOf(char[].class);
                 }
                 if (value instanceof String text) {
-                    assertThat(text).as(field.getName()).doesNotContain(PkiFixture.PASSPHRASE).doesNotContain("PRIVATE");
+                    assertThat(text).as(field.getName())
+                        .doesNotContain(PkiFixture.PASSPHRASE)
+                        .doesNotContain("PRIVATE");
                 }
             }
         }
@@ -207,8 +247,11 @@ class TlsOptionsTests {
         assertThat(merged.minVersion()).isEqualTo("TLSv1.3");
         assertThat(merged.toBuilder().build()).isEqualTo(merged);
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> TlsOptions.builder().minVersion("TLSv1.3").build()
+            .isThrownBy(() -> TlsOptions.builder()
+                .minVersion("TLSv1.3")
+                .build()
                 .withDefaults(TlsOptions.builder().maxVersion("TLSv1.2").build()))
             .withMessageStartingWith("minVersion TLSv1.3 must not be above maxVersion TLSv1.2");
     }
+
 }

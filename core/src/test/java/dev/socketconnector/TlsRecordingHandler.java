@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link RecordingSocketHandler} that also keeps the {@code handshake} callback's authorization error.
+ * A {@link RecordingSocketHandler} that also keeps the {@code handshake} callback's
+ * authorization error.
  */
 public class TlsRecordingHandler extends RecordingSocketHandler<Void> {
 
@@ -17,9 +18,13 @@ public class TlsRecordingHandler extends RecordingSocketHandler<Void> {
         super.handshake(socket, success, error);
     }
 
-    /** Waits for the handshake callback and returns its authorization error (null when none). */
+    /**
+     * Waits for the handshake callback and returns its authorization error (null when
+     * none).
+     */
     public @Nullable Throwable awaitAuthorizationError() throws Exception {
         awaitHandshake();
         return this.authorizationError.getNow(null);
     }
+
 }

@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The transport under the connector. The core suite runs once per transport (surefire executions in core's pom:
- * AUTO, which is epoll here; io_uring and NIO through {@code -Dsocketconnector.transport} or
- * {@code -Dio.netty.transport.noNative}), and these tests prove which one each run is on, and what differs.
+ * The transport under the connector. The core suite runs once per transport (surefire
+ * executions in core's pom: AUTO, which is epoll here; io_uring and NIO through
+ * {@code -Dsocketconnector.transport} or {@code -Dio.netty.transport.noNative}), and
+ * these tests prove which one each run is on, and what differs.
  */
 class TransportTests {
 
@@ -37,7 +38,10 @@ class TransportTests {
         this.connector.close();
     }
 
-    /** The transport the default connector of this JVM must pick: the property, else epoll, io_uring, NIO. */
+    /**
+     * The transport the default connector of this JVM must pick: the property, else
+     * epoll, io_uring, NIO.
+     */
     static Transport expectedTransport() {
         String override = System.getProperty("socketconnector.transport");
         if (override != null && !override.isBlank()) {
@@ -56,7 +60,8 @@ class TransportTests {
             assertThat(Epoll.isAvailable()).isFalse();
             return;
         }
-        // the build runs on Linux x86_64 with both native jars on the test class path: both must load
+        // the build runs on Linux x86_64 with both native jars on the test class path:
+        // both must load
         assertThat(Epoll.unavailabilityCause()).as("epoll unavailability cause").isNull();
         assertThat(IoUring.unavailabilityCause()).as("io_uring unavailability cause").isNull();
     }
@@ -65,11 +70,15 @@ class TransportTests {
     void connectorReportsTheTransportLoopsAndTlsProviderItResolved() {
         assertThat(this.connector.transport()).isEqualTo(expectedTransport());
         assertThat(this.connector.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        // AUTO: BoringSSL (netty-tcnative-boringssl-static is on the test class path) unless it cannot load here
+        // AUTO: BoringSSL (netty-tcnative-boringssl-static is on the test class path)
+        // unless it cannot load here
         assertThat(this.connector.tlsProvider())
             .isEqualTo(io.netty.handler.ssl.OpenSsl.isAvailable() ? TlsProvider.OPENSSL : TlsProvider.JDK);
-        try (SocketConnector nio = SocketConnector.builder().transport(Transport.NIO).eventLoopThreads(3)
-            .tls(TlsOptions.builder().provider(TlsProvider.JDK).build()).build()) {
+        try (SocketConnector nio = SocketConnector.builder()
+            .transport(Transport.NIO)
+            .eventLoopThreads(3)
+            .tls(TlsOptions.builder().provider(TlsProvider.JDK).build())
+            .build()) {
             assertThat(nio.transport()).isEqualTo(Transport.NIO);
             assertThat(nio.eventLoops()).isEqualTo(3);
             assertThat(nio.tlsProvider()).isEqualTo(TlsProvider.JDK);
@@ -81,11 +90,16 @@ class TransportTests {
         Transport expected = expectedTransport();
         assertThat(this.connector.toString()).contains("transport=" + expected);
         try (TestServer tcp = TestServer.tcp(); TestServer unix = TestServer.unix()) {
-            Socket<Void> tcpSocket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(tcp.port()).socket(new RecordingSocketHandler<>()).build())
+            Socket<Void> tcpSocket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(tcp.port())
+                    .socket(new RecordingSocketHandler<>())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
-            Socket<Void> unixSocket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(unix.path())
-                .socket(new RecordingSocketHandler<>()).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> unixSocket = this.connector.connect(
+                    UnixSocketOptions.<Void>builder().unix(unix.path()).socket(new RecordingSocketHandler<>()).build())
+                .get(10, TimeUnit.SECONDS);
             Channel tcpChannel = SocketInternals.channel(tcpSocket);
             Channel unixChannel = SocketInternals.channel(unixSocket);
             switch (expected) {
@@ -110,15 +124,18 @@ class TransportTests {
         try (TestServer server = TestServer.unix()) {
             CountDownLatch ended = new CountDownLatch(1);
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onEnd(s -> ended.countDown());
-            Socket<Void> socket = this.connector.connect(UnixSocketOptions.<Void>builder().unix(server.path())
-                .allowHalfOpen(true).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = this.connector.connect(
+                    UnixSocketOptions.<Void>builder().unix(server.path()).allowHalfOpen(true).socket(handler).build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
             peer.write("request");
             peer.shutdownOutput();
             assertThat(ended.await(10, TimeUnit.SECONDS)).as("end fired").isTrue();
             if (expectedTransport() != Transport.EPOLL) {
-                // Netty's NioDomainSocketChannel, and IoUringDomainSocketChannel in 4.2.18 (its half-closure check
-                // only reads SocketChannelConfig), close on the peer's FIN: the README documents this limitation
+                // Netty's NioDomainSocketChannel, and IoUringDomainSocketChannel in
+                // 4.2.18 (its half-closure check
+                // only reads SocketChannelConfig), close on the peer's FIN: the README
+                // documents this limitation
                 assertThat(handler.awaitClose()).isNull();
                 assertThat(handler.events()).containsExactly("open", "data", "end", "close");
                 return;
@@ -139,11 +156,17 @@ class TransportTests {
         int cores = io.netty.util.NettyRuntime.availableProcessors();
         java.util.Set<String> threads = new java.util.HashSet<>();
         try (TestServer server = TestServer.tcp()) {
-            // Netty hands new channels to its loops round-robin: 2 x cores + 1 sockets visit every loop
+            // Netty hands new channels to its loops round-robin: 2 x cores + 1 sockets
+            // visit every loop
             for (int i = 0; i < 2 * cores + 1; i++) {
                 RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-                this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                    .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+                this.connector
+                    .connect(TcpSocketConnectOptions.<Void>builder()
+                        .hostname("127.0.0.1")
+                        .port(server.port())
+                        .socket(handler)
+                        .build())
+                    .get(10, TimeUnit.SECONDS);
                 threads.addAll(handler.threads());
             }
         }
@@ -161,7 +184,8 @@ class TransportTests {
         assertThat(classPath).as("the child's class path").isNotEqualTo(fullPath);
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process process = new ProcessBuilder(java, "-cp", classPath, NoNativeJarsMain.class.getName())
-            .redirectErrorStream(true).start();
+            .redirectErrorStream(true)
+            .start();
         String output;
         try {
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
@@ -202,10 +226,12 @@ class TransportTests {
                 "the native transports load in this JVM; the nio-tests run (-Dio.netty.transport.noNative=true) "
                         + "checks this failure");
         assertThatThrownBy(() -> SocketConnector.builder().transport(Transport.EPOLL).build())
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("transport EPOLL is not available")
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("transport EPOLL is not available")
             .hasMessageContaining("io.netty:netty-transport-native-epoll");
         assertThatThrownBy(() -> SocketConnector.builder().transport(Transport.IO_URING).build())
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("transport IO_URING is not available")
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("transport IO_URING is not available")
             .hasMessageContaining("io.netty:netty-transport-native-io_uring");
     }
 
@@ -215,4 +241,5 @@ class TransportTests {
             assertThat(nio.toString()).contains("transport=NIO");
         }
     }
+
 }

@@ -14,15 +14,17 @@ import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A validated {@code socket.connector.endpoints.<name>} entry with its resolved handler: builds the endpoint's
- * connect options with the TLS material current at the time of the call.
+ * A validated {@code socket.connector.endpoints.<name>} entry with its resolved handler:
+ * builds the endpoint's connect options with the TLS material current at the time of the
+ * call.
  *
  * @param name the endpoint name
  * @param endpoint the endpoint's properties
  * @param handler the handler bean
  * @param handlerBeanName the handler's bean name
  * @param allowHalfOpen whether sockets stay open after the peer's FIN
- * @param tls the endpoint's TLS options (null for plain TCP); unset values come from the connector's defaults
+ * @param tls the endpoint's TLS options (null for plain TCP); unset values come from the
+ * connector's defaults
  */
 record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> handler, String handlerBeanName,
         boolean allowHalfOpen, Supplier<@Nullable TlsOptions> tls) {
@@ -37,7 +39,10 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
         return this.endpoint.getReconnect();
     }
 
-    /** Returns the endpoint's reconnect policy for {@code SocketConnector.manage} (validated already). */
+    /**
+     * Returns the endpoint's reconnect policy for {@code SocketConnector.manage}
+     * (validated already).
+     */
     ReconnectPolicy policy() {
         Reconnect reconnect = this.endpoint.getReconnect();
         return ReconnectPolicy.builder()

@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published once per state transition of a managed endpoint ({@code connect-on-startup}), in order. Published
- * synchronously on the thread that saw the change (usually a connector event-loop thread): a listener must not
- * block; use {@code @Async} or hand the work off for anything slow.
+ * Published once per state transition of a managed endpoint ({@code connect-on-startup}),
+ * in order. Published synchronously on the thread that saw the change (usually a
+ * connector event-loop thread): a listener must not block; use {@code @Async} or hand the
+ * work off for anything slow.
  */
 public final class EndpointStateChangedEvent extends ApplicationEvent {
 
@@ -36,22 +37,30 @@ public final class EndpointStateChangedEvent extends ApplicationEvent {
         this.cause = cause;
     }
 
-    /** {@return the endpoint: the object {@link SocketEndpointRegistry} lists} */
+    /**
+     * {@return the endpoint: the object {@link SocketEndpointRegistry} lists}
+     */
     public ManagedEndpoint endpoint() {
         return this.endpoint;
     }
 
-    /** {@return the state before the transition} */
+    /**
+     * {@return the state before the transition}
+     */
     public EndpointState previous() {
         return this.previous;
     }
 
-    /** {@return the state after the transition} */
+    /**
+     * {@return the state after the transition}
+     */
     public EndpointState state() {
         return this.state;
     }
 
-    /** {@return why: the connect failure or the error that closed the socket, or null} */
+    /**
+     * {@return why: the connect failure or the error that closed the socket, or null}
+     */
     public @Nullable Throwable cause() {
         return this.cause;
     }
@@ -61,4 +70,5 @@ public final class EndpointStateChangedEvent extends ApplicationEvent {
         return "EndpointStateChangedEvent[" + this.endpoint.name() + ": " + this.previous.value() + " -> "
                 + this.state.value() + "]";
     }
+
 }

@@ -3,9 +3,10 @@ package dev.socketconnector.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown at startup when a {@code socket.connector.*} property has an invalid value or the endpoints and
- * their handlers do not fit together; {@link SocketConnectorFailureAnalyzer} turns it into Boot's
- * "APPLICATION FAILED TO START" report.
+ * Thrown at startup when a {@code socket.connector.*} property has an invalid value or
+ * the endpoints and their handlers do not fit together;
+ * {@link SocketConnectorFailureAnalyzer} turns it into Boot's "APPLICATION FAILED TO
+ * START" report.
  */
 public final class InvalidSocketConnectorPropertyException extends RuntimeException {
 
@@ -25,7 +26,8 @@ public final class InvalidSocketConnectorPropertyException extends RuntimeExcept
 
     /**
      * Creates the exception.
-     * @param property the full property path, such as {@code socket.connector.endpoints.echo.port}
+     * @param property the full property path, such as
+     * {@code socket.connector.endpoints.echo.port}
      * @param value the invalid value, or null when the property is missing
      * @param reason what is wrong, as a sentence
      * @param action what to do, naming the allowed values
@@ -40,23 +42,33 @@ public final class InvalidSocketConnectorPropertyException extends RuntimeExcept
         this.action = action;
     }
 
-    /** {@return the full property path, such as {@code socket.connector.endpoints.echo.port}} */
+    /**
+     * {@return the full property path, such as
+     * {@code socket.connector.endpoints.echo.port}}
+     */
     public String getProperty() {
         return this.property;
     }
 
-    /** {@return the invalid value, or null when the property is missing} */
+    /**
+     * {@return the invalid value, or null when the property is missing}
+     */
     public @Nullable Object getValue() {
         return this.value;
     }
 
-    /** {@return what is wrong, as a sentence} */
+    /**
+     * {@return what is wrong, as a sentence}
+     */
     public String getReason() {
         return this.reason;
     }
 
-    /** {@return what to do about it, naming the allowed values} */
+    /**
+     * {@return what to do about it, naming the allowed values}
+     */
     public String getAction() {
         return this.action;
     }
+
 }

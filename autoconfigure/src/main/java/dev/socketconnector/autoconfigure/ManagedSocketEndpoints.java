@@ -12,10 +12,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * The {@link SocketEndpointRegistry} bean: on {@link #start()} it hands every connect-on-startup endpoint to
- * {@link SocketConnector#manage}, with a listener that publishes an {@link EndpointStateChangedEvent} per
- * transition; {@link #stop()} closes them. The endpoints are the core's: reconnects run on the connector's
- * event loops, no thread of its own.
+ * The {@link SocketEndpointRegistry} bean: on {@link #start()} it hands every
+ * connect-on-startup endpoint to {@link SocketConnector#manage}, with a listener that
+ * publishes an {@link EndpointStateChangedEvent} per transition; {@link #stop()} closes
+ * them. The endpoints are the core's: reconnects run on the connector's event loops, no
+ * thread of its own.
  */
 final class ManagedSocketEndpoints implements SocketEndpointRegistry {
 
@@ -44,14 +45,19 @@ final class ManagedSocketEndpoints implements SocketEndpointRegistry {
         return this.endpoints.get(name);
     }
 
-    /** {@return the names of the connect-on-startup endpoints, in configuration order} */
+    /**
+     * {@return the names of the connect-on-startup endpoints, in configuration order}
+     */
     List<String> names() {
         List<String> names = new ArrayList<>();
         this.definitions.forEach((definition) -> names.add(definition.name()));
         return names;
     }
 
-    /** Starts managing every endpoint, without waiting for a connect; does nothing once started. */
+    /**
+     * Starts managing every endpoint, without waiting for a connect; does nothing once
+     * started.
+     */
     synchronized void start() {
         if (!this.endpoints.isEmpty() || this.connector.isClosed()) {
             return;
@@ -72,4 +78,5 @@ final class ManagedSocketEndpoints implements SocketEndpointRegistry {
     void stop() {
         this.endpoints.values().forEach(ManagedEndpoint::close);
     }
+
 }

@@ -21,12 +21,14 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configures a {@link SocketConnector} from {@code socket.connector.*}: TLS from Spring SSL bundles,
- * named endpoints with their handler beans, managed (connect-on-startup) endpoints in a
- * {@link SocketEndpointRegistry}, and a graceful shutdown.
+ * Auto-configures a {@link SocketConnector} from {@code socket.connector.*}: TLS from
+ * Spring SSL bundles, named endpoints with their handler beans, managed
+ * (connect-on-startup) endpoints in a {@link SocketEndpointRegistry}, and a graceful
+ * shutdown.
  * <p>
- * The connector backs off when the application defines its own; {@link SocketConnectorBuilderCustomizer}
- * beans run after the properties have been applied.
+ * The connector backs off when the application defines its own;
+ * {@link SocketConnectorBuilderCustomizer} beans run after the properties have been
+ * applied.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(SocketConnector.class)
@@ -42,11 +44,12 @@ public final class SocketConnectorAutoConfiguration {
     SocketConnectorConfigurer socketConnectorConfigurer(SocketConnectorProperties properties,
             ObjectProvider<SslBundles> sslBundles, ListableBeanFactory beanFactory, Environment environment,
             ObjectProvider<SocketEndpointConnectionDetails> connectionDetails) {
-        // an unknown key first: a misspelt one usually leaves a value missing, which validation would report
+        // an unknown key first: a misspelt one usually leaves a value missing, which
+        // validation would report
         SocketConnectorPropertyKeys.check(environment);
-        // addresses from a ConnectionDetails bean (Testcontainers, Docker Compose, a test server) win
-        connectionDetails.orderedStream()
-            .forEach((details) -> applyTo(details, properties));
+        // addresses from a ConnectionDetails bean (Testcontainers, Docker Compose, a test
+        // server) win
+        connectionDetails.orderedStream().forEach((details) -> applyTo(details, properties));
         return new SocketConnectorConfigurer(properties, new SocketConnectorTls(sslBundles.getIfAvailable()),
                 beanFactory);
     }
@@ -65,8 +68,9 @@ public final class SocketConnectorAutoConfiguration {
             Transport transport = configurer.properties().getTransport();
             if (transport == Transport.EPOLL || transport == Transport.IO_URING) {
                 throw new InvalidSocketConnectorPropertyException(SocketConnectorProperties.PREFIX + ".transport",
-                        transport, String.valueOf(ex.getMessage()), "Set 'socket.connector.transport' to auto or nio, or add "
-                                + "Netty's native transport for " + transport + " with its classifier jar for "
+                        transport, String.valueOf(ex.getMessage()),
+                        "Set 'socket.connector.transport' to auto or nio, or add " + "Netty's native transport for "
+                                + transport + " with its classifier jar for "
                                 + "this platform (and --enable-native-access=ALL-UNNAMED on JDK 24+).");
             }
             throw ex;
@@ -75,8 +79,8 @@ public final class SocketConnectorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(SocketEndpointRegistry.class)
-    ManagedSocketEndpoints socketEndpointRegistry(SocketConnector socketConnector,
-            SocketConnectorConfigurer configurer, ApplicationEventPublisher publisher) {
+    ManagedSocketEndpoints socketEndpointRegistry(SocketConnector socketConnector, SocketConnectorConfigurer configurer,
+            ApplicationEventPublisher publisher) {
         return new ManagedSocketEndpoints(socketConnector, configurer, publisher);
     }
 
@@ -88,14 +92,15 @@ public final class SocketConnectorAutoConfiguration {
         Duration perPhase = Binder.get(environment)
             .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
             .orElse(DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE);
-        Duration timeout = (properties.getShutdownTimeout().compareTo(perPhase) < 0)
-                ? properties.getShutdownTimeout() : perPhase;
+        Duration timeout = (properties.getShutdownTimeout().compareTo(perPhase) < 0) ? properties.getShutdownTimeout()
+                : perPhase;
         return new SocketConnectorLifecycle(socketConnector, endpoints.getIfAvailable(), timeout);
     }
 
     /**
-     * Applies connection details to the bound properties: each address replaces the configured one (an
-     * endpoint the properties do not mention is created), and a bundle replaces {@code tls.bundle}.
+     * Applies connection details to the bound properties: each address replaces the
+     * configured one (an endpoint the properties do not mention is created), and a bundle
+     * replaces {@code tls.bundle}.
      */
     private static void applyTo(SocketEndpointConnectionDetails details, SocketConnectorProperties properties) {
         details.endpoints().forEach((name, address) -> {
@@ -109,4 +114,5 @@ public final class SocketConnectorAutoConfiguration {
             }
         });
     }
+
 }

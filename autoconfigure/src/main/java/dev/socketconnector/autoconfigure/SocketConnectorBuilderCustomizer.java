@@ -3,9 +3,10 @@ package dev.socketconnector.autoconfigure;
 import dev.socketconnector.SocketConnectorBuilder;
 
 /**
- * Customizes the auto-configured {@link SocketConnectorBuilder} after the {@code socket.connector.*}
- * properties have been applied, so user code has the last word. Customizer beans run in
- * {@link org.springframework.core.annotation.Order @Order} / {@link org.springframework.core.Ordered} order.
+ * Customizes the auto-configured {@link SocketConnectorBuilder} after the
+ * {@code socket.connector.*} properties have been applied, so user code has the last
+ * word. Customizer beans run in {@link org.springframework.core.annotation.Order @Order}
+ * / {@link org.springframework.core.Ordered} order.
  */
 @FunctionalInterface
 public interface SocketConnectorBuilderCustomizer {
@@ -15,4 +16,5 @@ public interface SocketConnectorBuilderCustomizer {
      * @param builder the builder, with the properties applied
      */
     void customize(SocketConnectorBuilder builder);
+
 }

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
- * Applies {@link SocketConnectorProperties} to a {@link SocketConnectorBuilder}: validates them, resolves the
- * TLS defaults (from an SSL bundle when one is named) and every endpoint with its handler bean.
+ * Applies {@link SocketConnectorProperties} to a {@link SocketConnectorBuilder}:
+ * validates them, resolves the TLS defaults (from an SSL bundle when one is named) and
+ * every endpoint with its handler bean.
  */
 final class SocketConnectorConfigurer {
 
@@ -36,8 +37,9 @@ final class SocketConnectorConfigurer {
         this.tlsDefaults = tls.options(SocketConnectorProperties.PREFIX + ".tls", properties.getTls());
         Map<String, String> handlerNames = SocketHandlerResolver.resolve(properties, beanFactory);
         Map<String, EndpointDefinition> endpoints = new LinkedHashMap<>();
-        properties.getEndpoints().forEach((name, endpoint) -> endpoints.put(name,
-                definition(name, endpoint, Objects.requireNonNull(handlerNames.get(name), name), tls, beanFactory)));
+        properties.getEndpoints()
+            .forEach((name, endpoint) -> endpoints.put(name, definition(name, endpoint,
+                    Objects.requireNonNull(handlerNames.get(name), name), tls, beanFactory)));
         this.endpoints = Collections.unmodifiableMap(endpoints);
     }
 
@@ -94,7 +96,8 @@ final class SocketConnectorConfigurer {
                     (int) p.getWriteBuffer().getHighWaterMark().toBytes())
             .tls(this.tlsDefaults);
         for (EndpointDefinition endpoint : this.endpoints.values()) {
-            // built once now so invalid options fail startup, then again at each connect(name): an endpoint's
+            // built once now so invalid options fail startup, then again at each
+            // connect(name): an endpoint's
             // own SSL bundle may be reloaded
             endpoint.options();
             builder.endpoint(endpoint.name(), endpoint::options);
@@ -106,7 +109,10 @@ final class SocketConnectorConfigurer {
         return this.properties;
     }
 
-    /** Returns the connector's TLS defaults as they are now (they change when the bundle is reloaded). */
+    /**
+     * Returns the connector's TLS defaults as they are now (they change when the bundle
+     * is reloaded).
+     */
     TlsOptions tlsDefaults() {
         return this.tlsDefaults.get();
     }
@@ -126,4 +132,5 @@ final class SocketConnectorConfigurer {
         }
         return managed;
     }
+
 }

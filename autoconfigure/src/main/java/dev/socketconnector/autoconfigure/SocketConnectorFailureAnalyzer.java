@@ -4,9 +4,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an {@link InvalidSocketConnectorPropertyException} as Boot's "APPLICATION FAILED TO START" message:
- * the property, its value, what is wrong and the allowed values. Registered in
- * {@code META-INF/spring.factories}.
+ * Reports an {@link InvalidSocketConnectorPropertyException} as Boot's "APPLICATION
+ * FAILED TO START" message: the property, its value, what is wrong and the allowed
+ * values. Registered in {@code META-INF/spring.factories}.
  */
 final class SocketConnectorFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSocketConnectorPropertyException> {
 
@@ -21,4 +21,5 @@ final class SocketConnectorFailureAnalyzer extends AbstractFailureAnalyzer<Inval
         description.append("    Reason: ").append(cause.getReason());
         return new FailureAnalysis(description.toString(), cause.getAction(), cause);
     }
+
 }

@@ -13,21 +13,24 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the managed endpoints once the context has refreshed (first logging, at INFO, the transport, TLS
- * provider and number of event loops the connector loaded) and shuts the connector down gracefully: stops
- * reconnecting, ends every referenced socket (FIN after pending writes), closes unreferenced ones at once,
- * waits up to {@code socket.connector.shutdown-timeout} (capped by
- * {@code spring.lifecycle.timeout-per-shutdown-phase}), terminates the rest and shuts the event loops down.
+ * Starts the managed endpoints once the context has refreshed (first logging, at INFO,
+ * the transport, TLS provider and number of event loops the connector loaded) and shuts
+ * the connector down gracefully: stops reconnecting, ends every referenced socket (FIN
+ * after pending writes), closes unreferenced ones at once, waits up to
+ * {@code socket.connector.shutdown-timeout} (capped by
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}), terminates the rest and shuts the
+ * event loops down.
  * <p>
- * Its phase is below the web server's, so it starts before the server accepts requests and stops after the
- * server has drained them: request handlers can use sockets until the end. Once stopped, the connector is
- * closed and cannot start again.
+ * Its phase is below the web server's, so it starts before the server accepts requests
+ * and stops after the server has drained them: request handlers can use sockets until the
+ * end. Once stopped, the connector is closed and cannot start again.
  */
 final class SocketConnectorLifecycle implements SmartLifecycle {
 
     /**
-     * The phase: below {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE} ({@code DEFAULT_PHASE - 1024})
-     * and {@code START_STOP_LIFECYCLE_PHASE} ({@code DEFAULT_PHASE - 2048}).
+     * The phase: below {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE}
+     * ({@code DEFAULT_PHASE - 1024}) and {@code START_STOP_LIFECYCLE_PHASE}
+     * ({@code DEFAULT_PHASE - 2048}).
      */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
@@ -104,8 +107,12 @@ final class SocketConnectorLifecycle implements SmartLifecycle {
         return PHASE;
     }
 
-    /** Returns how long a graceful shutdown waits before terminating the sockets that are left. */
+    /**
+     * Returns how long a graceful shutdown waits before terminating the sockets that are
+     * left.
+     */
     Duration shutdownTimeout() {
         return this.shutdownTimeout;
     }
+
 }

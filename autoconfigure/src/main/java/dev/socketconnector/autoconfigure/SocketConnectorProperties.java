@@ -14,11 +14,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for socket-connector, under {@code socket.connector}: the defaults of every
- * connect and the named endpoints.
+ * Configuration properties for socket-connector, under {@code socket.connector}: the
+ * defaults of every connect and the named endpoints.
  * <p>
- * Values are checked when the connector is created; an invalid one fails startup with a message that names
- * the full property path and the allowed values.
+ * Values are checked when the connector is created; an invalid one fails startup with a
+ * message that names the full property path and the allowed values.
  */
 @ConfigurationProperties(SocketConnectorProperties.PREFIX)
 public class SocketConnectorProperties {
@@ -27,8 +27,9 @@ public class SocketConnectorProperties {
     public static final String PREFIX = "socket.connector";
 
     /**
-     * Netty transport of the event loops: AUTO picks epoll, then io_uring, when their native jars load, NIO
-     * otherwise. EPOLL and IO_URING need JDK 24+'s --enable-native-access=ALL-UNNAMED.
+     * Netty transport of the event loops: AUTO picks epoll, then io_uring, when their
+     * native jars load, NIO otherwise. EPOLL and IO_URING need JDK 24+'s
+     * --enable-native-access=ALL-UNNAMED.
      */
     private Transport transport = Transport.AUTO;
 
@@ -36,8 +37,8 @@ public class SocketConnectorProperties {
     private int eventLoopThreads = 0;
 
     /**
-     * Time from connect() until the socket is open, DNS, TCP connect and TLS handshake included. Default unit
-     * is milliseconds.
+     * Time from connect() until the socket is open, DNS, TCP connect and TLS handshake
+     * included. Default unit is milliseconds.
      */
     private Duration connectTimeout = Duration.ofSeconds(10);
 
@@ -47,7 +48,10 @@ public class SocketConnectorProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
-    /** Whether sockets of named endpoints stay open after the peer's FIN, unless an endpoint says otherwise. */
+    /**
+     * Whether sockets of named endpoints stay open after the peer's FIN, unless an
+     * endpoint says otherwise.
+     */
     private boolean allowHalfOpen = false;
 
     /** Whether new sockets disable Nagle's algorithm (TCP_NODELAY), as Bun does. */
@@ -66,42 +70,50 @@ public class SocketConnectorProperties {
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
     /**
-     * {@return Netty transport of the event loops: AUTO picks io_uring or epoll when their native jars load, NIO
-     * otherwise}
+     * {@return Netty transport of the event loops: AUTO picks io_uring or epoll when
+     * their native jars load, NIO otherwise}
      */
     public Transport getTransport() {
         return this.transport;
     }
 
     /**
-     * Sets Netty transport of the event loops: AUTO picks io_uring or epoll when their native jars load, NIO
-     * otherwise.
+     * Sets Netty transport of the event loops: AUTO picks io_uring or epoll when their
+     * native jars load, NIO otherwise.
      * @param transport the new value
      */
     public void setTransport(Transport transport) {
         this.transport = transport;
     }
 
-    /** {@return number of event-loop threads; 0 means Netty's default (twice the number of cores)} */
+    /**
+     * {@return number of event-loop threads; 0 means Netty's default (twice the number of
+     * cores)}
+     */
     public int getEventLoopThreads() {
         return this.eventLoopThreads;
     }
 
     /**
-     * Sets number of event-loop threads; 0 means Netty's default (twice the number of cores).
+     * Sets number of event-loop threads; 0 means Netty's default (twice the number of
+     * cores).
      * @param eventLoopThreads the new value
      */
     public void setEventLoopThreads(int eventLoopThreads) {
         this.eventLoopThreads = eventLoopThreads;
     }
 
-    /** {@return time from connect() until the socket is open, DNS, TCP connect and TLS handshake included} */
+    /**
+     * {@return time from connect() until the socket is open, DNS, TCP connect and TLS
+     * handshake included}
+     */
     public Duration getConnectTimeout() {
         return this.connectTimeout;
     }
 
     /**
-     * Sets time from connect() until the socket is open, DNS, TCP connect and TLS handshake included.
+     * Sets time from connect() until the socket is open, DNS, TCP connect and TLS
+     * handshake included.
      * @param connectTimeout the new value
      */
     public void setConnectTimeout(Duration connectTimeout) {
@@ -109,16 +121,16 @@ public class SocketConnectorProperties {
     }
 
     /**
-     * {@return time a graceful shutdown waits for ended sockets before terminating them; capped by
-     * spring.lifecycle.timeout-per-shutdown-phase}
+     * {@return time a graceful shutdown waits for ended sockets before terminating them;
+     * capped by spring.lifecycle.timeout-per-shutdown-phase}
      */
     public Duration getShutdownTimeout() {
         return this.shutdownTimeout;
     }
 
     /**
-     * Sets time a graceful shutdown waits for ended sockets before terminating them; capped by
-     * spring.lifecycle.timeout-per-shutdown-phase.
+     * Sets time a graceful shutdown waits for ended sockets before terminating them;
+     * capped by spring.lifecycle.timeout-per-shutdown-phase.
      * @param shutdownTimeout the new value
      */
     public void setShutdownTimeout(Duration shutdownTimeout) {
@@ -126,21 +138,25 @@ public class SocketConnectorProperties {
     }
 
     /**
-     * {@return whether sockets of named endpoints stay open after the peer's FIN, unless an endpoint says otherwise}
+     * {@return whether sockets of named endpoints stay open after the peer's FIN, unless
+     * an endpoint says otherwise}
      */
     public boolean isAllowHalfOpen() {
         return this.allowHalfOpen;
     }
 
     /**
-     * Sets whether sockets of named endpoints stay open after the peer's FIN, unless an endpoint says otherwise.
+     * Sets whether sockets of named endpoints stay open after the peer's FIN, unless an
+     * endpoint says otherwise.
      * @param allowHalfOpen the new value
      */
     public void setAllowHalfOpen(boolean allowHalfOpen) {
         this.allowHalfOpen = allowHalfOpen;
     }
 
-    /** {@return whether new sockets disable Nagle's algorithm (TCP_NODELAY), as Bun does} */
+    /**
+     * {@return whether new sockets disable Nagle's algorithm (TCP_NODELAY), as Bun does}
+     */
     public boolean isNoDelay() {
         return this.noDelay;
     }
@@ -153,22 +169,31 @@ public class SocketConnectorProperties {
         this.noDelay = noDelay;
     }
 
-    /** {@return TCP keep-alive of new sockets} */
+    /**
+     * {@return TCP keep-alive of new sockets}
+     */
     public KeepAlive getKeepAlive() {
         return this.keepAlive;
     }
 
-    /** {@return outbound buffer limits of every socket} */
+    /**
+     * {@return outbound buffer limits of every socket}
+     */
     public WriteBuffer getWriteBuffer() {
         return this.writeBuffer;
     }
 
-    /** {@return TLS defaults: what a connect with TLS enabled uses unless it overrides a value} */
+    /**
+     * {@return TLS defaults: what a connect with TLS enabled uses unless it overrides a
+     * value}
+     */
     public Tls getTls() {
         return this.tls;
     }
 
-    /** {@return named endpoints, by name} */
+    /**
+     * {@return named endpoints, by name}
+     */
     public Map<String, Endpoint> getEndpoints() {
         return this.endpoints;
     }
@@ -182,12 +207,14 @@ public class SocketConnectorProperties {
         private boolean enabled = false;
 
         /**
-         * Idle time before the first keep-alive probe, rounded down to seconds (at least 1s when enabled);
-         * 0 keeps the system's default. Default unit is milliseconds.
+         * Idle time before the first keep-alive probe, rounded down to seconds (at least
+         * 1s when enabled); 0 keeps the system's default. Default unit is milliseconds.
          */
         private Duration initialDelay = Duration.ofSeconds(0);
 
-        /** {@return whether new TCP sockets enable SO_KEEPALIVE} */
+        /**
+         * {@return whether new TCP sockets enable SO_KEEPALIVE}
+         */
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -201,21 +228,22 @@ public class SocketConnectorProperties {
         }
 
         /**
-         * {@return idle time before the first keep-alive probe, rounded down to seconds (at least 1s when enabled); 0
-         * keeps the system's default}
+         * {@return idle time before the first keep-alive probe, rounded down to seconds
+         * (at least 1s when enabled); 0 keeps the system's default}
          */
         public Duration getInitialDelay() {
             return this.initialDelay;
         }
 
         /**
-         * Sets idle time before the first keep-alive probe, rounded down to seconds (at least 1s when enabled); 0
-         * keeps the system's default.
+         * Sets idle time before the first keep-alive probe, rounded down to seconds (at
+         * least 1s when enabled); 0 keeps the system's default.
          * @param initialDelay the new value
          */
         public void setInitialDelay(Duration initialDelay) {
             this.initialDelay = initialDelay;
         }
+
     }
 
     /**
@@ -223,13 +251,20 @@ public class SocketConnectorProperties {
      */
     public static class WriteBuffer {
 
-        /** Buffered outbound size below which drain fires again. Default unit is bytes. */
+        /**
+         * Buffered outbound size below which drain fires again. Default unit is bytes.
+         */
         private DataSize lowWaterMark = DataSize.ofKilobytes(512);
 
-        /** Buffered outbound size at which write() stops accepting bytes. Default unit is bytes. */
+        /**
+         * Buffered outbound size at which write() stops accepting bytes. Default unit is
+         * bytes.
+         */
         private DataSize highWaterMark = DataSize.ofMegabytes(1);
 
-        /** {@return buffered outbound size below which drain fires again} */
+        /**
+         * {@return buffered outbound size below which drain fires again}
+         */
         public DataSize getLowWaterMark() {
             return this.lowWaterMark;
         }
@@ -242,7 +277,9 @@ public class SocketConnectorProperties {
             this.lowWaterMark = lowWaterMark;
         }
 
-        /** {@return buffered outbound size at which write() stops accepting bytes} */
+        /**
+         * {@return buffered outbound size at which write() stops accepting bytes}
+         */
         public DataSize getHighWaterMark() {
             return this.highWaterMark;
         }
@@ -254,30 +291,43 @@ public class SocketConnectorProperties {
         public void setHighWaterMark(DataSize highWaterMark) {
             this.highWaterMark = highWaterMark;
         }
+
     }
 
     /**
-     * TLS settings. At the connector level they are the defaults of every TLS connect; on an endpoint, each
-     * value that is set overrides the connector's.
+     * TLS settings. At the connector level they are the defaults of every TLS connect; on
+     * an endpoint, each value that is set overrides the connector's.
      */
     public static class Tls {
 
         /**
-         * Whether named endpoints use TLS (an endpoint may say otherwise). Defaults to true when a bundle is
-         * named, false otherwise.
+         * Whether named endpoints use TLS (an endpoint may say otherwise). Defaults to
+         * true when a bundle is named, false otherwise.
          */
         private @Nullable Boolean enabled;
 
-        /** Name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material and the client key. */
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material and
+         * the client key.
+         */
         private @Nullable String bundle;
 
-        /** TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK otherwise. */
+        /**
+         * TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK
+         * otherwise.
+         */
         private @Nullable TlsProvider provider;
 
-        /** Whether to fail the handshake when the peer's certificate is not trusted. Default true. */
+        /**
+         * Whether to fail the handshake when the peer's certificate is not trusted.
+         * Default true.
+         */
         private @Nullable Boolean rejectUnauthorized;
 
-        /** Server name sent with SNI and checked against the certificate; defaults to the hostname. */
+        /**
+         * Server name sent with SNI and checked against the certificate; defaults to the
+         * hostname.
+         */
         private @Nullable String serverName;
 
         /** ALPN protocols to offer, in order of preference. */
@@ -289,10 +339,15 @@ public class SocketConnectorProperties {
         /** Highest TLS version to accept: TLSv1.2 or TLSv1.3. */
         private @Nullable String maxVersion;
 
-        /** Cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's defaults if unset. */
+        /**
+         * Cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's
+         * defaults if unset.
+         */
         private @Nullable List<String> ciphers;
 
-        /** {@return whether named endpoints use TLS (an endpoint may say otherwise)} */
+        /**
+         * {@return whether named endpoints use TLS (an endpoint may say otherwise)}
+         */
         public @Nullable Boolean getEnabled() {
             return this.enabled;
         }
@@ -305,33 +360,44 @@ public class SocketConnectorProperties {
             this.enabled = enabled;
         }
 
-        /** {@return name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material and the client key} */
+        /**
+         * {@return name of the SSL bundle (spring.ssl.bundle.*) that supplies trust
+         * material and the client key}
+         */
         public @Nullable String getBundle() {
             return this.bundle;
         }
 
         /**
-         * Sets name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material and the client key.
+         * Sets name of the SSL bundle (spring.ssl.bundle.*) that supplies trust material
+         * and the client key.
          * @param bundle the new value
          */
         public void setBundle(@Nullable String bundle) {
             this.bundle = bundle;
         }
 
-        /** {@return TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK otherwise} */
+        /**
+         * {@return TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the
+         * JDK otherwise}
+         */
         public @Nullable TlsProvider getProvider() {
             return this.provider;
         }
 
         /**
-         * Sets TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK otherwise.
+         * Sets TLS implementation; AUTO uses BoringSSL when netty-tcnative loads, the JDK
+         * otherwise.
          * @param provider the new value
          */
         public void setProvider(@Nullable TlsProvider provider) {
             this.provider = provider;
         }
 
-        /** {@return whether to fail the handshake when the peer's certificate is not trusted} */
+        /**
+         * {@return whether to fail the handshake when the peer's certificate is not
+         * trusted}
+         */
         public @Nullable Boolean getRejectUnauthorized() {
             return this.rejectUnauthorized;
         }
@@ -344,20 +410,26 @@ public class SocketConnectorProperties {
             this.rejectUnauthorized = rejectUnauthorized;
         }
 
-        /** {@return server name sent with SNI and checked against the certificate; defaults to the hostname} */
+        /**
+         * {@return server name sent with SNI and checked against the certificate;
+         * defaults to the hostname}
+         */
         public @Nullable String getServerName() {
             return this.serverName;
         }
 
         /**
-         * Sets server name sent with SNI and checked against the certificate; defaults to the hostname.
+         * Sets server name sent with SNI and checked against the certificate; defaults to
+         * the hostname.
          * @param serverName the new value
          */
         public void setServerName(@Nullable String serverName) {
             this.serverName = serverName;
         }
 
-        /** {@return ALPN protocols to offer, in order of preference} */
+        /**
+         * {@return ALPN protocols to offer, in order of preference}
+         */
         public @Nullable List<String> getAlpn() {
             return this.alpn;
         }
@@ -370,7 +442,9 @@ public class SocketConnectorProperties {
             this.alpn = (alpn != null) ? new ArrayList<>(alpn) : null;
         }
 
-        /** {@return lowest TLS version to accept: TLSv1.2 or TLSv1.3} */
+        /**
+         * {@return lowest TLS version to accept: TLSv1.2 or TLSv1.3}
+         */
         public @Nullable String getMinVersion() {
             return this.minVersion;
         }
@@ -383,7 +457,9 @@ public class SocketConnectorProperties {
             this.minVersion = minVersion;
         }
 
-        /** {@return highest TLS version to accept: TLSv1.2 or TLSv1.3} */
+        /**
+         * {@return highest TLS version to accept: TLSv1.2 or TLSv1.3}
+         */
         public @Nullable String getMaxVersion() {
             return this.maxVersion;
         }
@@ -396,22 +472,28 @@ public class SocketConnectorProperties {
             this.maxVersion = maxVersion;
         }
 
-        /** {@return cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's defaults if unset} */
+        /**
+         * {@return cipher suites to enable, by standard (IANA) or OpenSSL name; the
+         * provider's defaults if unset}
+         */
         public @Nullable List<String> getCiphers() {
             return this.ciphers;
         }
 
         /**
-         * Sets cipher suites to enable, by standard (IANA) or OpenSSL name; the provider's defaults if unset.
+         * Sets cipher suites to enable, by standard (IANA) or OpenSSL name; the
+         * provider's defaults if unset.
          * @param ciphers the new value
          */
         public void setCiphers(@Nullable List<String> ciphers) {
             this.ciphers = (ciphers != null) ? new ArrayList<>(ciphers) : null;
         }
+
     }
 
     /**
-     * A named endpoint: where to connect, with which handler, and whether to keep it connected.
+     * A named endpoint: where to connect, with which handler, and whether to keep it
+     * connected.
      */
     public static class Endpoint {
 
@@ -424,25 +506,42 @@ public class SocketConnectorProperties {
         /** Path of the unix domain socket to connect to, instead of hostname and port. */
         private @Nullable String unix;
 
-        /** Bean name of the SocketHandler for this endpoint, unless a handler carries @SocketEndpoint. */
+        /**
+         * Bean name of the SocketHandler for this endpoint, unless a handler
+         * carries @SocketEndpoint.
+         */
         private @Nullable String handler;
 
-        /** Whether to connect once the application has started and keep the endpoint connected. */
+        /**
+         * Whether to connect once the application has started and keep the endpoint
+         * connected.
+         */
         private boolean connectOnStartup = false;
 
-        /** Whether the socket stays open after the peer's FIN; defaults to socket.connector.allow-half-open. */
+        /**
+         * Whether the socket stays open after the peer's FIN; defaults to
+         * socket.connector.allow-half-open.
+         */
         private @Nullable Boolean allowHalfOpen;
 
-        /** TLS overrides for this endpoint: each value that is set replaces the connector's. */
+        /**
+         * TLS overrides for this endpoint: each value that is set replaces the
+         * connector's.
+         */
         private final Tls tls = new Tls();
 
         /** Reconnect policy of a connect-on-startup endpoint. */
         private final Reconnect reconnect = new Reconnect();
 
-        /** Bytes written through the managed endpoint while it is not connected, sent once it is; 0 refuses. */
+        /**
+         * Bytes written through the managed endpoint while it is not connected, sent once
+         * it is; 0 refuses.
+         */
         private DataSize offlineBufferSize = DataSize.ofBytes(0);
 
-        /** {@return host name or IP address to connect to; set this and port, or unix} */
+        /**
+         * {@return host name or IP address to connect to; set this and port, or unix}
+         */
         public @Nullable String getHostname() {
             return this.hostname;
         }
@@ -455,7 +554,9 @@ public class SocketConnectorProperties {
             this.hostname = hostname;
         }
 
-        /** {@return TCP port to connect to, 1 to 65535} */
+        /**
+         * {@return TCP port to connect to, 1 to 65535}
+         */
         public @Nullable Integer getPort() {
             return this.port;
         }
@@ -468,39 +569,51 @@ public class SocketConnectorProperties {
             this.port = port;
         }
 
-        /** {@return path of the unix domain socket to connect to, instead of hostname and port} */
+        /**
+         * {@return path of the unix domain socket to connect to, instead of hostname and
+         * port}
+         */
         public @Nullable String getUnix() {
             return this.unix;
         }
 
         /**
-         * Sets path of the unix domain socket to connect to, instead of hostname and port.
+         * Sets path of the unix domain socket to connect to, instead of hostname and
+         * port.
          * @param unix the new value
          */
         public void setUnix(@Nullable String unix) {
             this.unix = unix;
         }
 
-        /** {@return bean name of the SocketHandler for this endpoint, unless a handler carries @SocketEndpoint} */
+        /**
+         * {@return bean name of the SocketHandler for this endpoint, unless a handler
+         * carries @SocketEndpoint}
+         */
         public @Nullable String getHandler() {
             return this.handler;
         }
 
         /**
-         * Sets bean name of the SocketHandler for this endpoint, unless a handler carries @SocketEndpoint.
+         * Sets bean name of the SocketHandler for this endpoint, unless a handler
+         * carries @SocketEndpoint.
          * @param handler the new value
          */
         public void setHandler(@Nullable String handler) {
             this.handler = handler;
         }
 
-        /** {@return whether to connect once the application has started and keep the endpoint connected} */
+        /**
+         * {@return whether to connect once the application has started and keep the
+         * endpoint connected}
+         */
         public boolean isConnectOnStartup() {
             return this.connectOnStartup;
         }
 
         /**
-         * Sets whether to connect once the application has started and keep the endpoint connected.
+         * Sets whether to connect once the application has started and keep the endpoint
+         * connected.
          * @param connectOnStartup the new value
          */
         public void setConnectOnStartup(boolean connectOnStartup) {
@@ -508,42 +621,54 @@ public class SocketConnectorProperties {
         }
 
         /**
-         * {@return whether the socket stays open after the peer's FIN; defaults to socket.connector.allow-half-open}
+         * {@return whether the socket stays open after the peer's FIN; defaults to
+         * socket.connector.allow-half-open}
          */
         public @Nullable Boolean getAllowHalfOpen() {
             return this.allowHalfOpen;
         }
 
         /**
-         * Sets whether the socket stays open after the peer's FIN; defaults to socket.connector.allow-half-open.
+         * Sets whether the socket stays open after the peer's FIN; defaults to
+         * socket.connector.allow-half-open.
          * @param allowHalfOpen the new value
          */
         public void setAllowHalfOpen(@Nullable Boolean allowHalfOpen) {
             this.allowHalfOpen = allowHalfOpen;
         }
 
-        /** {@return TLS overrides for this endpoint: each value that is set replaces the connector's} */
+        /**
+         * {@return TLS overrides for this endpoint: each value that is set replaces the
+         * connector's}
+         */
         public Tls getTls() {
             return this.tls;
         }
 
-        /** {@return reconnect policy of a connect-on-startup endpoint} */
+        /**
+         * {@return reconnect policy of a connect-on-startup endpoint}
+         */
         public Reconnect getReconnect() {
             return this.reconnect;
         }
 
-        /** {@return bytes written through the managed endpoint while it is not connected, sent once it is} */
+        /**
+         * {@return bytes written through the managed endpoint while it is not connected,
+         * sent once it is}
+         */
         public DataSize getOfflineBufferSize() {
             return this.offlineBufferSize;
         }
 
         /**
-         * Sets bytes written through the managed endpoint while it is not connected, sent once it is; 0 refuses.
+         * Sets bytes written through the managed endpoint while it is not connected, sent
+         * once it is; 0 refuses.
          * @param offlineBufferSize the new value
          */
         public void setOfflineBufferSize(DataSize offlineBufferSize) {
             this.offlineBufferSize = offlineBufferSize;
         }
+
     }
 
     /**
@@ -563,13 +688,21 @@ public class SocketConnectorProperties {
         /** Factor applied to the delay after each failed attempt, 1 or more. */
         private double multiplier = 2.0;
 
-        /** Random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay). */
+        /**
+         * Random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice
+         * the delay).
+         */
         private double jitter = 0.2;
 
-        /** How long a connection must stay up before the backoff resets; a shorter one counts as a failure. */
+        /**
+         * How long a connection must stay up before the backoff resets; a shorter one
+         * counts as a failure.
+         */
         private Duration stableAfter = Duration.ofSeconds(10);
 
-        /** {@return whether to reconnect after a failed connect or a dropped connection} */
+        /**
+         * {@return whether to reconnect after a failed connect or a dropped connection}
+         */
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -582,7 +715,9 @@ public class SocketConnectorProperties {
             this.enabled = enabled;
         }
 
-        /** {@return delay before the first reconnect attempt} */
+        /**
+         * {@return delay before the first reconnect attempt}
+         */
         public Duration getInitialBackoff() {
             return this.initialBackoff;
         }
@@ -595,7 +730,9 @@ public class SocketConnectorProperties {
             this.initialBackoff = initialBackoff;
         }
 
-        /** {@return longest delay between two attempts} */
+        /**
+         * {@return longest delay between two attempts}
+         */
         public Duration getMaxBackoff() {
             return this.maxBackoff;
         }
@@ -608,7 +745,9 @@ public class SocketConnectorProperties {
             this.maxBackoff = maxBackoff;
         }
 
-        /** {@return factor applied to the delay after each failed attempt, 1 or more} */
+        /**
+         * {@return factor applied to the delay after each failed attempt, 1 or more}
+         */
         public double getMultiplier() {
             return this.multiplier;
         }
@@ -621,30 +760,39 @@ public class SocketConnectorProperties {
             this.multiplier = multiplier;
         }
 
-        /** {@return random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay)} */
+        /**
+         * {@return random spread of each delay, from 0 (none) to 1 (anywhere between 0
+         * and twice the delay)}
+         */
         public double getJitter() {
             return this.jitter;
         }
 
         /**
-         * Sets random spread of each delay, from 0 (none) to 1 (anywhere between 0 and twice the delay).
+         * Sets random spread of each delay, from 0 (none) to 1 (anywhere between 0 and
+         * twice the delay).
          * @param jitter the new value
          */
         public void setJitter(double jitter) {
             this.jitter = jitter;
         }
 
-        /** {@return how long a connection must stay up before the backoff resets} */
+        /**
+         * {@return how long a connection must stay up before the backoff resets}
+         */
         public Duration getStableAfter() {
             return this.stableAfter;
         }
 
         /**
-         * Sets how long a connection must stay up before the backoff resets; a shorter one counts as a failure.
+         * Sets how long a connection must stay up before the backoff resets; a shorter
+         * one counts as a failure.
          * @param stableAfter the new value
          */
         public void setStableAfter(Duration stableAfter) {
             this.stableAfter = stableAfter;
         }
+
     }
+
 }

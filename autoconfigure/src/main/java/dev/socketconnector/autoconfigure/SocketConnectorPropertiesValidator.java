@@ -16,8 +16,9 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Checks {@link SocketConnectorProperties} before anything is built, so a bad value fails startup with its
- * full property path and the allowed values instead of a builder's message.
+ * Checks {@link SocketConnectorProperties} before anything is built, so a bad value fails
+ * startup with its full property path and the allowed values instead of a builder's
+ * message.
  */
 final class SocketConnectorPropertiesValidator {
 
@@ -64,8 +65,9 @@ final class SocketConnectorPropertiesValidator {
     private static void endpoint(String name, Endpoint endpoint) {
         String prefix = PREFIX + ".endpoints." + name;
         if (!StringUtils.hasText(name) || "none".equals(name)) {
-            throw problem(prefix, null, "'" + name + "' cannot name an endpoint ('none' tags sockets opened "
-                    + "without one)", "Choose another name under socket.connector.endpoints.");
+            throw problem(prefix, null,
+                    "'" + name + "' cannot name an endpoint ('none' tags sockets opened " + "without one)",
+                    "Choose another name under socket.connector.endpoints.");
         }
         boolean hasHostname = StringUtils.hasText(endpoint.getHostname());
         boolean hasUnix = StringUtils.hasText(endpoint.getUnix());
@@ -82,8 +84,7 @@ final class SocketConnectorPropertiesValidator {
         Integer port = endpoint.getPort();
         if (hasHostname) {
             if (port == null) {
-                throw invalid(prefix + ".port", null, "a TCP endpoint needs a port",
-                        "a port between 1 and 65535");
+                throw invalid(prefix + ".port", null, "a TCP endpoint needs a port", "a port between 1 and 65535");
             }
             if (port < 1 || port > 65535) {
                 throw invalid(prefix + ".port", port, "port out of range", "a port between 1 and 65535");
@@ -105,8 +106,8 @@ final class SocketConnectorPropertiesValidator {
         reconnect(prefix + ".reconnect", endpoint.getReconnect());
         long offline = endpoint.getOfflineBufferSize().toBytes();
         if (offline < 0 || offline > Integer.MAX_VALUE) {
-            throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(),
-                    "must be between 0 and 2GB", "a size such as 0 (writes while disconnected return -1) or 64KB");
+            throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(), "must be between 0 and 2GB",
+                    "a size such as 0 (writes while disconnected return -1) or 64KB");
         }
     }
 
@@ -149,8 +150,8 @@ final class SocketConnectorPropertiesValidator {
 
     private static void version(String property, @Nullable String version) {
         if (version != null && !TlsOptions.VERSIONS.contains(version)) {
-            throw invalid(property, version, "unknown TLS version", "one of " + String.join(", ",
-                    TlsOptions.VERSIONS.stream().sorted().toList()));
+            throw invalid(property, version, "unknown TLS version",
+                    "one of " + String.join(", ", TlsOptions.VERSIONS.stream().sorted().toList()));
         }
     }
 
@@ -196,4 +197,5 @@ final class SocketConnectorPropertiesValidator {
         return new InvalidSocketConnectorPropertyException(property, value, reason,
                 "Update your application's configuration: set '" + property + "' to " + allowed + ".");
     }
+
 }

@@ -22,13 +22,15 @@ import org.springframework.core.env.Environment;
 
 /**
  * Finds keys under {@code socket.connector} that no property binds, such as a misspelt
- * {@code socket.connector.tls.bundel}, so that startup fails instead of silently ignoring them.
+ * {@code socket.connector.tls.bundel}, so that startup fails instead of silently ignoring
+ * them.
  * <p>
- * The known keys are derived from {@link SocketConnectorProperties} and its nested classes (a bean property
- * per key, {@code endpoints.*} for the map of endpoints), never from a hand-written list. Every property
- * source of the {@link Environment} is checked through Boot's relaxed names, so {@code rejectUnauthorized},
- * {@code reject-unauthorized} and {@code SOCKET_CONNECTOR_TLS_REJECTUNAUTHORIZED} are the same key. Values
- * are never read: an unknown key may hold a secret.
+ * The known keys are derived from {@link SocketConnectorProperties} and its nested
+ * classes (a bean property per key, {@code endpoints.*} for the map of endpoints), never
+ * from a hand-written list. Every property source of the {@link Environment} is checked
+ * through Boot's relaxed names, so {@code rejectUnauthorized},
+ * {@code reject-unauthorized} and {@code SOCKET_CONNECTOR_TLS_REJECTUNAUTHORIZED} are the
+ * same key. Values are never read: an unknown key may hold a secret.
  */
 final class SocketConnectorPropertyKeys {
 
@@ -45,8 +47,9 @@ final class SocketConnectorPropertyKeys {
     }
 
     /**
-     * {@return every key the properties bind, relative to {@code socket.connector}, in dashed form;
-     * {@code *} stands for an endpoint's name and {@code [0]} for a list index}
+     * {@return every key the properties bind, relative to {@code socket.connector}, in
+     * dashed form; {@code *} stands for an endpoint's name and {@code [0]} for a list
+     * index}
      */
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
@@ -57,10 +60,11 @@ final class SocketConnectorPropertyKeys {
     }
 
     /**
-     * Fails when a property source holds a key under {@code socket.connector} that no property binds.
+     * Fails when a property source holds a key under {@code socket.connector} that no
+     * property binds.
      * @param environment the application's environment
-     * @throws InvalidSocketConnectorPropertyException naming the first unknown key, where it was set, the
-     * closest known key, and any further unknown keys
+     * @throws InvalidSocketConnectorPropertyException naming the first unknown key, where
+     * it was set, the closest known key, and any further unknown keys
      */
     static void check(Environment environment) {
         List<ConfigurationProperty> unknown = new ArrayList<>();
@@ -85,15 +89,18 @@ final class SocketConnectorPropertyKeys {
         ConfigurationProperty first = unknown.get(0);
         String key = first.getName().toString();
         String closest = closest(first.getName());
-        StringBuilder reason = new StringBuilder("no such property under " + SocketConnectorProperties.PREFIX
-                + ", it would be ignored");
+        StringBuilder reason = new StringBuilder(
+                "no such property under " + SocketConnectorProperties.PREFIX + ", it would be ignored");
         if (first.getOrigin() != null) {
             reason.append(" (set in ").append(first.getOrigin()).append(')');
         }
         reason.append("; did you mean '").append(closest).append("'?");
         for (ConfigurationProperty other : unknown.subList(1, unknown.size())) {
-            reason.append("\n    Also unknown: ").append(other.getName()).append(" (did you mean '")
-                .append(closest(other.getName())).append("'?)");
+            reason.append("\n    Also unknown: ")
+                .append(other.getName())
+                .append(" (did you mean '")
+                .append(closest(other.getName()))
+                .append("'?)");
         }
         throw new InvalidSocketConnectorPropertyException(key, null, reason.toString(),
                 "Rename '" + key + "' to '" + closest + "', or remove it. The keys under "
@@ -102,7 +109,8 @@ final class SocketConnectorPropertyKeys {
     }
 
     /**
-     * {@return whether {@code name} (under the prefix) is a key some property binds, or a parent of such keys}
+     * {@return whether {@code name} (under the prefix) is a key some property binds, or a
+     * parent of such keys}
      */
     static boolean isKnown(ConfigurationPropertyName name) {
         int offset = PREFIX.getNumberOfElements();
@@ -115,7 +123,10 @@ final class SocketConnectorPropertyKeys {
         return false;
     }
 
-    /** {@return the known key closest to {@code name} by edit distance, with the endpoint's name filled in} */
+    /**
+     * {@return the known key closest to {@code name} by edit distance, with the
+     * endpoint's name filled in}
+     */
     static String closest(ConfigurationPropertyName name) {
         int offset = PREFIX.getNumberOfElements();
         String relative = name.subName(offset).toString();
@@ -162,7 +173,10 @@ final class SocketConnectorPropertyKeys {
         return templates;
     }
 
-    /** A nested group of properties: a class declared in {@link SocketConnectorProperties}, not an enum. */
+    /**
+     * A nested group of properties: a class declared in
+     * {@link SocketConnectorProperties}, not an enum.
+     */
     private static boolean isNested(Class<?> type) {
         return type.getEnclosingClass() == SocketConnectorProperties.class && !type.isEnum();
     }
@@ -188,8 +202,8 @@ final class SocketConnectorPropertyKeys {
     }
 
     /**
-     * A bound key relative to the prefix: dashed elements, {@code *} for a map key, and whether it is a list
-     * (which also binds indexed keys such as {@code alpn[0]}).
+     * A bound key relative to the prefix: dashed elements, {@code *} for a map key, and
+     * whether it is a list (which also binds indexed keys such as {@code alpn[0]}).
      */
     private record Template(List<String> elements, boolean list) {
 
@@ -220,8 +234,8 @@ final class SocketConnectorPropertyKeys {
             List<String> filled = new ArrayList<>(this.elements);
             for (int i = 0; i < filled.size(); i++) {
                 if (ANY.equals(filled.get(i))) {
-                    @Nullable String key = (offset + i < name.getNumberOfElements())
-                            ? name.getElement(offset + i, Form.ORIGINAL) : null;
+                    @Nullable String key = (offset + i < name.getNumberOfElements()) ? name.getElement(offset + i, Form.ORIGINAL)
+                            : null;
                     filled.set(i, (key != null) ? key : "<name>");
                 }
             }
@@ -232,4 +246,5 @@ final class SocketConnectorPropertyKeys {
             return ConfigurationPropertyName.of(dashed).getElement(0, Form.UNIFORM);
         }
     }
+
 }

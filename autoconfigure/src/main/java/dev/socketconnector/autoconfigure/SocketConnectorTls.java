@@ -19,9 +19,9 @@ import org.springframework.boot.ssl.SslOptions;
 import org.springframework.util.StringUtils;
 
 /**
- * Turns {@code tls.*} property groups into {@link TlsOptions}, taking trust and key material from Spring SSL
- * bundles. A bundle's update handler rebuilds the options, so the next connect uses the reloaded material
- * while open sockets keep theirs.
+ * Turns {@code tls.*} property groups into {@link TlsOptions}, taking trust and key
+ * material from Spring SSL bundles. A bundle's update handler rebuilds the options, so
+ * the next connect uses the reloaded material while open sockets keep theirs.
  */
 final class SocketConnectorTls {
 
@@ -34,8 +34,8 @@ final class SocketConnectorTls {
     }
 
     /**
-     * Returns whether a {@code tls} group enables TLS: its {@code enabled} value, else true when it names a
-     * bundle, else {@code inherited}.
+     * Returns whether a {@code tls} group enables TLS: its {@code enabled} value, else
+     * true when it names a bundle, else {@code inherited}.
      */
     static boolean enabled(Tls tls, boolean inherited) {
         if (tls.getEnabled() != null) {
@@ -45,8 +45,9 @@ final class SocketConnectorTls {
     }
 
     /**
-     * Returns the options of a {@code tls} group as a supplier that follows its bundle's reloads; every
-     * value the group leaves unset stays unset (so it is taken from the connector's defaults).
+     * Returns the options of a {@code tls} group as a supplier that follows its bundle's
+     * reloads; every value the group leaves unset stays unset (so it is taken from the
+     * connector's defaults).
      * @param prefix the group's property path, such as {@code socket.connector.tls}
      * @param tls the group
      * @return the current options
@@ -153,4 +154,5 @@ final class SocketConnectorTls {
             setter.apply(value);
         }
     }
+
 }

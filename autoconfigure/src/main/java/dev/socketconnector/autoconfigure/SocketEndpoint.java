@@ -7,11 +7,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a {@link dev.socketconnector.SocketHandler} bean as the handler of the named endpoints
- * ({@code socket.connector.endpoints.<name>.*}), instead of naming the bean in
+ * Marks a {@link dev.socketconnector.SocketHandler} bean as the handler of the named
+ * endpoints ({@code socket.connector.endpoints.<name>.*}), instead of naming the bean in
  * {@code socket.connector.endpoints.<name>.handler}.
  * <p>
- * Startup fails if a name is not a configured endpoint, or if an endpoint ends up with two handlers.
+ * Startup fails if a name is not a configured endpoint, or if an endpoint ends up with
+ * two handlers.
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,4 +24,5 @@ public @interface SocketEndpoint {
      * @return one or more names of {@code socket.connector.endpoints} entries
      */
     String[] value();
+
 }

@@ -13,9 +13,10 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds each endpoint's handler bean: the one named by {@code socket.connector.endpoints.<name>.handler} or the
- * {@link SocketHandler} bean annotated {@code @SocketEndpoint("<name>")}, and fails with the property path when
- * an endpoint has none or two, or an annotation names an endpoint that is not configured.
+ * Finds each endpoint's handler bean: the one named by
+ * {@code socket.connector.endpoints.<name>.handler} or the {@link SocketHandler} bean
+ * annotated {@code @SocketEndpoint("<name>")}, and fails with the property path when an
+ * endpoint has none or two, or an annotation names an endpoint that is not configured.
  */
 final class SocketHandlerResolver {
 
@@ -27,8 +28,8 @@ final class SocketHandlerResolver {
      * @param properties the properties
      * @param beanFactory the bean factory
      * @return the handler bean name of every endpoint, by endpoint name
-     * @throws InvalidSocketConnectorPropertyException when an endpoint has no handler or two, or a handler
-     *         names an unknown endpoint
+     * @throws InvalidSocketConnectorPropertyException when an endpoint has no handler or
+     * two, or a handler names an unknown endpoint
      */
     static Map<String, String> resolve(SocketConnectorProperties properties, ListableBeanFactory beanFactory) {
         Map<String, Endpoint> endpoints = properties.getEndpoints();
@@ -62,18 +63,16 @@ final class SocketHandlerResolver {
                             "handler bean '" + beanName + "' is annotated @SocketEndpoint(\"" + name
                                     + "\") but no endpoint '" + name + "' is configured (configured endpoints: "
                                     + (endpoints.isEmpty() ? "none" : String.join(", ", endpoints.keySet())) + ")",
-                            "Configure the endpoint with '" + prefix + ".hostname' and '" + prefix
-                                    + ".port' (or '" + prefix + ".unix'), or correct the @SocketEndpoint value of '"
-                                    + beanName + "'.");
+                            "Configure the endpoint with '" + prefix + ".hostname' and '" + prefix + ".port' (or '"
+                                    + prefix + ".unix'), or correct the @SocketEndpoint value of '" + beanName + "'.");
                 }
                 String existing = handlers.get(name);
                 if (existing != null && !existing.equals(beanName)) {
                     throw new InvalidSocketConnectorPropertyException(prefix + ".handler",
                             endpoints.get(name).getHandler(),
-                            "endpoint '" + name + "' has two handlers: beans '" + existing + "' and '" + beanName
-                                    + "'",
-                            "Keep one: remove @SocketEndpoint(\"" + name + "\") from one bean, or remove '"
-                                    + prefix + ".handler'.");
+                            "endpoint '" + name + "' has two handlers: beans '" + existing + "' and '" + beanName + "'",
+                            "Keep one: remove @SocketEndpoint(\"" + name + "\") from one bean, or remove '" + prefix
+                                    + ".handler'.");
                 }
                 handlers.put(name, beanName);
             }
@@ -89,8 +88,9 @@ final class SocketHandlerResolver {
             String prefix = SocketConnectorProperties.PREFIX + ".endpoints." + name;
             List<String> candidates = Arrays.asList(beanFactory.getBeanNamesForType(SocketHandler.class));
             throw new InvalidSocketConnectorPropertyException(prefix + ".handler", null,
-                    "endpoint '" + name + "' has no handler" + ((missing.size() > 1)
-                            ? " (nor have " + String.join(", ", missing.subList(1, missing.size())) + ")" : ""),
+                    "endpoint '" + name + "' has no handler"
+                            + ((missing.size() > 1)
+                                    ? " (nor have " + String.join(", ", missing.subList(1, missing.size())) + ")" : ""),
                     "Set '" + prefix + ".handler' to the name of a SocketHandler bean (SocketHandler beans: "
                             + (candidates.isEmpty() ? "none" : String.join(", ", candidates))
                             + "), or annotate the handler's class with @SocketEndpoint(\"" + name + "\").");
@@ -111,4 +111,5 @@ final class SocketHandlerResolver {
         }
         return handler;
     }
+
 }

@@ -1,6 +1,6 @@
 /**
- * Spring Boot auto-configuration for socket-connector: properties, SSL bundles, handler beans, managed
- * endpoints and graceful shutdown.
+ * Spring Boot auto-configuration for socket-connector: properties, SSL bundles, handler
+ * beans, managed endpoints and graceful shutdown.
  */
 @NullMarked
 package dev.socketconnector.autoconfigure;

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reads the configuration metadata the annotation processor generated (merged with
- * {@code additional-spring-configuration-metadata.json}) as an IDE would: defaults, hints for the enum-like
- * keys, the health switch, and every connector-wide key with a description.
+ * {@code additional-spring-configuration-metadata.json}) as an IDE would: defaults, hints
+ * for the enum-like keys, the health switch, and every connector-wide key with a
+ * description.
  */
 class ConfigurationMetadataTests {
 
@@ -82,4 +83,5 @@ class ConfigurationMetadataTests {
     private static String dashed(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
+
 }

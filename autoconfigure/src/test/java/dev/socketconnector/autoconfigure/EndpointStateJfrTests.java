@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Records a managed endpoint's state changes with JDK Flight Recorder: it connects, loses its server, backs
- * off, and stops with the context.
+ * Records a managed endpoint's state changes with JDK Flight Recorder: it connects, loses
+ * its server, backs off, and stops with the context.
  */
 class EndpointStateJfrTests {
 
@@ -66,8 +66,10 @@ class EndpointStateJfrTests {
             .toList();
         assertThat(transitions).containsSubsequence("STOPPED>CONNECTING", "CONNECTING>CONNECTED",
                 "CONNECTED>BACKING_OFF", "BACKING_OFF>STOPPED");
-        // the server closed the connection cleanly: the endpoint backs off with no error as its cause
-        // (other tests' endpoints in this JVM may record too: only this endpoint's events count)
+        // the server closed the connection cleanly: the endpoint backs off with no error
+        // as its cause
+        // (other tests' endpoints in this JVM may record too: only this endpoint's events
+        // count)
         assertThat(events).filteredOn((e) -> e.getEventType().getName().equals(EndpointStateEvent.NAME))
             .filteredOn((e) -> "echo".equals(e.getString("endpoint")))
             .filteredOn((e) -> "BACKING_OFF".equals(e.getString("state")))
@@ -91,5 +93,7 @@ class EndpointStateJfrTests {
         EventRecordingHandler echoHandler() {
             return new EventRecordingHandler();
         }
+
     }
+
 }

@@ -12,8 +12,9 @@ import dev.socketconnector.SocketHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A handler bean for tests: records every callback as text ({@code open}, {@code data:hello},
- * {@code close:null}) and lets the test wait for the next one, bounded.
+ * A handler bean for tests: records every callback as text ({@code open},
+ * {@code data:hello}, {@code close:null}) and lets the test wait for the next one,
+ * bounded.
  */
 class EventRecordingHandler implements SocketHandler<Object> {
 
@@ -59,7 +60,10 @@ class EventRecordingHandler implements SocketHandler<Object> {
         record("handshake:" + success);
     }
 
-    /** Waits up to 10 s for the next event that starts with {@code prefix}, skipping others. */
+    /**
+     * Waits up to 10 s for the next event that starts with {@code prefix}, skipping
+     * others.
+     */
     String await(String prefix) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
@@ -88,4 +92,5 @@ class EventRecordingHandler implements SocketHandler<Object> {
     List<Socket<Object>> opened() {
         return List.copyOf(this.opened);
     }
+
 }

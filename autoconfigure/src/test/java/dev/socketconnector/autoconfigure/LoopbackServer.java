@@ -14,8 +14,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JDK TCP server on 127.0.0.1 for tests, on a chosen port so that a test can stop it and start it again on
- * the same port. Accepted connections are handed to the test, which uses them with bounded waits.
+ * A JDK TCP server on 127.0.0.1 for tests, on a chosen port so that a test can stop it
+ * and start it again on the same port. Accepted connections are handed to the test, which
+ * uses them with bounded waits.
  */
 final class LoopbackServer implements AutoCloseable {
 
@@ -89,8 +90,9 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /**
-     * Reads from {@code peer} until end of stream on another thread: the returned future completes with the
-     * bytes read when the client's FIN arrives, and fails with the IOException of a reset.
+     * Reads from {@code peer} until end of stream on another thread: the returned future
+     * completes with the bytes read when the client's FIN arrives, and fails with the
+     * IOException of a reset.
      */
     static CompletableFuture<byte[]> readToEnd(SocketChannel peer) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
@@ -122,4 +124,5 @@ final class LoopbackServer implements AutoCloseable {
             peer.close();
         }
     }
+
 }

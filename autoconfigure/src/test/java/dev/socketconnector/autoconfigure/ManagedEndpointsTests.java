@@ -27,8 +27,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests connect-on-startup endpoints against servers on 127.0.0.1 and unix paths: connecting on startup,
- * reconnecting after the server restarts, not blocking startup, and the graceful shutdown (FIN, close once).
+ * Tests connect-on-startup endpoints against servers on 127.0.0.1 and unix paths:
+ * connecting on startup, reconnecting after the server restarts, not blocking startup,
+ * and the graceful shutdown (FIN, close once).
  */
 class ManagedEndpointsTests {
 
@@ -75,29 +76,28 @@ class ManagedEndpointsTests {
         LoopbackServer server = LoopbackServer.start();
         int port = server.port();
         try {
-            this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port)
-                .run((context) -> {
-                    EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
-                    ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
-                    server.accept();
+            this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port).run((context) -> {
+                EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
+                ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
+                server.accept();
+                handler.await("open");
+                Socket<?> first = endpoint.socket();
+                server.close();
+                handler.await("close:");
+                waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF
+                        && endpoint.lastError() instanceof ConnectException, "BACKING_OFF after refused");
+                assertThat(endpoint.nextAttempt()).isNotNull();
+                try (LoopbackServer restarted = LoopbackServer.start(port)) {
+                    restarted.accept();
                     handler.await("open");
-                    Socket<?> first = endpoint.socket();
-                    server.close();
-                    handler.await("close:");
-                    waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF
-                            && endpoint.lastError() instanceof ConnectException, "BACKING_OFF after refused");
-                    assertThat(endpoint.nextAttempt()).isNotNull();
-                    try (LoopbackServer restarted = LoopbackServer.start(port)) {
-                        restarted.accept();
-                        handler.await("open");
-                        waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED again");
-                        assertThat(endpoint.socket()).isNotNull().isNotSameAs(first);
-                        assertThat(endpoint.reconnects()).isPositive();
-                        assertThat(handler.count("open")).isEqualTo(2);
-                        assertThat(handler.opened()).hasSize(2);
-                        assertThat(handler.opened().get(0).readyState()).isEqualTo(ReadyState.CLOSED);
-                    }
-                });
+                    waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED again");
+                    assertThat(endpoint.socket()).isNotNull().isNotSameAs(first);
+                    assertThat(endpoint.reconnects()).isPositive();
+                    assertThat(handler.count("open")).isEqualTo(2);
+                    assertThat(handler.opened()).hasSize(2);
+                    assertThat(handler.opened().get(0).readyState()).isEqualTo(ReadyState.CLOSED);
+                }
+            });
         }
         finally {
             server.close();
@@ -160,7 +160,8 @@ class ManagedEndpointsTests {
                     // CONNECTED (and socket()) once open has returned
                     endpoint[0].whenConnected().get(10, TimeUnit.SECONDS).write("bye");
                 });
-            // the context is closed: the lifecycle ended the socket (FIN after the pending write)
+            // the context is closed: the lifecycle ended the socket (FIN after the
+            // pending write)
             byte[] received = LoopbackServer.readToEnd(peer[0]).get(10, TimeUnit.SECONDS);
             assertThat(new String(received, StandardCharsets.UTF_8)).isEqualTo("bye");
             assertThat(connector[0].isClosed()).isTrue();
@@ -188,7 +189,8 @@ class ManagedEndpointsTests {
                         .endpoint("echo")
                         .whenConnected()
                         .get(10, TimeUnit.SECONDS);
-                    // the peer never reads: fill the kernel's buffers and ours until write() stops accepting
+                    // the peer never reads: fill the kernel's buffers and ours until
+                    // write() stops accepting
                     byte[] chunk = new byte[64 * 1024];
                     int stalled = 0;
                     for (int i = 0; i < 2000 && stalled < 20; i++) {
@@ -204,11 +206,11 @@ class ManagedEndpointsTests {
                     closing[0] = System.nanoTime();
                 });
             Duration shutdown = Duration.ofNanos(System.nanoTime() - closing[0]);
-            // ended with writes pending: waited the capped 300ms, not 10s, then terminated
+            // ended with writes pending: waited the capped 300ms, not 10s, then
+            // terminated
             assertThat(shutdown).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
             assertThat(handler[0].count("open")).isEqualTo(1);
-            assertThat(handler[0].events().stream().filter((event) -> event.startsWith("close:")).count())
-                .isEqualTo(1);
+            assertThat(handler[0].events().stream().filter((event) -> event.startsWith("close:")).count()).isEqualTo(1);
         }
     }
 
@@ -238,7 +240,8 @@ class ManagedEndpointsTests {
                     assertThat(server.acceptedCount()).isZero();
                     assertThat(handler.events()).isEmpty();
                     // the endpoint still connects on demand, by name
-                    Socket<Object> socket = context.getBean(SocketConnector.class).<Object>connect("echo")
+                    Socket<Object> socket = context.getBean(SocketConnector.class)
+                        .<Object>connect("echo")
                         .get(10, TimeUnit.SECONDS);
                     server.accept();
                     assertThat(socket.endpoint()).isEqualTo("echo");
@@ -287,7 +290,8 @@ class ManagedEndpointsTests {
         assertThat(policy.backoff(1, 0.0)).isEqualTo(Duration.ofMillis(50));
         assertThat(policy.backoff(1, 0.5)).isEqualTo(Duration.ofMillis(100));
         assertThat(policy.backoff(2, 0.999)).isBetween(Duration.ofMillis(299), Duration.ofMillis(300));
-        // the jitter spreads the capped delay too (a cap below the jitter window would gather a herd there)
+        // the jitter spreads the capped delay too (a cap below the jitter window would
+        // gather a herd there)
         assertThat(policy.backoff(5, 0.999)).isBetween(Duration.ofMillis(1498), Duration.ofMillis(1500));
         assertThat(policy.stableAfter()).isEqualTo(Duration.ofSeconds(10));
         assertThat(policy.offlineBufferSize()).isZero();
@@ -321,6 +325,7 @@ class ManagedEndpointsTests {
                 }
             };
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -331,5 +336,7 @@ class ManagedEndpointsTests {
         EventRecordingHandler echoHandler() {
             return new EventRecordingHandler();
         }
+
     }
+
 }

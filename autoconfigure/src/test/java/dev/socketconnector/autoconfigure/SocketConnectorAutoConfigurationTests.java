@@ -29,8 +29,8 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SocketConnectorAutoConfiguration}: conditions, customizers, property binding and
- * endpoint registration. No connections are made here.
+ * Tests for {@link SocketConnectorAutoConfiguration}: conditions, customizers, property
+ * binding and endpoint registration. No connections are made here.
  */
 class SocketConnectorAutoConfigurationTests {
 
@@ -84,7 +84,8 @@ class SocketConnectorAutoConfigurationTests {
             .run((context) -> {
                 assertThat(context).hasNotFailed();
                 List<String> calls = context.getBean(CustomizerConfiguration.class).calls;
-                // "second" has @Order(1), "first" @Order(0); the endpoint from the properties was already
+                // "second" has @Order(1), "first" @Order(0); the endpoint from the
+                // properties was already
                 // registered when they ran, so re-registering it failed
                 assertThat(calls).containsExactly("first:endpoint echo is already defined",
                         "second:endpoint echo is already defined");
@@ -128,8 +129,7 @@ class SocketConnectorAutoConfigurationTests {
                     "socket.connector.write-buffer.low-water-mark=64KB",
                     "socket.connector.write-buffer.high-water-mark=2MB", "socket.connector.tls.provider=jdk",
                     "socket.connector.tls.min-version=TLSv1.3", "socket.connector.tls.alpn=h2,http/1.1",
-                    "socket.connector.tls.server-name=example.test",
-                    "socket.connector.tls.reject-unauthorized=false")
+                    "socket.connector.tls.server-name=example.test", "socket.connector.tls.reject-unauthorized=false")
             .run((context) -> {
                 assertThat(context).hasNotFailed();
                 SocketConnectorProperties properties = context.getBean(SocketConnectorProperties.class);
@@ -228,7 +228,8 @@ class SocketConnectorAutoConfigurationTests {
 
     @Test
     void runWithoutActuatorMicrometerOrHealthShouldStillCreateConnector() {
-        // the core auto-configuration must not touch the optional modules (metrics and actuator back off in
+        // the core auto-configuration must not touch the optional modules (metrics and
+        // actuator back off in
         // their own auto-configurations, tested with them)
         this.contextRunner
             .withClassLoader(new FilteredClassLoader("io.micrometer", "org.springframework.boot.actuate",
@@ -254,6 +255,7 @@ class SocketConnectorAutoConfigurationTests {
         SocketConnector myConnector() {
             return this.connector;
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -274,6 +276,7 @@ class SocketConnectorAutoConfigurationTests {
                 }
             };
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -283,6 +286,7 @@ class SocketConnectorAutoConfigurationTests {
         EventRecordingHandler echoHandler() {
             return new EventRecordingHandler();
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -292,10 +296,12 @@ class SocketConnectorAutoConfigurationTests {
         LocalHandler localHandler() {
             return new LocalHandler();
         }
+
     }
 
     @SocketEndpoint("local")
     static class LocalHandler implements SocketHandler<Object> {
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -308,8 +314,8 @@ class SocketConnectorAutoConfigurationTests {
         SocketConnectorBuilderCustomizer second(EventRecordingHandler echoHandler) {
             return (builder) -> {
                 this.calls.add("second:" + registerAgain(builder, echoHandler));
-                builder.endpoint("extra", TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(9)
-                    .socket(echoHandler).build());
+                builder.endpoint("extra",
+                        TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(9).socket(echoHandler).build());
             };
         }
 
@@ -321,13 +327,15 @@ class SocketConnectorAutoConfigurationTests {
 
         private static String registerAgain(SocketConnectorBuilder builder, EventRecordingHandler handler) {
             try {
-                builder.endpoint("echo", TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(8)
-                    .socket(handler).build());
+                builder.endpoint("echo",
+                        TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(8).socket(handler).build());
                 return "registered";
             }
             catch (IllegalArgumentException ex) {
                 return ex.getMessage().replace("'", "");
             }
         }
+
     }
+
 }

@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Tests the "APPLICATION FAILED TO START" report of a real {@link SpringApplication} for invalid
- * {@code socket.connector.*} values: ours through {@code META-INF/spring.factories}, and Boot's own for values
- * that cannot be bound (unknown transport or provider), which also names the property and the allowed values.
+ * Tests the "APPLICATION FAILED TO START" report of a real {@link SpringApplication} for
+ * invalid {@code socket.connector.*} values: ours through
+ * {@code META-INF/spring.factories}, and Boot's own for values that cannot be bound
+ * (unknown transport or provider), which also names the property and the allowed values.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SocketConnectorFailureAnalyzerTests {
@@ -47,7 +48,10 @@ class SocketConnectorFailureAnalyzerTests {
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("socket.connector.transport")
             .contains("kqueue")
-            .contains("AUTO").contains("NIO").contains("EPOLL").contains("IO_URING");
+            .contains("AUTO")
+            .contains("NIO")
+            .contains("EPOLL")
+            .contains("IO_URING");
     }
 
     @Test
@@ -57,7 +61,8 @@ class SocketConnectorFailureAnalyzerTests {
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("socket.connector.endpoints.echo.tls.provider")
             .contains("gnutls")
-            .contains("JDK").contains("OPENSSL");
+            .contains("JDK")
+            .contains("OPENSSL");
     }
 
     @Test
@@ -86,5 +91,7 @@ class SocketConnectorFailureAnalyzerTests {
             return new SocketHandler<>() {
             };
         }
+
     }
+
 }

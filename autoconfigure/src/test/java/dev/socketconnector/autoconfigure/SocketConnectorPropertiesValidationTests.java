@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests that invalid {@code socket.connector.*} values fail startup with an
- * {@link InvalidSocketConnectorPropertyException} and that {@link SocketConnectorFailureAnalyzer} names the full
- * property path and the allowed values.
+ * {@link InvalidSocketConnectorPropertyException} and that
+ * {@link SocketConnectorFailureAnalyzer} names the full property path and the allowed
+ * values.
  */
 class SocketConnectorPropertiesValidationTests {
 
@@ -113,10 +114,8 @@ class SocketConnectorPropertiesValidationTests {
     @Test
     void unknownBundleShouldFailNamingDefinedBundles() {
         this.contextRunner.withPropertyValues("socket.connector.tls.bundle=nope")
-            .run(failsWith("socket.connector.tls.bundle", "no SSL bundle named 'nope'",
-                    "spring.ssl.bundle.pem.nope"));
-        this.contextRunner
-            .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "tls.bundle=missing")
+            .run(failsWith("socket.connector.tls.bundle", "no SSL bundle named 'nope'", "spring.ssl.bundle.pem.nope"));
+        this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "tls.bundle=missing")
             .run(failsWith(ECHO + "tls.bundle", "defined bundles: none", "spring.ssl.bundle.jks.missing"));
     }
 
@@ -184,5 +183,7 @@ class SocketConnectorPropertiesValidationTests {
         EventRecordingHandler echoHandler() {
             return new EventRecordingHandler();
         }
+
     }
+
 }

@@ -11,9 +11,10 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that {@link SocketConnectorRuntimeHints} covers what core does reflectively, and that the
- * auto-configuration imports it. (That Netty's native transports bring their own native-image metadata is
- * checked by the sample app's AOT test, which has them on its class path.)
+ * Tests that {@link SocketConnectorRuntimeHints} covers what core does reflectively, and
+ * that the auto-configuration imports it. (That Netty's native transports bring their own
+ * native-image metadata is checked by the sample app's AOT test, which has them on its
+ * class path.)
  */
 class SocketConnectorRuntimeHintsTests {
 
@@ -27,7 +28,8 @@ class SocketConnectorRuntimeHintsTests {
     void typesCoreLooksUpByNameAreRegisteredWhenPresent() {
         assertThat(SocketConnectorRuntimeHints.TYPES_LOOKED_UP_BY_NAME).isNotEmpty();
         for (String type : SocketConnectorRuntimeHints.TYPES_LOOKED_UP_BY_NAME) {
-            // the starter's own tests run without the native transports; the sample app's AOT test has them
+            // the starter's own tests run without the native transports; the sample app's
+            // AOT test has them
             boolean present = ClassUtils.isPresent(type, getClass().getClassLoader());
             assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of(type)).test(this.hints)).as(type)
                 .isEqualTo(present);
@@ -40,8 +42,8 @@ class SocketConnectorRuntimeHintsTests {
             .onMethodInvocation("io.netty.handler.ssl.JdkSslEngine", "getWrappedEngine")).accepts(this.hints);
         assertThat(RuntimeHintsPredicates.reflection()
             .onFieldAccess("io.netty.handler.ssl.ReferenceCountedOpenSslContext", "ctx")).accepts(this.hints);
-        assertThat(this.hints.reflection().getTypeHint(TypeReference.of("javax.net.ssl.ExtendedSSLSession"))
-            .methods()).anySatisfy((method) -> assertThat(method.getName()).isEqualTo("exportKeyingMaterialData"));
+        assertThat(this.hints.reflection().getTypeHint(TypeReference.of("javax.net.ssl.ExtendedSSLSession")).methods())
+            .anySatisfy((method) -> assertThat(method.getName()).isEqualTo("exportKeyingMaterialData"));
     }
 
     @Test
@@ -59,4 +61,5 @@ class SocketConnectorRuntimeHintsTests {
         assertThat(SocketConnectorAutoConfiguration.class.getAnnotation(ImportRuntimeHints.class).value())
             .containsExactly(SocketConnectorRuntimeHints.class);
     }
+
 }

@@ -27,9 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A full Spring Boot startup through the real {@code AutoConfiguration.imports} file: the connector, a handler
- * bean found by {@link SocketEndpoint}, and a connect-on-startup endpoint that connects to a server on
- * 127.0.0.1 and exchanges data.
+ * A full Spring Boot startup through the real {@code AutoConfiguration.imports} file: the
+ * connector, a handler bean found by {@link SocketEndpoint}, and a connect-on-startup
+ * endpoint that connects to a server on 127.0.0.1 and exchanges data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = { "socket.connector.endpoints.echo.hostname=127.0.0.1",
@@ -95,14 +95,14 @@ class SocketConnectorSpringBootTests {
         EchoHandler echoHandler() {
             return new EchoHandler();
         }
+
     }
 
     /** Echoes what it receives; completes {@link #opened()} with the first socket. */
     @SocketEndpoint("echo")
     static class EchoHandler implements SocketHandler<Object> {
 
-        private final java.util.concurrent.CompletableFuture<Socket<Object>> opened =
-                new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<Socket<Object>> opened = new java.util.concurrent.CompletableFuture<>();
 
         @Override
         public void open(Socket<Object> socket) {
@@ -117,5 +117,7 @@ class SocketConnectorSpringBootTests {
         java.util.concurrent.CompletableFuture<Socket<Object>> opened() {
             return this.opened;
         }
+
     }
+
 }

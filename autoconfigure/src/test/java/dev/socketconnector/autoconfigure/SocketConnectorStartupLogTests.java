@@ -15,8 +15,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests the one INFO line the starter logs when the context starts: the transport, TLS provider and event loops
- * the connector actually loaded.
+ * Tests the one INFO line the starter logs when the context starts: the transport, TLS
+ * provider and event loops the connector actually loaded.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SocketConnectorStartupLogTests {
@@ -29,8 +29,9 @@ class SocketConnectorStartupLogTests {
         this.contextRunner.run((context) -> {
             assertThat(context).hasNotFailed();
             SocketConnector connector = context.getBean(SocketConnector.class);
-            String line = "socket-connector: transport " + connector.transport().name().toLowerCase(java.util.Locale.ROOT)
-                    + ", TLS provider " + connector.tlsProvider() + ", " + connector.eventLoops() + " event loop";
+            String line = "socket-connector: transport "
+                    + connector.transport().name().toLowerCase(java.util.Locale.ROOT) + ", TLS provider "
+                    + connector.tlsProvider() + ", " + connector.eventLoops() + " event loop";
             assertThat(output.getOut()).containsOnlyOnce(line);
             assertThat(output.getOut().lines().filter((l) -> l.contains(line)).findFirst().orElseThrow())
                 .contains("INFO");
@@ -51,4 +52,5 @@ class SocketConnectorStartupLogTests {
                     .containsOnlyOnce("socket-connector: transport nio, TLS provider JDK, 3 event loops");
             });
     }
+
 }

@@ -15,8 +15,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that a {@link SocketEndpointConnectionDetails} bean supplies endpoint addresses instead of the
- * properties, and that the properties are used as they are without one.
+ * Tests that a {@link SocketEndpointConnectionDetails} bean supplies endpoint addresses
+ * instead of the properties, and that the properties are used as they are without one.
  */
 class SocketEndpointConnectionDetailsTests {
 
@@ -35,8 +35,7 @@ class SocketEndpointConnectionDetailsTests {
     @Test
     void connectionDetailsReplaceTheConfiguredAddress() {
         this.contextRunner.withPropertyValues(ECHO + "hostname=backend.internal", ECHO + "port=7001")
-            .withBean(SocketEndpointConnectionDetails.class,
-                    () -> () -> Map.of("echo", Address.tcp("127.0.0.1", 7002)))
+            .withBean(SocketEndpointConnectionDetails.class, () -> () -> Map.of("echo", Address.tcp("127.0.0.1", 7002)))
             .run((context) -> assertThat(target(context.getBean(SocketConnector.class))).isEqualTo("127.0.0.1:7002"));
     }
 
@@ -53,7 +52,8 @@ class SocketEndpointConnectionDetailsTests {
             .withBean(SocketEndpointConnectionDetails.class,
                     () -> () -> Map.of("echo", Address.tcp("127.0.0.1", 7003).withSslBundle("missing")))
             .run((context) -> {
-                // the bundle is taken from the details: it does not exist, so startup names it
+                // the bundle is taken from the details: it does not exist, so startup
+                // names it
                 assertThat(context).hasFailed();
                 assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("missing");
             });
@@ -71,5 +71,7 @@ class SocketEndpointConnectionDetailsTests {
         EventRecordingHandler echoHandler() {
             return new EventRecordingHandler();
         }
+
     }
+
 }

@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests how endpoints find their handler beans: by name ({@code handler}) or by {@link SocketEndpoint}, and the
- * startup failures when that goes wrong.
+ * Tests how endpoints find their handler beans: by name ({@code handler}) or by
+ * {@link SocketEndpoint}, and the startup failures when that goes wrong.
  */
 class SocketHandlerResolutionTests {
 
@@ -27,7 +27,8 @@ class SocketHandlerResolutionTests {
 
     @Test
     void handlerNamedByPropertyShouldBeUsed() {
-        this.contextRunner.withUserConfiguration(PlainHandlers.class).withPropertyValues(ECHO + "handler=second")
+        this.contextRunner.withUserConfiguration(PlainHandlers.class)
+            .withPropertyValues(ECHO + "handler=second")
             .run((context) -> assertThat(context.getBean(SocketConnector.class).endpoints().get("echo").socket())
                 .isSameAs(context.getBean("second")));
     }
@@ -86,18 +87,21 @@ class SocketHandlerResolutionTests {
 
     @Test
     void handlerPropertyNamingUnknownBeanShouldFail() {
-        this.contextRunner.withUserConfiguration(PlainHandlers.class).withPropertyValues(ECHO + "handler=nope")
+        this.contextRunner.withUserConfiguration(PlainHandlers.class)
+            .withPropertyValues(ECHO + "handler=nope")
             .run((context) -> {
                 FailureAnalysis analysis = analyze(context.getStartupFailure());
                 assertThat(analysis.getDescription()).contains("Property: " + ECHO + "handler")
-                    .contains("Value: \"nope\"").contains("no bean named 'nope'");
+                    .contains("Value: \"nope\"")
+                    .contains("no bean named 'nope'");
                 assertThat(analysis.getAction()).contains("SocketHandler beans: first, second");
             });
     }
 
     @Test
     void handlerPropertyNamingNonHandlerBeanShouldFail() {
-        this.contextRunner.withUserConfiguration(PlainHandlers.class).withPropertyValues(ECHO + "handler=text")
+        this.contextRunner.withUserConfiguration(PlainHandlers.class)
+            .withPropertyValues(ECHO + "handler=text")
             .run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())
                 .contains("bean 'text' is not a SocketHandler"));
     }
@@ -132,7 +136,8 @@ class SocketHandlerResolutionTests {
         this.contextRunner.withUserConfiguration(PlainHandlers.class, AnnotatedMethodHandler.class)
             .withPropertyValues(ECHO + "handler=first")
             .run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())
-                .contains("Property: " + ECHO + "handler").contains("beans 'first' and 'echoHandler'"));
+                .contains("Property: " + ECHO + "handler")
+                .contains("beans 'first' and 'echoHandler'"));
     }
 
     private static FailureAnalysis analyze(Throwable failure) {
@@ -161,6 +166,7 @@ class SocketHandlerResolutionTests {
         String text() {
             return "not a handler";
         }
+
     }
 
     @SocketEndpoint("echo")
@@ -178,6 +184,7 @@ class SocketHandlerResolutionTests {
             return new SocketHandler<>() {
             };
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -188,6 +195,7 @@ class SocketHandlerResolutionTests {
         String notAHandler() {
             return "text";
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -199,5 +207,7 @@ class SocketHandlerResolutionTests {
             return new SocketHandler<>() {
             };
         }
+
     }
+
 }

@@ -28,9 +28,10 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests TLS from Spring SSL bundles against {@code openssl s_server} on 127.0.0.1: server verification with the
- * bundle's trust store on both providers, a client certificate from the bundle's key store, an untrusted server,
- * and a bundle reload that the next connection picks up.
+ * Tests TLS from Spring SSL bundles against {@code openssl s_server} on 127.0.0.1: server
+ * verification with the bundle's trust store on both providers, a client certificate from
+ * the bundle's key store, an untrusted server, and a bundle reload that the next
+ * connection picks up.
  */
 class SslBundleTlsTests {
 
@@ -127,7 +128,8 @@ class SslBundleTlsTests {
                     // the bundle trusts another CA: every attempt is rejected
                     assertThat(handler.await("handshake:")).isEqualTo("handshake:false");
                     waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF, "BACKING_OFF");
-                    // the bundle's file changes to the server's CA: Boot reloads the bundle, the next attempt
+                    // the bundle's file changes to the server's CA: Boot reloads the
+                    // bundle, the next attempt
                     // connects without a restart
                     Path next = dir.resolve("next.crt");
                     Files.copy(PKI.file("ca.crt"), next);
@@ -194,5 +196,7 @@ class SslBundleTlsTests {
         EventRecordingHandler secureHandler() {
             return new EventRecordingHandler();
         }
+
     }
+
 }

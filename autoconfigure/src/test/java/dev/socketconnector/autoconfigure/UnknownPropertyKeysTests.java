@@ -18,9 +18,10 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that an unknown key under {@code socket.connector} (a misspelt one) fails startup, through
- * {@link SocketConnectorFailureAnalyzer}, naming the key and the closest valid one, while every spelling Boot's
- * relaxed binding accepts for a real key still starts.
+ * Tests that an unknown key under {@code socket.connector} (a misspelt one) fails
+ * startup, through {@link SocketConnectorFailureAnalyzer}, naming the key and the closest
+ * valid one, while every spelling Boot's relaxed binding accepts for a real key still
+ * starts.
  */
 class UnknownPropertyKeysTests {
 
@@ -41,11 +42,11 @@ class UnknownPropertyKeysTests {
     void misspeltEndpointKeysFailWithTheEndpointsNameInTheSuggestion() {
         this.contextRunner.withPropertyValues(ECHO + "hostnme=127.0.0.1", ECHO + "port=7")
             .run(failsWith(ECHO + "hostnme", ECHO + "hostname"));
-        this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7",
-                ECHO + "tls.reject-unauthorised=false")
+        this.contextRunner
+            .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "tls.reject-unauthorised=false")
             .run(failsWith(ECHO + "tls.reject-unauthorised", ECHO + "tls.reject-unauthorized"));
-        this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7",
-                ECHO + "reconnect.max-backof=5s")
+        this.contextRunner
+            .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=7", ECHO + "reconnect.max-backof=5s")
             .run(failsWith(ECHO + "reconnect.max-backof", ECHO + "reconnect.max-backoff"));
     }
 
@@ -65,8 +66,7 @@ class UnknownPropertyKeysTests {
             assertThat(context).hasFailed();
             FailureAnalysis analysis = new SocketConnectorFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("socket.connector.tls.password")
-                .doesNotContain("hunter2");
+            assertThat(analysis.getDescription()).contains("socket.connector.tls.password").doesNotContain("hunter2");
             assertThat(analysis.getAction()).doesNotContain("hunter2");
         });
     }
@@ -108,14 +108,15 @@ class UnknownPropertyKeysTests {
 
     @Test
     void knownKeysAreDerivedFromThePropertiesClasses() {
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).contains("transport", "event-loop-threads",
-                "keep-alive.initial-delay", "write-buffer.high-water-mark", "tls.bundle", "tls.reject-unauthorized",
-                "tls.alpn[0]", "tls.ciphers[0]", "endpoints.*.hostname", "endpoints.*.connect-on-startup",
-                "endpoints.*.tls.bundle", "endpoints.*.reconnect.jitter", "endpoints.*.reconnect.stable-after",
-                "endpoints.*.offline-buffer-size")
+        assertThat(SocketConnectorPropertyKeys.knownKeys())
+            .contains("transport", "event-loop-threads", "keep-alive.initial-delay", "write-buffer.high-water-mark",
+                    "tls.bundle", "tls.reject-unauthorized", "tls.alpn[0]", "tls.ciphers[0]", "endpoints.*.hostname",
+                    "endpoints.*.connect-on-startup", "endpoints.*.tls.bundle", "endpoints.*.reconnect.jitter",
+                    "endpoints.*.reconnect.stable-after", "endpoints.*.offline-buffer-size")
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
-        // 6 top-level leaves + 2 keep-alive + 2 write-buffer + 9 tls + 7 endpoint leaves + 9 endpoint tls + 6 reconnect
+        // 6 top-level leaves + 2 keep-alive + 2 write-buffer + 9 tls + 7 endpoint leaves
+        // + 9 endpoint tls + 6 reconnect
         assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(6 + 2 + 2 + 9 + 7 + 9 + 6);
     }
 
@@ -139,5 +140,7 @@ class UnknownPropertyKeysTests {
         EventRecordingHandler echoHandler() {
             return new EventRecordingHandler();
         }
+
     }
+
 }

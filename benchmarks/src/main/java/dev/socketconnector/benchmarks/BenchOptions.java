@@ -7,7 +7,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses a command's {@code --name value} and {@code --flag} options and returns them typed.
+ * Parses a command's {@code --name value} and {@code --flag} options and returns them
+ * typed.
  */
 public final class BenchOptions {
 
@@ -23,7 +24,8 @@ public final class BenchOptions {
      * Parses options that follow the command name.
      * @param args the arguments after the command
      * @return the options
-     * @throws IllegalArgumentException naming an option that has no value or is given twice
+     * @throws IllegalArgumentException naming an option that has no value or is given
+     * twice
      */
     public static BenchOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>();
@@ -89,11 +91,13 @@ public final class BenchOptions {
     }
 
     /**
-     * Returns a positive long option; accepts the suffixes k, m, g (powers of 1024) and, for readability, underscores.
+     * Returns a positive long option; accepts the suffixes k, m, g (powers of 1024) and,
+     * for readability, underscores.
      * @param name the option name without dashes
      * @param defaultValue the value when absent, or -1 to make the option required
      * @return the value
-     * @throws IllegalArgumentException naming the option when it is absent, malformed or not positive
+     * @throws IllegalArgumentException naming the option when it is absent, malformed or
+     * not positive
      */
     public long size(String name, long defaultValue) {
         String text = this.values.get(name);
@@ -128,7 +132,8 @@ public final class BenchOptions {
      * @param name the option name without dashes
      * @param defaultValue the value when absent, or -1 to make the option required
      * @return the value
-     * @throws IllegalArgumentException naming the option when it is absent, malformed, not positive or too large
+     * @throws IllegalArgumentException naming the option when it is absent, malformed,
+     * not positive or too large
      */
     public int intSize(String name, int defaultValue) {
         long value = size(name, defaultValue);
@@ -170,6 +175,7 @@ public final class BenchOptions {
 
     /**
      * Where a client connects: a host and port, or a unix socket path.
+     *
      * @param host the host, null for a unix socket
      * @param port the port, -1 for a unix socket
      * @param unix the unix socket path, null for TCP
@@ -181,4 +187,5 @@ public final class BenchOptions {
             return this.unix != null ? "unix:" + this.unix : this.host + ":" + this.port;
         }
     }
+
 }

@@ -1,15 +1,16 @@
 package dev.socketconnector.benchmarks;
 
 /**
- * One implementation of the benchmark commands: the connector's public API, or raw Netty as the baseline.
- * Each method runs the command to completion (bounded by {@link RunSpec#timeout()}), verifies every byte and
- * returns the command's one-line JSON result.
+ * One implementation of the benchmark commands: the connector's public API, or raw Netty
+ * as the baseline. Each method runs the command to completion (bounded by
+ * {@link RunSpec#timeout()}), verifies every byte and returns the command's one-line JSON
+ * result.
  */
 public interface BenchmarkClient {
 
     /**
-     * Sends {@code bytes} in {@code chunk}-byte writes honouring backpressure, half-closes and verifies the
-     * server's 8-byte count.
+     * Sends {@code bytes} in {@code chunk}-byte writes honouring backpressure,
+     * half-closes and verifies the server's 8-byte count.
      * @param spec the run
      * @return {@code {"bench":"throughput","bytes":N,"seconds":S,"mib_per_s":X}}
      * @throws BenchmarkFailure on any error, short read or a count that differs
@@ -17,8 +18,8 @@ public interface BenchmarkClient {
     Json throughput(RunSpec spec);
 
     /**
-     * Runs {@code conns} connections, each sending {@code count} messages of {@code size} bytes one at a time and
-     * verifying every echoed byte.
+     * Runs {@code conns} connections, each sending {@code count} messages of {@code size}
+     * bytes one at a time and verifying every echoed byte.
      * @param spec the run
      * @return {@code {"bench":"pingpong","roundtrips":N*K,"seconds":S,"rtt_per_s":X,"p50_us":A,"p99_us":B}}
      * @throws BenchmarkFailure on any error or a byte that differs
@@ -26,7 +27,8 @@ public interface BenchmarkClient {
     Json pingpong(RunSpec spec);
 
     /**
-     * Opens {@code count} connections, {@code concurrency} in flight, counting each when open and closing it.
+     * Opens {@code count} connections, {@code concurrency} in flight, counting each when
+     * open and closing it.
      * @param spec the run
      * @return {@code {"bench":"connect","count":N,"seconds":S,"per_s":X}}
      * @throws BenchmarkFailure when a connection fails
@@ -34,10 +36,12 @@ public interface BenchmarkClient {
     Json connect(RunSpec spec);
 
     /**
-     * Opens {@code conns} connections, keeps them open and reports the memory they cost after a full GC.
+     * Opens {@code conns} connections, keeps them open and reports the memory they cost
+     * after a full GC.
      * @param spec the run
      * @return {@code {"bench":"idle","conns":N,"rss_delta_bytes":R,"heap_delta_bytes":H,"bytes_per_conn":R/N}}
      * @throws BenchmarkFailure when a connection fails
      */
     Json idle(RunSpec spec);
+
 }

@@ -1,8 +1,9 @@
 package dev.socketconnector.benchmarks;
 
 /**
- * Thrown when a benchmark run fails: a refused connection, a short read, a byte that differs, a timeout.
- * A run that loses or corrupts a byte is a failed run, never a slow one.
+ * Thrown when a benchmark run fails: a refused connection, a short read, a byte that
+ * differs, a timeout. A run that loses or corrupts a byte is a failed run, never a slow
+ * one.
  */
 public final class BenchmarkFailure extends RuntimeException {
 
@@ -24,4 +25,5 @@ public final class BenchmarkFailure extends RuntimeException {
     public BenchmarkFailure(String message, Throwable cause) {
         super(message, cause);
     }
+
 }

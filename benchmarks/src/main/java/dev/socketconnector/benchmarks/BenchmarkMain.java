@@ -5,16 +5,16 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Runs one command of the benchmark jar: a client command of BENCHMARKS.md, the benchmark server, or JMH.
+ * Runs one command of the benchmark jar: a client command of BENCHMARKS.md, the benchmark
+ * server, or JMH.
  * <p>
- * A client command prints exactly one JSON line to stdout; logs and errors go to stderr, and a failed run exits
- * with status 1 after a one-line error.
+ * A client command prints exactly one JSON line to stdout; logs and errors go to stderr,
+ * and a failed run exits with status 1 after a one-line error.
  */
 public final class BenchmarkMain {
 
     static final String USAGE = String.join("\n",
-            "usage: java -jar socket-connector-benchmarks.jar <command> [options]",
-            "",
+            "usage: java -jar socket-connector-benchmarks.jar <command> [options]", "",
             "client commands (add --client raw-netty for the plain-Netty baseline; default --client connector):",
             "  throughput --host H --port P --bytes N --chunk C [--tls] [--insecure]   (or --unix PATH)",
             "  pingpong   --host H --port P --size S --count N --conns K [--tls] [--insecure]   (or --unix PATH)",
@@ -22,19 +22,17 @@ public final class BenchmarkMain {
             "  idle       --host H --port P --conns N",
             "  common: --threads T (event-loop threads, default the client's), --timeout SECONDS (default 600),",
             "          --transport auto|nio|epoll|io_uring (default auto: epoll, then io_uring, then NIO);",
-            "          sizes accept k/m/g suffixes (powers of 1024)",
-            "",
+            "          sizes accept k/m/g suffixes (powers of 1024)", "",
             "server --mode count|echo [--host 127.0.0.1] [--port 0] [--unix PATH] [--tls] [--threads T]",
-            "  prints one JSON line with the port it listens on, then serves until killed",
-            "",
+            "  prints one JSON line with the port it listens on, then serves until killed", "",
             "jmh [JMH options]   runs the JMH benchmarks (e.g. jmh -f 1 -wi 3 -i 5 WritePath)");
 
     private BenchmarkMain() {
     }
 
     /**
-     * Runs the command named by the first argument and exits: status 0 after printing the result, 1 with a
-     * one-line error on stderr when the run failed, 2 on a usage error.
+     * Runs the command named by the first argument and exits: status 0 after printing the
+     * result, 1 with a one-line error on stderr when the run failed, 2 on a usage error.
      * @param args the command and its options
      */
     public static void main(String[] args) {
@@ -81,7 +79,8 @@ public final class BenchmarkMain {
     }
 
     /**
-     * Runs one client command and returns its JSON line; used by {@link #main} and by tests.
+     * Runs one client command and returns its JSON line; used by {@link #main} and by
+     * tests.
      * @param args the command and its options
      * @return the one-line JSON result
      * @throws BenchmarkFailure when the run failed
@@ -99,12 +98,13 @@ public final class BenchmarkMain {
             case "pingpong" -> client.pingpong(spec);
             case "connect" -> client.connect(spec);
             case "idle" -> client.idle(spec);
-            default -> throw new IllegalArgumentException("unknown command '" + command
-                    + "' (throughput, pingpong, connect, idle, server, jmh)");
+            default -> throw new IllegalArgumentException(
+                    "unknown command '" + command + "' (throughput, pingpong, connect, idle, server, jmh)");
         };
         result.field("transport", spec.transport().name().toLowerCase(Locale.ROOT));
         if (spec.tls()) {
-            // both clients use BoringSSL when netty-tcnative loads (the connector's TlsProvider.AUTO), JDK otherwise
+            // both clients use BoringSSL when netty-tcnative loads (the connector's
+            // TlsProvider.AUTO), JDK otherwise
             result.field("tls_provider", io.netty.handler.ssl.OpenSsl.isAvailable() ? "openssl" : "jdk");
         }
         return result.toString();
@@ -114,8 +114,8 @@ public final class BenchmarkMain {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "connector" -> new ConnectorClient();
             case "raw-netty", "netty" -> new RawNettyClient();
-            default -> throw new IllegalArgumentException("option --client must be connector or raw-netty (was '"
-                    + name + "')");
+            default -> throw new IllegalArgumentException(
+                    "option --client must be connector or raw-netty (was '" + name + "')");
         };
     }
 
@@ -149,4 +149,5 @@ public final class BenchmarkMain {
         }
         return text.toString().replace('\n', ' ').replace('\r', ' ');
     }
+
 }

@@ -36,18 +36,24 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The benchmark server of BENCHMARKS.md, on Netty: {@code count} reads to the end of the stream, answers with the
- * 8-byte big-endian byte count and closes; {@code echo} echoes everything back. It listens on a loopback address
- * or a unix socket path, plain or TLS (self-signed, see {@link ServerTls}).
+ * The benchmark server of BENCHMARKS.md, on Netty: {@code count} reads to the end of the
+ * stream, answers with the 8-byte big-endian byte count and closes; {@code echo} echoes
+ * everything back. It listens on a loopback address or a unix socket path, plain or TLS
+ * (self-signed, see {@link ServerTls}).
  */
 public final class BenchmarkServer implements AutoCloseable {
 
     /** What the server does with each connection. */
     public enum Mode {
-        /** Count bytes to the end of the stream, reply with the 8-byte big-endian count, close. */
+
+        /**
+         * Count bytes to the end of the stream, reply with the 8-byte big-endian count,
+         * close.
+         */
         COUNT,
         /** Echo everything back; close after the peer's FIN. */
         ECHO
+
     }
 
     private final @Nullable EventLoopGroup boss;
@@ -72,8 +78,9 @@ public final class BenchmarkServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server in one of the standard modes; with TLS, {@code count} runs on the JDK provider (it needs
-     * TLS 1.3 half-close) and {@code echo} on OpenSSL when available.
+     * Starts a server in one of the standard modes; with TLS, {@code count} runs on the
+     * JDK provider (it needs TLS 1.3 half-close) and {@code echo} on OpenSSL when
+     * available.
      * @param mode count or echo
      * @param host the address to bind (used when {@code unix} is null)
      * @param port the port, 0 for any free port
@@ -102,7 +109,8 @@ public final class BenchmarkServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server whose connections run a handler from {@code handlers} (tests use it for a faulty peer).
+     * Starts a server whose connections run a handler from {@code handlers} (tests use it
+     * for a faulty peer).
      * @param handlers makes the per-connection handler
      * @param host the address to bind (used when {@code unix} is null)
      * @param port the port, 0 for any free port
@@ -111,27 +119,28 @@ public final class BenchmarkServer implements AutoCloseable {
      * @param threads worker threads, 0 for Netty's default
      * @return the running server
      */
-    public static BenchmarkServer start(Supplier<ChannelHandler> handlers, String host, int port,
-            @Nullable String unix, @Nullable SslContext tls, int threads) {
+    public static BenchmarkServer start(Supplier<ChannelHandler> handlers, String host, int port, @Nullable String unix,
+            @Nullable SslContext tls, int threads) {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            // NioDomainSocketChannel ignores ChannelOption.ALLOW_HALF_CLOSURE (Netty 4.2), its
-                            // config does not: set it here for TCP and unix alike.
-                            if (ch.config() instanceof DuplexChannelConfig duplex) {
-                                duplex.setAllowHalfClosure(true);
-                            }
-                            if (tls != null) {
-                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-                            }
-                            ch.pipeline().addLast("bench", handlers.get());
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // NioDomainSocketChannel ignores ChannelOption.ALLOW_HALF_CLOSURE
+                        // (Netty 4.2), its
+                        // config does not: set it here for TCP and unix alike.
+                        if (ch.config() instanceof DuplexChannelConfig duplex) {
+                            duplex.setAllowHalfClosure(true);
                         }
-                    });
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("bench", handlers.get());
+                    }
+                });
             SocketAddress address;
             if (unix != null) {
                 Files.deleteIfExists(Path.of(unix));
@@ -139,8 +148,9 @@ public final class BenchmarkServer implements AutoCloseable {
                 address = UnixDomainSocketAddress.of(unix);
             }
             else {
-                bootstrap.channel(NioServerSocketChannel.class).option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true);
+                bootstrap.channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true);
                 address = new InetSocketAddress(host, port);
             }
             Channel channel = bootstrap.bind(address).sync().channel();
@@ -149,8 +159,8 @@ public final class BenchmarkServer implements AutoCloseable {
         catch (IOException | RuntimeException ex) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new BenchmarkFailure("cannot start the server on " + (unix != null ? unix : host + ":" + port)
-                    + ": " + ex, ex);
+            throw new BenchmarkFailure(
+                    "cannot start the server on " + (unix != null ? unix : host + ":" + port) + ": " + ex, ex);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -159,10 +169,10 @@ public final class BenchmarkServer implements AutoCloseable {
     }
 
     /**
-     * Runs the {@code server} command: starts the server, prints one JSON line saying where it listens, and
-     * serves until the process is killed.
-     * @param options {@code --mode}, {@code --host}, {@code --port}, {@code --unix}, {@code --tls},
-     *        {@code --threads}
+     * Runs the {@code server} command: starts the server, prints one JSON line saying
+     * where it listens, and serves until the process is killed.
+     * @param options {@code --mode}, {@code --host}, {@code --port}, {@code --unix},
+     * {@code --tls}, {@code --threads}
      * @param out where the JSON line goes
      */
     static void runUntilKilled(BenchOptions options, PrintStream out) {
@@ -177,11 +187,11 @@ public final class BenchmarkServer implements AutoCloseable {
         String host = options.string("host", "127.0.0.1");
         int port = parsePort(options.string("port", "0"));
         int threads = options.optional("threads") == null ? 0 : options.intSize("threads", 0);
-        BenchmarkServer server = start(mode, host, port, options.optional("unix"), options.flag("tls"),
-                threads);
+        BenchmarkServer server = start(mode, host, port, options.optional("unix"), options.flag("tls"), threads);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));
-        Json json = Json.bench("server").field("mode", mode.name().toLowerCase(Locale.ROOT))
-                .field("tls", options.flag("tls"));
+        Json json = Json.bench("server")
+            .field("mode", mode.name().toLowerCase(Locale.ROOT))
+            .field("tls", options.flag("tls"));
         if (server.unix != null) {
             json.field("unix", server.unix);
         }
@@ -208,8 +218,8 @@ public final class BenchmarkServer implements AutoCloseable {
         catch (NumberFormatException ex) {
             // reported below
         }
-        throw new IllegalArgumentException("option --port must be between 0 (any free port) and 65535 (was '"
-                + text + "')");
+        throw new IllegalArgumentException(
+                "option --port must be between 0 (any free port) and 65535 (was '" + text + "')");
     }
 
     /**
@@ -282,9 +292,13 @@ public final class BenchmarkServer implements AutoCloseable {
             }
             ctx.close();
         }
+
     }
 
-    /** Echoes everything, stops reading while the peer does not keep up, closes after the peer's FIN. */
+    /**
+     * Echoes everything, stops reading while the peer does not keep up, closes after the
+     * peer's FIN.
+     */
     static final class EchoHandler extends ChannelInboundHandlerAdapter {
 
         @Override
@@ -326,5 +340,7 @@ public final class BenchmarkServer implements AutoCloseable {
             }
             ctx.close();
         }
+
     }
+
 }

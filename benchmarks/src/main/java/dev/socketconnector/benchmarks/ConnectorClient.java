@@ -16,10 +16,11 @@ import dev.socketconnector.UnixSocketOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The benchmark commands on the connector's public API only ({@link SocketConnector}, {@link SocketHandler},
- * {@link Socket}), written the way a user writes Bun-style code: {@code write} returns what was accepted, the
- * rest is kept and retried on {@code drain}; every handler runs on the event loop and never blocks; the main
- * thread waits on futures.
+ * The benchmark commands on the connector's public API only ({@link SocketConnector},
+ * {@link SocketHandler}, {@link Socket}), written the way a user writes Bun-style code:
+ * {@code write} returns what was accepted, the rest is kept and retried on {@code drain};
+ * every handler runs on the event loop and never blocks; the main thread waits on
+ * futures.
  */
 public final class ConnectorClient implements BenchmarkClient {
 
@@ -39,7 +40,7 @@ public final class ConnectorClient implements BenchmarkClient {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
             return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos, cpu)
-                    .field("client", "connector");
+                .field("client", "connector");
         }
     }
 
@@ -78,7 +79,8 @@ public final class ConnectorClient implements BenchmarkClient {
     @Override
     public Json connect(RunSpec spec) {
         try (SocketConnector connector = connector(spec)) {
-            // one untimed connection first, so one-time setup (TLS context, trust store) is out of the rate
+            // one untimed connection first, so one-time setup (TLS context, trust store)
+            // is out of the rate
             ConnectRun warmUp = new ConnectRun(connector, withCount(spec, 1));
             warmUp.launch();
             Waits.await(warmUp.done, spec.timeout(), () -> "warm-up connect");
@@ -88,8 +90,8 @@ public final class ConnectorClient implements BenchmarkClient {
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
             }
-            long end = Waits.await(run.allOpened, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
-                    + spec.count() + " opened)");
+            long end = Waits.await(run.allOpened, spec.timeout(),
+                    () -> "connect (" + run.opened.get() + " of " + spec.count() + " opened)");
             Waits.await(run.done, spec.timeout(), () -> "closing the connections");
             Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
             if (spec.tls()) {
@@ -115,7 +117,7 @@ public final class ConnectorClient implements BenchmarkClient {
             }
             sockets.forEach(Socket::end);
             return Results.idle(spec.conns(), rssAfter - rssBefore, heapAfter - heapBefore)
-                    .field("client", "connector");
+                .field("client", "connector");
         }
     }
 
@@ -160,16 +162,20 @@ public final class ConnectorClient implements BenchmarkClient {
         BenchOptions.Target target = spec.target();
         String unix = target.unix();
         if (unix != null) {
-            return connector.connect(UnixSocketOptions.<D>builder().unix(unix).socket(handler).tls(tls)
-                    .build());
+            return connector.connect(UnixSocketOptions.<D>builder().unix(unix).socket(handler).tls(tls).build());
         }
         return connector.connect(TcpSocketConnectOptions.<D>builder()
-                .hostname(java.util.Objects.requireNonNull(target.host(), "a TCP target has a host"))
-                .port(target.port())
-                .socket(handler).tls(tls).build());
+            .hostname(java.util.Objects.requireNonNull(target.host(), "a TCP target has a host"))
+            .port(target.port())
+            .socket(handler)
+            .tls(tls)
+            .build());
     }
 
-    /** Sends the bytes from {@code open} and {@code drain}, half-closes, then reads the 8-byte count. */
+    /**
+     * Sends the bytes from {@code open} and {@code drain}, half-closes, then reads the
+     * 8-byte count.
+     */
     static final class ThroughputHandler implements SocketHandler<Void> {
 
         final CompletableFuture<Long> result = new CompletableFuture<>();
@@ -216,8 +222,8 @@ public final class ConnectorClient implements BenchmarkClient {
                 int length = (int) Math.min(this.chunk.length - this.offset, this.remaining);
                 int accepted = socket.write(this.chunk, this.offset, length);
                 if (accepted < 0) {
-                    this.result.completeExceptionally(new BenchmarkFailure("write returned -1 with "
-                            + this.remaining + " bytes left"));
+                    this.result.completeExceptionally(
+                            new BenchmarkFailure("write returned -1 with " + this.remaining + " bytes left"));
                     socket.terminate();
                     return;
                 }
@@ -239,8 +245,8 @@ public final class ConnectorClient implements BenchmarkClient {
         @Override
         public void data(Socket<Void> socket, byte[] data) {
             if (this.replyLength + data.length > 8) {
-                this.result.completeExceptionally(new BenchmarkFailure("server sent " + (this.replyLength
-                        + data.length) + " bytes instead of an 8-byte count"));
+                this.result.completeExceptionally(new BenchmarkFailure(
+                        "server sent " + (this.replyLength + data.length) + " bytes instead of an 8-byte count"));
                 socket.terminate();
                 return;
             }
@@ -271,9 +277,13 @@ public final class ConnectorClient implements BenchmarkClient {
             this.result.completeExceptionally(Waits.failure("socket error", error));
             socket.terminate();
         }
+
     }
 
-    /** One connection's ping-pong: the next message is written from {@code data} once the echo is complete. */
+    /**
+     * One connection's ping-pong: the next message is written from {@code data} once the
+     * echo is complete.
+     */
     static final class PingPongHandler implements SocketHandler<Void> {
 
         /** Completes with the nanoTime of the last round trip. */
@@ -332,8 +342,8 @@ public final class ConnectorClient implements BenchmarkClient {
         @Override
         public void data(Socket<Void> socket, byte[] data) {
             if (this.round >= this.count || this.received + data.length > this.message.length) {
-                fail(socket, new BenchmarkFailure("echo longer than sent on connection " + this.id + ", round "
-                        + this.round));
+                fail(socket, new BenchmarkFailure(
+                        "echo longer than sent on connection " + this.id + ", round " + this.round));
                 return;
             }
             for (int i = 0; i < data.length; i++) {
@@ -359,9 +369,9 @@ public final class ConnectorClient implements BenchmarkClient {
         @Override
         public void close(Socket<Void> socket, @Nullable Throwable error) {
             if (!this.done.isDone()) {
-                this.done.completeExceptionally(new BenchmarkFailure("connection " + this.id + " closed after "
-                        + this.round + " of " + this.count + " round trips"
-                        + (error != null ? ": " + BenchmarkMain.oneLine(error) : "")));
+                this.done.completeExceptionally(new BenchmarkFailure(
+                        "connection " + this.id + " closed after " + this.round + " of " + this.count + " round trips"
+                                + (error != null ? ": " + BenchmarkMain.oneLine(error) : "")));
             }
         }
 
@@ -374,11 +384,13 @@ public final class ConnectorClient implements BenchmarkClient {
             this.done.completeExceptionally(failure);
             socket.terminate();
         }
+
     }
 
     /**
-     * Keeps {@code concurrency} connects in flight: each socket is counted in {@code open}, ended, replaced.
-     * {@code allOpened} completes with the time the last one opened (the rate), {@code done} once all have closed.
+     * Keeps {@code concurrency} connects in flight: each socket is counted in
+     * {@code open}, ended, replaced. {@code allOpened} completes with the time the last
+     * one opened (the rate), {@code done} once all have closed.
      */
     static final class ConnectRun implements SocketHandler<Void> {
 
@@ -422,8 +434,8 @@ public final class ConnectorClient implements BenchmarkClient {
         @Override
         public void handshake(Socket<Void> socket, boolean success, @Nullable Throwable authorizationError) {
             if (!success) {
-                fail("TLS handshake with " + this.spec.target(), authorizationError != null
-                        ? authorizationError : new IllegalStateException("handshake failed"));
+                fail("TLS handshake with " + this.spec.target(), authorizationError != null ? authorizationError
+                        : new IllegalStateException("handshake failed"));
             }
         }
 
@@ -459,5 +471,7 @@ public final class ConnectorClient implements BenchmarkClient {
             fail("socket error", error);
             socket.terminate();
         }
+
     }
+
 }

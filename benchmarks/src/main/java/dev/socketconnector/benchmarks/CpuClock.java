@@ -3,8 +3,9 @@ package dev.socketconnector.benchmarks;
 import java.lang.management.ManagementFactory;
 
 /**
- * Reads the CPU time this process has used (all threads, user and system): on a shared or noisy machine the
- * CPU a client spends per operation compares more steadily than wall-clock rates.
+ * Reads the CPU time this process has used (all threads, user and system): on a shared or
+ * noisy machine the CPU a client spends per operation compares more steadily than
+ * wall-clock rates.
  */
 final class CpuClock {
 
@@ -18,4 +19,5 @@ final class CpuClock {
         }
         return -1;
     }
+
 }

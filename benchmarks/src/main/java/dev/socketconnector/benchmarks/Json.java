@@ -80,4 +80,5 @@ public final class Json {
     public String toString() {
         return this.out + "}";
     }
+
 }

@@ -3,7 +3,8 @@ package dev.socketconnector.benchmarks;
 import java.util.Arrays;
 
 /**
- * Merges per-connection round-trip times (nanoseconds) and returns percentiles in microseconds.
+ * Merges per-connection round-trip times (nanoseconds) and returns percentiles in
+ * microseconds.
  */
 public final class Latencies {
 
@@ -39,4 +40,5 @@ public final class Latencies {
         int rank = (int) Math.ceil(percentile / 100.0 * this.sorted.length);
         return this.sorted[Math.max(0, Math.min(this.sorted.length - 1, rank - 1))] / 1000.0;
     }
+
 }

@@ -56,4 +56,5 @@ public final class MemoryProbe {
         }
         throw new BenchmarkFailure("no VmRSS line in /proc/self/status");
     }
+
 }

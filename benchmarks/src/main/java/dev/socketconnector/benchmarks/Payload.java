@@ -1,8 +1,8 @@
 package dev.socketconnector.benchmarks;
 
 /**
- * The bytes a ping-pong connection sends: a pattern that differs per connection and round, so that a stale,
- * duplicated, reordered or flipped byte in the echo is caught.
+ * The bytes a ping-pong connection sends: a pattern that differs per connection and
+ * round, so that a stale, duplicated, reordered or flipped byte in the echo is caught.
  */
 public final class Payload {
 
@@ -52,7 +52,8 @@ public final class Payload {
      * @return the failure
      */
     public static BenchmarkFailure mismatch(int connection, int round, int index, byte actual) {
-        return new BenchmarkFailure("echo mismatch on connection " + connection + ", round " + round + ", byte "
-                + index + ": expected " + (at(connection, round, index) & 0xff) + " but got " + (actual & 0xff));
+        return new BenchmarkFailure("echo mismatch on connection " + connection + ", round " + round + ", byte " + index
+                + ": expected " + (at(connection, round, index) & 0xff) + " but got " + (actual & 0xff));
     }
+
 }

@@ -49,11 +49,12 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The baseline: every command written directly on Netty 4.2 the way an expert would, so the connector's
- * overhead reads as a ratio. Pooled direct buffers, writability-driven backpressure
- * ({@code channelWritabilityChanged}), flushes batched per write burst or per read loop, the run's transport (NIO, epoll or
- * io_uring, {@code --transport}) on a {@link MultiThreadIoEventLoopGroup}, and the connector's defaults where they matter (TCP_NODELAY, write-buffer
- * water marks 512 KiB / 1 MiB, OpenSSL when available).
+ * The baseline: every command written directly on Netty 4.2 the way an expert would, so
+ * the connector's overhead reads as a ratio. Pooled direct buffers, writability-driven
+ * backpressure ({@code channelWritabilityChanged}), flushes batched per write burst or
+ * per read loop, the run's transport (NIO, epoll or io_uring, {@code --transport}) on a
+ * {@link MultiThreadIoEventLoopGroup}, and the connector's defaults where they matter
+ * (TCP_NODELAY, write-buffer water marks 512 KiB / 1 MiB, OpenSSL when available).
  */
 public final class RawNettyClient implements BenchmarkClient {
 
@@ -71,7 +72,7 @@ public final class RawNettyClient implements BenchmarkClient {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
             return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos, cpu)
-                    .field("client", "raw-netty");
+                .field("client", "raw-netty");
         }
     }
 
@@ -124,8 +125,8 @@ public final class RawNettyClient implements BenchmarkClient {
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
             }
-            long end = Waits.await(run.allOpened, spec.timeout(), () -> "connect (" + run.opened.get() + " of "
-                    + spec.count() + " opened)");
+            long end = Waits.await(run.allOpened, spec.timeout(),
+                    () -> "connect (" + run.opened.get() + " of " + spec.count() + " opened)");
             Waits.await(run.done, spec.timeout(), () -> "closing the connections");
             Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
             if (spec.tls()) {
@@ -151,7 +152,7 @@ public final class RawNettyClient implements BenchmarkClient {
             }
             channels.forEach(Channel::close);
             return Results.idle(spec.conns(), rssAfter - rssBefore, heapAfter - heapBefore)
-                    .field("client", "raw-netty");
+                .field("client", "raw-netty");
         }
     }
 
@@ -194,8 +195,8 @@ public final class RawNettyClient implements BenchmarkClient {
             this.group = new MultiThreadIoEventLoopGroup(spec.threads(), ioHandlerFactory(spec.transport()));
             this.ssl = spec.tls() ? clientContext(spec.insecure()) : null;
             this.bootstrap = new Bootstrap().group(this.group)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
             BenchOptions.Target target = spec.target();
             if (target.unix() != null) {
                 switch (spec.transport()) {
@@ -228,7 +229,7 @@ public final class RawNettyClient implements BenchmarkClient {
 
         private static SslContext clientContext(boolean insecure) {
             SslContextBuilder builder = SslContextBuilder.forClient()
-                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
             if (insecure) {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
             }
@@ -247,9 +248,10 @@ public final class RawNettyClient implements BenchmarkClient {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (ssl != null) {
-                        ch.pipeline().addLast("tls", target.host() != null
-                                ? ssl.newHandler(ch.alloc(), target.host(), target.port())
-                                : ssl.newHandler(ch.alloc()));
+                        ch.pipeline()
+                            .addLast("tls",
+                                    target.host() != null ? ssl.newHandler(ch.alloc(), target.host(), target.port())
+                                            : ssl.newHandler(ch.alloc()));
                     }
                     ch.pipeline().addLast("bench", handler.get());
                 }
@@ -260,9 +262,13 @@ public final class RawNettyClient implements BenchmarkClient {
         public void close() {
             this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+
     }
 
-    /** Base: signals "open" after channelActive on plain sockets, after the handshake on TLS. */
+    /**
+     * Base: signals "open" after channelActive on plain sockets, after the handshake on
+     * TLS.
+     */
     abstract static class OpenAwareHandler extends ChannelInboundHandlerAdapter {
 
         @Override
@@ -295,6 +301,7 @@ public final class RawNettyClient implements BenchmarkClient {
         abstract void opened(ChannelHandlerContext ctx);
 
         abstract void failed(ChannelHandlerContext ctx, BenchmarkFailure failure);
+
     }
 
     static final class ThroughputHandler extends OpenAwareHandler {
@@ -385,8 +392,8 @@ public final class RawNettyClient implements BenchmarkClient {
                 ByteBuf in = (ByteBuf) msg;
                 int length = in.readableBytes();
                 if (this.replyLength + length > 8) {
-                    this.result.completeExceptionally(new BenchmarkFailure("server sent "
-                            + (this.replyLength + length) + " bytes instead of an 8-byte count"));
+                    this.result.completeExceptionally(new BenchmarkFailure(
+                            "server sent " + (this.replyLength + length) + " bytes instead of an 8-byte count"));
                     ctx.close();
                     return;
                 }
@@ -413,6 +420,7 @@ public final class RawNettyClient implements BenchmarkClient {
             }
             ctx.fireChannelInactive();
         }
+
     }
 
     static final class PingPongHandler extends OpenAwareHandler {
@@ -494,8 +502,8 @@ public final class RawNettyClient implements BenchmarkClient {
             try {
                 int length = in.readableBytes();
                 if (this.round >= this.count || this.received + length > this.message.length) {
-                    failed(ctx, new BenchmarkFailure("echo longer than sent on connection " + this.id + ", round "
-                            + this.round));
+                    failed(ctx, new BenchmarkFailure(
+                            "echo longer than sent on connection " + this.id + ", round " + this.round));
                     ctx.close();
                     return;
                 }
@@ -543,11 +551,13 @@ public final class RawNettyClient implements BenchmarkClient {
             }
             ctx.fireChannelInactive();
         }
+
     }
 
     /**
-     * Keeps {@code concurrency} connects in flight: each open channel is counted, closed and replaced.
-     * {@code allOpened} completes with the time the last one opened (the rate), {@code done} once all have closed.
+     * Keeps {@code concurrency} connects in flight: each open channel is counted, closed
+     * and replaced. {@code allOpened} completes with the time the last one opened (the
+     * rate), {@code done} once all have closed.
      */
     static final class ConnectRun {
 
@@ -608,11 +618,13 @@ public final class RawNettyClient implements BenchmarkClient {
                 }
             });
         }
+
     }
 
     /**
-     * Closes the way the connector's {@code Socket.end()} does, so both connect clients pay the same close:
-     * close_notify first on TLS, then the FIN ({@code shutdownOutput}), then {@code close()}. Completes once closed.
+     * Closes the way the connector's {@code Socket.end()} does, so both connect clients
+     * pay the same close: close_notify first on TLS, then the FIN
+     * ({@code shutdownOutput}), then {@code close()}. Completes once closed.
      */
     static ChannelFuture endThenClose(ChannelHandlerContext ctx, @Nullable SslHandler ssl) {
         Channel channel = ctx.channel();
@@ -633,7 +645,10 @@ public final class RawNettyClient implements BenchmarkClient {
         return channel.closeFuture();
     }
 
-    /** Reads OpenSSL's "session reused" flag (package-private in Netty 4.2, hence reflection); false on the JDK. */
+    /**
+     * Reads OpenSSL's "session reused" flag (package-private in Netty 4.2, hence
+     * reflection); false on the JDK.
+     */
     static boolean isSessionReused(SSLEngine engine) {
         if (!(engine instanceof ReferenceCountedOpenSslEngine)) {
             return false;
@@ -671,5 +686,7 @@ public final class RawNettyClient implements BenchmarkClient {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
         }
+
     }
+
 }

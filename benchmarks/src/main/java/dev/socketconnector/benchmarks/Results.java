@@ -10,32 +10,46 @@ final class Results {
 
     static Json throughput(long bytes, long startNanos, long endNanos, long cpuNanos) {
         double seconds = (endNanos - startNanos) / 1e9;
-        return cpu(Json.bench("throughput").field("bytes", bytes).field("seconds", seconds)
-                .field("mib_per_s", bytes / (1024.0 * 1024.0) / seconds), cpuNanos);
+        return cpu(Json.bench("throughput")
+            .field("bytes", bytes)
+            .field("seconds", seconds)
+            .field("mib_per_s", bytes / (1024.0 * 1024.0) / seconds), cpuNanos);
     }
 
     static Json pingpong(RunSpec spec, long startNanos, long endNanos, Latencies latencies, long cpuNanos) {
         long roundtrips = (long) spec.count() * spec.conns();
         double seconds = (endNanos - startNanos) / 1e9;
-        return cpu(Json.bench("pingpong").field("roundtrips", roundtrips).field("seconds", seconds)
-                .field("rtt_per_s", roundtrips / seconds).field("p50_us", latencies.percentileMicros(50))
-                .field("p99_us", latencies.percentileMicros(99)), cpuNanos);
+        return cpu(Json.bench("pingpong")
+            .field("roundtrips", roundtrips)
+            .field("seconds", seconds)
+            .field("rtt_per_s", roundtrips / seconds)
+            .field("p50_us", latencies.percentileMicros(50))
+            .field("p99_us", latencies.percentileMicros(99)), cpuNanos);
     }
 
     static Json connect(int count, long startNanos, long endNanos, long cpuNanos) {
         double seconds = (endNanos - startNanos) / 1e9;
-        return cpu(Json.bench("connect").field("count", (long) count).field("seconds", seconds)
-                .field("per_s", count / seconds), cpuNanos);
+        return cpu(Json.bench("connect")
+            .field("count", (long) count)
+            .field("seconds", seconds)
+            .field("per_s", count / seconds), cpuNanos);
     }
 
-    /** Adds {@code cpu_s}: CPU seconds the client process used during the measured interval (all threads). */
+    /**
+     * Adds {@code cpu_s}: CPU seconds the client process used during the measured
+     * interval (all threads).
+     */
     private static Json cpu(Json json, long cpuNanos) {
         return (cpuNanos >= 0) ? json.field("cpu_s", cpuNanos / 1e9) : json;
     }
 
     static Json idle(int conns, long rssDelta, long heapDelta) {
-        return Json.bench("idle").field("conns", (long) conns).field("rss_delta_bytes", rssDelta)
-                .field("heap_delta_bytes", heapDelta).field("bytes_per_conn", rssDelta / conns)
-                .field("heap_per_conn", heapDelta / conns);
+        return Json.bench("idle")
+            .field("conns", (long) conns)
+            .field("rss_delta_bytes", rssDelta)
+            .field("heap_delta_bytes", heapDelta)
+            .field("bytes_per_conn", rssDelta / conns)
+            .field("heap_per_conn", heapDelta / conns);
     }
+
 }

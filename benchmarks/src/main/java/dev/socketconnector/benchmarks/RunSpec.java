@@ -5,8 +5,9 @@ import java.time.Duration;
 import dev.socketconnector.Transport;
 
 /**
- * What one client command runs: where to connect, with or without TLS, and the sizes of every command (each
- * command reads the fields it needs).
+ * What one client command runs: where to connect, with or without TLS, and the sizes of
+ * every command (each command reads the fields it needs).
+ *
  * @param target where to connect
  * @param tls whether to use TLS
  * @param insecure whether to skip certificate verification
@@ -18,15 +19,18 @@ import dev.socketconnector.Transport;
  * @param concurrency connect: connections in flight at once
  * @param threads event-loop threads, 0 for the client's default
  * @param timeout the bound on the whole run
- * @param transport the Netty transport both clients use ({@code --transport auto|nio|epoll|io_uring}, default auto:
- *        epoll, then io_uring, then NIO, in the connector's order)
+ * @param transport the Netty transport both clients use
+ * ({@code --transport auto|nio|epoll|io_uring}, default auto: epoll, then io_uring, then
+ * NIO, in the connector's order)
  */
 public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure, long bytes, int chunk, int size,
         int count, int conns, int concurrency, int threads, Duration timeout, Transport transport) {
 
     /**
-     * Reads a spec from parsed options, with the defaults documented in {@code BenchmarkMain}'s usage.
-     * @param command the command, which decides whether {@code --unix} is allowed and which count applies
+     * Reads a spec from parsed options, with the defaults documented in
+     * {@code BenchmarkMain}'s usage.
+     * @param command the command, which decides whether {@code --unix} is allowed and
+     * which count applies
      * @param options the options
      * @return the spec
      */
@@ -35,17 +39,17 @@ public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure,
         boolean tls = options.flag("tls");
         int defaultCount = 10_000;
         int defaultConns = "idle".equals(command) ? 1_000 : 1;
-        return new RunSpec(options.target(unixAllowed), tls, options.flag("insecure"),
-                options.size("bytes", 1L << 30), options.intSize("chunk", 64 * 1024),
-                options.intSize("size", 64), options.intSize("count", defaultCount),
-                options.intSize("conns", defaultConns), options.intSize("concurrency", 50),
-                (int) sizeOrZero(options, "threads"), Duration.ofSeconds(options.size("timeout", 600)),
+        return new RunSpec(options.target(unixAllowed), tls, options.flag("insecure"), options.size("bytes", 1L << 30),
+                options.intSize("chunk", 64 * 1024), options.intSize("size", 64),
+                options.intSize("count", defaultCount), options.intSize("conns", defaultConns),
+                options.intSize("concurrency", 50), (int) sizeOrZero(options, "threads"),
+                Duration.ofSeconds(options.size("timeout", 600)),
                 resolve(transport(options.string("transport", "auto"))));
     }
 
     /**
-     * Resolves AUTO the way the connector does (epoll, then io_uring, then NIO), so both clients run on the same,
-     * reported transport.
+     * Resolves AUTO the way the connector does (epoll, then io_uring, then NIO), so both
+     * clients run on the same, reported transport.
      * @param transport the requested transport
      * @return a concrete transport
      */
@@ -72,8 +76,8 @@ public record RunSpec(BenchOptions.Target target, boolean tls, boolean insecure,
                 return transport;
             }
         }
-        throw new IllegalArgumentException("option --transport must be auto, nio, epoll or io_uring (was '" + name
-                + "')");
+        throw new IllegalArgumentException(
+                "option --transport must be auto, nio, epoll or io_uring (was '" + name + "')");
     }
 
     private static long sizeOrZero(BenchOptions options, String name) {

@@ -20,15 +20,18 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 /**
- * Builds the benchmark server's TLS context from a self-signed EC P-256 certificate for localhost, 127.0.0.1 and
- * ::1, generated at startup with the JDK's {@code keytool} (no BouncyCastle, no openssl needed).
+ * Builds the benchmark server's TLS context from a self-signed EC P-256 certificate for
+ * localhost, 127.0.0.1 and ::1, generated at startup with the JDK's {@code keytool} (no
+ * BouncyCastle, no openssl needed).
  * <p>
- * Session resumption is disabled where the provider allows it (OpenSSL: no session cache, and Netty leaves
- * tickets off by default), so every connect is a full handshake, as in the reference figures.
+ * Session resumption is disabled where the provider allows it (OpenSSL: no session cache,
+ * and Netty leaves tickets off by default), so every connect is a full handshake, as in
+ * the reference figures.
  * <p>
- * The {@code count} server needs TLS 1.3 half-close (it answers after the client's close_notify and FIN), which
- * Netty's OpenSSL engine does not support (it closes both directions on close_notify), so that mode runs on the
- * JDK provider; see {@link BenchmarkServer#start(BenchmarkServer.Mode, String, int, String, boolean, int)}.
+ * The {@code count} server needs TLS 1.3 half-close (it answers after the client's
+ * close_notify and FIN), which Netty's OpenSSL engine does not support (it closes both
+ * directions on close_notify), so that mode runs on the JDK provider; see
+ * {@link BenchmarkServer#start(BenchmarkServer.Mode, String, int, String, boolean, int)}.
  */
 public final class ServerTls {
 
@@ -38,7 +41,8 @@ public final class ServerTls {
     }
 
     /**
-     * Generates a self-signed certificate and returns a server context on OpenSSL when available, else the JDK.
+     * Generates a self-signed certificate and returns a server context on OpenSSL when
+     * available, else the JDK.
      * @return the server context
      * @throws BenchmarkFailure when keytool fails
      */
@@ -47,7 +51,8 @@ public final class ServerTls {
     }
 
     /**
-     * Generates a self-signed certificate and returns a server context on the given provider.
+     * Generates a self-signed certificate and returns a server context on the given
+     * provider.
      * @param provider the TLS provider
      * @return the server context
      * @throws BenchmarkFailure when keytool fails
@@ -58,12 +63,14 @@ public final class ServerTls {
             dir = Files.createTempDirectory("socket-connector-bench-tls");
             Path store = dir.resolve("server.p12");
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "bench", "-keyalg",
-                    "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost",
-                    "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1", "-validity", "7", "-storetype", "PKCS12",
-                    "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass",
-                    new String(PASSWORD)).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "bench", "-keyalg", "EC",
+                    "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost", "-ext",
+                    "SAN=dns:localhost,ip:127.0.0.1,ip:::1", "-validity", "7", "-storetype", "PKCS12", "-keystore",
+                    store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true)
+                .start();
+            String output = new String(process.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new BenchmarkFailure("keytool could not generate the server certificate: " + output.trim());
             }
@@ -73,8 +80,10 @@ public final class ServerTls {
             }
             PrivateKey key = (PrivateKey) keyStore.getKey("bench", PASSWORD);
             X509Certificate cert = (X509Certificate) keyStore.getCertificate("bench");
-            SslContext context = SslContextBuilder.forServer(key, cert).sslProvider(provider)
-                    .protocols(List.of("TLSv1.3", "TLSv1.2")).build();
+            SslContext context = SslContextBuilder.forServer(key, cert)
+                .sslProvider(provider)
+                .protocols(List.of("TLSv1.3", "TLSv1.2"))
+                .build();
             if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
                 sessions.setSessionCacheEnabled(false);
             }
@@ -102,4 +111,5 @@ public final class ServerTls {
             // a temp dir left behind is harmless
         }
     }
+
 }

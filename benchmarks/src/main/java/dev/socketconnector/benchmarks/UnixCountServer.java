@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The {@code count} server on a unix socket, on plain JDK channels with a thread per connection.
+ * The {@code count} server on a unix socket, on plain JDK channels with a thread per
+ * connection.
  * <p>
- * Netty 4.2's {@code NioDomainSocketChannel} cannot half-close: its read loop only honours
- * {@code ALLOW_HALF_CLOSURE} for a {@code SocketChannelConfig}, so the client's FIN closes the channel before the
- * count can be sent. The JDK's unix {@code SocketChannel} reads to end of stream and still writes.
+ * Netty 4.2's {@code NioDomainSocketChannel} cannot half-close: its read loop only
+ * honours {@code ALLOW_HALF_CLOSURE} for a {@code SocketChannelConfig}, so the client's
+ * FIN closes the channel before the count can be sent. The JDK's unix
+ * {@code SocketChannel} reads to end of stream and still writes.
  */
 final class UnixCountServer implements AutoCloseable {
 
@@ -79,4 +81,5 @@ final class UnixCountServer implements AutoCloseable {
             // a stale socket file is replaced on the next start
         }
     }
+
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Waits on futures with a bound and turns every failure into a {@link BenchmarkFailure} with a one-line message.
+ * Waits on futures with a bound and turns every failure into a {@link BenchmarkFailure}
+ * with a one-line message.
  */
 final class Waits {
 
@@ -47,4 +48,5 @@ final class Waits {
         future.completeExceptionally(failure(message, cause));
         return future;
     }
+
 }

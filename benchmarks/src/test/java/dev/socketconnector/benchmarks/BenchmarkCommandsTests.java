@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Runs every command of the benchmark contract with tiny sizes, for both clients, against in-process servers on
- * loopback and unix sockets, and checks that a lost or corrupted byte fails the run.
+ * Runs every command of the benchmark contract with tiny sizes, for both clients, against
+ * in-process servers on loopback and unix sockets, and checks that a lost or corrupted
+ * byte fails the run.
  */
 @Timeout(60)
 class BenchmarkCommandsTests {
@@ -55,8 +56,8 @@ class BenchmarkCommandsTests {
         echoTls = BenchmarkServer.start(BenchmarkServer.Mode.ECHO, "127.0.0.1", 0, null, true, 1);
         countUnix = BenchmarkServer.start(BenchmarkServer.Mode.COUNT, "127.0.0.1", 0,
                 dir.resolve("count.sock").toString(), false, 1);
-        echoUnix = BenchmarkServer.start(BenchmarkServer.Mode.ECHO, "127.0.0.1", 0,
-                dir.resolve("echo.sock").toString(), false, 1);
+        echoUnix = BenchmarkServer.start(BenchmarkServer.Mode.ECHO, "127.0.0.1", 0, dir.resolve("echo.sock").toString(),
+                false, 1);
     }
 
     @AfterAll
@@ -72,8 +73,8 @@ class BenchmarkCommandsTests {
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void throughputWhenServerCountsEveryByteReportsBytesAndRate(String client) {
-        Map<String, String> json = run("throughput", "--client", client, "--port", port(count), "--bytes",
-                "3000001", "--chunk", "65536");
+        Map<String, String> json = run("throughput", "--client", client, "--port", port(count), "--bytes", "3000001",
+                "--chunk", "65536");
         assertThat(json).containsEntry("bench", "throughput").containsEntry("bytes", "3000001");
         assertThat(Double.parseDouble(json.get("seconds"))).isPositive();
         assertThat(Double.parseDouble(json.get("mib_per_s"))).isPositive();
@@ -82,24 +83,24 @@ class BenchmarkCommandsTests {
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void throughputOverTlsReportsBytes(String client) {
-        Map<String, String> json = run("throughput", "--client", client, "--port", port(countTls), "--bytes",
-                "1000000", "--chunk", "16k", "--tls", "--insecure");
+        Map<String, String> json = run("throughput", "--client", client, "--port", port(countTls), "--bytes", "1000000",
+                "--chunk", "16k", "--tls", "--insecure");
         assertThat(json).containsEntry("bytes", "1000000");
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void throughputOverUnixSocketReportsBytes(String client) {
-        Map<String, String> json = run("throughput", "--client", client, "--unix", dir.resolve("count.sock")
-                .toString(), "--bytes", "2m", "--chunk", "64k");
+        Map<String, String> json = run("throughput", "--client", client, "--unix", dir.resolve("count.sock").toString(),
+                "--bytes", "2m", "--chunk", "64k");
         assertThat(json).containsEntry("bytes", String.valueOf(2 * 1024 * 1024));
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void pingpongOnSeveralConnectionsReportsRoundTripsAndLatency(String client) {
-        Map<String, String> json = run("pingpong", "--client", client, "--port", port(echo), "--size", "100",
-                "--count", "200", "--conns", "3");
+        Map<String, String> json = run("pingpong", "--client", client, "--port", port(echo), "--size", "100", "--count",
+                "200", "--conns", "3");
         assertThat(json).containsEntry("bench", "pingpong").containsEntry("roundtrips", "600");
         assertThat(Double.parseDouble(json.get("rtt_per_s"))).isPositive();
         double p50 = Double.parseDouble(json.get("p50_us"));
@@ -111,9 +112,11 @@ class BenchmarkCommandsTests {
     @ValueSource(strings = { "connector", "raw-netty" })
     void pingpongOverTlsAndUnixReportsRoundTrips(String client) {
         assertThat(run("pingpong", "--client", client, "--port", port(echoTls), "--size", "64", "--count", "50",
-                "--conns", "2", "--tls", "--insecure")).containsEntry("roundtrips", "100");
-        assertThat(run("pingpong", "--client", client, "--unix", dir.resolve("echo.sock").toString(), "--size",
-                "64", "--count", "50", "--conns", "2")).containsEntry("roundtrips", "100");
+                "--conns", "2", "--tls", "--insecure"))
+            .containsEntry("roundtrips", "100");
+        assertThat(run("pingpong", "--client", client, "--unix", dir.resolve("echo.sock").toString(), "--size", "64",
+                "--count", "50", "--conns", "2"))
+            .containsEntry("roundtrips", "100");
     }
 
     @ParameterizedTest
@@ -132,36 +135,39 @@ class BenchmarkCommandsTests {
     @ValueSource(strings = { "connector", "raw-netty" })
     void connectOverTlsWithoutInsecureFailsOnTheSelfSignedCertificate(String client) {
         assertThatThrownBy(() -> run("connect", "--client", client, "--port", port(echoTls), "--count", "2",
-                "--concurrency", "1", "--tls")).isInstanceOf(BenchmarkFailure.class);
+                "--concurrency", "1", "--tls"))
+            .isInstanceOf(BenchmarkFailure.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void idleReportsMemoryPerConnection(String client) {
         Map<String, String> json = run("idle", "--client", client, "--port", port(echo), "--conns", "50");
-        assertThat(json).containsEntry("bench", "idle").containsEntry("conns", "50")
-                .containsKeys("rss_delta_bytes", "heap_delta_bytes", "bytes_per_conn");
+        assertThat(json).containsEntry("bench", "idle")
+            .containsEntry("conns", "50")
+            .containsKeys("rss_delta_bytes", "heap_delta_bytes", "bytes_per_conn");
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void pingpongWhenEchoFlipsAByteFails(String client) {
-        try (BenchmarkServer flipping = BenchmarkServer.start(() -> new FlippingEcho(1000), "127.0.0.1", 0, null,
-                null, 1)) {
+        try (BenchmarkServer flipping = BenchmarkServer.start(() -> new FlippingEcho(1000), "127.0.0.1", 0, null, null,
+                1)) {
             assertThatThrownBy(() -> run("pingpong", "--client", client, "--port", port(flipping), "--size", "64",
-                    "--count", "100", "--conns", "1", "--timeout", "20")).isInstanceOf(BenchmarkFailure.class)
-                    .hasMessageContaining("echo mismatch on connection 0, round 15, byte 40");
+                    "--count", "100", "--conns", "1", "--timeout", "20"))
+                .isInstanceOf(BenchmarkFailure.class)
+                .hasMessageContaining("echo mismatch on connection 0, round 15, byte 40");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void throughputWhenServerMiscountsFails(String client) {
-        try (BenchmarkServer lying = BenchmarkServer.start(() -> new CountingReply(1), "127.0.0.1", 0, null, null,
-                1)) {
-            assertThatThrownBy(() -> run("throughput", "--client", client, "--port", port(lying), "--bytes",
-                    "100000", "--timeout", "20")).isInstanceOf(BenchmarkFailure.class)
-                    .hasMessageContaining("server counted 100001 bytes but 100000 were sent");
+        try (BenchmarkServer lying = BenchmarkServer.start(() -> new CountingReply(1), "127.0.0.1", 0, null, null, 1)) {
+            assertThatThrownBy(() -> run("throughput", "--client", client, "--port", port(lying), "--bytes", "100000",
+                    "--timeout", "20"))
+                .isInstanceOf(BenchmarkFailure.class)
+                .hasMessageContaining("server counted 100001 bytes but 100000 were sent");
         }
     }
 
@@ -170,16 +176,18 @@ class BenchmarkCommandsTests {
     void throughputWhenServerClosesWithoutCountFailsWithShortRead(String client) {
         try (BenchmarkServer silent = BenchmarkServer.start(() -> new CountingReply(-1), "127.0.0.1", 0, null, null,
                 1)) {
-            assertThatThrownBy(() -> run("throughput", "--client", client, "--port", port(silent), "--bytes",
-                    "100000", "--timeout", "20")).isInstanceOf(BenchmarkFailure.class)
-                    .hasMessageContaining("short read");
+            assertThatThrownBy(() -> run("throughput", "--client", client, "--port", port(silent), "--bytes", "100000",
+                    "--timeout", "20"))
+                .isInstanceOf(BenchmarkFailure.class)
+                .hasMessageContaining("short read");
         }
     }
 
     @Test
     void unknownClientIsAUsageError() {
         assertThatThrownBy(() -> run("pingpong", "--client", "bun", "--port", "1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--client");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("--client");
     }
 
     @ParameterizedTest
@@ -199,7 +207,8 @@ class BenchmarkCommandsTests {
     @Test
     void anUnknownTransportIsAUsageError() {
         assertThatThrownBy(() -> BenchmarkMain.run("pingpong", "--port", "1", "--transport", "kqueue"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--transport must be auto, nio, epoll");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("--transport must be auto, nio, epoll");
     }
 
     private static String port(BenchmarkServer server) {
@@ -244,9 +253,13 @@ class BenchmarkCommandsTests {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+
     }
 
-    /** Counts like the count server but replies count + delta, or closes without a reply when delta is -1. */
+    /**
+     * Counts like the count server but replies count + delta, or closes without a reply
+     * when delta is -1.
+     */
     static final class CountingReply extends ChannelInboundHandlerAdapter {
 
         private final long delta;
@@ -271,7 +284,7 @@ class BenchmarkCommandsTests {
                 }
                 else {
                     ctx.writeAndFlush(ctx.alloc().buffer(8).writeLong(this.count + this.delta))
-                            .addListener(ChannelFutureListener.CLOSE);
+                        .addListener(ChannelFutureListener.CLOSE);
                 }
             }
         }
@@ -280,5 +293,7 @@ class BenchmarkCommandsTests {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+
     }
+
 }

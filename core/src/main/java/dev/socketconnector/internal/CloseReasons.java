@@ -6,7 +6,8 @@ import dev.socketconnector.SocketTransportException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Classifies why an opened socket closed, for {@code SocketObserver.closed(socket, endpoint, reason)} and the
+ * Classifies why an opened socket closed, for
+ * {@code SocketObserver.closed(socket, endpoint, reason)} and the
  * {@code socket.connector.closes} meter: a closed set of reasons, so tags stay bounded.
  */
 final class CloseReasons {
@@ -33,10 +34,12 @@ final class CloseReasons {
     /**
      * Returns the reason.
      * @param connectorClosed whether the connector's close had begun
-     * @param tlsFailed whether a TLS error after the handshake (a bad record, an alert) closed the socket: close's
-     *        error is null then (SEMANTICS), and the peer's FIN answering our alert may come first
+     * @param tlsFailed whether a TLS error after the handshake (a bad record, an alert)
+     * closed the socket: close's error is null then (SEMANTICS), and the peer's FIN
+     * answering our alert may come first
      * @param peerEndedFirst whether the peer's FIN came before any local end or close
-     * @param localClose whether the application (or the socket on its behalf) ended or closed it
+     * @param localClose whether the application (or the socket on its behalf) ended or
+     * closed it
      * @param timeoutFired whether {@code timeout(seconds)} had fired
      * @param error the error close reported, or null
      * @return one of the constants
@@ -74,4 +77,5 @@ final class CloseReasons {
         }
         return PEER;
     }
+
 }

@@ -15,16 +15,18 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One socket's connect, from the dial to its outcome: the deadline, a failed dial, the TLS handshake's
- * outcome, open, and the connect future. The outcome is decided once ({@link #done()}), in one of the orders
- * SEMANTICS fixes:
+ * One socket's connect, from the dial to its outcome: the deadline, a failed dial, the
+ * TLS handshake's outcome, open, and the connect future. The outcome is decided once
+ * ({@link #done()}), in one of the orders SEMANTICS fixes:
  * <ul>
- * <li>the dial (or DNS, or the deadline before the TCP connect) fails: {@code connectError} only, then the
- * future fails with the same error;</li>
- * <li>the handshake fails or the peer is refused: {@code handshake(false, error)}, then {@code close}, then
- * the future fails;</li>
- * <li>{@code open} throws: {@code error}, then {@code close}, then the future fails with what open threw;</li>
- * <li>otherwise {@code open} (after {@code handshake(true, ...)} on TLS), then the future completes.</li>
+ * <li>the dial (or DNS, or the deadline before the TCP connect) fails:
+ * {@code connectError} only, then the future fails with the same error;</li>
+ * <li>the handshake fails or the peer is refused: {@code handshake(false, error)}, then
+ * {@code close}, then the future fails;</li>
+ * <li>{@code open} throws: {@code error}, then {@code close}, then the future fails with
+ * what open threw;</li>
+ * <li>otherwise {@code open} (after {@code handshake(true, ...)} on TLS), then the future
+ * completes.</li>
  * </ul>
  * Every method runs on the channel's event loop; the fields are confined to it.
  *
@@ -81,7 +83,9 @@ final class ConnectAttempt<D> {
         return this.opened;
     }
 
-    /** Whether a TLS handshake has started (the channel became active on a TLS socket). */
+    /**
+     * Whether a TLS handshake has started (the channel became active on a TLS socket).
+     */
     boolean handshakeStarted() {
         return this.handshakeStartNanos != 0;
     }
@@ -100,7 +104,10 @@ final class ConnectAttempt<D> {
         }
     }
 
-    /** The TCP or unix connect failed (or DNS did): connectError, then the future fails. Loop. */
+    /**
+     * The TCP or unix connect failed (or DNS did): connectError, then the future fails.
+     * Loop.
+     */
     void failed(Throwable cause) {
         assert this.socket.loop.inEventLoop();
         if (this.done) {
@@ -130,8 +137,8 @@ final class ConnectAttempt<D> {
     }
 
     /**
-     * The channel is connected: a plain socket opens, a TLS socket starts its handshake. A connect decided
-     * already (timed out) closes the channel instead. Loop.
+     * The channel is connected: a plain socket opens, a TLS socket starts its handshake.
+     * A connect decided already (timed out) closes the channel instead. Loop.
      * @return whether the event goes on down the pipeline
      */
     boolean active() {
@@ -180,11 +187,15 @@ final class ConnectAttempt<D> {
         }
     }
 
-    /** The peer is not authorized and rejectUnauthorized is set: handshake(false, error), close. Loop. */
+    /**
+     * The peer is not authorized and rejectUnauthorized is set: handshake(false, error),
+     * close. Loop.
+     */
     private void refused(Throwable authorizationError) {
         this.visible = true;
         this.socket.advance(NettySocket.OPEN);
-        // a refused server gets no application byte: write inside handshake(false, error) returns -1
+        // a refused server gets no application byte: write inside handshake(false, error)
+        // returns -1
         this.socket.closeOutput();
         observer().handshake(this.socket, this.socket.endpoint, elapsedSince(this.handshakeStartNanos),
                 authorizationError);
@@ -192,14 +203,18 @@ final class ConnectAttempt<D> {
         failAfterHandshake(authorizationError);
     }
 
-    /** The handshake failed (or timed out, or the channel closed during it): handshake(false), close. Loop. */
+    /**
+     * The handshake failed (or timed out, or the channel closed during it):
+     * handshake(false), close. Loop.
+     */
     void handshakeFailed(Throwable failure) {
         if (this.done) {
             return;
         }
         Throwable error = failure;
         if (this.socket.connector.isClosed()) {
-            // the connector's close cut the handshake off: say so, as a connect cut off before the handshake does
+            // the connector's close cut the handshake off: say so, as a connect cut off
+            // before the handshake does
             error = new SocketConnectException("ECONNABORTED", "connect", this.socket.options.target(),
                     NettySocketConnector.closedDuringConnect());
             error.addSuppressed(failure);
@@ -258,7 +273,10 @@ final class ConnectAttempt<D> {
         }
     }
 
-    /** Close has fired: a future still pending fails (why the connect failed, or ECONNRESET). Loop. */
+    /**
+     * Close has fired: a future still pending fails (why the connect failed, or
+     * ECONNRESET). Loop.
+     */
     void closed() {
         CompletableFuture<Socket<D>> future = this.future;
         if (future != null && !future.isDone()) {

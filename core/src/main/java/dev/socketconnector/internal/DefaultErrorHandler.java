@@ -5,19 +5,23 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
- * The default {@code SocketHandler.error}: the one behaviour behind the public API's default methods.
+ * The default {@code SocketHandler.error}: the one behaviour behind the public API's
+ * default methods.
  */
 public final class DefaultErrorHandler {
 
-    /** Logged under the handler interface's name, as before; a string so this class need not import it. */
+    /**
+     * Logged under the handler interface's name, as before; a string so this class need
+     * not import it.
+     */
     private static final InternalLogger logger = InternalLoggerFactory.getInstance("dev.socketconnector.SocketHandler");
 
     private DefaultErrorHandler() {
     }
 
     /**
-     * Logs the exception and closes the socket with it as {@code close}'s error. Runs on the thread that
-     * called {@code SocketHandler.error}, the socket's event loop.
+     * Logs the exception and closes the socket with it as {@code close}'s error. Runs on
+     * the thread that called {@code SocketHandler.error}, the socket's event loop.
      * @param socket the socket
      * @param error the exception
      */
@@ -30,4 +34,5 @@ public final class DefaultErrorHandler {
             socket.terminate();
         }
     }
+
 }

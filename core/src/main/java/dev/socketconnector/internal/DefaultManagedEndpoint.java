@@ -30,16 +30,19 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A managed endpoint: connects through the connector's named endpoint, and after a failed connect or a closed
- * socket schedules the next attempt with the {@link ReconnectPolicy}'s backoff on one of the connector's event
- * loops. Nothing here blocks: connects are asynchronous.
+ * A managed endpoint: connects through the connector's named endpoint, and after a failed
+ * connect or a closed socket schedules the next attempt with the
+ * {@link ReconnectPolicy}'s backoff on one of the connector's event loops. Nothing here
+ * blocks: connects are asynchronous.
  * <p>
- * It learns of its socket's close from the socket's close notification ({@link NettySocket#closeFuture}), not
- * from a handler wrapped around the user's, so {@code reload(...)} on its socket never stops reconnects.
+ * It learns of its socket's close from the socket's close notification
+ * ({@link NettySocket#closeFuture}), not from a handler wrapped around the user's, so
+ * {@code reload(...)} on its socket never stops reconnects.
  * <p>
- * State is guarded by {@code lock}, which is never held while a connect, a socket write or a user callback
- * runs. Each attempt ends exactly once ({@link Attempt#ended}, by compare-and-set). Transitions are queued
- * under the lock and delivered to listeners in order, one at a time, by whichever thread finds the queue idle.
+ * State is guarded by {@code lock}, which is never held while a connect, a socket write
+ * or a user callback runs. Each attempt ends exactly once ({@link Attempt#ended}, by
+ * compare-and-set). Transitions are queued under the lock and delivered to listeners in
+ * order, one at a time, by whichever thread finds the queue idle.
  */
 final class DefaultManagedEndpoint implements ManagedEndpoint {
 
@@ -77,13 +80,19 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
 
     private long reconnects;
 
-    /** Consecutive failed attempts (a connection shorter than stableAfter counts); picks the next delay. */
+    /**
+     * Consecutive failed attempts (a connection shorter than stableAfter counts); picks
+     * the next delay.
+     */
     private int failures;
 
     /** When the current outage began (System.nanoTime), or 0 while none. */
     private long outageStart;
 
-    /** Failed attempts in the current outage: the first and every tenth are logged at WARN. */
+    /**
+     * Failed attempts in the current outage: the first and every tenth are logged at
+     * WARN.
+     */
     private int outageFailures;
 
     private final ArrayDeque<byte[]> offline = new ArrayDeque<>();
@@ -150,7 +159,8 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
     }
 
     /**
-     * Registers the first listeners (they hear STOPPED to CONNECTING) and starts the first connect.
+     * Registers the first listeners (they hear STOPPED to CONNECTING) and starts the
+     * first connect.
      * @param initial listeners that hear every transition from the first
      */
     void start(EndpointStateListener... initial) {
@@ -190,7 +200,10 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         }
     }
 
-    /** Returns the error a waiter gets when the endpoint is closed first (caller holds the lock). */
+    /**
+     * Returns the error a waiter gets when the endpoint is closed first (caller holds the
+     * lock).
+     */
     private Throwable closedError() {
         return (this.lastError != null) ? this.lastError
                 : new IllegalStateException("managed endpoint '" + this.name + "' is closed");
@@ -228,8 +241,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 }
                 int accepted = Math.min(room, data.length);
                 if (accepted > 0) {
-                    byte[] copy = (accepted == data.length) ? data.clone()
-                            : java.util.Arrays.copyOf(data, accepted);
+                    byte[] copy = (accepted == data.length) ? data.clone() : java.util.Arrays.copyOf(data, accepted);
                     this.offline.add(copy);
                     this.offlineBytes += accepted;
                 }
@@ -284,8 +296,9 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
     }
 
     /**
-     * Starts an attempt if the endpoint is still in {@code from} (STOPPED for the first, BACKING_OFF for the
-     * rest): a scheduled attempt and {@code reconnectNow()} racing start one attempt.
+     * Starts an attempt if the endpoint is still in {@code from} (STOPPED for the first,
+     * BACKING_OFF for the rest): a scheduled attempt and {@code reconnectNow()} racing
+     * start one attempt.
      */
     private void connect(EndpointState from) {
         Attempt attempt = new Attempt();
@@ -327,7 +340,10 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         return error;
     }
 
-    /** Sets the state and queues the notice (caller holds the lock); records a JFR event when enabled. */
+    /**
+     * Sets the state and queues the notice (caller holds the lock); records a JFR event
+     * when enabled.
+     */
     private void transition(EndpointState next, @Nullable Throwable cause) {
         EndpointState previous = this.state;
         if (previous == next) {
@@ -338,7 +354,10 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         EndpointStateEvent.commit(this.name, previous.name(), next.name(), cause);
     }
 
-    /** Delivers queued notices in order, unless another thread is already doing so; holds no lock meanwhile. */
+    /**
+     * Delivers queued notices in order, unless another thread is already doing so; holds
+     * no lock meanwhile.
+     */
     private void dispatch() {
         while (true) {
             Notice notice;
@@ -378,7 +397,10 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         return "ManagedEndpoint[" + this.name + ", " + state().value() + "]";
     }
 
-    /** One connect and the socket it opens: ends once, by a failed connect or the socket's close. */
+    /**
+     * One connect and the socket it opens: ends once, by a failed connect or the socket's
+     * close.
+     */
     private final class Attempt {
 
         private final AtomicBoolean ended = new AtomicBoolean();
@@ -386,8 +408,9 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         private long connectedAt;
 
         /**
-         * The socket opened and its handler's open returned (on its event loop): sends the offline buffer in
-         * order, then moves to CONNECTED. Writes through the endpoint meanwhile join the buffer's end.
+         * The socket opened and its handler's open returned (on its event loop): sends
+         * the offline buffer in order, then moves to CONNECTED. Writes through the
+         * endpoint meanwhile join the buffer's end.
          */
         void opened(Socket<Object> opened) {
             DefaultManagedEndpoint endpoint = DefaultManagedEndpoint.this;
@@ -507,7 +530,8 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
             String cause = (error != null) ? ": " + error : "";
             String next = (delay != null) ? "; reconnecting in " + delay.toMillis() + " ms" : "; not reconnecting";
             String count = (failures > 1) ? " (failure " + failures + " of this outage)" : "";
-            // a long outage logs its first failure and every tenth, not one warning per attempt
+            // a long outage logs its first failure and every tenth, not one warning per
+            // attempt
             if (failures == 1 || failures % 10 == 0 || delay == null) {
                 logger.warn(what + cause + next + count);
             }
@@ -515,6 +539,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 logger.debug(what + cause + next + count, error);
             }
         }
+
     }
 
     /** A listener and whether its handle was closed. */
@@ -527,10 +552,12 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         Registration(EndpointStateListener listener) {
             this.listener = listener;
         }
+
     }
 
     /** A transition to deliver, with the listeners registered when it happened. */
     private record Notice(List<Registration> targets, EndpointState previous, EndpointState current,
             @Nullable Throwable cause) {
     }
+
 }

@@ -29,13 +29,15 @@ import io.netty.channel.WriteBufferWaterMark;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Starts connects: makes the socket and its channel, and hands the channel to Netty's {@link Bootstrap}, which
- * registers it, resolves the name through the connector's {@link HostResolverGroup} and connects.
+ * Starts connects: makes the socket and its channel, and hands the channel to Netty's
+ * {@link Bootstrap}, which registers it, resolves the name through the connector's
+ * {@link HostResolverGroup} and connects.
  * <p>
- * One connect deadline covers DNS, TCP and the TLS handshake: it starts when the channel is registered (on its
- * event loop) and counts from the {@code connect()} call. Names resolve off the loop; IP literals and unix paths
- * need no lookup. Every failure reaches {@code SocketEventsHandler.connectFailed} on the socket's loop, which
- * reports it once. {@link #connect} runs on the caller's thread; the rest on the socket's event loop.
+ * One connect deadline covers DNS, TCP and the TLS handshake: it starts when the channel
+ * is registered (on its event loop) and counts from the {@code connect()} call. Names
+ * resolve off the loop; IP literals and unix paths need no lookup. Every failure reaches
+ * {@code SocketEventsHandler.connectFailed} on the socket's loop, which reports it once.
+ * {@link #connect} runs on the caller's thread; the rest on the socket's event loop.
  */
 final class Dialer {
 
@@ -53,10 +55,16 @@ final class Dialer {
 
     private final ChannelFactory<? extends Channel> unixChannels;
 
-    /** What every TCP connect shares: loops, resolver, channel options. Cloned per connect, never changed. */
+    /**
+     * What every TCP connect shares: loops, resolver, channel options. Cloned per
+     * connect, never changed.
+     */
     private final Bootstrap tcp;
 
-    /** As {@link #tcp}, for unix sockets (no TCP options; the resolver passes unix addresses through). */
+    /**
+     * As {@link #tcp}, for unix sockets (no TCP options; the resolver passes unix
+     * addresses through).
+     */
     private final Bootstrap unix;
 
     private final AtomicLong socketIds = new AtomicLong();
@@ -70,7 +78,8 @@ final class Dialer {
         this.resolvers = resolvers;
         this.tcpChannels = transport.channelFactory(false);
         this.unixChannels = transport.channelFactory(true);
-        // Netty's writability flips at the low-water mark both ways: drain is decided by our own accounting
+        // Netty's writability flips at the low-water mark both ways: drain is decided by
+        // our own accounting
         // (NettySocket.drainDue), and a writable event is the wake-up to check it.
         WriteBufferWaterMark nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
                 settings.writeBufferLowWaterMark());
@@ -81,7 +90,8 @@ final class Dialer {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
         this.unix = common.clone();
         if (transport.transport() != Transport.NIO) {
-            // NIO's domain channels have no such option (Bootstrap would log a warning per connect): they close on
+            // NIO's domain channels have no such option (Bootstrap would log a warning
+            // per connect): they close on
             // the peer's FIN, see SocketEventsHandler.closed
             this.unix.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
@@ -111,14 +121,17 @@ final class Dialer {
         if (options instanceof TcpSocketConnectOptions<D> tcp) {
             host = tcp.hostname();
             port = tcp.port();
-            // a new instance per connect: the key by which the connect later drops its lookup
+            // a new instance per connect: the key by which the connect later drops its
+            // lookup
             remote = InetSocketAddress.createUnresolved(host, port);
         }
         else {
             remote = this.connector.nettyTransport().unixAddress(((UnixSocketOptions<D>) options).unix());
         }
-        // The channel is made here rather than inside Bootstrap.connect: the socket (its id, its TLS state, its
-        // connect future) must exist on the caller's thread before the channel is registered.
+        // The channel is made here rather than inside Bootstrap.connect: the socket (its
+        // id, its TLS state, its
+        // connect future) must exist on the caller's thread before the channel is
+        // registered.
         Channel channel = (unix ? this.unixChannels : this.tcpChannels).newChannel();
         TlsConnection tls = null;
         if (options.tls() != null) {
@@ -126,7 +139,8 @@ final class Dialer {
                 tls = this.tlsConnections.newConnection(options.tls(), host, port, channel.alloc());
             }
             catch (RuntimeException ex) {
-                // the channel was never registered: close it so its file descriptor is not leaked
+                // the channel was never registered: close it so its file descriptor is
+                // not leaked
                 channel.unsafe().closeForcibly();
                 throw ex;
             }
@@ -146,11 +160,14 @@ final class Dialer {
         Attempt<D> attempt = new Attempt<>(socket, tls, future, start);
         if (remote instanceof InetSocketAddress unresolved) {
             this.resolvers.expect(unresolved, attempt::failed);
-            // a connect that is decided (timed out, closed) no longer waits for its lookup
+            // a connect that is decided (timed out, closed) no longer waits for its
+            // lookup
             future.whenComplete((ignored, failure) -> this.resolvers.forget(unresolved));
         }
-        // Bootstrap dials the first address the group resolves (it calls resolve, not resolveAll): issue 16
-        // (every address, Happy Eyeballs) plugs in here, dialing what HostResolverGroup's resolveAll returns.
+        // Bootstrap dials the first address the group resolves (it calls resolve, not
+        // resolveAll): issue 16
+        // (every address, Happy Eyeballs) plugs in here, dialing what HostResolverGroup's
+        // resolveAll returns.
         ChannelFactory<Channel> prepared = () -> channel;
         ChannelFuture connected = (unix ? this.unix : this.tcp).clone(loop)
             .channelFactory(prepared)
@@ -158,7 +175,8 @@ final class Dialer {
             .connect(remote);
         connected.addListener((ChannelFuture done) -> {
             if (!done.isSuccess()) {
-                // a failed registration, the one failure that reaches neither the pipeline nor the group
+                // a failed registration, the one failure that reaches neither the
+                // pipeline nor the group
                 attempt.failed(done.cause());
             }
         });
@@ -166,10 +184,11 @@ final class Dialer {
     }
 
     /**
-     * One connect as Bootstrap sees it: its handler. Once the channel is registered it builds the pipeline behind
-     * itself and starts the deadline; it reports the outcome of the TCP or unix connect to the socket before
-     * Bootstrap's own listeners run (they close the channel on failure, and the socket must have seen the
-     * connect's error before its close), then leaves the pipeline. Loop.
+     * One connect as Bootstrap sees it: its handler. Once the channel is registered it
+     * builds the pipeline behind itself and starts the deadline; it reports the outcome
+     * of the TCP or unix connect to the socket before Bootstrap's own listeners run (they
+     * close the channel on failure, and the socket must have seen the connect's error
+     * before its close), then leaves the pipeline. Loop.
      */
     private final class Attempt<D> extends ChannelOutboundHandlerAdapter {
 
@@ -193,11 +212,13 @@ final class Dialer {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            // added by Bootstrap before registration: Netty calls this once the channel is registered
+            // added by Bootstrap before registration: Netty calls this once the channel
+            // is registered
             NettySocketConnector.initPipeline(ctx.pipeline(), this.tls, this.socket);
             start();
             if (Dialer.this.connector.isClosed()) {
-                // registered while the loop shuts down, possibly after it closed its channels: fail here, on the
+                // registered while the loop shuts down, possibly after it closed its
+                // channels: fail here, on the
                 // loop, rather than leave an open channel behind
                 this.socket.events.connectFailed(NettySocketConnector.closedDuringConnect());
             }
@@ -222,7 +243,10 @@ final class Dialer {
             ctx.connect(remoteAddress, localAddress, attempt);
         }
 
-        /** Starts the deadline, once: at registration, or at a failure that came before it. */
+        /**
+         * Starts the deadline, once: at registration, or at a failure that came before
+         * it.
+         */
         private void start() {
             if (!this.started) {
                 this.started = true;
@@ -243,5 +267,7 @@ final class Dialer {
             }
             this.socket.events.connectFailed(cause);
         }
+
     }
+
 }

@@ -10,9 +10,11 @@ import io.netty.channel.unix.DomainSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The epoll transport: every reference to Netty's {@code io.netty.channel.epoll} classes lives here, so that
- * {@link NettyTransport} works without the optional {@code netty-transport-classes-epoll} jar. Loaded only
- * after {@link NettyTransport#unavailabilityCause(Transport)} has found the classes on the class path.
+ * The epoll transport: every reference to Netty's {@code io.netty.channel.epoll} classes
+ * lives here, so that {@link NettyTransport} works without the optional
+ * {@code netty-transport-classes-epoll} jar. Loaded only after
+ * {@link NettyTransport#unavailabilityCause(Transport)} has found the classes on the
+ * class path.
  */
 final class EpollTransport {
 
@@ -28,4 +30,5 @@ final class EpollTransport {
                 EpollDomainSocketChannel::new, DomainSocketAddress::new, EpollChannelOption.TCP_KEEPIDLE,
                 EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT);
     }
+
 }

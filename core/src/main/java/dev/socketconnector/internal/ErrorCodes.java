@@ -15,8 +15,9 @@ import io.netty.channel.ConnectTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps JDK and Netty I/O exceptions to Node's error codes ({@code ECONNREFUSED}, {@code ECONNRESET}, ...).
- * The JDK reports errno only through the message text ({@code "Connection refused"}), so the mapping reads it.
+ * Maps JDK and Netty I/O exceptions to Node's error codes ({@code ECONNREFUSED},
+ * {@code ECONNRESET}, ...). The JDK reports errno only through the message text
+ * ({@code "Connection refused"}), so the mapping reads it.
  */
 final class ErrorCodes {
 
@@ -48,8 +49,8 @@ final class ErrorCodes {
     }
 
     /**
-     * Returns the exception for a transport failure on an open socket, or null when the cause is not one
-     * (an already closed channel).
+     * Returns the exception for a transport failure on an open socket, or null when the
+     * cause is not one (an already closed channel).
      * @param cause the I/O exception
      * @param syscall {@code read} or {@code write}
      * @return the exception, or null
@@ -73,7 +74,8 @@ final class ErrorCodes {
     static @Nullable String codeOf(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof FileNotFoundException || t instanceof NoSuchFileException) {
-                // epoll and io_uring report a unix connect to a missing path as a FileNotFoundException without a
+                // epoll and io_uring report a unix connect to a missing path as a
+                // FileNotFoundException without a
                 // message (Netty's native Errors), NIO as "No such file or directory"
                 return "ENOENT";
             }
@@ -121,4 +123,5 @@ final class ErrorCodes {
         }
         return null;
     }
+
 }

@@ -9,8 +9,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Calls the configured observer and logs what it throws: an observer must not throw, and if it does anyway
- * the socket's own flow (callbacks, the connect future) must go on.
+ * Calls the configured observer and logs what it throws: an observer must not throw, and
+ * if it does anyway the socket's own flow (callbacks, the connect future) must go on.
  */
 final class GuardedObserver implements SocketObserver {
 
@@ -72,7 +72,10 @@ final class GuardedObserver implements SocketObserver {
         guard("closed", () -> this.delegate.closed(socket, endpoint, reason));
     }
 
-    /** Runs one observer call (once per socket event, never per read or write) and logs what it throws. */
+    /**
+     * Runs one observer call (once per socket event, never per read or write) and logs
+     * what it throws.
+     */
     private static void guard(String method, Runnable call) {
         try {
             call.run();
@@ -81,4 +84,5 @@ final class GuardedObserver implements SocketObserver {
             logger.warn("SocketObserver.{} threw; observers must not throw", method, ex);
         }
     }
+
 }

@@ -17,16 +17,19 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Resolves host names off the event loop with the JDK's blocking lookup, within fixed bounds.
+ * Resolves host names off the event loop with the JDK's blocking lookup, within fixed
+ * bounds.
  * <p>
- * Concurrent connects to one name share one lookup, so a slow name holds at most one thread. At most
- * {@code maxActive} lookups that some connect still waits for run at once; more wait in a FIFO queue of at
- * most {@code maxQueued} names, and a lookup beyond that fails at once. A connect that gives up (its timeout,
- * the connector's close) {@linkplain Lookup#cancel() cancels} its lookup: a queued lookup nobody waits for
- * leaves the queue, and a running one stops counting against {@code maxActive}, so names that never answer
- * cannot starve the others. The JDK's lookup cannot be interrupted, so such a lookup keeps its thread until
- * the system resolver gives up; threads are capped at {@code maxThreads} in all. Callbacks run on a resolver
- * thread (or the caller's, for an immediate failure) and must hop to the event loop themselves.
+ * Concurrent connects to one name share one lookup, so a slow name holds at most one
+ * thread. At most {@code maxActive} lookups that some connect still waits for run at
+ * once; more wait in a FIFO queue of at most {@code maxQueued} names, and a lookup beyond
+ * that fails at once. A connect that gives up (its timeout, the connector's close)
+ * {@linkplain Lookup#cancel() cancels} its lookup: a queued lookup nobody waits for
+ * leaves the queue, and a running one stops counting against {@code maxActive}, so names
+ * that never answer cannot starve the others. The JDK's lookup cannot be interrupted, so
+ * such a lookup keeps its thread until the system resolver gives up; threads are capped
+ * at {@code maxThreads} in all. Callbacks run on a resolver thread (or the caller's, for
+ * an immediate failure) and must hop to the event loop themselves.
  */
 final class HostResolver {
 
@@ -41,6 +44,7 @@ final class HostResolver {
          * @throws UnknownHostException when the name does not resolve
          */
         InetAddress[] lookup(String host) throws UnknownHostException;
+
     }
 
     /** A connect's interest in a lookup. */
@@ -48,6 +52,7 @@ final class HostResolver {
 
         /** Drops the interest; the callback will not run. Idempotent, any thread. */
         void cancel();
+
     }
 
     static final int MAX_ACTIVE = 8;
@@ -90,7 +95,8 @@ final class HostResolver {
     /**
      * Starts or joins the lookup of {@code host}.
      * @param host the name
-     * @param callback receives the addresses (never empty) or the failure, once, unless cancelled first
+     * @param callback receives the addresses (never empty) or the failure, once, unless
+     * cancelled first
      * @return the handle that cancels this interest
      */
     Lookup resolve(String host, BiConsumer<@Nullable List<InetAddress>, @Nullable Throwable> callback) {
@@ -134,7 +140,8 @@ final class HostResolver {
                 this.threads.execute(() -> run(query));
             }
             catch (RejectedExecutionException ex) {
-                // every thread is held by a lookup that nobody waits for any more: wait for one to finish
+                // every thread is held by a lookup that nobody waits for any more: wait
+                // for one to finish
                 return;
             }
             this.queue.poll();
@@ -185,7 +192,8 @@ final class HostResolver {
                 this.queue.remove(query);
             }
             else if (!query.abandoned) {
-                // its thread stays blocked in the JDK until the system resolver gives up; the slot is freed
+                // its thread stays blocked in the JDK until the system resolver gives up;
+                // the slot is freed
                 query.abandoned = true;
                 this.active--;
                 startQueued();
@@ -193,7 +201,10 @@ final class HostResolver {
         }
     }
 
-    /** Fails nothing further: lookups still running finish on their own, their results are dropped. */
+    /**
+     * Fails nothing further: lookups still running finish on their own, their results are
+     * dropped.
+     */
     void close() {
         synchronized (this.lock) {
             this.closed = true;
@@ -205,8 +216,9 @@ final class HostResolver {
     }
 
     /**
-     * Whether a name may be given to the lookup: LDH labels (underscores tolerated), at most 253 characters,
-     * and not under {@code .invalid} (RFC 6761: never resolves, so it is refused without a lookup).
+     * Whether a name may be given to the lookup: LDH labels (underscores tolerated), at
+     * most 253 characters, and not under {@code .invalid} (RFC 6761: never resolves, so
+     * it is refused without a lookup).
      * @param host the name, not an IP literal
      * @return whether it may be looked up
      */
@@ -230,7 +242,10 @@ final class HostResolver {
         return true;
     }
 
-    /** The number of lookups running that some connect waits for, and queued ones (for tests). */
+    /**
+     * The number of lookups running that some connect waits for, and queued ones (for
+     * tests).
+     */
     int[] load() {
         synchronized (this.lock) {
             return new int[] { this.active, this.queue.size() };
@@ -250,6 +265,7 @@ final class HostResolver {
         Query(String host) {
             this.host = host;
         }
+
     }
 
     private final class Waiter implements Lookup {
@@ -267,5 +283,7 @@ final class HostResolver {
         public void cancel() {
             HostResolver.this.cancel(this);
         }
+
     }
+
 }

@@ -20,24 +20,27 @@ import io.netty.util.concurrent.Promise;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connector's {@link AddressResolverGroup}, given to its {@code Bootstrap}: resolves an unresolved
- * {@link InetSocketAddress} through the bounded {@link HostResolver}, so Netty's bootstrap does the
- * resolve-then-connect step with the {@code HostResolver}'s guarantees (connects to one name share one lookup,
- * bounded concurrency and queue, a decided connect drops its lookup).
+ * The connector's {@link AddressResolverGroup}, given to its {@code Bootstrap}: resolves
+ * an unresolved {@link InetSocketAddress} through the bounded {@link HostResolver}, so
+ * Netty's bootstrap does the resolve-then-connect step with the {@code HostResolver}'s
+ * guarantees (connects to one name share one lookup, bounded concurrency and queue, a
+ * decided connect drops its lookup).
  * <p>
- * An IP literal resolves to itself without a lookup. A malformed name, or one under {@code .invalid}, fails with
- * an {@link UnknownHostException} without a lookup. {@link AddressResolver#resolveAll} gives every address of the
- * name; {@link AddressResolver#resolve} (what {@code Bootstrap} calls) gives the first. An answer completes the
- * promise from a resolver thread (Netty notifies its listeners on the channel's event loop); a failure is
- * reported on the event loop.
+ * An IP literal resolves to itself without a lookup. A malformed name, or one under
+ * {@code .invalid}, fails with an {@link UnknownHostException} without a lookup.
+ * {@link AddressResolver#resolveAll} gives every address of the name;
+ * {@link AddressResolver#resolve} (what {@code Bootstrap} calls) gives the first. An
+ * answer completes the promise from a resolver thread (Netty notifies its listeners on
+ * the channel's event loop); a failure is reported on the event loop.
  */
 final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
     private final HostResolver hosts;
 
     /**
-     * The connects waiting for a lookup, by the unresolved address each handed to {@code Bootstrap.connect} (by
-     * identity: each connect makes its own instance). Guarded by itself.
+     * The connects waiting for a lookup, by the unresolved address each handed to
+     * {@code Bootstrap.connect} (by identity: each connect makes its own instance).
+     * Guarded by itself.
      */
     private final Map<InetSocketAddress, Interest> interests = Collections.synchronizedMap(new IdentityHashMap<>());
 
@@ -51,9 +54,11 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
     }
 
     /**
-     * Registers a connect before it hands {@code unresolved} to {@code Bootstrap.connect}. A failed lookup is
-     * reported to {@code onFailure} on the event loop before the resolve promise fails: Bootstrap then closes the
-     * channel, and the connect must have seen the lookup's error (ENOTFOUND, EAI_AGAIN) before that close.
+     * Registers a connect before it hands {@code unresolved} to
+     * {@code Bootstrap.connect}. A failed lookup is reported to {@code onFailure} on the
+     * event loop before the resolve promise fails: Bootstrap then closes the channel, and
+     * the connect must have seen the lookup's error (ENOTFOUND, EAI_AGAIN) before that
+     * close.
      * @param unresolved the connect's own address instance
      * @param onFailure called once on the event loop with the lookup's failure
      */
@@ -62,8 +67,9 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
     }
 
     /**
-     * Drops a connect's interest in the lookup of its address: a queued lookup nobody else waits for leaves the
-     * queue, a running one frees its slot (see {@link HostResolver}). Idempotent, any thread.
+     * Drops a connect's interest in the lookup of its address: a queued lookup nobody
+     * else waits for leaves the queue, a running one frees its slot (see
+     * {@link HostResolver}). Idempotent, any thread.
      * @param unresolved the address instance given to {@link #expect}
      */
     void forget(InetSocketAddress unresolved) {
@@ -95,7 +101,8 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
         HostResolver.Lookup lookup = this.hosts.resolve(host, (addresses, cause) -> {
             if (addresses != null) {
                 if (!executor.isShuttingDown()) {
-                    // else the loop has stopped and could not be notified: the connector's close fails the connect
+                    // else the loop has stopped and could not be notified: the
+                    // connector's close fails the connect
                     success.accept(addresses);
                 }
             }
@@ -108,7 +115,9 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
         }
     }
 
-    /** Reports a failed lookup to the connect, then to Bootstrap, both on the event loop. */
+    /**
+     * Reports a failed lookup to the connect, then to Bootstrap, both on the event loop.
+     */
     private static void fail(@Nullable Interest interest, EventExecutor executor, Throwable cause,
             Consumer<Throwable> failure) {
         Runnable task = () -> {
@@ -125,7 +134,8 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
             executor.execute(task);
         }
         catch (RejectedExecutionException ex) {
-            // the loop has stopped (the connector is closing): the connector's close fails the connect
+            // the loop has stopped (the connector is closing): the connector's close
+            // fails the connect
         }
     }
 
@@ -166,9 +176,13 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
                 this.lookup = null;
             }
         }
+
     }
 
-    /** One event loop's resolver: stateless, every lookup goes to the group's {@link HostResolver}. */
+    /**
+     * One event loop's resolver: stateless, every lookup goes to the group's
+     * {@link HostResolver}.
+     */
     private final class Resolver extends AbstractAddressResolver<InetSocketAddress> {
 
         Resolver(EventExecutor executor) {
@@ -192,5 +206,7 @@ final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
             lookup(unresolved, executor(), (addresses) -> promise.trySuccess(withPort(addresses, unresolved.getPort())),
                     promise::tryFailure);
         }
+
     }
+
 }

@@ -10,9 +10,11 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The io_uring transport: every reference to Netty's {@code io.netty.channel.uring} classes lives here, so that
- * {@link NettyTransport} works without the optional {@code netty-transport-classes-io_uring} jar. Loaded only
- * after {@link NettyTransport#unavailabilityCause(Transport)} has found the classes on the class path.
+ * The io_uring transport: every reference to Netty's {@code io.netty.channel.uring}
+ * classes lives here, so that {@link NettyTransport} works without the optional
+ * {@code netty-transport-classes-io_uring} jar. Loaded only after
+ * {@link NettyTransport#unavailabilityCause(Transport)} has found the classes on the
+ * class path.
  */
 final class IoUringTransport {
 
@@ -28,4 +30,5 @@ final class IoUringTransport {
                 IoUringDomainSocketChannel::new, DomainSocketAddress::new, IoUringChannelOption.TCP_KEEPIDLE,
                 IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT);
     }
+
 }

@@ -7,10 +7,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Keeps the JVM alive while referenced sockets are open, as Bun keeps its process alive.
  * <p>
- * Event-loop threads are daemons, so a program whose {@code main} returns would exit while sockets are open.
- * One non-daemon thread lives while at least one referenced socket is open; {@code unref()} releases a
- * socket's hold. Taking and releasing a hold is one atomic update; the monitor is used only when the count
- * moves between zero and one.
+ * Event-loop threads are daemons, so a program whose {@code main} returns would exit
+ * while sockets are open. One non-daemon thread lives while at least one referenced
+ * socket is open; {@code unref()} releases a socket's hold. Taking and releasing a hold
+ * is one atomic update; the monitor is used only when the count moves between zero and
+ * one.
  */
 final class JvmKeepAlive {
 
@@ -65,4 +66,5 @@ final class JvmKeepAlive {
             }
         }
     }
+
 }

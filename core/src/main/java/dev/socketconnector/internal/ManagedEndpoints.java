@@ -14,8 +14,9 @@ import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.ReconnectPolicy;
 
 /**
- * A connector's managed endpoints, by name, in the order they were managed: what {@code manage(...)} creates,
- * {@code managedEndpoints()} lists, and the connector's close closes first.
+ * A connector's managed endpoints, by name, in the order they were managed: what
+ * {@code manage(...)} creates, {@code managedEndpoints()} lists, and the connector's
+ * close closes first.
  */
 final class ManagedEndpoints {
 
@@ -56,8 +57,7 @@ final class ManagedEndpoints {
             if (this.endpoints.containsKey(name)) {
                 throw new IllegalStateException("endpoint '" + name + "' is already managed");
             }
-            endpoint = new DefaultManagedEndpoint(name, this.connector, policy, this.schedulers.get(),
-                    this::remove);
+            endpoint = new DefaultManagedEndpoint(name, this.connector, policy, this.schedulers.get(), this::remove);
             this.endpoints.put(name, endpoint);
         }
         endpoint.start(listeners);
@@ -76,7 +76,10 @@ final class ManagedEndpoints {
         }
     }
 
-    /** Closes every managed endpoint (called when the connector closes, before its sockets end). */
+    /**
+     * Closes every managed endpoint (called when the connector closes, before its sockets
+     * end).
+     */
     void closeAll() {
         List<DefaultManagedEndpoint> all;
         synchronized (this.endpoints) {
@@ -86,4 +89,5 @@ final class ManagedEndpoints {
             endpoint.close();
         }
     }
+
 }

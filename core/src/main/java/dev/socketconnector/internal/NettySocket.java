@@ -23,10 +23,11 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Socket} of one Netty channel. Public methods are safe from any thread: the write path accepts
- * bytes without a lock (a CAS on the reserved byte count), copies them into one pooled buffer and writes it
- * directly on the event loop, or through a lock-free queue drained by one task from other threads. Event
- * handling lives in {@link SocketEventsHandler}.
+ * The {@link Socket} of one Netty channel. Public methods are safe from any thread: the
+ * write path accepts bytes without a lock (a CAS on the reserved byte count), copies them
+ * into one pooled buffer and writes it directly on the event loop, or through a lock-free
+ * queue drained by one task from other threads. Event handling lives in
+ * {@link SocketEventsHandler}.
  *
  * @param <D> the type of the socket's data
  */
@@ -66,17 +67,26 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     final SocketEventsHandler<D> events;
 
-    /** Completed once the socket has closed (or failed to connect): what graceful shutdown waits for. */
+    /**
+     * Completed once the socket has closed (or failed to connect): what graceful shutdown
+     * waits for.
+     */
     final java.util.concurrent.CompletableFuture<Void> closeFuture = new java.util.concurrent.CompletableFuture<>();
 
-    /** Both halves of the write path: accepting on any thread, writing, flushing and drain on the loop. */
+    /**
+     * Both halves of the write path: accepting on any thread, writing, flushing and drain
+     * on the loop.
+     */
     final OutboundBuffer outbound;
 
     volatile SocketHandler<D> handler;
 
     private volatile @Nullable D data;
 
-    /** CONNECTING, OPEN, CLOSING, CLOSED: only moves forward, only through {@link #advance(int)}. */
+    /**
+     * CONNECTING, OPEN, CLOSING, CLOSED: only moves forward, only through
+     * {@link #advance(int)}.
+     */
     private volatile int state = CONNECTING;
 
     volatile long bytesRead;
@@ -123,9 +133,9 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     }
 
     /**
-     * Moves the state forward to {@code target} atomically; the one place that changes it. States only move
-     * forward (CONNECTING, OPEN, CLOSING, CLOSED), so a late transition from a user thread can never undo
-     * the loop's CLOSED. Any thread.
+     * Moves the state forward to {@code target} atomically; the one place that changes
+     * it. States only move forward (CONNECTING, OPEN, CLOSING, CLOSED), so a late
+     * transition from a user thread can never undo the loop's CLOSED. Any thread.
      * @return true if this call moved it
      */
     boolean advance(int target) {
@@ -144,7 +154,10 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         return this.outbound.outputClosed();
     }
 
-    /** Closes the output for writers: later writes return -1 (see {@link OutboundBuffer#closeOutput()}). */
+    /**
+     * Closes the output for writers: later writes return -1 (see
+     * {@link OutboundBuffer#closeOutput()}).
+     */
     void closeOutput() {
         this.outbound.closeOutput();
     }
@@ -283,12 +296,18 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         return this.outbound.write(data, offset, length);
     }
 
-    /** Releases queued buffers after close. Loop, or any thread once the loop has terminated. */
+    /**
+     * Releases queued buffers after close. Loop, or any thread once the loop has
+     * terminated.
+     */
     void discardQueue() {
         this.outbound.discardQueue();
     }
 
-    /** Bytes accepted by write and not yet handed to the kernel (see {@link OutboundBuffer#unsentBytes()}). */
+    /**
+     * Bytes accepted by write and not yet handed to the kernel (see
+     * {@link OutboundBuffer#unsentBytes()}).
+     */
     long unsentBytes() {
         return this.outbound.unsentBytes();
     }
@@ -349,7 +368,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         if (halfClose) {
             if (advance(CLOSING)) {
-                // end and close each run in their own task, never nested inside this call (even on the loop)
+                // end and close each run in their own task, never nested inside this call
+                // (even on the loop)
                 executeLater(this.events::shutdownInput);
             }
         }
@@ -369,7 +389,9 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         execute(this.events::terminate);
     }
 
-    /** Closes the socket with {@code error} as close's error (the default error handler). */
+    /**
+     * Closes the socket with {@code error} as close's error (the default error handler).
+     */
     void closeWithError(Throwable error) {
         if (this.state == CLOSED) {
             return;
@@ -392,8 +414,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     @Override
     public boolean setKeepAlive(boolean enable, int initialDelay) {
         if (initialDelay < 0) {
-            throw new IllegalArgumentException("initialDelay must be 0 or more milliseconds (was " + initialDelay
-                    + ")");
+            throw new IllegalArgumentException(
+                    "initialDelay must be 0 or more milliseconds (was " + initialDelay + ")");
         }
         if (this.state == CLOSED || this.unix || !this.channel.isOpen()) {
             return false;
@@ -499,12 +521,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     private static void checkRange(int length, int byteOffset, int byteLength) {
         if (byteOffset < 0 || byteOffset > length) {
-            throw new IndexOutOfBoundsException("byteOffset must be between 0 and " + length + " (was " + byteOffset
-                    + ")");
+            throw new IndexOutOfBoundsException(
+                    "byteOffset must be between 0 and " + length + " (was " + byteOffset + ")");
         }
         if (byteLength < 0 || byteLength > length - byteOffset) {
-            throw new IndexOutOfBoundsException("byteLength must be between 0 and " + (length - byteOffset)
-                    + " (was " + byteLength + ")");
+            throw new IndexOutOfBoundsException(
+                    "byteLength must be between 0 and " + (length - byteOffset) + " (was " + byteLength + ")");
         }
     }
 
@@ -513,4 +535,5 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         return "Socket[id=" + this.id + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
                 + ", readyState=" + readyState().value() + ", tls=" + isTls() + "]";
     }
+
 }

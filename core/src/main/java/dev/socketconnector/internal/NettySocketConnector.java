@@ -43,8 +43,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link SocketConnector}: owns the event loops, starts connects through its {@link Dialer}, tracks open
- * sockets and closes gracefully.
+ * The {@link SocketConnector}: owns the event loops, starts connects through its
+ * {@link Dialer}, tracks open sockets and closes gracefully.
  */
 public final class NettySocketConnector implements SocketConnector {
 
@@ -69,8 +69,9 @@ public final class NettySocketConnector implements SocketConnector {
     private final Map<String, NettySocket<?>> sockets = new ConcurrentHashMap<>();
 
     /**
-     * Every socket from connect() until its close has run, with its connect future: what a close that races
-     * connect() fails and cleans up once the event loops have stopped (a connect that never reached its loop).
+     * Every socket from connect() until its close has run, with its connect future: what
+     * a close that races connect() fails and cleans up once the event loops have stopped
+     * (a connect that never reached its loop).
      */
     private final Map<NettySocket<?>, CompletableFuture<?>> live = new ConcurrentHashMap<>();
 
@@ -89,15 +90,17 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     /**
-     * Creates the connector with a given host resolver: the seam through which tests supply a lookup that
-     * never answers (an unanswered DNS server cannot be set for one JVM in-process).
+     * Creates the connector with a given host resolver: the seam through which tests
+     * supply a lookup that never answers (an unanswered DNS server cannot be set for one
+     * JVM in-process).
      * @param settings the validated settings
      * @param resolver the resolver, or null for the JDK's lookup
      */
     NettySocketConnector(ConnectorSettings settings, @Nullable HostResolver resolver) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
-        // JFR events (connect, handshake, close) come from an observer too: off the read and write paths, and
+        // JFR events (connect, handshake, close) come from an observer too: off the read
+        // and write paths, and
         // one isEnabled() check per socket event while no recording enables them
         this.observer = GuardedObserver.of(settings.observer().andThen(JfrSocketObserver.INSTANCE));
         long connectorId = CONNECTOR_IDS.incrementAndGet();
@@ -134,8 +137,9 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     /**
-     * How long end() (or a close after the peer's FIN) may take to flush before the socket is terminated
-     * with ETIMEDOUT: the shutdown timeout, or 10 s when that is zero.
+     * How long end() (or a close after the peer's FIN) may take to flush before the
+     * socket is terminated with ETIMEDOUT: the shutdown timeout, or 10 s when that is
+     * zero.
      */
     Duration endTimeout() {
         Duration timeout = this.settings.shutdownTimeout();
@@ -197,15 +201,17 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     /**
-     * Tracks a new socket until its close has run, with its connect future, so that a close racing the connect
-     * fails it (issue 11 bug 9). Caller's thread.
-     * @return false when the connector was closed meanwhile: the socket is then abandoned (its future failed)
+     * Tracks a new socket until its close has run, with its connect future, so that a
+     * close racing the connect fails it (issue 11 bug 9). Caller's thread.
+     * @return false when the connector was closed meanwhile: the socket is then abandoned
+     * (its future failed)
      */
     boolean track(NettySocket<?> socket, CompletableFuture<?> future) {
         this.live.put(socket, future);
         socket.closeFuture.whenComplete((ignored, failure) -> this.live.remove(socket));
         if (this.closed.get()) {
-            // close() began after connect0's check: it may already have swept live sockets
+            // close() began after connect0's check: it may already have swept live
+            // sockets
             abandon(socket, future);
             return false;
         }
@@ -218,17 +224,19 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     /**
-     * Fails a connect that close() cut off before its event loop could report it, and releases what it holds:
-     * the channel, the TLS state (and its key-log entry). Its handler sees nothing (the loop that would run its
-     * callbacks has stopped); the connect future fails with ECONNABORTED, the cause naming the closed connector.
+     * Fails a connect that close() cut off before its event loop could report it, and
+     * releases what it holds: the channel, the TLS state (and its key-log entry). Its
+     * handler sees nothing (the loop that would run its callbacks has stopped); the
+     * connect future fails with ECONNABORTED, the cause naming the closed connector.
      */
     private void abandon(NettySocket<?> socket, CompletableFuture<?> future) {
         this.live.remove(socket);
-        future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
-                closedDuringConnect()));
+        future.completeExceptionally(
+                new SocketConnectException("ECONNABORTED", "connect", socket.options.target(), closedDuringConnect()));
         try {
             if (socket.channel.isOpen()) {
-                // a channel whose registration the loop never ran; Netty asserts loop confinement for a
+                // a channel whose registration the loop never ran; Netty asserts loop
+                // confinement for a
                 // registered one, whose loop has stopped by now
                 socket.channel.unsafe().closeForcibly();
             }
@@ -309,8 +317,10 @@ public final class NettySocketConnector implements SocketConnector {
                 for (NettySocket<?> socket : this.sockets.values()) {
                     terminations.add(terminateAtShutdown(socket, timeout));
                 }
-                // a loop that is shutting down closes its channels at once, before queued tasks: stop the loops
-                // only after the terminations have set close's error (bounded, as the loop could be stalled)
+                // a loop that is shutting down closes its channels at once, before queued
+                // tasks: stop the loops
+                // only after the terminations have set close's error (bounded, as the
+                // loop could be stalled)
                 return CompletableFuture.allOf(terminations.toArray(new CompletableFuture<?>[0]))
                     .completeOnTimeout(null, 2, TimeUnit.SECONDS);
             })
@@ -334,8 +344,9 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     /**
-     * Terminates a socket that the graceful close waited for in vain. Accepted bytes that never left are lost:
-     * that is logged at WARN (socket id, endpoint, target, count) and becomes close's error.
+     * Terminates a socket that the graceful close waited for in vain. Accepted bytes that
+     * never left are lost: that is logged at WARN (socket id, endpoint, target, count)
+     * and becomes close's error.
      */
     private CompletableFuture<Void> terminateAtShutdown(NettySocket<?> socket, Duration timeout) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -343,12 +354,14 @@ public final class NettySocketConnector implements SocketConnector {
             long unsent = socket.unsentBytes();
             if (unsent > 0) {
                 String target = socket.options.target();
-                logger.warn("Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
-                        + "bytes were never sent (the peer did not read them)", socket.id,
-                        (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(), unsent);
+                logger.warn(
+                        "Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
+                                + "bytes were never sent (the peer did not read them)",
+                        socket.id, (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(),
+                        unsent);
                 socket.events.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
-                        new IOException("terminated by the connector's shutdown after " + timeout.toMillis()
-                                + " ms: " + unsent + " accepted bytes were never sent to " + target
+                        new IOException("terminated by the connector's shutdown after " + timeout.toMillis() + " ms: "
+                                + unsent + " accepted bytes were never sent to " + target
                                 + " (the peer did not read them)")));
             }
             else {
@@ -358,8 +371,10 @@ public final class NettySocketConnector implements SocketConnector {
                 socket.terminate();
             }
             finally {
-                // stop the loops only once close was reported: io_uring's close waits for the write's cancellation,
-                // and a loop stopping before it completes never fires channelInactive (Netty 4.2.18; IoUringCloseTests)
+                // stop the loops only once close was reported: io_uring's close waits for
+                // the write's cancellation,
+                // and a loop stopping before it completes never fires channelInactive
+                // (Netty 4.2.18; IoUringCloseTests)
                 socket.closeFuture.whenComplete((ignored, failure) -> done.complete(null));
             }
         };
@@ -405,9 +420,10 @@ public final class NettySocketConnector implements SocketConnector {
     }
 
     /**
-     * Builds a new channel's pipeline, the one place that does, head to tail in {@link PipelineNames} order:
-     * {@code tls-sniffer} and {@code tls} on a TLS socket, then {@code events}. Called by the {@link Dialer} on the
-     * channel's event loop once the channel is registered.
+     * Builds a new channel's pipeline, the one place that does, head to tail in
+     * {@link PipelineNames} order: {@code tls-sniffer} and {@code tls} on a TLS socket,
+     * then {@code events}. Called by the {@link Dialer} on the channel's event loop once
+     * the channel is registered.
      */
     static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
         if (tls != null) {

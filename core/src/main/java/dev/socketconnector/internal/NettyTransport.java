@@ -24,18 +24,23 @@ import jdk.net.ExtendedSocketOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The chosen Netty transport: its event-loop factory, channel factories, unix addresses and keep-alive options.
+ * The chosen Netty transport: its event-loop factory, channel factories, unix addresses
+ * and keep-alive options.
  * <p>
- * NIO is built in. Epoll and io_uring are compiled against Netty's {@code netty-transport-classes-epoll} and
- * {@code -classes-io_uring}, which stay optional dependencies: every reference to their classes lives in
- * {@link EpollTransport} and {@link IoUringTransport}, which are loaded only after a class-path check has found
+ * NIO is built in. Epoll and io_uring are compiled against Netty's
+ * {@code netty-transport-classes-epoll} and {@code -classes-io_uring}, which stay
+ * optional dependencies: every reference to their classes lives in {@link EpollTransport}
+ * and {@link IoUringTransport}, which are loaded only after a class-path check has found
  * the transport's classes, so this class works without those jars.
  */
 final class NettyTransport {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NettyTransport.class);
 
-    /** System property that, when set, replaces {@code AUTO}'s choice (values: auto, nio, epoll, io_uring). */
+    /**
+     * System property that, when set, replaces {@code AUTO}'s choice (values: auto, nio,
+     * epoll, io_uring).
+     */
     static final String AUTO_OVERRIDE_PROPERTY = "socketconnector.transport";
 
     private final Transport transport;
@@ -69,13 +74,15 @@ final class NettyTransport {
     }
 
     /**
-     * Returns the transport to use. {@code AUTO} tries epoll, then io_uring, then NIO, unless the system property
-     * {@value #AUTO_OVERRIDE_PROPERTY} names another transport (the test suite runs on each transport that way).
+     * Returns the transport to use. {@code AUTO} tries epoll, then io_uring, then NIO,
+     * unless the system property {@value #AUTO_OVERRIDE_PROPERTY} names another transport
+     * (the test suite runs on each transport that way).
      * @param requested the requested transport
      * @return the transport
-     * @throws IllegalStateException when EPOLL or IO_URING is requested (or named by the property) and cannot be
-     * loaded (the message says why and which jar to add)
-     * @throws IllegalArgumentException when the property has a value that names no transport
+     * @throws IllegalStateException when EPOLL or IO_URING is requested (or named by the
+     * property) and cannot be loaded (the message says why and which jar to add)
+     * @throws IllegalArgumentException when the property has a value that names no
+     * transport
      */
     static NettyTransport select(Transport requested) {
         if (requested == Transport.AUTO) {
@@ -85,8 +92,10 @@ final class NettyTransport {
             case NIO -> nio();
             case EPOLL, IO_URING -> loadRequired(requested);
             case AUTO -> {
-                // epoll first: on the benchmark client it matched or beat io_uring on throughput, ping-pong and
-                // connect (connects by about 2x) at equal or lower CPU, and it keeps unix sockets half-open
+                // epoll first: on the benchmark client it matched or beat io_uring on
+                // throughput, ping-pong and
+                // connect (connects by about 2x) at equal or lower CPU, and it keeps unix
+                // sockets half-open
                 NettyTransport epoll = loadOptional(Transport.EPOLL);
                 if (epoll != null) {
                     yield epoll;
@@ -122,7 +131,8 @@ final class NettyTransport {
     /**
      * Why a native transport cannot be used here, or null when it can.
      * @param transport EPOLL or IO_URING
-     * @return the reason (a {@link ClassNotFoundException} when the jar is absent), or null when available
+     * @return the reason (a {@link ClassNotFoundException} when the jar is absent), or
+     * null when available
      */
     static @Nullable Throwable unavailabilityCause(Transport transport) {
         String marker = (transport == Transport.EPOLL) ? "io.netty.channel.epoll.Epoll"
@@ -175,7 +185,10 @@ final class NettyTransport {
         return null;
     }
 
-    /** Loads a native transport whose classes are known to be present (see {@link #unavailabilityCause}). */
+    /**
+     * Loads a native transport whose classes are known to be present (see
+     * {@link #unavailabilityCause}).
+     */
     private static NettyTransport load(Transport transport) {
         return (transport == Transport.EPOLL) ? EpollTransport.create() : IoUringTransport.create();
     }
@@ -196,11 +209,13 @@ final class NettyTransport {
     }
 
     /**
-     * The default number of event loops: one per core ({@link NettyRuntime#availableProcessors()}, which honours
-     * {@code -Dio.netty.availableProcessors}), not Netty's two per core. Measured on 2 cores with the benchmark
-     * client (epoll, ping-pong 64 B x 100 connections and 1 GiB throughput, 5 interleaved repetitions): 2 loops
-     * gave the best round-trip rate and p99 at the CPU of 1 loop, while 4 loops used 19 % (ping-pong) and 29 %
-     * (throughput) more CPU for no gain.
+     * The default number of event loops: one per core
+     * ({@link NettyRuntime#availableProcessors()}, which honours
+     * {@code -Dio.netty.availableProcessors}), not Netty's two per core. Measured on 2
+     * cores with the benchmark client (epoll, ping-pong 64 B x 100 connections and 1 GiB
+     * throughput, 5 interleaved repetitions): 2 loops gave the best round-trip rate and
+     * p99 at the CPU of 1 loop, while 4 loops used 19 % (ping-pong) and 29 % (throughput)
+     * more CPU for no gain.
      * @return the default
      */
     static int defaultThreads() {
@@ -221,7 +236,8 @@ final class NettyTransport {
     }
 
     /**
-     * Applies SO_KEEPALIVE and, when enabling, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10 (as Bun).
+     * Applies SO_KEEPALIVE and, when enabling, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and
+     * TCP_KEEPCNT 10 (as Bun).
      * @param channel a TCP channel
      * @param enable whether to enable
      * @param idleSeconds TCP_KEEPIDLE in seconds, at least 1
@@ -238,7 +254,8 @@ final class NettyTransport {
     }
 
     /**
-     * Sets SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10 (as Bun) on a bootstrap's channels.
+     * Sets SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10 (as Bun) on a
+     * bootstrap's channels.
      * @param bootstrap a TCP bootstrap
      * @param idleSeconds TCP_KEEPIDLE in seconds, at least 1
      */
@@ -248,4 +265,5 @@ final class NettyTransport {
             .option(this.keepInterval, 1)
             .option(this.keepCount, 10);
     }
+
 }

@@ -16,33 +16,36 @@ import io.netty.channel.ChannelOutboundBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One socket's write path, both halves: what {@code write} accepts on any thread, and what the event loop
- * does with it. Accepting is lock-free: a byte count is reserved below the high-water mark (on the loop
- * against what Netty holds; off the loop by one CAS on {@link #queuedBytes}), the bytes are copied into one
- * pooled buffer, and the buffer is written directly on the loop or offered to a lazily created queue that
- * one loop task drains in order. Writes made inside a socket callback are flushed once when the callback
- * (or the read batch) ends; other loop writes once at the end of the current loop task. After a short
- * write, {@code drain} fires once, when everything queued has reached Netty and Netty holds no more than
- * the low-water mark.
+ * One socket's write path, both halves: what {@code write} accepts on any thread, and
+ * what the event loop does with it. Accepting is lock-free: a byte count is reserved
+ * below the high-water mark (on the loop against what Netty holds; off the loop by one
+ * CAS on {@link #queuedBytes}), the bytes are copied into one pooled buffer, and the
+ * buffer is written directly on the loop or offered to a lazily created queue that one
+ * loop task drains in order. Writes made inside a socket callback are flushed once when
+ * the callback (or the read batch) ends; other loop writes once at the end of the current
+ * loop task. After a short write, {@code drain} fires once, when everything queued has
+ * reached Netty and Netty holds no more than the low-water mark.
  *
- * <p>Threads: {@code write}, {@link #closeOutput()}, {@link #outputClosed()}, {@link #queuedCount()},
- * {@link #unsentBytes()} and {@link #flush()} from any thread; everything else on the channel's event
- * loop only.
+ * <p>
+ * Threads: {@code write}, {@link #closeOutput()}, {@link #outputClosed()},
+ * {@link #queuedCount()}, {@link #unsentBytes()} and {@link #flush()} from any thread;
+ * everything else on the channel's event loop only.
  */
 final class OutboundBuffer {
 
     /**
-     * Set in {@link #queuedBytes} once the output is closed: a writer's CAS then fails, so no write from
-     * another thread is accepted after it, and the count below the bit is what writers that won the race
-     * still hand to the loop.
+     * Set in {@link #queuedBytes} once the output is closed: a writer's CAS then fails,
+     * so no write from another thread is accepted after it, and the count below the bit
+     * is what writers that won the race still hand to the loop.
      */
     static final long OUTPUT_CLOSED_BIT = 1L << 62;
 
     /**
-     * What one buffer queued from another thread costs beyond its payload, charged against the high-water
-     * mark so that tiny writes cannot hold many times the mark: the pooled {@code ByteBuf} object and its
-     * node in the queue (about 100 bytes of heap on a 64-bit JVM) and the allocator's 32-byte smallest size
-     * class (measured: about 131 bytes in all for a 1-byte write), with a margin.
+     * What one buffer queued from another thread costs beyond its payload, charged
+     * against the high-water mark so that tiny writes cannot hold many times the mark:
+     * the pooled {@code ByteBuf} object and its node in the queue (about 100 bytes of
+     * heap on a 64-bit JVM) and the allocator's 32-byte smallest size class (measured:
+     * about 131 bytes in all for a 1-byte write), with a margin.
      */
     static final int QUEUED_WRITE_OVERHEAD = 160;
 
@@ -68,16 +71,23 @@ final class OutboundBuffer {
 
     private final int lowWaterMark;
 
-    /** Made by the first cross-thread write (any thread; a duplicate from a race is harmless). */
+    /**
+     * Made by the first cross-thread write (any thread; a duplicate from a race is
+     * harmless).
+     */
     private @Nullable Runnable drainQueueTask;
 
     /**
-     * Buffers written from other threads, for the loop to drain in order; created by the first such write, so
-     * that the many sockets that never write from another thread pay nothing for it.
+     * Buffers written from other threads, for the loop to drain in order; created by the
+     * first such write, so that the many sockets that never write from another thread pay
+     * nothing for it.
      */
     private volatile @Nullable Queue<ByteBuf> queue;
 
-    /** Set by end(), shutdown() and close (through {@link #closeOutput()}): write() then returns -1. */
+    /**
+     * Set by end(), shutdown() and close (through {@link #closeOutput()}): write() then
+     * returns -1.
+     */
     private volatile boolean outputClosed;
 
     private volatile long bytesWritten;
@@ -101,7 +111,10 @@ final class OutboundBuffer {
 
     private boolean drainCheckDeferred;
 
-    /** A close step waiting for writers on other threads that won the race against closeOutput(). */
+    /**
+     * A close step waiting for writers on other threads that won the race against
+     * closeOutput().
+     */
     private @Nullable Runnable afterAccepted;
 
     OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark) {
@@ -124,8 +137,9 @@ final class OutboundBuffer {
     }
 
     /**
-     * Closes the output for writers: later writes return -1. After this, the queue only receives the buffers
-     * of writers whose CAS came first ({@link #queuedCount()} counts them). Any thread.
+     * Closes the output for writers: later writes return -1. After this, the queue only
+     * receives the buffers of writers whose CAS came first ({@link #queuedCount()} counts
+     * them). Any thread.
      */
     void closeOutput() {
         this.outputClosed = true;
@@ -138,15 +152,18 @@ final class OutboundBuffer {
         }
     }
 
-    /** What writers on other threads have accepted and not yet handed to the pipeline, overhead included. */
+    /**
+     * What writers on other threads have accepted and not yet handed to the pipeline,
+     * overhead included.
+     */
     long queuedCount() {
         return this.queuedBytes & ~OUTPUT_CLOSED_BIT;
     }
 
     /**
-     * Bytes accepted by write and not yet handed to the kernel: queued for the loop (each queued write counted
-     * with its bookkeeping, so at most {@link #QUEUED_WRITE_OVERHEAD} bytes too many per queued write) or held
-     * by Netty.
+     * Bytes accepted by write and not yet handed to the kernel: queued for the loop (each
+     * queued write counted with its bookkeeping, so at most
+     * {@link #QUEUED_WRITE_OVERHEAD} bytes too many per queued write) or held by Netty.
      */
     long unsentBytes() {
         return queuedCount() + nettyPendingBytes();
@@ -159,7 +176,10 @@ final class OutboundBuffer {
 
     // ---- accepting (any thread) ----
 
-    /** Accepts up to {@code length} bytes of {@code data}; the caller has checked the state. Any thread. */
+    /**
+     * Accepts up to {@code length} bytes of {@code data}; the caller has checked the
+     * state. Any thread.
+     */
     int write(byte[] data, int offset, int length) {
         if (length == 0) {
             return 0;
@@ -174,7 +194,10 @@ final class OutboundBuffer {
         return accepted;
     }
 
-    /** Accepts up to all remaining bytes of {@code data}, advancing its position by what it took. Any thread. */
+    /**
+     * Accepts up to all remaining bytes of {@code data}, advancing its position by what
+     * it took. Any thread.
+     */
     int write(ByteBuffer data) {
         int length = data.remaining();
         if (length == 0) {
@@ -194,11 +217,12 @@ final class OutboundBuffer {
     }
 
     /**
-     * Reserves up to {@code length} bytes below the high-water mark and returns how many, or -1 once the
-     * output is closed: what Netty holds (its own per-message overhead included) plus what is queued for the
-     * loop (each buffer charged {@link #QUEUED_WRITE_OVERHEAD} on top of its bytes) never exceeds the mark
-     * by more than one write. Off the loop this is one CAS, which fails once {@link #closeOutput()} has run.
-     * Requests a drain when short.
+     * Reserves up to {@code length} bytes below the high-water mark and returns how many,
+     * or -1 once the output is closed: what Netty holds (its own per-message overhead
+     * included) plus what is queued for the loop (each buffer charged
+     * {@link #QUEUED_WRITE_OVERHEAD} on top of its bytes) never exceeds the mark by more
+     * than one write. Off the loop this is one CAS, which fails once
+     * {@link #closeOutput()} has run. Requests a drain when short.
      */
     private int reserve(int length, boolean onLoop) {
         int accepted;
@@ -247,7 +271,8 @@ final class OutboundBuffer {
             return current;
         }
         Queue<ByteBuf> created = new ConcurrentLinkedQueue<>();
-        // set once, never cleared: another writer's queue is there if this one lost the race
+        // set once, never cleared: another writer's queue is there if this one lost the
+        // race
         return QUEUE.compareAndSet(this, null, created) ? created : Objects.requireNonNull(this.queue);
     }
 
@@ -268,7 +293,10 @@ final class OutboundBuffer {
         }
     }
 
-    /** socket.flush(): on the loop, writes what is queued and flushes; elsewhere schedules the queue's task. */
+    /**
+     * socket.flush(): on the loop, writes what is queued and flushes; elsewhere schedules
+     * the queue's task.
+     */
     void flush() {
         if (this.socket.loop.inEventLoop()) {
             drainQueue();
@@ -284,7 +312,10 @@ final class OutboundBuffer {
 
     // ---- the loop's half ----
 
-    /** Writes a buffer accepted on the loop; flushed at the end of the current callback or task. Loop. */
+    /**
+     * Writes a buffer accepted on the loop; flushed at the end of the current callback or
+     * task. Loop.
+     */
     private void writeNow(ByteBuf buffer) {
         ChannelHandlerContext context = this.ctx;
         if (context == null || this.socket.state() == NettySocket.CLOSED) {
@@ -294,7 +325,8 @@ final class OutboundBuffer {
         context.write(buffer, context.voidPromise());
         this.flushPending = true;
         if (!this.socket.events.inCallback() && !this.flushTaskScheduled) {
-            // written outside this socket's callbacks (another socket's, or a task): flush when the task ends
+            // written outside this socket's callbacks (another socket's, or a task):
+            // flush when the task ends
             this.flushTaskScheduled = true;
             Runnable task = this.flushTask;
             if (task == null) {
@@ -342,7 +374,10 @@ final class OutboundBuffer {
         }
     }
 
-    /** Releases queued buffers after close. Loop, or any thread once the loop has terminated. */
+    /**
+     * Releases queued buffers after close. Loop, or any thread once the loop has
+     * terminated.
+     */
     void discardQueue() {
         Queue<ByteBuf> queue = this.queue;
         if (queue == null) {
@@ -371,19 +406,26 @@ final class OutboundBuffer {
         return this.flushPending;
     }
 
-    /** Flushes everything written and returns the future of an empty write after it. Loop. */
+    /**
+     * Flushes everything written and returns the future of an empty write after it. Loop.
+     */
     ChannelFuture flushAll(ChannelHandlerContext context) {
         this.flushPending = false;
         return context.writeAndFlush(Unpooled.EMPTY_BUFFER);
     }
 
-    /** Flushes everything written, for a step (close_notify) that writes after it. Loop. */
+    /**
+     * Flushes everything written, for a step (close_notify) that writes after it. Loop.
+     */
     void flushBefore(ChannelHandlerContext context) {
         this.flushPending = false;
         context.flush();
     }
 
-    /** A socket callback (or read batch) has ended: flush what it wrote, or run a deferred drain check. Loop. */
+    /**
+     * A socket callback (or read batch) has ended: flush what it wrote, or run a deferred
+     * drain check. Loop.
+     */
     void callbacksDone() {
         if (this.flushPending) {
             flushNow();
@@ -393,7 +435,10 @@ final class OutboundBuffer {
         }
     }
 
-    /** Fires drain once the buffer has fallen to the low-water mark after a short write. Loop. */
+    /**
+     * Fires drain once the buffer has fallen to the low-water mark after a short write.
+     * Loop.
+     */
     void checkDrain() {
         assert this.socket.loop.inEventLoop();
         if (this.socket.events.inCallback()) {
@@ -407,7 +452,10 @@ final class OutboundBuffer {
         this.socket.events.fireDrain();
     }
 
-    /** Whether a drain is due: a short write happened and the buffer is at or below the low-water mark. */
+    /**
+     * Whether a drain is due: a short write happened and the buffer is at or below the
+     * low-water mark.
+     */
     private boolean drainDue() {
         return this.needDrain != 0 && queuedCount() == 0 && nettyPendingBytes() <= this.lowWaterMark
                 && NEED_DRAIN.compareAndSet(this, 1, 0);
@@ -416,9 +464,10 @@ final class OutboundBuffer {
     // ---- closing ----
 
     /**
-     * Runs {@code action} once every byte accepted by {@code write} is in the pipeline: now, or, when a
-     * writer on another thread won its race against {@link #closeOutput()} and has not queued its buffer
-     * yet, from the queue task that moves that buffer. Closes the output first. Loop.
+     * Runs {@code action} once every byte accepted by {@code write} is in the pipeline:
+     * now, or, when a writer on another thread won its race against
+     * {@link #closeOutput()} and has not queued its buffer yet, from the queue task that
+     * moves that buffer. Closes the output first. Loop.
      */
     void afterAccepted(Runnable action) {
         closeOutput();
@@ -434,12 +483,17 @@ final class OutboundBuffer {
         };
     }
 
-    /** Forgets a deferred close step: the socket is closing now (terminate, close). Loop. */
+    /**
+     * Forgets a deferred close step: the socket is closing now (terminate, close). Loop.
+     */
     void cancelAfterAccepted() {
         this.afterAccepted = null;
     }
 
-    /** The queue task has moved what was queued into the pipeline: runs a deferred close step. Loop. */
+    /**
+     * The queue task has moved what was queued into the pipeline: runs a deferred close
+     * step. Loop.
+     */
     private void queueDrained() {
         Runnable action = this.afterAccepted;
         if (action != null && queuedCount() == 0 && this.socket.state() != NettySocket.CLOSED) {

@@ -1,12 +1,11 @@
 package dev.socketconnector.internal;
 
 /**
- * Names of the handlers in a socket's pipeline. Head to tail:
- * <pre>
+ * Names of the handlers in a socket's pipeline. Head to tail: <pre>
  * [tls-sniffer] → tls (SslHandler, TLS only) → events (SocketEventsHandler)
- * </pre>
- * {@code timeout(seconds)} is a one-shot deadline scheduled on the event loop, not an {@code IdleStateHandler}:
- * SEMANTICS defines it as absolute, and I/O must not reset it.
+ * </pre> {@code timeout(seconds)} is a one-shot deadline scheduled on the event loop, not
+ * an {@code IdleStateHandler}: SEMANTICS defines it as absolute, and I/O must not reset
+ * it.
  */
 final class PipelineNames {
 
@@ -21,4 +20,5 @@ final class PipelineNames {
 
     private PipelineNames() {
     }
+
 }

@@ -30,10 +30,11 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns one channel's Netty events into {@link SocketHandler} calls in Bun's order, and runs the socket's
- * loop-side control: the connect outcome, flushing at the end of each event-loop task, drain, end,
- * shutdown, terminate and the timeout deadline. One instance per channel; every field is confined to the
- * channel's event loop, and no lock is held while user code runs.
+ * Turns one channel's Netty events into {@link SocketHandler} calls in Bun's order, and
+ * runs the socket's loop-side control: the connect outcome, flushing at the end of each
+ * event-loop task, drain, end, shutdown, terminate and the timeout deadline. One instance
+ * per channel; every field is confined to the channel's event loop, and no lock is held
+ * while user code runs.
  *
  * @param <D> the type of the socket's data
  */
@@ -44,8 +45,7 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     // the callbacks dispatch() runs: constants, so dispatching allocates nothing
     static final Callback OPEN = (handler, socket, none) -> handler.open(socket);
 
-    static final Callback HANDSHAKE_OK = (handler, socket, error) -> handler.handshake(socket, true,
-            (Throwable) error);
+    static final Callback HANDSHAKE_OK = (handler, socket, error) -> handler.handshake(socket, true, (Throwable) error);
 
     static final Callback HANDSHAKE_FAILED = (handler, socket, error) -> handler.handshake(socket, false,
             (Throwable) error);
@@ -85,16 +85,28 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     private boolean activeSeen;
 
-    /** We closed the channel ourselves (end, terminate, timeout, error, failure), rather than the peer. */
+    /**
+     * We closed the channel ourselves (end, terminate, timeout, error, failure), rather
+     * than the peer.
+     */
     private boolean localClose;
 
-    /** The peer's FIN came before any local end or close: for the close reason ({@link CloseReasons}). */
+    /**
+     * The peer's FIN came before any local end or close: for the close reason
+     * ({@link CloseReasons}).
+     */
     private boolean peerEndedFirst;
 
-    /** The {@code timeout(seconds)} deadline passed: for the close reason ({@link CloseReasons}). */
+    /**
+     * The {@code timeout(seconds)} deadline passed: for the close reason
+     * ({@link CloseReasons}).
+     */
     private boolean timeoutFired;
 
-    /** A TLS error after the handshake (bad record, alert) closed the socket: for the close reason. */
+    /**
+     * A TLS error after the handshake (bad record, alert) closed the socket: for the
+     * close reason.
+     */
     private boolean tlsFailed;
 
     private int dispatchDepth;
@@ -133,7 +145,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (this.activeSeen) {
-            // a connect that completes inside registration is reported twice by Netty (connect and register0)
+            // a connect that completes inside registration is reported twice by Netty
+            // (connect and register0)
             return;
         }
         this.activeSeen = true;
@@ -153,7 +166,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         }
         else if (event instanceof SslCloseCompletionEvent close) {
             if (close.isSuccess()) {
-                // the peer's close_notify ends the stream as its FIN does, whichever comes first (Node's rule)
+                // the peer's close_notify ends the stream as its FIN does, whichever
+                // comes first (Node's rule)
                 peerEnded();
             }
         }
@@ -191,10 +205,14 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    /** The peer's FIN or (TLS) close_notify, whichever comes first; the second is ignored. Loop. */
+    /**
+     * The peer's FIN or (TLS) close_notify, whichever comes first; the second is ignored.
+     * Loop.
+     */
     private void peerEnded() {
         if (!this.attempt.opened()) {
-            // a FIN before the TLS handshake has finished: the handshake fails (ECONNRESET, as Node)
+            // a FIN before the TLS handshake has finished: the handshake fails
+            // (ECONNRESET, as Node)
             closeChannel();
             return;
         }
@@ -203,16 +221,18 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         }
         this.inputEnded = true;
         this.peerEndedFirst = !this.endRequested && !this.localClose;
-        if (this.outputShutdownRequested || this.socket.outputClosed()
-                || this.socket.state() != NettySocket.OPEN) {
-            // Bun: after our own shutdown() the peer's FIN closes the socket without end; both directions
+        if (this.outputShutdownRequested || this.socket.outputClosed() || this.socket.state() != NettySocket.OPEN) {
+            // Bun: after our own shutdown() the peer's FIN closes the socket without end;
+            // both directions
             // are shut (or ours is being shut): close once what was accepted is flushed
             closeAfterFlush();
             return;
         }
         if (this.socket.tls.outboundClosed()) {
-            // the engine closed both directions on the peer's close_notify (OpenSSL): nothing more can be
-            // sent, so write returns -1 from here on (also inside end) and the socket closes after end
+            // the engine closed both directions on the peer's close_notify (OpenSSL):
+            // nothing more can be
+            // sent, so write returns -1 from here on (also inside end) and the socket
+            // closes after end
             this.socket.closeOutput();
             fireEnd();
             this.socket.advance(NettySocket.CLOSING);
@@ -236,9 +256,13 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         afterDispatch();
     }
 
-    // ---- writing: the write path is OutboundBuffer's; it asks here whether a callback is running ----
+    // ---- writing: the write path is OutboundBuffer's; it asks here whether a callback
+    // is running ----
 
-    /** Whether one of this socket's callbacks (or a read batch) is running: writes flush when it ends. Loop. */
+    /**
+     * Whether one of this socket's callbacks (or a read batch) is running: writes flush
+     * when it ends. Loop.
+     */
     boolean inCallback() {
         return this.dispatchDepth != 0 || this.inReadBatch;
     }
@@ -264,7 +288,9 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Calls the handler's drain; {@link OutboundBuffer#checkDrain()} decides when. Loop. */
+    /**
+     * Calls the handler's drain; {@link OutboundBuffer#checkDrain()} decides when. Loop.
+     */
     void fireDrain() {
         dispatch(DRAIN, null);
         afterDispatch();
@@ -273,8 +299,9 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     // ---- ending and closing ----
 
     /**
-     * Closes a socket whose end() or close-after-flush has not finished in time: the peer has stopped
-     * reading. Terminates it with ETIMEDOUT as close's error, saying how much was never sent. Loop.
+     * Closes a socket whose end() or close-after-flush has not finished in time: the peer
+     * has stopped reading. Terminates it with ETIMEDOUT as close's error, saying how much
+     * was never sent. Loop.
      */
     private void armEndDeadline() {
         if (this.endDeadline != null || this.closeFired) {
@@ -284,20 +311,24 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         this.endDeadline = this.socket.loop.schedule(() -> {
             this.endDeadline = null;
             if (this.closeFired || this.socket.connector.isClosed()) {
-                // a closing connector terminates its stragglers itself at its shutdown timeout, with a WARN
+                // a closing connector terminates its stragglers itself at its shutdown
+                // timeout, with a WARN
                 return;
             }
             long unsent = this.socket.outbound.unsentBytes();
             if (this.closeError == null) {
-                this.closeError = new SocketTransportException("ETIMEDOUT", "write", new IOException(
-                        "the peer stopped reading: the socket did not finish closing within " + timeout
+                this.closeError = new SocketTransportException("ETIMEDOUT", "write",
+                        new IOException("the peer stopped reading: the socket did not finish closing within " + timeout
                                 + " of end(), with about " + unsent + " bytes not sent"));
             }
             terminate();
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** end(): FIN after everything accepted is flushed (close_notify first on TLS), then close. Loop. */
+    /**
+     * end(): FIN after everything accepted is flushed (close_notify first on TLS), then
+     * close. Loop.
+     */
     void endOutput() {
         assert this.socket.loop.inEventLoop();
         if (this.endRequested) {
@@ -328,8 +359,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * shutdown(): FIN after pending writes; stays readable, unless the peer's FIN (or close_notify) has
-     * already come: a socket with both directions shut closes. Loop.
+     * shutdown(): FIN after pending writes; stays readable, unless the peer's FIN (or
+     * close_notify) has already come: a socket with both directions shut closes. Loop.
      */
     void shutdownOutput() {
         assert this.socket.loop.inEventLoop();
@@ -364,11 +395,14 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** shutdown(true): a local EOF: end, then close (as Bun), in a task of its own. Loop. */
+    /**
+     * shutdown(true): a local EOF: end, then close (as Bun), in a task of its own. Loop.
+     */
     void shutdownInput() {
         assert this.socket.loop.inEventLoop();
         if (this.closeFired || !this.attempt.opened()) {
-            // called inside handshake: the socket never opens, so neither end nor close fires for it
+            // called inside handshake: the socket never opens, so neither end nor close
+            // fires for it
             return;
         }
         this.inputEnded = true;
@@ -379,7 +413,9 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         closeAfterFlush();
     }
 
-    /** Closes once every accepted byte has been flushed (close_notify first on TLS). Loop. */
+    /**
+     * Closes once every accepted byte has been flushed (close_notify first on TLS). Loop.
+     */
     private void closeAfterFlush() {
         armEndDeadline();
         this.socket.outbound.afterAccepted(this::closeAfterFlushNow);
@@ -412,18 +448,27 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         closeChannel();
     }
 
-    /** Closes the channel ourselves (close then fires from channelInactive or channelUnregistered). Loop. */
+    /**
+     * Closes the channel ourselves (close then fires from channelInactive or
+     * channelUnregistered). Loop.
+     */
     void closeChannel() {
         this.localClose = true;
         this.socket.channel.close();
     }
 
-    /** Returns the error close reported (read once the socket's closeFuture has completed), or null. */
+    /**
+     * Returns the error close reported (read once the socket's closeFuture has
+     * completed), or null.
+     */
     @Nullable Throwable closeError() {
         return this.closeError;
     }
 
-    /** Sets close's error unless one is set already; the connector's shutdown uses it before terminate. Loop. */
+    /**
+     * Sets close's error unless one is set already; the connector's shutdown uses it
+     * before terminate. Loop.
+     */
     void closeErrorIfNone(Throwable error) {
         assert this.socket.loop.inEventLoop();
         if (this.closeError == null) {
@@ -471,7 +516,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!this.attempt.opened()) {
-            // before open the connect outcome (handshake event, close, timeout) reports the failure
+            // before open the connect outcome (handshake event, close, timeout) reports
+            // the failure
             logger.debug("Exception before open on {}", this.socket, cause);
             closeChannel();
             return;
@@ -479,7 +525,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         if (this.socket.state() == NettySocket.CLOSED) {
             return;
         }
-        // the socket is closing before error runs: a write there returns -1 (nothing accepted is dropped)
+        // the socket is closing before error runs: a write there returns -1 (nothing
+        // accepted is dropped)
         this.socket.closeOutput();
         this.socket.advance(NettySocket.CLOSING);
         if (isTlsFailure(cause)) {
@@ -507,13 +554,13 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Runs one user callback: writes made inside it are flushed when the outermost callback returns (by
-     * {@link #afterDispatch()}), and what it throws goes to the handler's error callback, once.
+     * Runs one user callback: writes made inside it are flushed when the outermost
+     * callback returns (by {@link #afterDispatch()}), and what it throws goes to the
+     * handler's error callback, once.
      * @return what the callback threw, or null
      */
     @SuppressWarnings("unchecked")
-    @Nullable
-    Throwable dispatch(Callback callback, @Nullable Object argument) {
+    @Nullable Throwable dispatch(Callback callback, @Nullable Object argument) {
         // one cast for all callbacks: the handler and the socket share D
         SocketHandler<Object> handler = (SocketHandler<Object>) this.socket.handler;
         Socket<Object> socket = (Socket<Object>) (Socket<?>) this.socket;
@@ -534,7 +581,10 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         return failure;
     }
 
-    /** One {@link SocketHandler} callback with its argument; the constants below are the ones dispatched. */
+    /**
+     * One {@link SocketHandler} callback with its argument; the constants below are the
+     * ones dispatched.
+     */
     @FunctionalInterface
     interface Callback {
 
@@ -542,7 +592,10 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     }
 
-    /** Hands an exception to the handler's error callback; an exception from error itself is logged. */
+    /**
+     * Hands an exception to the handler's error callback; an exception from error itself
+     * is logged.
+     */
     private void fireError(Throwable error) {
         this.dispatchDepth++;
         try {
@@ -565,7 +618,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
-        // a channel that never became active (failed connect) is unregistered without channelInactive
+        // a channel that never became active (failed connect) is unregistered without
+        // channelInactive
         closed();
         ctx.fireChannelUnregistered();
     }
@@ -578,7 +632,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         NettySocket<D> socket = this.socket;
         if (socket.unix && this.attempt.done() && this.attempt.opened() && !this.localClose && !this.endFired
                 && !this.outputShutdownRequested && this.closeError == null && socket.state() == NettySocket.OPEN) {
-            // NIO domain channels close on the peer's FIN without ChannelInputShutdownEvent: the FIN is still
+            // NIO domain channels close on the peer's FIN without
+            // ChannelInputShutdownEvent: the FIN is still
             // reported as end before close (allowHalfOpen cannot keep such a socket open)
             fireEnd();
         }
@@ -603,7 +658,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         socket.connector.unregister(socket);
         socket.releaseJvm();
         if (!this.attempt.done()) {
-            // closed during the connect (peer reset during the TLS handshake, connector shutdown)
+            // closed during the connect (peer reset during the TLS handshake, connector
+            // shutdown)
             if (this.attempt.visible() || (socket.isTls() && this.attempt.handshakeStarted())) {
                 this.closeFired = false;
                 handshakeFailedOnClose();
@@ -626,8 +682,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     }
 
     private void handshakeFailedOnClose() {
-        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect",
-                this.socket.options.target(), null);
+        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect", this.socket.options.target(),
+                null);
         this.attempt.handshakeFailed(this.socket.tls.handshakeFailed(error));
         closed();
     }
@@ -635,4 +691,5 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     private SocketObserver observer() {
         return this.socket.connector.observer();
     }
+
 }

@@ -11,9 +11,9 @@ import dev.socketconnector.internal.tls.TlsConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The TLS members of {@link Socket}, each answered by the socket's {@link TlsConnection}: the connection's
- * own on a TLS socket, {@link TlsConnection#PLAIN} on a plain one (null, false, no-op, as Bun answers for a
- * plain socket). Getters are safe from any thread.
+ * The TLS members of {@link Socket}, each answered by the socket's {@link TlsConnection}:
+ * the connection's own on a TLS socket, {@link TlsConnection#PLAIN} on a plain one (null,
+ * false, no-op, as Bun answers for a plain socket). Getters are safe from any thread.
  *
  * @param <D> the type of the socket's data
  */
@@ -125,4 +125,5 @@ abstract class TlsSocketMembers<D> implements Socket<D> {
     public boolean setMaxSendFragment(int size) {
         return this.tls.setMaxSendFragment(size);
     }
+
 }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public API of core is committed as {@code src/test/resources/public-api.txt}: a change to it shows
- * in review as a diff of that file.
+ * The public API of core is committed as {@code src/test/resources/public-api.txt}: a
+ * change to it shows in review as a diff of that file.
  */
 class CorePublicApiTests {
 

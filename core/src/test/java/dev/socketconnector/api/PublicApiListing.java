@@ -19,17 +19,21 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The public API of a module as text: every public or protected type compiled into its classes folder,
- * with its public and protected members, one line each, sorted. A committed listing
- * ({@code src/test/resources/public-api.txt}) is compared with it, so an API change is a visible diff in
- * review. To accept a change, run the test with {@code -Dpublic-api.update=true} and commit the file.
+ * The public API of a module as text: every public or protected type compiled into its
+ * classes folder, with its public and protected members, one line each, sorted. A
+ * committed listing ({@code src/test/resources/public-api.txt}) is compared with it, so
+ * an API change is a visible diff in review. To accept a change, run the test with
+ * {@code -Dpublic-api.update=true} and commit the file.
  */
 public final class PublicApiListing {
 
     private PublicApiListing() {
     }
 
-    /** The listing of every type below {@code classesDir} whose name starts with {@code packagePrefix}. */
+    /**
+     * The listing of every type below {@code classesDir} whose name starts with
+     * {@code packagePrefix}.
+     */
     public static String listing(Path classesDir, String packagePrefix) {
         List<String> lines = new ArrayList<>();
         for (Class<?> type : types(classesDir, packagePrefix)) {
@@ -60,8 +64,9 @@ public final class PublicApiListing {
     }
 
     /**
-     * Asserts that the listing of {@code classesDir} equals the committed {@code expectedFile}; with
-     * {@code -Dpublic-api.update=true} rewrites the file instead.
+     * Asserts that the listing of {@code classesDir} equals the committed
+     * {@code expectedFile}; with {@code -Dpublic-api.update=true} rewrites the file
+     * instead.
      */
     public static void assertUnchanged(Path classesDir, String packagePrefix, Path expectedFile) throws IOException {
         String actual = listing(classesDir, packagePrefix);
@@ -70,24 +75,28 @@ public final class PublicApiListing {
             Files.writeString(expectedFile, actual, StandardCharsets.UTF_8);
             return;
         }
-        assertThat(Files.exists(expectedFile)).as("committed API listing %s (create it with -Dpublic-api.update=true)",
-                expectedFile).isTrue();
+        assertThat(Files.exists(expectedFile))
+            .as("committed API listing %s (create it with -Dpublic-api.update=true)", expectedFile)
+            .isTrue();
         String expected = Files.readString(expectedFile, StandardCharsets.UTF_8);
-        assertThat(actual).as("the public API changed: review the diff, then accept it with "
-                + "-Dpublic-api.update=true and commit %s", expectedFile).isEqualTo(expected);
+        assertThat(actual)
+            .as("the public API changed: review the diff, then accept it with "
+                    + "-Dpublic-api.update=true and commit %s", expectedFile)
+            .isEqualTo(expected);
     }
 
     private static String header(Class<?> type) {
-        String kind = type.isAnnotation() ? "@interface" : type.isInterface() ? "interface"
-                : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
-        StringBuilder text = new StringBuilder(Modifier.toString(type.getModifiers() & ~Modifier.INTERFACE
-                & ~(type.isInterface() ? Modifier.ABSTRACT : 0)));
+        String kind = type.isAnnotation() ? "@interface"
+                : type.isInterface() ? "interface" : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
+        StringBuilder text = new StringBuilder(Modifier
+            .toString(type.getModifiers() & ~Modifier.INTERFACE & ~(type.isInterface() ? Modifier.ABSTRACT : 0)));
         if (type.isSealed()) {
             text.append(" sealed");
         }
         text.append(' ').append(kind).append(' ').append(type.getTypeName());
         if (type.getTypeParameters().length > 0) {
-            text.append(Arrays.stream(type.getTypeParameters()).map(Object::toString)
+            text.append(Arrays.stream(type.getTypeParameters())
+                .map(Object::toString)
                 .collect(Collectors.joining(", ", "<", ">")));
         }
         if (type.getGenericSuperclass() != null && !type.isEnum() && !type.isRecord()
@@ -95,12 +104,17 @@ public final class PublicApiListing {
             text.append(" extends ").append(type.getGenericSuperclass().getTypeName());
         }
         if (type.getGenericInterfaces().length > 0) {
-            text.append(type.isInterface() ? " extends " : " implements ").append(Arrays
-                .stream(type.getGenericInterfaces()).map(t -> t.getTypeName()).collect(Collectors.joining(", ")));
+            text.append(type.isInterface() ? " extends " : " implements ")
+                .append(Arrays.stream(type.getGenericInterfaces())
+                    .map(t -> t.getTypeName())
+                    .collect(Collectors.joining(", ")));
         }
         if (type.isSealed()) {
-            text.append(" permits ").append(Arrays.stream(type.getPermittedSubclasses())
-                .map(Class::getName).sorted().collect(Collectors.joining(", ")));
+            text.append(" permits ")
+                .append(Arrays.stream(type.getPermittedSubclasses())
+                    .map(Class::getName)
+                    .sorted()
+                    .collect(Collectors.joining(", ")));
         }
         return text.toString().trim();
     }

@@ -14,9 +14,10 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * What Maven Central requires of a published pom (issue 18): a licence, an SCM section, developers, a URL, a
- * name and a description. The parent declares licence, SCM, developers and URL (the modules inherit them);
- * every module declares its own name and description. The repository carries the Apache-2.0 LICENSE file.
+ * What Maven Central requires of a published pom (issue 18): a licence, an SCM section,
+ * developers, a URL, a name and a description. The parent declares licence, SCM,
+ * developers and URL (the modules inherit them); every module declares its own name and
+ * description. The repository carries the Apache-2.0 LICENSE file.
  */
 class PublicationMetadataTests {
 
@@ -25,8 +26,9 @@ class PublicationMetadataTests {
     @Test
     void licenseFileIsApache2() throws Exception {
         String license = Files.readString(ROOT.resolve("LICENSE"));
-        assertThat(license).contains("Apache License").contains("Version 2.0, January 2004")
-                .contains("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION");
+        assertThat(license).contains("Apache License")
+            .contains("Version 2.0, January 2004")
+            .contains("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION");
         assertThat(Files.readString(ROOT.resolve("README.md"))).contains("Apache License, Version 2.0");
     }
 
@@ -44,7 +46,8 @@ class PublicationMetadataTests {
         assertThat(text(scm, "url")).startsWith("https://");
         Element developer = child(child(parent, "developers"), "developer");
         assertThat(text(developer, "name")).isNotBlank();
-        // modules inherit url and scm without Maven appending their artifactId to the path
+        // modules inherit url and scm without Maven appending their artifactId to the
+        // path
         assertThat(parent.getAttribute("child.project.url.inherit.append.path")).isEqualTo("false");
         assertThat(scm.getAttribute("child.scm.url.inherit.append.path")).isEqualTo("false");
     }
@@ -63,8 +66,9 @@ class PublicationMetadataTests {
             assertThat(text(pom, "name")).as(module + " name").isNotBlank();
             assertThat(text(pom, "description")).as(module + " description").isNotBlank();
             assertThat(text(child(pom, "parent"), "artifactId")).as(module + " parent")
-                    .isEqualTo("socket-connector-parent");
-            // a module that declared its own licences would have to repeat all of them: none does
+                .isEqualTo("socket-connector-parent");
+            // a module that declared its own licences would have to repeat all of them:
+            // none does
             assertThat(childOrNull(pom, "licenses")).as(module + " licenses").isNull();
         }
     }
@@ -82,10 +86,12 @@ class PublicationMetadataTests {
         assertThat(managedPlugin(parent, "maven-source-plugin").getTextContent()).contains("jar-no-fork");
         for (String module : List.of("core", "autoconfigure")) {
             String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
-            assertThat(pom).as(module).contains("<artifactId>maven-source-plugin</artifactId>")
-                    .contains("<artifactId>maven-javadoc-plugin</artifactId>");
+            assertThat(pom).as(module)
+                .contains("<artifactId>maven-source-plugin</artifactId>")
+                .contains("<artifactId>maven-javadoc-plugin</artifactId>");
         }
-        // the starter has no code: its sources and javadoc jars carry a README saying where the docs are
+        // the starter has no code: its sources and javadoc jars carry a README saying
+        // where the docs are
         String starter = Files.readString(ROOT.resolve("starter/pom.xml"));
         assertThat(starter).contains("<classifier>sources</classifier>").contains("<classifier>javadoc</classifier>");
         assertThat(ROOT.resolve("starter/src/main/publication/README.txt")).isRegularFile();
@@ -94,7 +100,7 @@ class PublicationMetadataTests {
 
     private static Element managedPlugin(Element project, String artifactId) {
         NodeList plugins = child(child(child(project, "build"), "pluginManagement"), "plugins")
-                .getElementsByTagName("plugin");
+            .getElementsByTagName("plugin");
         for (int i = 0; i < plugins.getLength(); i++) {
             Element plugin = (Element) plugins.item(i);
             if (text(plugin, "artifactId").equals(artifactId)) {
@@ -129,4 +135,5 @@ class PublicationMetadataTests {
     private static String text(Element parent, String name) {
         return child(parent, name).getTextContent().trim();
     }
+
 }

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link ConnectAttempt} on an {@link io.netty.channel.embedded.EmbeddedChannel}: the connect outcomes in the
- * orders SEMANTICS fixes, without a port.
+ * {@link ConnectAttempt} on an {@link io.netty.channel.embedded.EmbeddedChannel}: the
+ * connect outcomes in the orders SEMANTICS fixes, without a port.
  */
 @Timeout(30)
 class ConnectAttemptTests {
@@ -40,8 +40,10 @@ class ConnectAttemptTests {
             assertThat(embedded.channel.isOpen()).isFalse();
             assertThat(handler.awaitConnectError()).isInstanceOfSatisfying(SocketConnectException.class,
                     (error) -> assertThat(error.code()).isEqualTo("ECONNREFUSED"));
-            // (the future's own code is not checked here: EmbeddedChannel.close() runs channelInactive inside
-            // the close call, before connectError, where a real channel runs it in a later task)
+            // (the future's own code is not checked here: EmbeddedChannel.close() runs
+            // channelInactive inside
+            // the close call, before connectError, where a real channel runs it in a
+            // later task)
             assertThat(embedded.future).isCompletedExceptionally();
             // a second outcome (the channel's own close) changes nothing
             embedded.socket.events.connectFailed(new ConnectException("again"));

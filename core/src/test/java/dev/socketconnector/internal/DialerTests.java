@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link Dialer}: connects through Netty's {@code Bootstrap} and the connector's resolver group, against
- * a loopback listener. Names resolve through the resolver's lookup seam from a fixed table, so that one name can
- * have two loopback addresses in a chosen order.
+ * Tests for {@link Dialer}: connects through Netty's {@code Bootstrap} and the
+ * connector's resolver group, against a loopback listener. Names resolve through the
+ * resolver's lookup seam from a fixed table, so that one name can have two loopback
+ * addresses in a chosen order.
  */
 class DialerTests {
 
@@ -43,11 +44,12 @@ class DialerTests {
     void openSocketsPipelineHoldsOnlyItsNamedHandlers() throws Exception {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(),
-                    new RecordingSocketHandler<>()))
+            Socket<Void> socket = connector
+                .<Void>connect(options("127.0.0.1", listener.getLocalPort(), new RecordingSocketHandler<>()))
                 .get(10, TimeUnit.SECONDS);
             NettySocket<?> nettySocket = (NettySocket<?>) socket;
-            // the bootstrap's per-connect handler has left: what remains is what initPipeline added
+            // the bootstrap's per-connect handler has left: what remains is what
+            // initPipeline added
             List<String> names = nettySocket.loop
                 .submit(() -> List.copyOf(nettySocket.channel.pipeline().toMap().keySet()))
                 .get(10, TimeUnit.SECONDS);
@@ -60,8 +62,8 @@ class DialerTests {
     void nameWithSeveralAddressesConnectsToTheFirst() throws Exception {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            Socket<Void> socket = connector.<Void>connect(options("v4-first.test", listener.getLocalPort(),
-                    new RecordingSocketHandler<>()))
+            Socket<Void> socket = connector
+                .<Void>connect(options("v4-first.test", listener.getLocalPort(), new RecordingSocketHandler<>()))
                 .get(10, TimeUnit.SECONDS);
             assertThat(socket.remoteAddress()).isEqualTo("127.0.0.1");
             socket.terminate();
@@ -73,7 +75,8 @@ class DialerTests {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            // ::1 first, where nothing listens on the port; 127.0.0.1 second, where the listener is
+            // ::1 first, where nothing listens on the port; 127.0.0.1 second, where the
+            // listener is
             assertThatExceptionOfType(ExecutionException.class)
                 .isThrownBy(() -> connector.<Void>connect(options("v6-first.test", listener.getLocalPort(), handler))
                     .get(10, TimeUnit.SECONDS))
@@ -103,4 +106,5 @@ class DialerTests {
     private static TcpSocketConnectOptions<Void> options(String host, int port, RecordingSocketHandler<Void> handler) {
         return TcpSocketConnectOptions.<Void>builder().hostname(host).port(port).socket(handler).build();
     }
+
 }

@@ -13,11 +13,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link NettySocket} on an {@link EmbeddedChannel}: the socket's events handler is the channel's only
- * handler, its events are fired by the test, and what it writes is read back with
- * {@link EmbeddedChannel#readOutbound()}. No port, no thread but the test's (unless a test passes another
- * loop for the cross-thread write path). The connector is real (for its observer and sockets map) and is
- * closed by {@link #close()}.
+ * A {@link NettySocket} on an {@link EmbeddedChannel}: the socket's events handler is the
+ * channel's only handler, its events are fired by the test, and what it writes is read
+ * back with {@link EmbeddedChannel#readOutbound()}. No port, no thread but the test's
+ * (unless a test passes another loop for the cross-thread write path). The connector is
+ * real (for its observer and sockets map) and is closed by {@link #close()}.
  *
  * @param <D> the socket's data type
  */
@@ -37,19 +37,24 @@ final class EmbeddedSocket<D> implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** A plain socket with the default water marks, connecting (the deadline armed, the channel not yet active). */
+    /**
+     * A plain socket with the default water marks, connecting (the deadline armed, the
+     * channel not yet active).
+     */
     static <D> EmbeddedSocket<D> connecting(SocketHandler<D> handler) {
         return connecting(handler, TlsConnection.PLAIN, 512 * 1024, 1024 * 1024, false, null);
     }
 
     /**
      * A socket connecting on an embedded channel.
-     * @param loop the socket's loop, or null for the channel's own (whose inEventLoop() is always true)
+     * @param loop the socket's loop, or null for the channel's own (whose inEventLoop()
+     * is always true)
      */
     static <D> EmbeddedSocket<D> connecting(SocketHandler<D> handler, TlsConnection tls, int lowWaterMark,
             int highWaterMark, boolean allowHalfOpen, @Nullable EventLoop loop) {
         NettySocketConnector connector = (NettySocketConnector) SocketConnector.builder().eventLoopThreads(1).build();
-        // registered (so it has its loop) with no handler yet: channelActive is fired by the test
+        // registered (so it has its loop) with no handler yet: channelActive is fired by
+        // the test
         EmbeddedChannel channel = new EmbeddedChannel();
         TcpSocketConnectOptions<D> options = TcpSocketConnectOptions.<D>builder()
             .hostname("127.0.0.1")

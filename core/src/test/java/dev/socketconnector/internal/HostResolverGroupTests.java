@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link HostResolverGroup}: the resolver group the connector gives to Netty's {@code Bootstrap}. The
- * lookup function is the resolver's seam and answers from a fixed table (two addresses for one name), so that
- * what reaches the system resolver can be counted.
+ * Tests for {@link HostResolverGroup}: the resolver group the connector gives to Netty's
+ * {@code Bootstrap}. The lookup function is the resolver's seam and answers from a fixed
+ * table (two addresses for one name), so that what reaches the system resolver can be
+ * counted.
  */
 class HostResolverGroupTests {
 
@@ -76,8 +77,8 @@ class HostResolverGroupTests {
     void invalidAndMalformedNamesFailWithoutALookup() {
         for (String name : List.of("service.invalid", "invalid", "bad..name", "-dash.test", "sp ace.test")) {
             assertThatExceptionOfType(ExecutionException.class)
-                .isThrownBy(() -> resolver().resolve(InetSocketAddress.createUnresolved(name, 1))
-                    .get(5, TimeUnit.SECONDS))
+                .isThrownBy(
+                        () -> resolver().resolve(InetSocketAddress.createUnresolved(name, 1)).get(5, TimeUnit.SECONDS))
                 .withCauseInstanceOf(UnknownHostException.class)
                 .withMessageContaining("not a valid host name");
         }
@@ -88,8 +89,8 @@ class HostResolverGroupTests {
     void failedLookupReachesTheConnectOnTheEventLoopBeforeTheResolvePromiseFails() throws Exception {
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved("missing.test", 1);
         List<String> order = new CopyOnWriteArrayList<>();
-        this.group.expect(unresolved, (cause) -> order.add("connect:" + this.executor.inEventLoop() + ":"
-                + cause.getClass().getSimpleName()));
+        this.group.expect(unresolved, (cause) -> order
+            .add("connect:" + this.executor.inEventLoop() + ":" + cause.getClass().getSimpleName()));
         Future<InetSocketAddress> resolved = resolver().resolve(unresolved);
         resolved.addListener((done) -> order.add("promise:" + this.executor.inEventLoop()));
         assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> resolved.get(5, TimeUnit.SECONDS))
@@ -102,4 +103,5 @@ class HostResolverGroupTests {
     private AddressResolver<InetSocketAddress> resolver() {
         return this.group.getResolver(this.executor);
     }
+
 }

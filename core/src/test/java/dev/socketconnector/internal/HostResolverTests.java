@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link HostResolver} inside a real connector: connects to a loopback listener, and a lookup
- * function through the resolver's seam that never answers for names starting with {@code hang}. (A DNS server
- * that never answers cannot be set for one JVM in-process; every other part is real.)
+ * Tests for {@link HostResolver} inside a real connector: connects to a loopback
+ * listener, and a lookup function through the resolver's seam that never answers for
+ * names starting with {@code hang}. (A DNS server that never answers cannot be set for
+ * one JVM in-process; every other part is real.)
  */
 class HostResolverTests {
 
@@ -74,9 +75,11 @@ class HostResolverTests {
             for (CompletableFuture<Socket<Void>> future : hanging) {
                 assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
                     .havingCause()
-                    .isInstanceOfSatisfying(SocketConnectException.class, (ex) -> assertThat(ex.code()).isEqualTo("ETIMEDOUT"));
+                    .isInstanceOfSatisfying(SocketConnectException.class,
+                            (ex) -> assertThat(ex.code()).isEqualTo("ETIMEDOUT"));
             }
-            // the timed-out connects have dropped their lookups: none waits in the queue or holds a slot
+            // the timed-out connects have dropped their lookups: none waits in the queue
+            // or holds a slot
             assertThat(resolver.load()).containsExactly(0, 0);
 
             Socket<Void> socket = connector.<Void>connect(options("localhost", listener.getLocalPort()))
@@ -99,7 +102,8 @@ class HostResolverTests {
                 .get(5, TimeUnit.SECONDS);
             socket.terminate();
             assertThat(slow).noneMatch(CompletableFuture::isDone);
-            // one lookup for the slow name (however many connects wait for it), one for localhost
+            // one lookup for the slow name (however many connects wait for it), one for
+            // localhost
             assertThat(this.lookups.get()).isEqualTo(2);
         }
     }
@@ -138,4 +142,5 @@ class HostResolverTests {
         return TcpSocketConnectOptions.<Void>builder().hostname(host).port(port).socket(new SocketHandler<>() {
         }).build();
     }
+
 }

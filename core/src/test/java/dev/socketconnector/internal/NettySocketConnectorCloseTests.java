@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Tests for {@link NettySocketConnector#closeAsync(Duration)} racing {@code connect()}: real connects to a
- * loopback listener, a close started from another thread at the same moment.
+ * Tests for {@link NettySocketConnector#closeAsync(Duration)} racing {@code connect()}:
+ * real connects to a loopback listener, a close started from another thread at the same
+ * moment.
  */
 class NettySocketConnectorCloseTests {
 
@@ -57,7 +58,8 @@ class NettySocketConnectorCloseTests {
                             futures.add(connector.connect(options(listener.getLocalPort(), tls)));
                         }
                         catch (IllegalStateException closed) {
-                            // close won outright: connect refused synchronously, nothing to wait for
+                            // close won outright: connect refused synchronously, nothing
+                            // to wait for
                         }
                     }
                 });
@@ -88,8 +90,7 @@ class NettySocketConnectorCloseTests {
 
     @Test
     void shutdownTimeoutTerminatingASocketWithUnsentBytesWarnsAndReportsThemInClose() throws Exception {
-        try (ServerSocket listener = new ServerSocket();
-                LogCapture log = new LogCapture()) {
+        try (ServerSocket listener = new ServerSocket(); LogCapture log = new LogCapture()) {
             listener.setReceiveBufferSize(4096);
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketConnector connector = SocketConnector.builder()
@@ -108,7 +109,8 @@ class NettySocketConnectorCloseTests {
                 })
                 .build()).get(10, TimeUnit.SECONDS);
             try (java.net.Socket peer = listener.accept()) {
-                // the peer never reads: fill the kernel buffers, then the outbound buffer until write keeps refusing
+                // the peer never reads: fill the kernel buffers, then the outbound buffer
+                // until write keeps refusing
                 byte[] chunk = new byte[64 * 1024];
                 int zeros = 0;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -125,8 +127,9 @@ class NettySocketConnectorCloseTests {
                 assertThat(error).isInstanceOf(SocketTransportException.class);
                 assertThat(((SocketTransportException) error).code()).isEqualTo("ETIMEDOUT");
                 String detail = error.getCause().getMessage();
-                Matcher bytes = Pattern.compile("(\\d+) accepted bytes were never sent to 127\\.0\\.0\\.1:"
-                        + listener.getLocalPort()).matcher(detail);
+                Matcher bytes = Pattern
+                    .compile("(\\d+) accepted bytes were never sent to 127\\.0\\.0\\.1:" + listener.getLocalPort())
+                    .matcher(detail);
                 assertThat(bytes.find()).as(detail).isTrue();
                 long unsent = Long.parseLong(bytes.group(1));
                 assertThat(unsent).isGreaterThanOrEqualTo(512 * 1024).isLessThanOrEqualTo(socket.bytesWritten());
@@ -173,4 +176,5 @@ class NettySocketConnectorCloseTests {
             Thread.currentThread().interrupt();
         }
     }
+
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link OutboundBuffer} on an {@link io.netty.channel.embedded.EmbeddedChannel}: the high-water mark, drain,
- * and the order of writes from other threads, without a port.
+ * {@link OutboundBuffer} on an {@link io.netty.channel.embedded.EmbeddedChannel}: the
+ * high-water mark, drain, and the order of writes from other threads, without a port.
  */
 @Timeout(30)
 class OutboundBufferTests {
@@ -40,7 +40,8 @@ class OutboundBufferTests {
         List<Integer> results = new ArrayList<>();
         List<Long> held = new ArrayList<>();
         RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onData((socket, data) -> {
-            // inside a callback nothing is flushed until it returns: the writes pile up in Netty
+            // inside a callback nothing is flushed until it returns: the writes pile up
+            // in Netty
             int last = CHUNK;
             for (int i = 0; i < 100 && last == CHUNK; i++) {
                 last = socket.write(new byte[CHUNK]);
@@ -49,8 +50,9 @@ class OutboundBufferTests {
             }
             results.add(socket.write(new byte[CHUNK]));
         });
-        try (EmbeddedSocket<Void> embedded = EmbeddedSocket.connecting(handler, TlsConnection.PLAIN, LOW, HIGH, false,
-                null).active()) {
+        try (EmbeddedSocket<Void> embedded = EmbeddedSocket
+            .connecting(handler, TlsConnection.PLAIN, LOW, HIGH, false, null)
+            .active()) {
             embedded.channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
 
             long accepted = results.stream().mapToLong((n) -> Math.max(0, n)).sum();
@@ -59,7 +61,8 @@ class OutboundBufferTests {
             assertThat(held).allSatisfy((bytes) -> assertThat(bytes).isLessThanOrEqualTo(HIGH + CHUNK));
             assertThat(accepted).isGreaterThan(HIGH / 2).isLessThanOrEqualTo(HIGH + CHUNK);
             assertThat(embedded.socket.bytesWritten()).isEqualTo(accepted);
-            // flushed when data returned, so Netty's buffer emptied and the short write's drain came
+            // flushed when data returned, so Netty's buffer emptied and the short write's
+            // drain came
             assertThat(handler.rawEvents()).containsExactly("open", "data", "drain");
             releaseOutbound(embedded);
         }
@@ -75,8 +78,9 @@ class OutboundBufferTests {
                 assertThat(socket.write(new byte[CHUNK])).isEqualTo(CHUNK);
             }
         });
-        try (EmbeddedSocket<Void> embedded = EmbeddedSocket.connecting(handler, TlsConnection.PLAIN, LOW, HIGH, false,
-                null).active()) {
+        try (EmbeddedSocket<Void> embedded = EmbeddedSocket
+            .connecting(handler, TlsConnection.PLAIN, LOW, HIGH, false, null)
+            .active()) {
             embedded.channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
             embedded.channel.runPendingTasks();
             assertThat(handler.rawEvents()).containsExactly("open", "data", "drain");
@@ -101,8 +105,9 @@ class OutboundBufferTests {
         DefaultEventLoop loop = new DefaultEventLoop();
         ExecutorService threads = Executors.newFixedThreadPool(writers);
         RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-        try (EmbeddedSocket<Void> embedded = EmbeddedSocket.connecting(handler, TlsConnection.PLAIN, 512 * 1024,
-                1024 * 1024, false, loop).active()) {
+        try (EmbeddedSocket<Void> embedded = EmbeddedSocket
+            .connecting(handler, TlsConnection.PLAIN, 512 * 1024, 1024 * 1024, false, loop)
+            .active()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
@@ -120,7 +125,8 @@ class OutboundBufferTests {
             for (Future<?> each : done) {
                 each.get(10, TimeUnit.SECONDS);
             }
-            // the queue's task has run once the loop has run a task queued after the last write
+            // the queue's task has run once the loop has run a task queued after the last
+            // write
             loop.submit(() -> {
             }).get(10, TimeUnit.SECONDS);
 

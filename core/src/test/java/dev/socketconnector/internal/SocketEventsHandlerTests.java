@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link SocketEventsHandler} on an {@link io.netty.channel.embedded.EmbeddedChannel}: Netty events in, the
- * {@code SocketHandler} calls out, in Bun's order, without a port.
+ * {@link SocketEventsHandler} on an {@link io.netty.channel.embedded.EmbeddedChannel}:
+ * Netty events in, the {@code SocketHandler} calls out, in Bun's order, without a port.
  */
 @Timeout(30)
 class SocketEventsHandlerTests {
@@ -39,8 +39,9 @@ class SocketEventsHandlerTests {
     @Test
     void peerEndWithAllowHalfOpenKeepsTheSocketWritableUntilEnd() {
         RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-        try (EmbeddedSocket<Void> embedded = EmbeddedSocket.connecting(handler, TlsConnection.PLAIN, 512 * 1024,
-                1024 * 1024, true, null).active()) {
+        try (EmbeddedSocket<Void> embedded = EmbeddedSocket
+            .connecting(handler, TlsConnection.PLAIN, 512 * 1024, 1024 * 1024, true, null)
+            .active()) {
             embedded.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
             embedded.channel.runPendingTasks();
             assertThat(handler.rawEvents()).containsExactly("open", "end");

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Managed endpoints against real peers on 127.0.0.1 that accept and drop, restart, or stay down.
+ * Managed endpoints against real peers on 127.0.0.1 that accept and drop, restart, or
+ * stay down.
  */
 class ManagedEndpointTests {
 
@@ -47,7 +48,8 @@ class ManagedEndpointTests {
 
     private SocketConnector connector(int port, SocketHandler<Object> handler) {
         return track(SocketConnector.builder()
-            .endpoint("peer", TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(port).socket(handler).build())
+            .endpoint("peer",
+                    TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(port).socket(handler).build())
             .build());
     }
 
@@ -89,6 +91,7 @@ class ManagedEndpointTests {
             this.calls.forEach((call) -> list.add(call[0] + "->" + call[1]));
             return list;
         }
+
     }
 
     private static List<Long> gapsMillis(List<Long> accepts) {
@@ -116,9 +119,15 @@ class ManagedEndpointTests {
             .withMessageContaining("stableAfter");
         assertThatIllegalArgumentException().isThrownBy(() -> ReconnectPolicy.builder().offlineBufferSize(-1).build())
             .withMessageContaining("offlineBufferSize");
-        ReconnectPolicy all = ReconnectPolicy.builder().enabled(false).initialBackoff(Duration.ofMillis(7))
-            .maxBackoff(Duration.ofSeconds(7)).multiplier(3).jitter(0.5).stableAfter(Duration.ofSeconds(3))
-            .offlineBufferSize(99).build();
+        ReconnectPolicy all = ReconnectPolicy.builder()
+            .enabled(false)
+            .initialBackoff(Duration.ofMillis(7))
+            .maxBackoff(Duration.ofSeconds(7))
+            .multiplier(3)
+            .jitter(0.5)
+            .stableAfter(Duration.ofSeconds(3))
+            .offlineBufferSize(99)
+            .build();
         assertThat(all.toBuilder().build()).isEqualTo(all).isNotEqualTo(ReconnectPolicy.DEFAULT);
         assertThat(EndpointState.BACKING_OFF.value()).isEqualTo("backing-off");
     }
@@ -127,7 +136,8 @@ class ManagedEndpointTests {
     void manageFailsFastForUnknownOrDuplicateNames() throws Exception {
         try (RestartablePeer peer = RestartablePeer.start(false)) {
             SocketConnector connector = connector(peer.port(), quiet());
-            assertThatIllegalArgumentException().isThrownBy(() -> connector.manage("nope")).withMessageContaining("nope");
+            assertThatIllegalArgumentException().isThrownBy(() -> connector.manage("nope"))
+                .withMessageContaining("nope");
             ManagedEndpoint endpoint = connector.manage("peer");
             assertThatIllegalStateException().isThrownBy(() -> connector.manage("peer")).withMessageContaining("peer");
             assertThat(connector.managedEndpoints()).containsExactly(endpoint);
@@ -138,27 +148,37 @@ class ManagedEndpointTests {
     }
 
     /**
-     * Scaled-down durations (50 ms initial, x2, 1 s stableAfter) so growth and the reset are checked in seconds;
-     * {@link #defaultsAgainstAcceptAndClosePeerForOneMinute()} runs the real defaults once.
+     * Scaled-down durations (50 ms initial, x2, 1 s stableAfter) so growth and the reset
+     * are checked in seconds; {@link #defaultsAgainstAcceptAndClosePeerForOneMinute()}
+     * runs the real defaults once.
      */
     @Test
     void acceptAndCloseGrowsTheDelayAndOnlyAStableConnectionResetsIt() throws Exception {
         try (RestartablePeer peer = RestartablePeer.start(true)) {
             SocketConnector connector = connector(peer.port(), quiet());
-            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofMillis(50))
-                .maxBackoff(Duration.ofSeconds(5)).multiplier(2).jitter(0.2).stableAfter(Duration.ofSeconds(1)).build();
+            ReconnectPolicy policy = ReconnectPolicy.builder()
+                .initialBackoff(Duration.ofMillis(50))
+                .maxBackoff(Duration.ofSeconds(5))
+                .multiplier(2)
+                .jitter(0.2)
+                .stableAfter(Duration.ofSeconds(1))
+                .build();
             ManagedEndpoint endpoint = connector.manage("peer", policy);
             await("7 accepts", Duration.ofSeconds(15), () -> peer.accepts.size() >= 7);
             List<Long> gaps = gapsMillis(peer.accepts.subList(0, 7));
-            // attempt n waits 50 ms x 2^(n-1) +-20 %: each gap at least 1.33 x the one before
+            // attempt n waits 50 ms x 2^(n-1) +-20 %: each gap at least 1.33 x the one
+            // before
             for (int i = 1; i < gaps.size(); i++) {
                 assertThat(gaps.get(i)).as("gaps %s", gaps).isGreaterThan(gaps.get(i - 1) * 4 / 3 - 5);
             }
             assertThat(gaps.get(5)).as("gaps %s", gaps).isBetween(1280L, 2500L);
-            // now the peer holds: once the connection has lasted stableAfter, a drop starts at 50 ms again
+            // now the peer holds: once the connection has lasted stableAfter, a drop
+            // starts at 50 ms again
             peer.closeAtOnce(false);
-            // an attempt already under way may still meet the closing peer: wait for one connection that stays
-            // up past stableAfter (the same socket 1.2 s later), redialling at once when a drop backs off
+            // an attempt already under way may still meet the closing peer: wait for one
+            // connection that stays
+            // up past stableAfter (the same socket 1.2 s later), redialling at once when
+            // a drop backs off
             Socket<?> stable = null;
             long stableDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (stable == null && System.nanoTime() < stableDeadline) {
@@ -166,14 +186,17 @@ class ManagedEndpointTests {
                 await("connected", Duration.ofSeconds(10), () -> endpoint.state() == EndpointState.CONNECTED);
                 Socket<?> candidate = endpoint.socket();
                 Thread.sleep(1200);
-                if (candidate != null && endpoint.state() == EndpointState.CONNECTED && endpoint.socket() == candidate) {
+                if (candidate != null && endpoint.state() == EndpointState.CONNECTED
+                        && endpoint.socket() == candidate) {
                     stable = candidate;
                 }
             }
             assertThat(stable).as("a connection that stayed up for stableAfter").isNotNull();
             peer.closeAtOnce(true);
-            // the delay chosen at the drop: nextAttempt seen by a listener on BACKING_OFF, an upper bound of it
-            // (the listener runs a little after the choice), or null when the attempt has already started
+            // the delay chosen at the drop: nextAttempt seen by a listener on
+            // BACKING_OFF, an upper bound of it
+            // (the listener runs a little after the choice), or null when the attempt has
+            // already started
             List<java.time.Instant[]> chosen = new CopyOnWriteArrayList<>();
             endpoint.addListener((source, previous, current, cause) -> {
                 if (current == EndpointState.BACKING_OFF && previous != current) {
@@ -198,7 +221,9 @@ class ManagedEndpointTests {
 
     @Test
     @org.junit.jupiter.api.Timeout(90)
-    @org.junit.jupiter.api.Tag("transport-independent") // a minute of backoff policy: runs in the default execution only
+    @org.junit.jupiter.api.Tag("transport-independent") // a minute of backoff policy:
+                                                        // runs in the default execution
+                                                        // only
     void defaultsAgainstAcceptAndClosePeerForOneMinute() throws Exception {
         try (RestartablePeer peer = RestartablePeer.start(true)) {
             SocketConnector connector = connector(peer.port(), quiet());
@@ -221,8 +246,11 @@ class ManagedEndpointTests {
     void twentyRestartsSeeEveryTransitionOnceInOrderAndALateListenerHearsTheCurrentStateFirst() throws Exception {
         try (RestartablePeer peer = RestartablePeer.start(false)) {
             SocketConnector connector = connector(peer.port(), quiet());
-            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofMillis(20))
-                .maxBackoff(Duration.ofMillis(200)).stableAfter(Duration.ZERO).build();
+            ReconnectPolicy policy = ReconnectPolicy.builder()
+                .initialBackoff(Duration.ofMillis(20))
+                .maxBackoff(Duration.ofMillis(200))
+                .stableAfter(Duration.ZERO)
+                .build();
             Recorder recorder = new Recorder();
             ManagedEndpoint endpoint = connector.manage("peer", policy, recorder);
             for (int i = 0; i < 20; i++) {
@@ -240,8 +268,8 @@ class ManagedEndpointTests {
                 assertThat(call[0]).as("no gap at %d in %s", i, transitions).isEqualTo(previous[1]);
                 assertThat(call[1]).as("a change at %d in %s", i, transitions).isNotEqualTo(call[0]);
                 switch (call[1]) {
-                    case CONNECTED, BACKING_OFF -> assertThat(call[0]).isEqualTo(
-                            (call[1] == EndpointState.CONNECTED) ? EndpointState.CONNECTING : call[0]);
+                    case CONNECTED, BACKING_OFF -> assertThat(call[0])
+                        .isEqualTo((call[1] == EndpointState.CONNECTED) ? EndpointState.CONNECTING : call[0]);
                     case CONNECTING -> assertThat(call[0]).isEqualTo(EndpointState.BACKING_OFF);
                     default -> throw new AssertionError("unexpected " + transitions);
                 }
@@ -279,17 +307,23 @@ class ManagedEndpointTests {
         try (RestartablePeer peer = RestartablePeer.stopped(false);
                 dev.socketconnector.reliability.LogCapture logs = new dev.socketconnector.reliability.LogCapture()) {
             SocketConnector connector = connector(peer.port(), quiet());
-            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofMillis(5))
-                .maxBackoff(Duration.ofMillis(5)).jitter(0).build();
+            ReconnectPolicy policy = ReconnectPolicy.builder()
+                .initialBackoff(Duration.ofMillis(5))
+                .maxBackoff(Duration.ofMillis(5))
+                .jitter(0)
+                .build();
             ManagedEndpoint endpoint = connector.manage("peer", policy);
             await("25 failed attempts", Duration.ofSeconds(20), () -> endpoint.reconnects() >= 25);
             peer.startListening();
             endpoint.whenConnected().get(10, TimeUnit.SECONDS);
             String logger = ManagedEndpoint.class.getName();
-            List<java.util.logging.LogRecord> records = logs.records().stream()
+            List<java.util.logging.LogRecord> records = logs.records()
+                .stream()
                 .filter((r) -> logger.equals(r.getLoggerName()))
                 .toList();
-            long failures = records.stream().filter((r) -> r.getMessage().startsWith("Connect of managed endpoint")).count();
+            long failures = records.stream()
+                .filter((r) -> r.getMessage().startsWith("Connect of managed endpoint"))
+                .count();
             List<java.util.logging.LogRecord> warnings = logs.warnings(logger);
             List<java.util.logging.LogRecord> recovery = records.stream()
                 .filter((r) -> r.getLevel() == java.util.logging.Level.INFO && r.getMessage().contains("reconnected"))
@@ -299,8 +333,8 @@ class ManagedEndpointTests {
             assertThat(failures).isGreaterThanOrEqualTo(25);
             assertThat(warnings).hasSize((int) (1 + failures / 10));
             assertThat(recovery).singleElement()
-                .satisfies((r) -> assertThat(r.getMessage()).containsPattern("after an outage of \\d+ ms and "
-                        + "(" + failures + "|" + (failures - 1) + ") failed attempts"));
+                .satisfies((r) -> assertThat(r.getMessage()).containsPattern("after an outage of \\d+ ms and " + "("
+                        + failures + "|" + (failures - 1) + ") failed attempts"));
         }
     }
 
@@ -308,8 +342,11 @@ class ManagedEndpointTests {
     void reconnectNowWhileBackingOffStartsAnAttemptWithin100Millis() throws Exception {
         try (RestartablePeer peer = RestartablePeer.stopped(false)) {
             SocketConnector connector = connector(peer.port(), quiet());
-            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofSeconds(30))
-                .maxBackoff(Duration.ofSeconds(30)).jitter(0).build();
+            ReconnectPolicy policy = ReconnectPolicy.builder()
+                .initialBackoff(Duration.ofSeconds(30))
+                .maxBackoff(Duration.ofSeconds(30))
+                .jitter(0)
+                .build();
             Recorder recorder = new Recorder();
             ManagedEndpoint endpoint = connector.manage("peer", policy, recorder);
             await("backing off", Duration.ofSeconds(10), () -> endpoint.state() == EndpointState.BACKING_OFF);
@@ -385,8 +422,11 @@ class ManagedEndpointTests {
                 }
             };
             SocketConnector connector = connector(peer.port(), login);
-            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofMillis(50))
-                .maxBackoff(Duration.ofMillis(100)).offlineBufferSize(10).build();
+            ReconnectPolicy policy = ReconnectPolicy.builder()
+                .initialBackoff(Duration.ofMillis(50))
+                .maxBackoff(Duration.ofMillis(100))
+                .offlineBufferSize(10)
+                .build();
             ManagedEndpoint endpoint = connector.manage("peer", policy);
             await("backing off", Duration.ofSeconds(10), () -> endpoint.state() == EndpointState.BACKING_OFF);
             assertThat(endpoint.write("abcdef")).isEqualTo(6);
@@ -452,12 +492,18 @@ class ManagedEndpointTests {
         try (RestartablePeer peer = RestartablePeer.start(false)) {
             SocketConnectorBuilder builder = SocketConnector.builder();
             for (int i = 0; i < 100; i++) {
-                builder.endpoint("e" + i, TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(peer.port())
-                    .socket(quiet()).build());
+                builder.endpoint("e" + i,
+                        TcpSocketConnectOptions.builder()
+                            .hostname("127.0.0.1")
+                            .port(peer.port())
+                            .socket(quiet())
+                            .build());
             }
             SocketConnector connector = track(builder.build());
-            ReconnectPolicy policy = ReconnectPolicy.builder().initialBackoff(Duration.ofSeconds(1))
-                .stableAfter(Duration.ZERO).build();
+            ReconnectPolicy policy = ReconnectPolicy.builder()
+                .initialBackoff(Duration.ofSeconds(1))
+                .stableAfter(Duration.ZERO)
+                .build();
             List<ManagedEndpoint> endpoints = new ArrayList<>();
             List<Recorder> recorders = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -471,7 +517,8 @@ class ManagedEndpointTests {
             long heapBefore = 0;
             for (int round = 0; round < 4; round++) {
                 if (round == 1) {
-                    // event-loop threads (and the resolver's) start lazily: measure once every part has run
+                    // event-loop threads (and the resolver's) start lazily: measure once
+                    // every part has run
                     threadsBefore = connectorThreads();
                     System.gc();
                     heapBefore = usedHeap();
@@ -488,7 +535,8 @@ class ManagedEndpointTests {
                 List<Long> starts = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
                     Recorder recorder = recorders.get(i);
-                    // after the mark: CONNECTED->BACKING_OFF, then BACKING_OFF->CONNECTING (the attempt)
+                    // after the mark: CONNECTED->BACKING_OFF, then
+                    // BACKING_OFF->CONNECTING (the attempt)
                     int backingOff = marks[i];
                     await("endpoint e" + i + " reconnecting", Duration.ofSeconds(10),
                             () -> recorder.calls.size() >= backingOff + 3);
@@ -501,18 +549,21 @@ class ManagedEndpointTests {
                 long min = delays.stream().mapToLong(Long::longValue).min().orElseThrow();
                 long max = delays.stream().mapToLong(Long::longValue).max().orElseThrow();
                 int[] buckets = new int[5];
-                // each endpoint's own delay (its BACKING_OFF to its CONNECTING): uniform over 800..1200 ms
+                // each endpoint's own delay (its BACKING_OFF to its CONNECTING): uniform
+                // over 800..1200 ms
                 delays.forEach((delay) -> buckets[(int) Math.max(0, Math.min(4, (delay - 800) / 80))]++);
                 System.out.println("[managed] 100 endpoints, round " + round + ": delays from " + min + " to " + max
                         + " ms, per 80 ms from 800 ms " + java.util.Arrays.toString(buckets) + "; attempts started "
                         + starts.stream().mapToLong(Long::longValue).min().orElseThrow() + " to "
                         + starts.stream().mapToLong(Long::longValue).max().orElseThrow() + " ms after the drop");
-                // measured between listener calls, which a busy event loop may deliver late: a little slack below
+                // measured between listener calls, which a busy event loop may deliver
+                // late: a little slack below
                 assertThat(min).isGreaterThanOrEqualTo(600);
                 assertThat(max).as("listener-measured, with delivery latency").isLessThan(2000);
                 assertThat(max - min).as("spread").isGreaterThan(250);
                 for (int bucket : buckets) {
-                    // uniform: 20 per bucket; the last one also collects what a loaded machine delivers late
+                    // uniform: 20 per bucket; the last one also collects what a loaded
+                    // machine delivers late
                     assertThat(bucket).as("no herd: %s", java.util.Arrays.toString(buckets)).isLessThan(60);
                 }
             }
@@ -531,7 +582,9 @@ class ManagedEndpointTests {
     }
 
     private static long connectorThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
             .filter((t) -> t.getName().startsWith("socket-connector"))
             .count();
     }
@@ -540,4 +593,5 @@ class ManagedEndpointTests {
         Runtime runtime = Runtime.getRuntime();
         return runtime.totalMemory() - runtime.freeMemory();
     }
+
 }

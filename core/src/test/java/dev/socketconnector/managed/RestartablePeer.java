@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP peer on 127.0.0.1 that can stop and start again on the same port: it either closes each connection at
- * once ({@code closeAtOnce}) or holds it, recording what it receives. Accept times (System.nanoTime) are kept.
+ * A TCP peer on 127.0.0.1 that can stop and start again on the same port: it either
+ * closes each connection at once ({@code closeAtOnce}) or holds it, recording what it
+ * receives. Accept times (System.nanoTime) are kept.
  */
 final class RestartablePeer implements AutoCloseable {
 
@@ -41,7 +42,9 @@ final class RestartablePeer implements AutoCloseable {
         return new RestartablePeer(peer.port(), closeAtOnce).adopt(peer);
     }
 
-    /** Returns a stopped peer for a port nothing listens on (yet): connects are refused. */
+    /**
+     * Returns a stopped peer for a port nothing listens on (yet): connects are refused.
+     */
     static RestartablePeer stopped(boolean closeAtOnce) throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -175,4 +178,5 @@ final class RestartablePeer implements AutoCloseable {
     public void close() throws IOException {
         stop();
     }
+
 }

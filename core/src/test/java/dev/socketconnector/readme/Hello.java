@@ -1,5 +1,6 @@
 package dev.socketconnector.readme;
 
+// @formatter:off
 // readme:begin
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -44,3 +45,4 @@ public final class Hello {
     }
 }
 // readme:end
+// @formatter:on

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the README's core Java examples (the README's blocks are these files' marked regions, checked by the
- * autoconfigure module's {@code ReadmeTests}) against real peers on 127.0.0.1.
+ * Runs the README's core Java examples (the README's blocks are these files' marked
+ * regions, checked by the autoconfigure module's {@code ReadmeTests}) against real peers
+ * on 127.0.0.1.
  */
 class ReadmeExamplesTests {
 
@@ -39,12 +40,14 @@ class ReadmeExamplesTests {
                 SocketConnector connector = SocketConnector.builder()
                     .writeBufferWaterMark(16 * 1024, 64 * 1024)
                     .build()) {
-            Socket<Uploader.Upload> socket = connector.connect(TcpSocketConnectOptions.<Uploader.Upload>builder()
-                .hostname("127.0.0.1")
-                .port(sink.port())
-                .socket(new Uploader())
-                .data(new Uploader.Upload(bytes))
-                .build()).get(10, TimeUnit.SECONDS);
+            Socket<Uploader.Upload> socket = connector
+                .connect(TcpSocketConnectOptions.<Uploader.Upload>builder()
+                    .hostname("127.0.0.1")
+                    .port(sink.port())
+                    .socket(new Uploader())
+                    .data(new Uploader.Upload(bytes))
+                    .build())
+                .get(10, TimeUnit.SECONDS);
 
             EchoServer.Result result = sink.awaitResult(60);
             assertThat(result.failure()).isNull();
@@ -67,4 +70,5 @@ class ReadmeExamplesTests {
         }
         return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
+
 }

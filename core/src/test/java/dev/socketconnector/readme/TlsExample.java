@@ -7,13 +7,17 @@ import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
 
-/** The README's TLS example; compiled only (it reads files and dials a host outside loopback). */
+/**
+ * The README's TLS example; compiled only (it reads files and dials a host outside
+ * loopback).
+ */
 final class TlsExample {
 
     private TlsExample() {
     }
 
     static void connect(SocketConnector socketConnector, SocketHandler<Void> handler) {
+        // @formatter:off
         // readme:begin
         // socketConnector is a SocketConnector, handler a SocketHandler<Void>
         TlsOptions tls = TlsOptions.builder()
@@ -26,5 +30,7 @@ final class TlsExample {
         socketConnector.connect(TcpSocketConnectOptions.<Void>builder()
             .hostname("api.example.com").port(443).socket(handler).tls(tls).build());
         // readme:end
+        // @formatter:on
     }
+
 }

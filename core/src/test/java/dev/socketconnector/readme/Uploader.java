@@ -3,6 +3,7 @@ package dev.socketconnector.readme;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketHandler;
 
+// @formatter:off
 // readme:begin
 final class Uploader implements SocketHandler<Uploader.Upload> {
 
@@ -45,3 +46,4 @@ final class Uploader implements SocketHandler<Uploader.Upload> {
     }
 }
 // readme:end
+// @formatter:on

@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Invalid values for options and arguments not covered by OptionsTests and TlsOptionsTests: each fails at
- * once, with a message naming the option, and a connect with an invalid option throws synchronously without
- * calling a handler or leaving a socket behind (nothing reaches Netty).
+ * Invalid values for options and arguments not covered by OptionsTests and
+ * TlsOptionsTests: each fails at once, with a message naming the option, and a connect
+ * with an invalid option throws synchronously without calling a handler or leaving a
+ * socket behind (nothing reaches Netty).
  */
 class BadInputTests {
 
@@ -37,8 +38,7 @@ class BadInputTests {
 
     static Stream<Arguments> invalidOptions() {
         PkiFixture pki = PkiFixture.get();
-        return Stream.of(
-                bad("alpnProtocols", () -> TlsOptions.builder().alpnProtocols().build()),
+        return Stream.of(bad("alpnProtocols", () -> TlsOptions.builder().alpnProtocols().build()),
                 bad("alpnProtocols", () -> TlsOptions.builder().alpnProtocols("").build()),
                 bad("alpnProtocols", () -> TlsOptions.builder().alpnProtocols("h2", "x".repeat(256)).build()),
                 bad("alpnProtocols", () -> TlsOptions.builder().alpnProtocols("http/1.1 ").build()),
@@ -53,15 +53,21 @@ class BadInputTests {
                 bad("provider", () -> TlsOptions.builder().provider(null)),
                 bad("key", () -> TlsOptions.builder().cert(pki.file("client.crt")).build()),
                 bad("key", () -> TlsOptions.builder().cert(pki.file("client.crt")).key("not a key").build()),
-                bad("key", () -> TlsOptions.builder().cert(pki.file("client.crt"))
-                    .key("-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n").build()),
+                bad("key",
+                        () -> TlsOptions.builder()
+                            .cert(pki.file("client.crt"))
+                            .key("-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n")
+                            .build()),
                 bad("ca", () -> TlsOptions.builder().ca("").build()),
                 bad("ca", () -> TlsOptions.builder().ca(pki.file("client.key")).build()),
-                bad("ca", () -> TlsOptions.builder().ca(pki.file("ca.crt"))
-                    .trustManagerFactory(TrustManagerFactory.getInstance("PKIX")).build()),
+                bad("ca",
+                        () -> TlsOptions.builder()
+                            .ca(pki.file("ca.crt"))
+                            .trustManagerFactory(TrustManagerFactory.getInstance("PKIX"))
+                            .build()),
                 bad("connectTimeout", () -> SocketConnector.builder().connectTimeout(null)),
-                bad("connectTimeout", () -> SocketConnector.builder().connectTimeout(Duration.ofDays(365 * 100))
-                    .build()),
+                bad("connectTimeout",
+                        () -> SocketConnector.builder().connectTimeout(Duration.ofDays(365 * 100)).build()),
                 bad("writeBufferLowWaterMark", () -> SocketConnector.builder().writeBufferWaterMark(-5, 10).build()),
                 bad("writeBufferHighWaterMark",
                         () -> SocketConnector.builder().writeBufferWaterMark(10, Integer.MIN_VALUE).build()),
@@ -70,10 +76,14 @@ class BadInputTests {
                 bad("transport", () -> SocketConnector.builder().transport(null)),
                 bad("observer", () -> SocketConnector.builder().observer(null)),
                 bad("tls", () -> SocketConnector.builder().tls((TlsOptions) null)),
-                bad("port", () -> TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(Integer.MIN_VALUE)
-                    .socket(HANDLER).build()),
-                bad("hostname", () -> TcpSocketConnectOptions.<Void>builder().hostname("").port(80).socket(HANDLER)
-                    .build()));
+                bad("port",
+                        () -> TcpSocketConnectOptions.<Void>builder()
+                            .hostname("127.0.0.1")
+                            .port(Integer.MIN_VALUE)
+                            .socket(HANDLER)
+                            .build()),
+                bad("hostname",
+                        () -> TcpSocketConnectOptions.<Void>builder().hostname("").port(80).socket(HANDLER).build()));
     }
 
     private static Arguments bad(String option, ThrowingCallable call) {
@@ -91,17 +101,24 @@ class BadInputTests {
     void socketArgumentsOutOfRangeFailNamingTheArgument() throws Exception {
         try (TestServer server = TestServer.tcp(); SocketConnector connector = SocketConnector.create()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
             assertThatThrownBy(() -> socket.timeout(Integer.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("seconds");
             assertThatThrownBy(() -> socket.setKeepAlive(true, -1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("initialDelay");
             assertThatThrownBy(() -> socket.write(new byte[8], 4, Integer.MAX_VALUE))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("byteLength");
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("byteLength");
             assertThatThrownBy(() -> socket.write(new byte[8], Integer.MIN_VALUE, 1))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("byteOffset");
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("byteOffset");
             assertThatThrownBy(() -> socket.end(new byte[8], 0, 9)).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("byteLength");
             assertThatThrownBy(() -> socket.reload(null)).isInstanceOf(NullPointerException.class)
@@ -120,15 +137,21 @@ class BadInputTests {
             for (TlsProvider provider : List.of(TlsProvider.OPENSSL, TlsProvider.JDK)) {
                 RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
                 assertThatThrownBy(() -> connector.connect(TcpSocketConnectOptions.<Void>builder()
-                    .hostname("127.0.0.1").port(9).socket(handler)
-                    .tls(TlsOptions.builder().provider(provider).ciphers("TLS_AES_128_GCM_SHA256", "BOGUS-CIPHER")
+                    .hostname("127.0.0.1")
+                    .port(9)
+                    .socket(handler)
+                    .tls(TlsOptions.builder()
+                        .provider(provider)
+                        .ciphers("TLS_AES_128_GCM_SHA256", "BOGUS-CIPHER")
                         .build())
                     .build())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ciphers");
                 assertThatThrownBy(() -> connector.connect("no-such-endpoint"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-endpoint");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no-such-endpoint");
                 assertThat(handler.events()).isEmpty();
                 assertThat(connector.sockets()).isEmpty();
             }
         }
     }
+
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link EchoServer#main} in a child JVM (optionally behind a command prefix such as
- * {@code ip netns exec <ns>}), so a test can kill the peer with SIGKILL or run it in another network
- * namespace. Its output lines are collected; {@link #close()} kills it.
+ * {@code ip netns exec <ns>}), so a test can kill the peer with SIGKILL or run it in
+ * another network namespace. Its output lines are collected; {@link #close()} kills it.
  */
 public final class ChildEcho implements AutoCloseable {
 
@@ -48,8 +48,8 @@ public final class ChildEcho implements AutoCloseable {
         String classes = Path.of(EchoServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", classes,
-                EchoServer.class.getName(), host, "0"));
+        command.addAll(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", classes, EchoServer.class.getName(),
+                host, "0"));
         if (sink) {
             command.add("sink");
         }
@@ -64,8 +64,8 @@ public final class ChildEcho implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(this.process.getInputStream(),
-                StandardCharsets.US_ASCII))) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(this.process.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 this.seen.add(line);
@@ -87,15 +87,18 @@ public final class ChildEcho implements AutoCloseable {
         return this.process;
     }
 
-    /** Waits for the next output line starting with {@code prefix} and returns the rest of it. */
+    /**
+     * Waits for the next output line starting with {@code prefix} and returns the rest of
+     * it.
+     */
     public String awaitLine(String prefix, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long left = deadline - System.nanoTime();
             String line = (left > 0) ? this.lines.poll(left, TimeUnit.NANOSECONDS) : null;
             if (line == null) {
-                throw new AssertionError("echo child printed no '" + prefix + "' line within " + seconds
-                        + " s (alive: " + this.process.isAlive() + "); output: " + this.seen);
+                throw new AssertionError("echo child printed no '" + prefix + "' line within " + seconds + " s (alive: "
+                        + this.process.isAlive() + "); output: " + this.seen);
             }
             if (line.startsWith(prefix)) {
                 return line.substring(prefix.length());
@@ -108,4 +111,5 @@ public final class ChildEcho implements AutoCloseable {
         this.process.destroyForcibly();
         this.process.waitFor(10, TimeUnit.SECONDS);
     }
+
 }

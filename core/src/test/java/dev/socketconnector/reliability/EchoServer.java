@@ -23,14 +23,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An echo peer on one selector thread (TCP or a unix path): sends back every byte it reads, reads no more
- * while its 64 KiB buffer is full (so backpressure reaches the client), keeps a SHA-256 of what it read per
- * connection and, on the client's FIN, sends what is left, closes and records the connection's
- * {@link Result}. Also a {@code main} for a child process (see {@link #main(String[])}).
+ * An echo peer on one selector thread (TCP or a unix path): sends back every byte it
+ * reads, reads no more while its 64 KiB buffer is full (so backpressure reaches the
+ * client), keeps a SHA-256 of what it read per connection and, on the client's FIN, sends
+ * what is left, closes and records the connection's {@link Result}. Also a {@code main}
+ * for a child process (see {@link #main(String[])}).
  */
 public final class EchoServer implements AutoCloseable {
 
-    /** What one connection sent: the byte count and the SHA-256 of the bytes, or the failure. */
+    /**
+     * What one connection sent: the byte count and the SHA-256 of the bytes, or the
+     * failure.
+     */
     public record Result(long bytes, byte[] sha256, String failure) {
     }
 
@@ -67,12 +71,17 @@ public final class EchoServer implements AutoCloseable {
         return tcp(host, 0);
     }
 
-    /** Starts an echo server on {@code host} and {@code port} (0 for an ephemeral one). */
+    /**
+     * Starts an echo server on {@code host} and {@code port} (0 for an ephemeral one).
+     */
     public static EchoServer tcp(String host, int port) throws IOException {
         return tcp(host, port, false);
     }
 
-    /** Starts a server on {@code host} and {@code port}; a sink reads and hashes but sends nothing back. */
+    /**
+     * Starts a server on {@code host} and {@code port}; a sink reads and hashes but sends
+     * nothing back.
+     */
     public static EchoServer tcp(String host, int port, boolean sink) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(host, port), 512);
@@ -116,7 +125,10 @@ public final class EchoServer implements AutoCloseable {
         return result;
     }
 
-    /** Returns a future of the next finished connection's result (waits up to two minutes). */
+    /**
+     * Returns a future of the next finished connection's result (waits up to two
+     * minutes).
+     */
     public java.util.concurrent.CompletableFuture<EchoServer.Result> awaitResultLater() {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -226,6 +238,7 @@ public final class EchoServer implements AutoCloseable {
             }
             EchoServer.this.results.add(new Result(this.bytes, this.digest.digest(), failure));
         }
+
     }
 
     static MessageDigest sha256() {
@@ -259,10 +272,10 @@ public final class EchoServer implements AutoCloseable {
     }
 
     /**
-     * Runs an echo server in a child process: arguments host, port (0 for any) and optionally {@code sink}
-     * (read and hash only); prints
-     * {@code LISTENING <port>} once bound, then a line {@code DONE <bytes> <sha256-hex>} per finished connection,
-     * and exits when its standard input closes.
+     * Runs an echo server in a child process: arguments host, port (0 for any) and
+     * optionally {@code sink} (read and hash only); prints {@code LISTENING <port>} once
+     * bound, then a line {@code DONE <bytes> <sha256-hex>} per finished connection, and
+     * exits when its standard input closes.
      * @param args host, port and optionally {@code sink}
      * @throws Exception if the server cannot start
      */
@@ -291,4 +304,5 @@ public final class EchoServer implements AutoCloseable {
             }
         }
     }
+
 }

@@ -34,9 +34,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults: a peer that resets mid-stream, a peer process killed with SIGKILL, a peer that stops reading, a
- * listener that never answers, a TLS peer that never answers the handshake or answers with garbage. In each
- * case the right handler fires once, {@code close} once (never for a failed connect), and nothing after it.
+ * Faults: a peer that resets mid-stream, a peer process killed with SIGKILL, a peer that
+ * stops reading, a listener that never answers, a TLS peer that never answers the
+ * handshake or answers with garbage. In each case the right handler fires once,
+ * {@code close} once (never for a failed connect), and nothing after it.
  */
 class FaultTests {
 
@@ -44,8 +45,10 @@ class FaultTests {
 
     private static final int HIGH = 64 * 1024;
 
-    private final SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(10))
-        .writeBufferWaterMark(LOW, HIGH).build();
+    private final SocketConnector connector = SocketConnector.builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .writeBufferWaterMark(LOW, HIGH)
+        .build();
 
     @AfterEach
     void closeConnector() {
@@ -53,8 +56,8 @@ class FaultTests {
     }
 
     private CompletableFuture<Socket<Void>> connect(int port, TrackingHandler<Void> handler) {
-        return this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(port)
-            .socket(handler).build());
+        return this.connector
+            .connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(port).socket(handler).build());
     }
 
     private static void assertReset(Throwable error) {
@@ -82,8 +85,10 @@ class FaultTests {
 
     @Test
     void peerResetWhileItStreamsToUsClosesOnceWithEconnresetAfterAnIntactPrefix() throws Exception {
-        // Known Netty 4.2.18 io_uring defect (README): a peer's reset while it streams to us is now and then never
-        // reported; reproduced on plain Netty by IoUringCloseTests.peerResetWhileStreamingIsReported
+        // Known Netty 4.2.18 io_uring defect (README): a peer's reset while it streams to
+        // us is now and then never
+        // reported; reproduced on plain Netty by
+        // IoUringCloseTests.peerResetWhileStreamingIsReported
         org.junit.jupiter.api.Assumptions.assumeFalse(
                 "io_uring".equals(System.getProperty("socketconnector.transport")),
                 "known io_uring defect: the peer's reset while it streams is not reported (see the README)");
@@ -100,7 +105,8 @@ class FaultTests {
             byte[] received = handler.received();
             assertThat(received.length).isPositive();
             assertThat(Arrays.equals(received, 0, received.length, payload, 0, received.length))
-                .as("what arrived before the reset is an intact prefix").isTrue();
+                .as("what arrived before the reset is an intact prefix")
+                .isTrue();
             Thread.sleep(300);
             assertThat(handler.events()).containsExactly("open", "data", "close");
         }
@@ -186,13 +192,18 @@ class FaultTests {
             }
             assertThat(socket.bytesWritten()).as("nothing more accepted while the peer does not read")
                 .isEqualTo(stalled);
-            // Netty counts 96 bytes of overhead per buffered message in its pending size, and this probe reads
-            // Netty's count and the cross-thread queue's count at two instants, so a buffer moving from the
-            // queue into Netty can be seen in both: the payload the socket holds is at most HIGH, the probe's
+            // Netty counts 96 bytes of overhead per buffered message in its pending size,
+            // and this probe reads
+            // Netty's count and the cross-thread queue's count at two instants, so a
+            // buffer moving from the
+            // queue into Netty can be seen in both: the payload the socket holds is at
+            // most HIGH, the probe's
             // figure at most HIGH + one write + one message's overhead
-            assertThat(maxPending).as("bytes held by the connector").isLessThanOrEqualTo(HIGH + write + 96)
+            assertThat(maxPending).as("bytes held by the connector")
+                .isLessThanOrEqualTo(HIGH + write + 96)
                 .isGreaterThan(LOW);
-            // the peer reads again: everything accepted arrives intact, drain fires, the socket closes cleanly
+            // the peer reads again: everything accepted arrives intact, drain fires, the
+            // socket closes cleanly
             CompletableFuture<byte[]> digest = CompletableFuture.supplyAsync(() -> {
                 try {
                     return MessageDigest.getInstance("SHA-256").digest(peer.readToEnd());
@@ -224,9 +235,13 @@ class FaultTests {
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         try (TlsEchoServer server = TlsEchoServer.start(pki, true, gate)) {
             TrackingHandler<Void> handler = new TrackingHandler<>();
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(handler)
-                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             StreamSource source = new StreamSource(26);
             MessageDigest sent = EchoServer.sha256();
@@ -248,7 +263,8 @@ class FaultTests {
             }
             assertThat(zerosInARow).as("writes refused once the peer stopped reading").isEqualTo(100);
             // TLS adds a record header and tag (about 0.2 %) to what the socket holds
-            assertThat(maxPending).as("bytes held by the connector").isLessThanOrEqualTo((HIGH + write) * 101L / 100)
+            assertThat(maxPending).as("bytes held by the connector")
+                .isLessThanOrEqualTo((HIGH + write) * 101L / 100)
                 .isGreaterThan(LOW);
             long accepted = socket.bytesWritten();
             gate.countDown();
@@ -266,7 +282,10 @@ class FaultTests {
         }
     }
 
-    /** Bytes the socket holds: Netty's outbound buffer plus writes queued for the event loop. */
+    /**
+     * Bytes the socket holds: Netty's outbound buffer plus writes queued for the event
+     * loop.
+     */
     private static long pending(Socket<?> socket) {
         return InternalAccess.unsentBytes(socket);
     }
@@ -278,14 +297,18 @@ class FaultTests {
             TrackingHandler<Void> handler = new TrackingHandler<>();
             long start = System.nanoTime();
             CompletableFuture<Socket<Void>> future = fast.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(listener.port()).socket(handler).build());
+                .hostname("127.0.0.1")
+                .port(listener.port())
+                .socket(handler)
+                .build());
             Throwable failure = failure(future);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(failure).isInstanceOf(SocketConnectException.class);
             assertThat(((SocketConnectException) failure).code()).isEqualTo("ETIMEDOUT");
             assertThat(elapsed).isBetween(500L, 5000L);
             assertThat(handler.awaitConnectError(1)).isEqualTo(failure);
-            // the listener wakes up and accepts everything: a connect the connector gave up must stay dead
+            // the listener wakes up and accepts everything: a connect the connector gave
+            // up must stay dead
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
             while (System.nanoTime() < until) {
                 listener.acceptAll();
@@ -298,8 +321,7 @@ class FaultTests {
 
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
-    void tlsPeerThatNeverAnswersTheHandshakeFailsTheConnectWithEtimedoutOnce(TlsProvider provider)
-            throws Exception {
+    void tlsPeerThatNeverAnswersTheHandshakeFailsTheConnectWithEtimedoutOnce(TlsProvider provider) throws Exception {
         TlsOptions tls = TlsOptions.builder().provider(provider).ca(PkiFixture.get().file("ca.crt")).build();
         try (SocketConnector fast = SocketConnector.builder().connectTimeout(Duration.ofMillis(800)).build();
                 ServerSocket server = new ServerSocket()) {
@@ -307,7 +329,11 @@ class FaultTests {
             TrackingHandler<Void> handler = new TrackingHandler<>();
             long start = System.nanoTime();
             CompletableFuture<Socket<Void>> future = fast.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.getLocalPort()).socket(handler).tls(tls).build());
+                .hostname("127.0.0.1")
+                .port(server.getLocalPort())
+                .socket(handler)
+                .tls(tls)
+                .build());
             try (java.net.Socket accepted = server.accept()) {
                 Throwable failure = failure(future);
                 long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -319,8 +345,8 @@ class FaultTests {
                 assertThat(handler.count("open")).isZero();
                 assertThat(handler.count("handshake:true")).isZero();
                 List<String> events = handler.events();
-                assertThat(events.equals(List.of("connectError"))
-                        || events.equals(List.of("handshake:false", "close"))).as("one failure report: " + events)
+                assertThat(events.equals(List.of("connectError")) || events.equals(List.of("handshake:false", "close")))
+                    .as("one failure report: " + events)
                     .isTrue();
                 assertThat(fast.sockets()).isEmpty();
             }
@@ -349,7 +375,11 @@ class FaultTests {
             TrackingHandler<Void> handler = new TrackingHandler<>();
             long start = System.nanoTime();
             CompletableFuture<Socket<Void>> future = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.getLocalPort()).socket(handler).tls(tls).build());
+                .hostname("127.0.0.1")
+                .port(server.getLocalPort())
+                .socket(handler)
+                .tls(tls)
+                .build());
             Throwable failure = failure(future);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("failed fast, not on the timeout")
                 .isLessThan(5000);
@@ -374,7 +404,10 @@ class FaultTests {
         throw new AssertionError("the connect succeeded");
     }
 
-    /** Adapts a {@link RecordingSocketHandler} to the {@link TrackingHandler} the connect helper takes. */
+    /**
+     * Adapts a {@link RecordingSocketHandler} to the {@link TrackingHandler} the connect
+     * helper takes.
+     */
     private static final class Delegate extends TrackingHandler<Void> {
 
         private final RecordingSocketHandler<Void> target;
@@ -407,5 +440,7 @@ class FaultTests {
         public void error(Socket<Void> socket, Throwable error) {
             this.target.error(socket, error);
         }
+
     }
+
 }

@@ -36,17 +36,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Nothing is lost under load: 256 MiB through an echo peer with Bun-style backpressure on TCP, unix and TLS
- * (both providers) with equal SHA-256 both ways; 200 connections × 200 ping-pongs; eight threads writing to
- * one socket; 1,000 connect/close cycles without growth in sockets, threads, file descriptors or direct
- * memory.
+ * Nothing is lost under load: 256 MiB through an echo peer with Bun-style backpressure on
+ * TCP, unix and TLS (both providers) with equal SHA-256 both ways; 200 connections × 200
+ * ping-pongs; eight threads writing to one socket; 1,000 connect/close cycles without
+ * growth in sockets, threads, file descriptors or direct memory.
  */
 class LoadIntegrityTests {
 
     private static final long BULK = 256L * 1024 * 1024;
 
-    private final SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(10))
-        .writeBufferWaterMark(256 * 1024, 1024 * 1024).build();
+    private final SocketConnector connector = SocketConnector.builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .writeBufferWaterMark(256 * 1024, 1024 * 1024)
+        .build();
 
     @AfterEach
     void closeConnector() {
@@ -57,8 +59,13 @@ class LoadIntegrityTests {
     void bulkTransferOverTcpWithBackpressureArrivesIntactBothWays() throws Exception {
         try (EchoServer server = EchoServer.tcp("127.0.0.1")) {
             PumpHandler pump = new PumpHandler(11, BULK, true).digestOnly();
-            this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(server.port())
-                .socket(pump).build()).get(10, TimeUnit.SECONDS);
+            this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(pump)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertIntactBothWays(pump, server.awaitResultLater());
         }
     }
@@ -79,9 +86,13 @@ class LoadIntegrityTests {
         PkiFixture pki = PkiFixture.get();
         try (TlsEchoServer server = TlsEchoServer.start(pki)) {
             PumpHandler pump = new PumpHandler(13, BULK, true).digestOnly();
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(pump)
-                .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build()).build())
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(pump)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(socket.authorized()).isTrue();
             CompletableFuture<EchoServer.Result> result = CompletableFuture.supplyAsync(() -> {
@@ -125,8 +136,11 @@ class LoadIntegrityTests {
             for (int i = 0; i < connections; i++) {
                 PingPong handler = new PingPong(i, rounds);
                 handlers.add(handler);
-                connects.add(this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                    .port(server.port()).socket(handler).build()));
+                connects.add(this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build()));
             }
             CompletableFuture.allOf(connects.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
             CompletableFuture.allOf(handlers.stream().map(PingPong::done).toArray(CompletableFuture<?>[]::new))
@@ -145,7 +159,10 @@ class LoadIntegrityTests {
         }
     }
 
-    /** Sends a 32-byte message (connection id, sequence, 24 random bytes), waits for it, sends the next. */
+    /**
+     * Sends a 32-byte message (connection id, sequence, 24 random bytes), waits for it,
+     * sends the next.
+     */
     private static final class PingPong extends TrackingHandler<Void> {
 
         static final int SIZE = 32;
@@ -200,8 +217,8 @@ class LoadIntegrityTests {
                 return;
             }
             if (!java.util.Arrays.equals(this.pending.array(), this.outstanding)) {
-                this.done.completeExceptionally(new AssertionError("connection " + this.id + " round " + this.round
-                        + ": echo differs from what was sent"));
+                this.done.completeExceptionally(new AssertionError(
+                        "connection " + this.id + " round " + this.round + ": echo differs from what was sent"));
                 return;
             }
             this.pending.clear();
@@ -228,6 +245,7 @@ class LoadIntegrityTests {
         int rounds() {
             return this.round;
         }
+
     }
 
     @Test
@@ -237,8 +255,13 @@ class LoadIntegrityTests {
         try (SocketConnector small = SocketConnector.builder().writeBufferWaterMark(8 * 1024, 32 * 1024).build();
                 TestServer server = TestServer.tcp()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = small.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(handler).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = small
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -297,7 +320,10 @@ class LoadIntegrityTests {
         }
     }
 
-    /** Writes a thread's tagged bytes in records of 1..16 KiB, retrying only the part that was not accepted. */
+    /**
+     * Writes a thread's tagged bytes in records of 1..16 KiB, retrying only the part that
+     * was not accepted.
+     */
     private static void writeTagged(Socket<Void> socket, int id, int total, AtomicLong partials) {
         SplittableRandom values = new SplittableRandom(1000 + id);
         SplittableRandom sizes = new SplittableRandom(id);
@@ -349,10 +375,14 @@ class LoadIntegrityTests {
         byte[] hello = new byte[100];
         new SplittableRandom(5).nextBytes(hello);
         for (int i = 0; i < count; i++) {
-            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>()
-                .onOpen((s) -> s.write(hello));
-            this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(server.port())
-                .socket(handler).build()).get(10, TimeUnit.SECONDS);
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onOpen((s) -> s.write(hello));
+            this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(handler.awaitBytes(hello.length)).isEqualTo(hello);
             handler.awaitOpen().end();
             assertThat(handler.awaitClose()).isNull();
@@ -377,10 +407,12 @@ class LoadIntegrityTests {
                     direct = pool.getMemoryUsed();
                 }
             }
-            // Netty's own allocator's count (its internal PlatformDependent counter is not API)
+            // Netty's own allocator's count (its internal PlatformDependent counter is
+            // not API)
             long nettyDirect = (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider)
                     ? provider.metric().usedDirectMemory() : 0;
             return new Resources(ManagementFactory.getThreadMXBean().getThreadCount(), fds, direct, nettyDirect);
         }
     }
+
 }

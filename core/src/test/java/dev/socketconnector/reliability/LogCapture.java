@@ -15,9 +15,10 @@ import io.netty.util.internal.logging.JdkLoggerFactory;
 
 /**
  * Captures what the connector and Netty log while a test runs. Netty logs through
- * {@link InternalLoggerFactory}, which in the core tests (no SLF4J or Log4j on the class path) is Java's
- * logging; the capture lowers the {@code dev.socketconnector} and {@code io.netty} levels to ALL so debug
- * output is produced and checked too, and restores them on {@link #close()}.
+ * {@link InternalLoggerFactory}, which in the core tests (no SLF4J or Log4j on the class
+ * path) is Java's logging; the capture lowers the {@code dev.socketconnector} and
+ * {@code io.netty} levels to ALL so debug output is produced and checked too, and
+ * restores them on {@link #close()}.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -45,7 +46,9 @@ public final class LogCapture implements AutoCloseable {
         }
     };
 
-    /** Starts capturing; fails when Netty does not log through Java's logging in this JVM. */
+    /**
+     * Starts capturing; fails when Netty does not log through Java's logging in this JVM.
+     */
     public LogCapture() {
         if (!(InternalLoggerFactory.getDefaultFactory() instanceof JdkLoggerFactory)) {
             throw new IllegalStateException("Netty logs through " + InternalLoggerFactory.getDefaultFactory()
@@ -66,18 +69,30 @@ public final class LogCapture implements AutoCloseable {
         return List.copyOf(this.records);
     }
 
-    /** Returns the WARNING (or more severe) records whose logger starts with {@code prefix}. */
+    /**
+     * Returns the WARNING (or more severe) records whose logger starts with
+     * {@code prefix}.
+     */
     public List<LogRecord> warnings(String prefix) {
-        return this.records.stream().filter((r) -> r.getLevel().intValue() >= Level.WARNING.intValue())
-            .filter((r) -> r.getLoggerName() != null && r.getLoggerName().startsWith(prefix)).toList();
+        return this.records.stream()
+            .filter((r) -> r.getLevel().intValue() >= Level.WARNING.intValue())
+            .filter((r) -> r.getLoggerName() != null && r.getLoggerName().startsWith(prefix))
+            .toList();
     }
 
-    /** Returns every captured record as text: logger, level, message, parameters and thrown stack trace. */
+    /**
+     * Returns every captured record as text: logger, level, message, parameters and
+     * thrown stack trace.
+     */
     public String text() {
         StringBuilder text = new StringBuilder();
         for (LogRecord record : this.records) {
-            text.append(record.getLoggerName()).append(' ').append(record.getLevel()).append(' ')
-                .append(record.getMessage()).append('\n');
+            text.append(record.getLoggerName())
+                .append(' ')
+                .append(record.getLevel())
+                .append(' ')
+                .append(record.getMessage())
+                .append('\n');
             if (record.getParameters() != null) {
                 for (Object parameter : record.getParameters()) {
                     text.append("  param: ").append(parameter).append('\n');
@@ -104,4 +119,5 @@ public final class LogCapture implements AutoCloseable {
             this.loggers.get(i).setLevel(this.levels.get(i));
         }
     }
+
 }

@@ -27,21 +27,26 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Packet loss and delay: a network namespace joined to this one in a private /30 that exists only on the
- * link, with 5 % loss and 50 ms delay each way, and echo peers (child JVMs) inside the namespace. A 32 MiB
- * transfer arrives intact, the connect and idle timeouts keep their times, and a connect to an address
- * routed into the namespace where nothing answers fails with ETIMEDOUT.
+ * Packet loss and delay: a network namespace joined to this one in a private /30 that
+ * exists only on the link, with 5 % loss and 50 ms delay each way, and echo peers (child
+ * JVMs) inside the namespace. A 32 MiB transfer arrives intact, the connect and idle
+ * timeouts keep their times, and a connect to an address routed into the namespace where
+ * nothing answers fails with ETIMEDOUT.
  * <p>
- * The link is a veth pair with {@code tc netem loss 5% delay 50ms} on both ends when the kernel has
- * sch_netem. Kernels built without it (this project's CI machines among them: {@code tc} answers "Specified
- * qdisc kind is unknown") get the same impairment in user space: two TUN devices joined by
- * {@code netem/impair.py}, which drops 5 % of the packets crossing in each direction and delays the rest by
- * 50 ms. Needs root, iproute2, and sch_netem or TUN with python3; when any of it is missing the tests fail
- * and say why, they are not skipped. Everything is removed afterwards.
+ * The link is a veth pair with {@code tc netem loss 5% delay 50ms} on both ends when the
+ * kernel has sch_netem. Kernels built without it (this project's CI machines among them:
+ * {@code tc} answers "Specified qdisc kind is unknown") get the same impairment in user
+ * space: two TUN devices joined by {@code netem/impair.py}, which drops 5 % of the
+ * packets crossing in each direction and delays the rest by 50 ms. Needs root, iproute2,
+ * and sch_netem or TUN with python3; when any of it is missing the tests fail and say
+ * why, they are not skipped. Everything is removed afterwards.
  */
 class NetemTests {
 
-    /** The qdisc on both ends; a system property overrides it only to debug the plumbing on a netem-less box. */
+    /**
+     * The qdisc on both ends; a system property overrides it only to debug the plumbing
+     * on a netem-less box.
+     */
     private static final String QDISC = System.getProperty("reliability.netem.qdisc", "netem loss 5% delay 50ms");
 
     private static final long ID = ProcessHandle.current().pid() % 100000;
@@ -64,9 +69,10 @@ class NetemTests {
     private static final int SIZE = 32 * 1024 * 1024;
 
     /**
-     * Jumbo frames: with 1500-byte packets, 5 % loss and a 100 ms round trip hold TCP near 80 KB/s (Mathis),
-     * and 32 MiB would take minutes; with 64 KB packets the same loss and delay still force retransmissions
-     * and reordering but the transfer takes seconds.
+     * Jumbo frames: with 1500-byte packets, 5 % loss and a 100 ms round trip hold TCP
+     * near 80 KB/s (Mathis), and 32 MiB would take minutes; with 64 KB packets the same
+     * loss and delay still force retransmissions and reordering but the transfer takes
+     * seconds.
      */
     private static final String MTU = "65000";
 
@@ -137,8 +143,9 @@ class NetemTests {
     }
 
     /**
-     * Two TUN devices, one moved into the namespace, joined by impair.py (loss and delay as {@link #QDISC});
-     * the descriptors it opened stay attached to the devices across the move.
+     * Two TUN devices, one moved into the namespace, joined by impair.py (loss and delay
+     * as {@link #QDISC}); the descriptors it opened stay attached to the devices across
+     * the move.
      */
     private static void tunWithUserSpaceImpairment() throws Exception {
         impairment = "user-space TUN impairment";
@@ -163,8 +170,9 @@ class NetemTests {
         impairer = process;
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try {
-                return new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8)).readLine();
+                return new java.io.BufferedReader(
+                        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
             }
             catch (IOException ex) {
                 return "failed: " + ex;
@@ -235,8 +243,8 @@ class NetemTests {
             throw new AssertionError(why(command, "did not finish in 20 s"));
         }
         if (process.exitValue() != 0) {
-            throw new AssertionError(why(command, "exited " + process.exitValue() + ": "
-                    + new String(output, StandardCharsets.UTF_8).trim()));
+            throw new AssertionError(why(command,
+                    "exited " + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).trim()));
         }
     }
 
@@ -250,7 +258,8 @@ class NetemTests {
     private static void quietly(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
             process.waitFor(20, TimeUnit.SECONDS);
         }
         catch (IOException | InterruptedException ex) {
@@ -286,8 +295,9 @@ class NetemTests {
                 }
             };
             long start = System.nanoTime();
-            connector.connect(TcpSocketConnectOptions.<Void>builder().hostname(PEER).port(sink.port()).socket(pump)
-                .build()).get(20, TimeUnit.SECONDS);
+            connector
+                .connect(TcpSocketConnectOptions.<Void>builder().hostname(PEER).port(sink.port()).socket(pump).build())
+                .get(20, TimeUnit.SECONDS);
             String[] done = sink.awaitLine("DONE ", 200).trim().split(" ");
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             assertThat(pump.awaitClose(30)).isNull();
@@ -306,8 +316,9 @@ class NetemTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             CompletableFuture<Long> timedOut = new CompletableFuture<>();
             handler.onTimeout((s) -> timedOut.complete(System.nanoTime()));
-            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder().hostname(PEER)
-                .port(echo.port()).socket(handler).build()).get(20, TimeUnit.SECONDS);
+            Socket<Void> socket = connector.connect(
+                    TcpSocketConnectOptions.<Void>builder().hostname(PEER).port(echo.port()).socket(handler).build())
+                .get(20, TimeUnit.SECONDS);
             byte[] message = new byte[1024];
             SplittableRandom random = new SplittableRandom(32);
             List<Long> rtts = new ArrayList<>();
@@ -329,8 +340,7 @@ class NetemTests {
             long armed = System.nanoTime();
             socket.timeout(1);
             long fired = timedOut.get(5, TimeUnit.SECONDS);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(fired - armed)).as("idle timeout of 1 s")
-                .isBetween(900L, 1300L);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(fired - armed)).as("idle timeout of 1 s").isBetween(900L, 1300L);
             assertThat(handler.awaitClose()).isNull();
             assertThat(handler.events()).containsExactly("open", "data", "timeout", "close");
         }
@@ -341,8 +351,8 @@ class NetemTests {
         try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(1)).build()) {
             TrackingHandler<Void> handler = new TrackingHandler<>();
             long start = System.nanoTime();
-            Throwable failure = FaultTests.failure(connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname(BLACKHOLE).port(7).socket(handler).build()));
+            Throwable failure = FaultTests.failure(connector
+                .connect(TcpSocketConnectOptions.<Void>builder().hostname(BLACKHOLE).port(7).socket(handler).build()));
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(failure).isInstanceOf(SocketConnectException.class);
             assertThat(((SocketConnectException) failure).code()).isEqualTo("ETIMEDOUT");
@@ -353,4 +363,5 @@ class NetemTests {
             assertThat(connector.sockets()).isEmpty();
         }
     }
+
 }

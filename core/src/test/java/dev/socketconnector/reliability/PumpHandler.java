@@ -7,9 +7,10 @@ import dev.socketconnector.Socket;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends {@code total} bytes of a {@link StreamSource} the way Bun's docs show: write, keep what was not
- * accepted, resume on {@code drain}. Everything it reads must be the same stream (an echo): each read is
- * checked byte by byte and hashed; when the whole stream has come back the handler ends the socket.
+ * Sends {@code total} bytes of a {@link StreamSource} the way Bun's docs show: write,
+ * keep what was not accepted, resume on {@code drain}. Everything it reads must be the
+ * same stream (an echo): each read is checked byte by byte and hashed; when the whole
+ * stream has come back the handler ends the socket.
  */
 public class PumpHandler extends TrackingHandler<Void> {
 
@@ -105,17 +106,22 @@ public class PumpHandler extends TrackingHandler<Void> {
     @Override
     public void close(Socket<Void> socket, @Nullable Throwable error) {
         super.close(socket, error);
-        this.echoed.completeExceptionally(new AssertionError("closed after " + this.echoedBytes + " of "
-                + this.total + " bytes echoed", error));
+        this.echoed.completeExceptionally(
+                new AssertionError("closed after " + this.echoedBytes + " of " + this.total + " bytes echoed", error));
     }
 
-    /** Checks only the SHA-256 of what comes back, not each byte as it arrives (saves CPU on big transfers). */
+    /**
+     * Checks only the SHA-256 of what comes back, not each byte as it arrives (saves CPU
+     * on big transfers).
+     */
     public PumpHandler digestOnly() {
         this.verify = false;
         return this;
     }
 
-    /** Completes when every byte has come back (fails on a difference or an early close). */
+    /**
+     * Completes when every byte has come back (fails on a difference or an early close).
+     */
     public CompletableFuture<Void> echoed() {
         return this.echoed;
     }
@@ -130,7 +136,9 @@ public class PumpHandler extends TrackingHandler<Void> {
         return this.echoedBytes;
     }
 
-    /** Returns the offset of the first echoed byte that differed from the stream, or -1. */
+    /**
+     * Returns the offset of the first echoed byte that differed from the stream, or -1.
+     */
     public long mismatchAt() {
         return this.mismatchAt;
     }
@@ -140,13 +148,19 @@ public class PumpHandler extends TrackingHandler<Void> {
         return this.partialWrites;
     }
 
-    /** Returns the SHA-256 of the bytes accepted by write (call once the transfer is over). */
+    /**
+     * Returns the SHA-256 of the bytes accepted by write (call once the transfer is
+     * over).
+     */
     public byte[] sentDigest() {
         return this.sentDigest.digest();
     }
 
-    /** Returns the SHA-256 of the bytes that came back (call once the transfer is over). */
+    /**
+     * Returns the SHA-256 of the bytes that came back (call once the transfer is over).
+     */
     public byte[] receivedDigest() {
         return this.receivedDigest.digest();
     }
+
 }

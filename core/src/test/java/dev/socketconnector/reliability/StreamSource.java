@@ -3,8 +3,8 @@ package dev.socketconnector.reliability;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic stream of random bytes made chunk by chunk from a seed, so a sender and an independent
- * checker produce the same bytes without holding hundreds of MiB.
+ * A deterministic stream of random bytes made chunk by chunk from a seed, so a sender and
+ * an independent checker produce the same bytes without holding hundreds of MiB.
  */
 final class StreamSource {
 
@@ -20,7 +20,10 @@ final class StreamSource {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Returns the current chunk, refilled when used up; {@link #offset()} is where unused bytes start. */
+    /**
+     * Returns the current chunk, refilled when used up; {@link #offset()} is where unused
+     * bytes start.
+     */
     byte[] chunk() {
         if (this.position == CHUNK) {
             this.random.nextBytes(this.chunk);
@@ -58,4 +61,5 @@ final class StreamSource {
         }
         return -1;
     }
+
 }

@@ -29,22 +29,29 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Handler code that throws in every callback, on a connector with a single event-loop thread: each exception
- * is routed as SEMANTICS.md says (to {@code error}; a throw from {@code open} fails the connect; a throw from
- * {@code error} is logged with the original attached), the one event-loop thread survives every throw, and a
- * healthy socket on the same thread keeps working throughout.
+ * Handler code that throws in every callback, on a connector with a single event-loop
+ * thread: each exception is routed as SEMANTICS.md says (to {@code error}; a throw from
+ * {@code open} fails the connect; a throw from {@code error} is logged with the original
+ * attached), the one event-loop thread survives every throw, and a healthy socket on the
+ * same thread keeps working throughout.
  */
 class ThrowingHandlerTests {
 
-    private final SocketConnector connector = SocketConnector.builder().eventLoopThreads(1)
-        .connectTimeout(Duration.ofSeconds(10)).writeBufferWaterMark(4 * 1024, 16 * 1024).build();
+    private final SocketConnector connector = SocketConnector.builder()
+        .eventLoopThreads(1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .writeBufferWaterMark(4 * 1024, 16 * 1024)
+        .build();
 
     @AfterEach
     void closeConnector() {
         this.connector.close();
     }
 
-    /** Throws from every callback (open only when asked), records each exception it threw and every error. */
+    /**
+     * Throws from every callback (open only when asked), records each exception it threw
+     * and every error.
+     */
     static final class Thrower extends TrackingHandler<Void> {
 
         final List<RuntimeException> thrown = new CopyOnWriteArrayList<>();
@@ -125,9 +132,13 @@ class ThrowingHandlerTests {
         List<String> errorMessages() {
             return errors().stream().map(Throwable::getMessage).toList();
         }
+
     }
 
-    /** A socket that echoes nothing but proves the loop is alive: the peer pings, it answers. */
+    /**
+     * A socket that echoes nothing but proves the loop is alive: the peer pings, it
+     * answers.
+     */
     private static void assertHealthy(Socket<Void> socket, RecordingSocketHandler<Void> handler, TestServer.Peer peer,
             int round) throws Exception {
         String ping = "ping" + round;
@@ -142,12 +153,22 @@ class ThrowingHandlerTests {
     void everyThrowingCallbackIsRoutedToErrorAndTheLoopKeepsServingOtherSockets() throws Exception {
         try (TestServer server = TestServer.tcp(); LogCapture logs = new LogCapture()) {
             RecordingSocketHandler<Void> good = new RecordingSocketHandler<>();
-            Socket<Void> goodSocket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(good).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> goodSocket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(good)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer goodPeer = server.accept();
             Thrower bad = new Thrower(false);
-            Socket<Void> badSocket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(bad).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> badSocket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(bad)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             TestServer.Peer badPeer = server.accept();
             Thread loop = bad.loopThreads.get(0);
 
@@ -157,7 +178,8 @@ class ThrowingHandlerTests {
             assertThat(badSocket.readyState()).isEqualTo(ReadyState.OPEN);
             assertHealthy(goodSocket, good, goodPeer, 1);
 
-            // fill the buffer while the peer does not read, then let it read: drain fires and throws
+            // fill the buffer while the peer does not read, then let it read: drain fires
+            // and throws
             byte[] chunk = new byte[64 * 1024];
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (badSocket.write(chunk) > 0 && System.nanoTime() < deadline) {
@@ -175,7 +197,8 @@ class ThrowingHandlerTests {
             awaitErrors(bad, beforeReading + 1);
             drained.get(10, TimeUnit.SECONDS);
             assertThat(bad.errorMessages().subList(1, bad.errors().size())).as("drains while filling and after")
-                .isNotEmpty().containsOnly("boom from drain");
+                .isNotEmpty()
+                .containsOnly("boom from drain");
             assertThat(badSocket.readyState()).isEqualTo(ReadyState.OPEN);
             assertHealthy(goodSocket, good, goodPeer, 2);
             int drains = bad.errors().size() - 1;
@@ -197,9 +220,12 @@ class ThrowingHandlerTests {
             assertThat(badSocket.readyState()).isEqualTo(ReadyState.CLOSED);
             assertHealthy(goodSocket, good, goodPeer, 3);
 
-            // every throw from error itself was logged once, with the exception it was handling attached
-            List<LogRecord> errorHandlerLogs = logs.warnings("dev.socketconnector").stream()
-                .filter((r) -> r.getThrown() != null && "boom from error".equals(r.getThrown().getMessage())).toList();
+            // every throw from error itself was logged once, with the exception it was
+            // handling attached
+            List<LogRecord> errorHandlerLogs = logs.warnings("dev.socketconnector")
+                .stream()
+                .filter((r) -> r.getThrown() != null && "boom from error".equals(r.getThrown().getMessage()))
+                .toList();
             assertThat(errorHandlerLogs).hasSize(messages.size());
             assertThat(errorHandlerLogs).allSatisfy((r) -> assertThat(r.getThrown().getSuppressed()).hasSize(1));
             assertThat(errorHandlerLogs.stream().map((r) -> r.getThrown().getSuppressed()[0].getMessage()).toList())
@@ -217,8 +243,13 @@ class ThrowingHandlerTests {
     void throwingTimeoutIsRoutedToErrorAndTheSocketStillClosesOnce() throws Exception {
         try (TestServer server = TestServer.tcp()) {
             Thrower bad = new Thrower(false);
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(bad).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(bad)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             server.accept();
             socket.timeout(1);
             bad.awaitClose(5);
@@ -234,7 +265,10 @@ class ThrowingHandlerTests {
         try (TestServer server = TestServer.tcp()) {
             Thrower bad = new Thrower(true);
             CompletableFuture<Socket<Void>> future = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1").port(server.port()).socket(bad).build());
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(bad)
+                .build());
             Throwable failure = FaultTests.failure(future);
             assertThat(failure).isSameAs(bad.thrown.get(0));
             bad.awaitClose(5);
@@ -244,8 +278,13 @@ class ThrowingHandlerTests {
             assertThat(bad.errorMessages()).contains("boom from open");
             assertThat(this.connector.sockets()).isEmpty();
             RecordingSocketHandler<Void> next = new RecordingSocketHandler<>();
-            this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(server.port())
-                .socket(next).build()).get(10, TimeUnit.SECONDS);
+            this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(next)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(next.threads()).containsExactly(bad.loopThreads.get(0).getName());
         }
     }
@@ -258,8 +297,8 @@ class ThrowingHandlerTests {
             port = closed.getLocalPort();
         }
         Thrower bad = new Thrower(false);
-        Throwable failure = FaultTests.failure(this.connector.connect(TcpSocketConnectOptions.<Void>builder()
-            .hostname("127.0.0.1").port(port).socket(bad).build()));
+        Throwable failure = FaultTests.failure(this.connector
+            .connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(port).socket(bad).build()));
         assertThat(failure).isSameAs(bad.thrown.get(0));
         Thread.sleep(200);
         assertThat(bad.events()).containsExactly("connectError");
@@ -272,9 +311,14 @@ class ThrowingHandlerTests {
         PkiFixture pki = PkiFixture.get();
         try (TlsOpenSslServer server = TlsOpenSslServer.start(pki, "-cert", "server.crt", "-key", "server.key")) {
             Thrower bad = new Thrower(false);
-            Socket<Void> socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).socket(bad).tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt"))
-                    .build()).build()).get(10, TimeUnit.SECONDS);
+            Socket<Void> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(bad)
+                    .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             assertThat(bad.events()).containsExactly("handshake:true", "error", "open");
             assertThat(bad.errorMessages()).containsExactly("boom from handshake");
             assertThat(socket.authorized()).isTrue();
@@ -290,4 +334,5 @@ class ThrowingHandlerTests {
         }
         assertThat(handler.errors()).as("errors; events " + handler.events()).hasSizeGreaterThanOrEqualTo(count);
     }
+
 }

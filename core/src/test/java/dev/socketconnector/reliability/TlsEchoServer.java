@@ -21,9 +21,10 @@ import dev.socketconnector.PkiFixture;
 import dev.socketconnector.TlsOptions;
 
 /**
- * A TLS echo peer on 127.0.0.1 made with the JDK's {@code SSLServerSocket} and the test PKI's server
- * certificate: one thread per connection reads, hashes (SHA-256) and writes back, then on the client's
- * close_notify/FIN records the connection's {@link EchoServer.Result}.
+ * A TLS echo peer on 127.0.0.1 made with the JDK's {@code SSLServerSocket} and the test
+ * PKI's server certificate: one thread per connection reads, hashes (SHA-256) and writes
+ * back, then on the client's close_notify/FIN records the connection's
+ * {@link EchoServer.Result}.
  */
 public final class TlsEchoServer implements AutoCloseable {
 
@@ -50,8 +51,8 @@ public final class TlsEchoServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server that completes the handshake, then reads nothing until {@code gate} opens; a sink only
-     * reads and hashes, it sends nothing back.
+     * Starts a server that completes the handshake, then reads nothing until {@code gate}
+     * opens; a sink only reads and hashes, it sends nothing back.
      */
     public static TlsEchoServer start(PkiFixture pki, boolean sink, java.util.concurrent.CountDownLatch gate)
             throws Exception {
@@ -83,7 +84,10 @@ public final class TlsEchoServer implements AutoCloseable {
         return result;
     }
 
-    /** Returns a future of the next finished connection's result (waits up to two minutes). */
+    /**
+     * Returns a future of the next finished connection's result (waits up to two
+     * minutes).
+     */
     public java.util.concurrent.CompletableFuture<EchoServer.Result> awaitResultLater() {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -147,4 +151,5 @@ public final class TlsEchoServer implements AutoCloseable {
     public void close() throws IOException {
         this.server.close();
     }
+
 }

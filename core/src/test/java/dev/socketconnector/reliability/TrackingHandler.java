@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A handler that records each callback and its thread without keeping the bytes (so it suits transfers of
- * hundreds of MiB), for the "exactly once, nothing after close" checks of the fault tests. Subclasses add
- * behaviour by overriding and calling {@code super}.
+ * A handler that records each callback and its thread without keeping the bytes (so it
+ * suits transfers of hundreds of MiB), for the "exactly once, nothing after close" checks
+ * of the fault tests. Subclasses add behaviour by overriding and calling {@code super}.
  *
  * @param <D> the data type
  */
@@ -98,7 +98,10 @@ public class TrackingHandler<D> implements SocketHandler<D> {
         return this.received;
     }
 
-    /** Returns the callbacks with runs of data and drain collapsed, such as {@code [open, data, close]}. */
+    /**
+     * Returns the callbacks with runs of data and drain collapsed, such as
+     * {@code [open, data, close]}.
+     */
     public List<String> events() {
         List<String> collapsed = new ArrayList<>();
         for (String event : this.events) {
@@ -152,8 +155,9 @@ public class TrackingHandler<D> implements SocketHandler<D> {
     }
 
     /**
-     * Waits a moment after close and checks the end of the story: close fired exactly once, it was the last
-     * callback, nothing came after it, and every callback ran on one thread.
+     * Waits a moment after close and checks the end of the story: close fired exactly
+     * once, it was the last callback, nothing came after it, and every callback ran on
+     * one thread.
      * @param quiet how long to watch for late events, in milliseconds
      */
     public void assertClosedOnceAndQuiet(long quiet) throws Exception {
@@ -165,4 +169,5 @@ public class TrackingHandler<D> implements SocketHandler<D> {
         assertThat(this.events.get(this.events.size() - 1)).as("last event of " + events()).isEqualTo("close");
         assertThat(threads()).as("callback threads").hasSize(1);
     }
+
 }

@@ -24,18 +24,22 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The demo TLS echo server: listens on 127.0.0.1 and writes back every byte it receives, so the sample runs
- * without an external service. Its certificate comes from the SSL bundle {@code demo-echo-server} (a demo
- * certificate shipped in {@code demo-tls/}).
+ * The demo TLS echo server: listens on 127.0.0.1 and writes back every byte it receives,
+ * so the sample runs without an external service. Its certificate comes from the SSL
+ * bundle {@code demo-echo-server} (a demo certificate shipped in {@code demo-tls/}).
  * <p>
- * Plain JDK sockets, one thread per connection: this is a test peer, not part of the library. The port is
- * bound when the object is created (so the endpoint's port is known before the context starts); connections
- * are accepted from {@link #start()}, which runs before the starter connects its endpoints, and closed in
- * {@link #stop()}, after the starter has closed its sockets.
+ * Plain JDK sockets, one thread per connection: this is a test peer, not part of the
+ * library. The port is bound when the object is created (so the endpoint's port is known
+ * before the context starts); connections are accepted from {@link #start()}, which runs
+ * before the starter connects its endpoints, and closed in {@link #stop()}, after the
+ * starter has closed its sockets.
  */
 final class DemoEchoServer implements SmartLifecycle, AutoCloseable {
 
-    /** Starts before and stops after the starter's lifecycle ({@code DEFAULT_PHASE - 4096}). */
+    /**
+     * Starts before and stops after the starter's lifecycle
+     * ({@code DEFAULT_PHASE - 4096}).
+     */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
 
     private static final Log logger = LogFactory.getLog(DemoEchoServer.class);
@@ -165,4 +169,5 @@ final class DemoEchoServer implements SmartLifecycle, AutoCloseable {
             }
         }
     }
+
 }

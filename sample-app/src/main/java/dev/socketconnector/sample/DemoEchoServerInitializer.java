@@ -14,22 +14,25 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Decides where the endpoint {@code echo} connects, before any bean is created: to {@code sample.echo.target}
- * ({@code host:port}) when it is set, otherwise to a {@link DemoEchoServer} that it binds on 127.0.0.1
- * ({@code sample.echo-server.port}, default any free port) and registers as a singleton.
+ * Decides where the endpoint {@code echo} connects, before any bean is created: to
+ * {@code sample.echo.target} ({@code host:port}) when it is set, otherwise to a
+ * {@link DemoEchoServer} that it binds on 127.0.0.1 ({@code sample.echo-server.port},
+ * default any free port) and registers as a singleton.
  * <p>
- * It publishes {@code sample.echo.hostname} and {@code sample.echo.port}, which {@code application.yaml}
- * places in {@code socket.connector.endpoints.echo.*}, and for the demo server
- * {@code socket.connector.endpoints.echo.tls.bundle=demo-echo}, the bundle that trusts the demo certificate.
- * Its values come last, so anything set elsewhere wins. Registered in {@code META-INF/spring.factories}, so it
- * runs for {@code java -jar}, {@code spring-boot:run} and {@code @SpringBootTest} alike.
+ * It publishes {@code sample.echo.hostname} and {@code sample.echo.port}, which
+ * {@code application.yaml} places in {@code socket.connector.endpoints.echo.*}, and for
+ * the demo server {@code socket.connector.endpoints.echo.tls.bundle=demo-echo}, the
+ * bundle that trusts the demo certificate. Its values come last, so anything set
+ * elsewhere wins. Registered in {@code META-INF/spring.factories}, so it runs for
+ * {@code java -jar}, {@code spring-boot:run} and {@code @SpringBootTest} alike.
  * <p>
  * Ahead-of-time processing: the server is registered as a ready-made singleton
- * ({@code registerSingleton}, as Boot's own {@code ContextIdApplicationContextInitializer} does), not as a
- * bean definition, so it is not part of what {@code process-aot} records; the initializer runs again when the
- * AOT-processed application starts ({@code -Dspring.aot.enabled=true}) and decides there, at run time, whether
- * a demo server is needed. While {@code process-aot} itself runs (system property
- * {@value AbstractAotProcessor#AOT_PROCESSING}), it binds nothing.
+ * ({@code registerSingleton}, as Boot's own
+ * {@code ContextIdApplicationContextInitializer} does), not as a bean definition, so it
+ * is not part of what {@code process-aot} records; the initializer runs again when the
+ * AOT-processed application starts ({@code -Dspring.aot.enabled=true}) and decides there,
+ * at run time, whether a demo server is needed. While {@code process-aot} itself runs
+ * (system property {@value AbstractAotProcessor#AOT_PROCESSING}), it binds nothing.
  */
 public final class DemoEchoServerInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -48,7 +51,8 @@ public final class DemoEchoServerInitializer implements ApplicationContextInitia
             int colon = configured.lastIndexOf(':');
             if (colon <= 0 || colon == configured.length() - 1) {
                 throw new IllegalArgumentException(
-                        "sample.echo.target must be host:port (such as echo.example.com:7443), not '" + configured + "'");
+                        "sample.echo.target must be host:port (such as echo.example.com:7443), not '" + configured
+                                + "'");
             }
             target.put("sample.echo.hostname", configured.substring(0, colon).replace("[", "").replace("]", ""));
             target.put("sample.echo.port", configured.substring(colon + 1));
@@ -61,8 +65,10 @@ public final class DemoEchoServerInitializer implements ApplicationContextInitia
             int port = environment.getProperty("sample.echo-server.port", Integer.class, 0);
             DemoEchoServer server = new DemoEchoServer(port,
                     () -> context.getBean(SslBundles.class).getBundle("demo-echo-server").createSslContext());
-            // a singleton, not a bean definition: started and stopped as a SmartLifecycle, invisible to AOT;
-            // closed with the other singletons too, so a context that fails to start does not keep the port
+            // a singleton, not a bean definition: started and stopped as a
+            // SmartLifecycle, invisible to AOT;
+            // closed with the other singletons too, so a context that fails to start does
+            // not keep the port
             ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
             beanFactory.registerSingleton(BEAN_NAME, server);
             if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
@@ -74,4 +80,5 @@ public final class DemoEchoServerInitializer implements ApplicationContextInitia
         }
         environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE, target));
     }
+
 }

@@ -22,11 +22,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The page's API: {@code POST /api/send} writes a message to the endpoint {@code echo} and answers its echo;
- * {@code GET /api/stats} answers the endpoint's state, recent round trips and throughput.
+ * The page's API: {@code POST /api/send} writes a message to the endpoint {@code echo}
+ * and answers its echo; {@code GET /api/stats} answers the endpoint's state, recent round
+ * trips and throughput.
  * <p>
- * A request thread waits for the echo (bounded by {@code sample.echo.reply-timeout}); the event loop never
- * waits.
+ * A request thread waits for the echo (bounded by {@code sample.echo.reply-timeout}); the
+ * event loop never waits.
  */
 @RestController
 @RequestMapping("/api")
@@ -137,4 +138,5 @@ final class EchoController {
     record EndpointStatus(String name, String target, String state, @Nullable String socketId, long reconnects,
             @Nullable String lastError) {
     }
+
 }

@@ -25,12 +25,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The handler of the endpoint {@code echo}: writes numbered lines ({@code "ping 7 ..."}, {@code "msg 8 hello"}),
- * matches each echoed line to its write and records the round-trip time.
+ * The handler of the endpoint {@code echo}: writes numbered lines ({@code "ping 7 ..."},
+ * {@code "msg 8 hello"}), matches each echoed line to its write and records the
+ * round-trip time.
  * <p>
- * Callbacks run on the socket's event loop and never block; {@link #send} and {@link #ping} may be called from
- * any thread and return a future that the reply completes. Each socket's partial line lives in its
- * {@code data()}, so a reconnect starts clean.
+ * Callbacks run on the socket's event loop and never block; {@link #send} and
+ * {@link #ping} may be called from any thread and return a future that the reply
+ * completes. Each socket's partial line lives in its {@code data()}, so a reconnect
+ * starts clean.
  */
 @Component
 @SocketEndpoint("echo")
@@ -51,7 +53,8 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
 
     /**
      * Creates the handler.
-     * @param replyTimeout how long a write waits for its echo ({@code sample.echo.reply-timeout})
+     * @param replyTimeout how long a write waits for its echo
+     * ({@code sample.echo.reply-timeout})
      */
     public EchoHandler(@Value("${sample.echo.reply-timeout:5s}") Duration replyTimeout) {
         this.replyTimeout = replyTimeout;
@@ -60,8 +63,8 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
     @Override
     public void open(Socket<LineBuffer> socket) {
         socket.data(new LineBuffer());
-        logger.info("Echo socket " + socket.id() + " open: " + socket.localAddress() + ":" + socket.localPort()
-                + " -> " + socket.remoteAddress() + ":" + socket.remotePort() + ", " + socket.getTLSVersion());
+        logger.info("Echo socket " + socket.id() + " open: " + socket.localAddress() + ":" + socket.localPort() + " -> "
+                + socket.remoteAddress() + ":" + socket.remotePort() + ", " + socket.getTLSVersion());
     }
 
     @Override
@@ -84,8 +87,9 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
             Pending write = waiting.next();
             if (write.socketId().equals(socket.id())) {
                 waiting.remove();
-                write.reply().completeExceptionally(
-                        new IllegalStateException("socket " + socket.id() + " closed before the echo arrived"));
+                write.reply()
+                    .completeExceptionally(
+                            new IllegalStateException("socket " + socket.id() + " closed before the echo arrived"));
             }
         }
     }
@@ -94,8 +98,9 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
      * Writes a message and returns its echo.
      * @param socket the endpoint's open socket
      * @param text the message, one line
-     * @return the round trip, or a future failed with a {@link java.util.concurrent.TimeoutException} after
-     *         {@code sample.echo.reply-timeout}, or when the socket closes or refuses the write
+     * @return the round trip, or a future failed with a
+     * {@link java.util.concurrent.TimeoutException} after
+     * {@code sample.echo.reply-timeout}, or when the socket closes or refuses the write
      */
     public CompletableFuture<RoundTrip> send(Socket<?> socket, String text) {
         return write(socket, "message", "msg", text);
@@ -127,9 +132,11 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
             .whenComplete((result, failure) -> this.pending.remove(id));
         int accepted = socket.write(line);
         if (accepted != line.length) {
-            // -1: the socket is ending or closed; fewer bytes: its write buffer is full (backpressure)
-            write.reply().completeExceptionally(new IllegalStateException("socket " + socket.id()
-                    + ((accepted < 0) ? " is closed" : " is not writable (write buffer full)")));
+            // -1: the socket is ending or closed; fewer bytes: its write buffer is full
+            // (backpressure)
+            write.reply()
+                .completeExceptionally(new IllegalStateException("socket " + socket.id()
+                        + ((accepted < 0) ? " is closed" : " is not writable (write buffer full)")));
         }
         return reply;
     }
@@ -190,5 +197,7 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
             this.partial.write(data, start, data.length - start);
             return lines;
         }
+
     }
+
 }

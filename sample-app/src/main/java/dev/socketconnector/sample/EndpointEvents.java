@@ -20,11 +20,13 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Streams every state change of the managed endpoints to the page ({@code GET /api/events}, server-sent
- * events named {@code state}), and keeps the last 50 ({@code GET /api/transitions}).
+ * Streams every state change of the managed endpoints to the page
+ * ({@code GET /api/events}, server-sent events named {@code state}), and keeps the last
+ * 50 ({@code GET /api/transitions}).
  * <p>
- * {@link EndpointStateChangedEvent} arrives on a connector event-loop thread, which must not block: the event
- * is recorded there and sent to the browsers from one sender thread of this class.
+ * {@link EndpointStateChangedEvent} arrives on a connector event-loop thread, which must
+ * not block: the event is recorded there and sent to the browsers from one sender thread
+ * of this class.
  */
 @RestController
 @RequestMapping("/api")
@@ -98,4 +100,5 @@ final class EndpointEvents {
      */
     record Transition(Instant at, String endpoint, String previous, String state, @Nullable String cause) {
     }
+
 }

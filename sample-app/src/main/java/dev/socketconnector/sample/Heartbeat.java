@@ -10,9 +10,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Pings the endpoint {@code echo} every {@code sample.echo.heartbeat} while it is connected; the echoes become
- * the round-trip times on the page. Runs on Spring's scheduler thread, never on an event loop, and does not
- * wait for the echo.
+ * Pings the endpoint {@code echo} every {@code sample.echo.heartbeat} while it is
+ * connected; the echoes become the round-trip times on the page. Runs on Spring's
+ * scheduler thread, never on an event loop, and does not wait for the echo.
  */
 @Component
 final class Heartbeat {
@@ -39,4 +39,5 @@ final class Heartbeat {
             });
         }
     }
+
 }

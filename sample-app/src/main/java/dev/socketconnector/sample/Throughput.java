@@ -12,9 +12,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Samples the starter's byte counters of the endpoint {@code echo} ({@code socket.connector.bytes.read} and
- * {@code socket.connector.bytes.written}, which include closed sockets) once a second and keeps the rates for
- * the page's chart.
+ * Samples the starter's byte counters of the endpoint {@code echo}
+ * ({@code socket.connector.bytes.read} and {@code socket.connector.bytes.written}, which
+ * include closed sockets) once a second and keeps the rates for the page's chart.
  */
 @Component
 final class Throughput {
@@ -79,4 +79,5 @@ final class Throughput {
      */
     record Sample(long at, double readPerSecond, double writtenPerSecond, long bytesRead, long bytesWritten) {
     }
+
 }

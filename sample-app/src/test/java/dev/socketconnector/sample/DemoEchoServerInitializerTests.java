@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Where {@link DemoEchoServerInitializer} points the endpoint, and the {@link DemoEchoServer} it starts: a real
- * TLS echo over loopback with the shipped demo certificate.
+ * Where {@link DemoEchoServerInitializer} points the endpoint, and the
+ * {@link DemoEchoServer} it starts: a real TLS echo over loopback with the shipped demo
+ * certificate.
  */
 class DemoEchoServerInitializerTests {
 
@@ -66,9 +67,11 @@ class DemoEchoServerInitializerTests {
     @Test
     void noTargetStartsDemoServerThatEchoesOverTlsWithTheDemoCertificate() throws Exception {
         GenericApplicationContext context = context("sample.echo.target", "");
-        context.registerBean(SslBundles.class, () -> new DefaultSslBundleRegistry("demo-echo-server",
-                SslBundle.of(new PemSslStoreBundle(PemSslStoreDetails.forCertificate("classpath:demo-tls/server.crt")
-                    .withPrivateKey("classpath:demo-tls/server.key"), null))));
+        context.registerBean(SslBundles.class,
+                () -> new DefaultSslBundleRegistry("demo-echo-server",
+                        SslBundle
+                            .of(new PemSslStoreBundle(PemSslStoreDetails.forCertificate("classpath:demo-tls/server.crt")
+                                .withPrivateKey("classpath:demo-tls/server.key"), null))));
         new DemoEchoServerInitializer().initialize(context);
         PropertySource<?> published = published(context);
         assertThat(published.getProperty("sample.echo.hostname")).isEqualTo("127.0.0.1");
@@ -79,9 +82,11 @@ class DemoEchoServerInitializerTests {
         DemoEchoServer server = context.getBean(DemoEchoServer.class);
         try {
             assertThat(server.isRunning()).isTrue();
-            SslBundle client = SslBundle.of(new PemSslStoreBundle(null,
-                    PemSslStoreDetails.forCertificate("classpath:demo-tls/ca.crt")));
-            try (SSLSocket socket = (SSLSocket) client.createSslContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+            SslBundle client = SslBundle
+                .of(new PemSslStoreBundle(null, PemSslStoreDetails.forCertificate("classpath:demo-tls/ca.crt")));
+            try (SSLSocket socket = (SSLSocket) client.createSslContext()
+                .getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 parameters.setServerNames(List.of(new SNIHostName("localhost")));
@@ -90,7 +95,8 @@ class DemoEchoServerInitializerTests {
                 OutputStream out = socket.getOutputStream();
                 out.write("ping 1 hello\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(in.readLine()).isEqualTo("ping 1 hello");
                 assertThat(socket.getSession().getPeerPrincipal().getName()).contains("CN=localhost");
             }
@@ -111,7 +117,8 @@ class DemoEchoServerInitializerTests {
         try (GenericApplicationContext context = context("sample.echo.target", "")) {
             new DemoEchoServerInitializer().initialize(context);
             assertThat(context.containsBean(DemoEchoServerInitializer.BEAN_NAME)).isFalse();
-            assertThat(context.getEnvironment().getPropertySources().contains(DemoEchoServerInitializer.PROPERTY_SOURCE))
+            assertThat(
+                    context.getEnvironment().getPropertySources().contains(DemoEchoServerInitializer.PROPERTY_SOURCE))
                 .isFalse();
         }
         finally {
@@ -147,9 +154,11 @@ class DemoEchoServerInitializerTests {
     }
 
     private static PropertySource<?> published(GenericApplicationContext context) {
-        PropertySource<?> source = context.getEnvironment().getPropertySources()
+        PropertySource<?> source = context.getEnvironment()
+            .getPropertySources()
             .get(DemoEchoServerInitializer.PROPERTY_SOURCE);
         assertThat(source).as("property source " + DemoEchoServerInitializer.PROPERTY_SOURCE).isNotNull();
         return source;
     }
+
 }

@@ -31,11 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Starts the AOT-processed sample ({@code process-aot} runs before the tests, see the pom) in a child JVM with
- * {@code -Dspring.aot.enabled=true} on the application's run-time class path plus
- * {@code target/spring-aot/main/classes}, checks over HTTP on 127.0.0.1 that it serves its health, page and
- * sockets, with the endpoint {@code echo} connected over TLS to the demo echo server, then stops it (SIGTERM,
- * bounded wait). Also checks the hints AOT wrote for a native image.
+ * Starts the AOT-processed sample ({@code process-aot} runs before the tests, see the
+ * pom) in a child JVM with {@code -Dspring.aot.enabled=true} on the application's
+ * run-time class path plus {@code target/spring-aot/main/classes}, checks over HTTP on
+ * 127.0.0.1 that it serves its health, page and sockets, with the endpoint {@code echo}
+ * connected over TLS to the demo echo server, then stops it (SIGTERM, bounded wait). Also
+ * checks the hints AOT wrote for a native image.
  */
 class SampleAotApplicationTests {
 
@@ -60,17 +61,18 @@ class SampleAotApplicationTests {
 
     @BeforeAll
     static void startAotProcessedApplication() throws Exception {
-        assertThat(AOT_CLASSES.resolve("dev/socketconnector/sample/SampleApplication__ApplicationContextInitializer.class"))
+        assertThat(AOT_CLASSES
+            .resolve("dev/socketconnector/sample/SampleApplication__ApplicationContextInitializer.class"))
             .as("AOT output: run the sample's build up to process-classes (spring-boot:process-aot)")
             .isRegularFile();
         Path runtimeClasspath = TARGET.resolve("runtime-classpath.txt");
         assertThat(runtimeClasspath).as("written by maven-dependency-plugin:build-classpath").isRegularFile();
         String classpath = String.join(File.pathSeparator, AOT_CLASSES.toString(), TARGET.resolve("classes").toString(),
                 Files.readString(runtimeClasspath).trim());
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dspring.aot.enabled=true",
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, SampleApplication.class.getName(),
-                "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dspring.aot.enabled=true",
+                        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, SampleApplication.class.getName(),
+                        "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off"));
         Files.deleteIfExists(log);
         app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String portText = awaitInLog(PORT, STARTUP_TIMEOUT).group(1);
@@ -93,7 +95,8 @@ class SampleAotApplicationTests {
     @Test
     void aotProcessedAppStartsInAotModeAndServesHealthAndItsPage() throws Exception {
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        // Boot's startup line names the mode: the bean definitions come from the generated initializer
+        // Boot's startup line names the mode: the bean definitions come from the
+        // generated initializer
         assertThat(output).contains("Starting AOT-processed " + SampleApplication.class.getSimpleName());
         assertThat(AOT_CLASSES.resolve("dev/socketconnector/sample/SampleApplication__BeanDefinitions.class"))
             .isRegularFile();
@@ -123,7 +126,8 @@ class SampleAotApplicationTests {
         assertThat(json).containsEntry("transport", line.group(1).toUpperCase(java.util.Locale.ROOT))
             .containsEntry("tlsProvider", line.group(2))
             .containsEntry("eventLoops", Integer.parseInt(line.group(3)));
-        // the sample has epoll's native jar and netty-tcnative-boringssl-static for Linux x86_64
+        // the sample has epoll's native jar and netty-tcnative-boringssl-static for Linux
+        // x86_64
         if ("amd64".equals(System.getProperty("os.arch")) && "Linux".equals(System.getProperty("os.name"))) {
             assertThat(json).containsEntry("transport", "EPOLL").containsEntry("tlsProvider", "OPENSSL");
         }
@@ -150,7 +154,8 @@ class SampleAotApplicationTests {
             resources.append(resource.getContentAsString(StandardCharsets.UTF_8));
         }
         assertThat(jni).contains("io.netty.channel.epoll.Native").contains("io.netty.channel.uring.Native");
-        assertThat(resources).contains("libnetty_transport_native_epoll_").contains("libnetty_transport_native_io_uring");
+        assertThat(resources).contains("libnetty_transport_native_epoll_")
+            .contains("libnetty_transport_native_io_uring");
     }
 
     private HttpResponse<String> get(String path) {
@@ -182,7 +187,10 @@ class SampleAotApplicationTests {
         return last;
     }
 
-    /** Waits (bounded) until a line of the app's output matches, failing early if the app exits. */
+    /**
+     * Waits (bounded) until a line of the app's output matches, failing early if the app
+     * exits.
+     */
     private static Matcher awaitInLog(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -193,8 +201,8 @@ class SampleAotApplicationTests {
             }
             Process process = app;
             if (process != null && !process.isAlive()) {
-                fail("the AOT-processed app exited with " + process.exitValue() + " before logging '" + pattern
-                        + "':\n" + output);
+                fail("the AOT-processed app exited with " + process.exitValue() + " before logging '" + pattern + "':\n"
+                        + output);
             }
             if (System.nanoTime() > deadline) {
                 fail("no '" + pattern + "' within " + timeout + " in the AOT-processed app's output:\n" + output);
@@ -202,4 +210,5 @@ class SampleAotApplicationTests {
             Thread.sleep(100);
         }
     }
+
 }

@@ -23,9 +23,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample through the real auto-configuration ({@code AutoConfiguration.imports}, no context runner): the
- * endpoint {@code echo} connects over TLS to the demo echo server, trusting it through the SSL bundle
- * {@code demo-echo}, and the API echoes over it.
+ * The sample through the real auto-configuration ({@code AutoConfiguration.imports}, no
+ * context runner): the endpoint {@code echo} connects over TLS to the demo echo server,
+ * trusting it through the SSL bundle {@code demo-echo}, and the API echoes over it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
@@ -51,7 +51,8 @@ class SampleApplicationTests {
         assertThat(socket.authorized()).as("peer certificate verified against the demo-echo bundle").isTrue();
 
         Map<String, Object> described = get("/actuator/sockets/" + socket.id());
-        assertThat(described).containsEntry("endpoint", "echo").containsEntry("readyState", "open")
+        assertThat(described).containsEntry("endpoint", "echo")
+            .containsEntry("readyState", "open")
             .containsEntry("remotePort", this.echoServerPort);
         assertThat(described.get("tls")).isInstanceOfSatisfying(Map.class, (tls) -> {
             assertThat(tls.get("version")).isIn("TLSv1.2", "TLSv1.3");
@@ -74,7 +75,8 @@ class SampleApplicationTests {
             .expectBody(JSON)
             .returnResult()
             .getResponseBody();
-        assertThat(reply).containsEntry("kind", "message").containsEntry("text", "héllo, echo ✓")
+        assertThat(reply).containsEntry("kind", "message")
+            .containsEntry("text", "héllo, echo ✓")
             .containsEntry("socketId", socket.id());
         assertThat(((Number) reply.get("millis")).doubleValue()).isPositive();
         assertThat(socket.bytesWritten()).isGreaterThan(writtenBefore);
@@ -102,14 +104,20 @@ class SampleApplicationTests {
             List<?> trips = (List<?>) current.get("roundTrips");
             List<?> samples = (List<?>) current.get("throughput");
             boolean pinged = trips.stream().anyMatch((trip) -> "ping".equals(((Map<?, ?>) trip).get("kind")));
-            boolean counted = samples.stream().anyMatch((s) -> ((Number) ((Map<?, ?>) s).get("bytesRead")).longValue() > 0);
+            boolean counted = samples.stream()
+                .anyMatch((s) -> ((Number) ((Map<?, ?>) s).get("bytesRead")).longValue() > 0);
             return (pinged && counted) ? current : null;
         });
         assertThat(stats.get("endpoint")).isInstanceOfSatisfying(Map.class,
                 (endpoint) -> assertThat(endpoint.get("state")).isEqualTo("CONNECTED"));
-        this.http.get().uri("/actuator/metrics/socket.connector.bytes.read?tag=endpoint:echo").exchange()
-            .expectStatus().isOk()
-            .expectBody().jsonPath("$.measurements[0].value").value((Number value) -> assertThat(value.doubleValue()).isPositive());
+        this.http.get()
+            .uri("/actuator/metrics/socket.connector.bytes.read?tag=endpoint:echo")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.measurements[0].value")
+            .value((Number value) -> assertThat(value.doubleValue()).isPositive());
     }
 
     @Test
@@ -122,8 +130,14 @@ class SampleApplicationTests {
         });
         assertThat(second.authorized()).isTrue();
         this.http.get().uri("/actuator/sockets/" + first.id()).exchange().expectStatus().isNotFound();
-        this.http.get().uri("/actuator/health").exchange().expectStatus().isOk()
-            .expectBody().jsonPath("$.components.socketConnector.status").isEqualTo("UP");
+        this.http.get()
+            .uri("/actuator/health")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.components.socketConnector.status")
+            .isEqualTo("UP");
     }
 
     private Socket<?> connectedSocket() {
@@ -134,7 +148,13 @@ class SampleApplicationTests {
     }
 
     private Map<String, Object> get(String uri) {
-        return this.http.get().uri(uri).exchange().expectStatus().isOk().expectBody(JSON).returnResult()
+        return this.http.get()
+            .uri(uri)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON)
+            .returnResult()
             .getResponseBody();
     }
 
@@ -156,4 +176,5 @@ class SampleApplicationTests {
         }
         throw new AssertionError("timed out after 20 s waiting for " + what);
     }
+
 }

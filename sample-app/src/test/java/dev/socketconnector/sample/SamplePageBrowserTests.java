@@ -35,13 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Drives the sample's page in a real browser: Debian's headless {@code chromium} through {@code chromedriver}
- * (packages {@code chromium} and {@code chromium-driver}), with Selenium. Fails, never skips, when they are
- * missing.
+ * Drives the sample's page in a real browser: Debian's headless {@code chromium} through
+ * {@code chromedriver} (packages {@code chromium} and {@code chromium-driver}), with
+ * Selenium. Fails, never skips, when they are missing.
  * <p>
- * The driver and browser paths are set explicitly, so Selenium Manager downloads nothing. Each test saves a
- * screenshot under {@code target/screenshots/}; {@code -Dsample.screenshot=<file>} also copies the last one
- * there.
+ * The driver and browser paths are set explicitly, so Selenium Manager downloads nothing.
+ * Each test saves a screenshot under {@code target/screenshots/};
+ * {@code -Dsample.screenshot=<file>} also copies the last one there.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
@@ -86,12 +86,14 @@ class SamplePageBrowserTests {
             .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        // as root in a container: no sandbox; on a closed network: no background traffic to Google
+        // as root in a container: no sandbox; on a closed network: no background traffic
+        // to Google
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1360,1100", "--user-data-dir=" + this.profile);
         this.browser = new ChromeDriver(this.service, options);
-        // the page re-renders its tables every second: an element found a moment ago may be replaced
+        // the page re-renders its tables every second: an element found a moment ago may
+        // be replaced
         this.wait = new WebDriverWait(this.browser, WAIT);
         this.wait.ignoring(StaleElementReferenceException.class);
         this.browser.get("http://127.0.0.1:" + this.port + "/");
@@ -125,8 +127,8 @@ class SamplePageBrowserTests {
         // read each value inside a wait, so a re-rendered row is simply read again
         String rowText = this.wait.until((driver) -> driver.findElement(ROW).getText());
         assertThat(rowText).contains("echo").contains("127.0.0.1").contains("open");
-        String tls = this.wait.until((driver) -> driver.findElement(ROW).findElement(By.cssSelector(".socket-tls"))
-            .getText());
+        String tls = this.wait
+            .until((driver) -> driver.findElement(ROW).findElement(By.cssSelector(".socket-tls")).getText());
         assertThat(tls).matches("(?s)TLSv1\\.[23].*\\S+.*");
         this.wait.until(ExpectedConditions.attributeToBe(By.id("endpoint-state"), "data-state", "CONNECTED"));
         this.wait.until(ExpectedConditions.attributeToBe(By.id("health"), "data-state", "UP"));
@@ -175,7 +177,8 @@ class SamplePageBrowserTests {
             driver.findElement(By.cssSelector("button.close-socket[data-socket-id='" + first + "']")).click();
             return true;
         });
-        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "socket " + first + " closed"));
+        this.wait
+            .until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "socket " + first + " closed"));
     }
 
     @Test
@@ -196,11 +199,13 @@ class SamplePageBrowserTests {
         assertThat(next).contains("echo").contains("open");
         assertThat(this.browser.findElements(By.cssSelector("#sockets tbody tr[data-socket-id='" + first + "']")))
             .isEmpty();
-        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "socket " + first + " closed"));
+        this.wait
+            .until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "socket " + first + " closed"));
         this.wait.until(ExpectedConditions.attributeToBe(By.id("endpoint-state"), "data-state", "CONNECTED"));
         String target = this.wait.until((driver) -> driver.findElement(By.id("target")).getText());
         assertThat(target).containsPattern("[1-9]\\d* reconnects?");
-        // the Events panel shows each transition of the reconnect, pushed live (not sampled by the poll)
+        // the Events panel shows each transition of the reconnect, pushed live (not
+        // sampled by the poll)
         this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
                 "endpoint echo: connected → backing-off"));
         this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
@@ -208,4 +213,5 @@ class SamplePageBrowserTests {
         this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
                 "endpoint echo: connecting → connected"));
     }
+
 }

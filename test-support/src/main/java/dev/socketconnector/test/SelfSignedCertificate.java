@@ -26,9 +26,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A self-signed EC P-256 certificate for {@code localhost} and {@code 127.0.0.1}, valid from a day ago for two
- * days, generated in memory with BouncyCastle (no {@code openssl} command needed), and a JDK server
- * {@link SSLContext} presenting it.
+ * A self-signed EC P-256 certificate for {@code localhost} and {@code 127.0.0.1}, valid
+ * from a day ago for two days, generated in memory with BouncyCastle (no {@code openssl}
+ * command needed), and a JDK server {@link SSLContext} presenting it.
  */
 final class SelfSignedCertificate {
 
@@ -55,7 +55,8 @@ final class SelfSignedCertificate {
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
                             new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
-            // a self-signed certificate that clients trust directly, as `openssl req -x509` makes one
+            // a self-signed certificate that clients trust directly, as `openssl req
+            // -x509` makes one
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             X509Certificate certificate = new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
@@ -84,4 +85,5 @@ final class SelfSignedCertificate {
     SSLContext serverContext() {
         return this.serverContext;
     }
+
 }

@@ -10,8 +10,8 @@ import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 
 /**
- * Waits for managed ({@code connect-on-startup}) endpoints in tests, with a bounded timeout and a message that
- * says what the endpoint was doing instead.
+ * Waits for managed ({@code connect-on-startup}) endpoints in tests, with a bounded
+ * timeout and a message that says what the endpoint was doing instead.
  */
 public final class SocketEndpoints {
 
@@ -26,8 +26,8 @@ public final class SocketEndpoints {
      * @param name the endpoint's name
      * @param timeout the longest wait
      * @return the endpoint, connected
-     * @throws AssertionError when the registry has no such endpoint, or the timeout passes first (the message
-     * gives the endpoint's state and last error)
+     * @throws AssertionError when the registry has no such endpoint, or the timeout
+     * passes first (the message gives the endpoint's state and last error)
      */
     public static ManagedEndpoint awaitConnected(SocketEndpointRegistry registry, String name, Duration timeout) {
         return awaitState(registry, name, EndpointState.CONNECTED, timeout);
@@ -40,15 +40,16 @@ public final class SocketEndpoints {
      * @param state the state to wait for
      * @param timeout the longest wait
      * @return the endpoint
-     * @throws AssertionError when the registry has no such endpoint, or the timeout passes first
+     * @throws AssertionError when the registry has no such endpoint, or the timeout
+     * passes first
      */
     public static ManagedEndpoint awaitState(SocketEndpointRegistry registry, String name, EndpointState state,
             Duration timeout) {
         ManagedEndpoint endpoint = registry.endpoints().get(name);
         if (endpoint == null) {
-            throw new AssertionError("no managed endpoint '" + name + "' (managed endpoints: "
-                    + registry.endpoints().keySet() + "); is socket.connector.endpoints." + name
-                    + ".connect-on-startup true?");
+            throw new AssertionError(
+                    "no managed endpoint '" + name + "' (managed endpoints: " + registry.endpoints().keySet()
+                            + "); is socket.connector.endpoints." + name + ".connect-on-startup true?");
         }
         await(() -> endpoint.state() == state, timeout, () -> "endpoint '" + name + "' is " + endpoint.state()
                 + ", not " + state + ", after " + timeout + " (last error: " + endpoint.lastError() + ")");
@@ -64,4 +65,5 @@ public final class SocketEndpoints {
             LockSupport.parkNanos(POLL_NANOS);
         }
     }
+
 }

@@ -28,20 +28,22 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A TCP server on 127.0.0.1 for tests of code that connects with socket-connector: it echoes, or answers each
- * line from a script, optionally over TLS with a generated self-signed certificate, and can drop its
- * connections or restart on the same port on command.
+ * A TCP server on 127.0.0.1 for tests of code that connects with socket-connector: it
+ * echoes, or answers each line from a script, optionally over TLS with a generated
+ * self-signed certificate, and can drop its connections or restart on the same port on
+ * command.
  * <p>
- * As a JUnit 5 extension it starts before the tests and stops after them: in a {@code static} field once per
- * class, in an instance field once per test.
+ * As a JUnit 5 extension it starts before the tests and stops after them: in a
+ * {@code static} field once per class, in an instance field once per test.
  *
  * <pre>{@code
- * @RegisterExtension
+ * &#64;RegisterExtension
  * static SocketTestServer server = SocketTestServer.echo();
  * }</pre>
  * <p>
- * Each connection is served by its own daemon thread; reads time out after 30 s so no thread outlives a
- * forgotten test by long. Everything is bound to the loopback address only.
+ * Each connection is served by its own daemon thread; reads time out after 30 s so no
+ * thread outlives a forgotten test by long. Everything is bound to the loopback address
+ * only.
  */
 public final class SocketTestServer
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
@@ -71,14 +73,16 @@ public final class SocketTestServer
         this.certificate = certificate;
     }
 
-    /** {@return a server that writes back every byte it reads} */
+    /**
+     * {@return a server that writes back every byte it reads}
+     */
     public static SocketTestServer echo() {
         return new SocketTestServer(true, (line) -> null, null);
     }
 
     /**
-     * {@return a server that answers each line it reads (without its line end) with the function's reply
-     * (sent as is; null sends nothing)}
+     * {@return a server that answers each line it reads (without its line end) with the
+     * function's reply (sent as is; null sends nothing)}
      * @param replies the reply to each line
      */
     public static SocketTestServer replying(Function<String, @Nullable String> replies) {
@@ -86,7 +90,8 @@ public final class SocketTestServer
     }
 
     /**
-     * {@return a server that answers the lines of a script: each line that is a key gets its value}
+     * {@return a server that answers the lines of a script: each line that is a key gets
+     * its value}
      * @param script the replies, by request line
      */
     public static SocketTestServer scripted(Map<String, String> script) {
@@ -95,16 +100,17 @@ public final class SocketTestServer
     }
 
     /**
-     * {@return a server that behaves as this one over TLS, presenting a freshly generated self-signed
-     * certificate for {@code localhost} and {@code 127.0.0.1} (see {@link #certificatePem()})}
+     * {@return a server that behaves as this one over TLS, presenting a freshly generated
+     * self-signed certificate for {@code localhost} and {@code 127.0.0.1} (see
+     * {@link #certificatePem()})}
      */
     public SocketTestServer tls() {
         return new SocketTestServer(this.echo, this.replies, SelfSignedCertificate.generate());
     }
 
     /**
-     * Starts the server on an ephemeral port of 127.0.0.1 (or its previous port after {@link #stop()}); does
-     * nothing when it is running.
+     * Starts the server on an ephemeral port of 127.0.0.1 (or its previous port after
+     * {@link #stop()}); does nothing when it is running.
      * @return this server
      */
     public synchronized SocketTestServer start() {
@@ -129,7 +135,10 @@ public final class SocketTestServer
         }
     }
 
-    /** Stops accepting and closes every connection; {@link #start()} starts again on the same port. */
+    /**
+     * Stops accepting and closes every connection; {@link #start()} starts again on the
+     * same port.
+     */
     public synchronized void stop() {
         ServerSocket socket = this.server;
         this.server = null;
@@ -139,13 +148,19 @@ public final class SocketTestServer
         dropConnections();
     }
 
-    /** Stops and starts again on the same port: clients see their connections close, then can reconnect. */
+    /**
+     * Stops and starts again on the same port: clients see their connections close, then
+     * can reconnect.
+     */
     public void restart() {
         stop();
         start();
     }
 
-    /** Closes every open connection (clients see the peer close) and keeps accepting new ones. */
+    /**
+     * Closes every open connection (clients see the peer close) and keeps accepting new
+     * ones.
+     */
     public void dropConnections() {
         for (Socket connection : this.connections) {
             closeQuietly(connection);
@@ -153,12 +168,16 @@ public final class SocketTestServer
         this.connections.clear();
     }
 
-    /** {@return the host to connect to: always {@code 127.0.0.1}} */
+    /**
+     * {@return the host to connect to: always {@code 127.0.0.1}}
+     */
     public String host() {
         return "127.0.0.1";
     }
 
-    /** {@return the port the server listens on} */
+    /**
+     * {@return the port the server listens on}
+     */
     public int port() {
         if (this.port == 0) {
             throw new IllegalStateException("the test server has not been started");
@@ -166,23 +185,30 @@ public final class SocketTestServer
         return this.port;
     }
 
-    /** {@return whether the server is accepting connections} */
+    /**
+     * {@return whether the server is accepting connections}
+     */
     public boolean isRunning() {
         return this.server != null;
     }
 
-    /** {@return the number of connections accepted since the server was created} */
+    /**
+     * {@return the number of connections accepted since the server was created}
+     */
     public int acceptedConnections() {
         return this.accepted.get();
     }
 
-    /** {@return the number of connections open now} */
+    /**
+     * {@return the number of connections open now}
+     */
     public int openConnections() {
         return (int) this.connections.stream().filter((connection) -> !connection.isClosed()).count();
     }
 
     /**
-     * Waits until the server has accepted at least {@code count} connections since it was created.
+     * Waits until the server has accepted at least {@code count} connections since it was
+     * created.
      * @param count the number of connections
      * @param timeout the longest wait
      * @throws AssertionError when the timeout passes first
@@ -192,7 +218,10 @@ public final class SocketTestServer
                 () -> "the test server accepted " + this.accepted.get() + " connections, expected " + count);
     }
 
-    /** {@return the server's certificate as PEM text, for a client's trusted CAs (TLS servers only)} */
+    /**
+     * {@return the server's certificate as PEM text, for a client's trusted CAs (TLS
+     * servers only)}
+     */
     public String certificatePem() {
         if (this.certificate == null) {
             throw new IllegalStateException("not a TLS server: use SocketTestServer.echo().tls()");
@@ -210,8 +239,9 @@ public final class SocketTestServer
     }
 
     /**
-     * {@return connection details that point the named endpoint at this TLS server, trusting it through the
-     * named SSL bundle (define it with {@code spring.ssl.bundle.pem.<bundle>.truststore.certificate} set to
+     * {@return connection details that point the named endpoint at this TLS server,
+     * trusting it through the named SSL bundle (define it with
+     * {@code spring.ssl.bundle.pem.<bundle>.truststore.certificate} set to
      * {@link #certificatePem()})}
      * @param endpoint the endpoint's name
      * @param sslBundle the SSL bundle's name
@@ -322,4 +352,5 @@ public final class SocketTestServer
             // already closed
         }
     }
+
 }

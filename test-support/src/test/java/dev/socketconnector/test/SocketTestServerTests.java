@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests {@link SocketTestServer} with real clients on 127.0.0.1: a JDK socket for echo, script, drop and
- * restart, and socket-connector itself for TLS.
+ * Tests {@link SocketTestServer} with real clients on 127.0.0.1: a JDK socket for echo,
+ * script, drop and restart, and socket-connector itself for TLS.
  */
 class SocketTestServerTests {
 
@@ -120,4 +120,5 @@ class SocketTestServerTests {
         byte[] bytes = in.readNBytes(length);
         return new String(bytes, StandardCharsets.UTF_8);
     }
+
 }

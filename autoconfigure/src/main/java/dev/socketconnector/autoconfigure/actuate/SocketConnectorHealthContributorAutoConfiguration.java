@@ -13,9 +13,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the {@code socketConnector} health contributor ({@link SocketConnectorHealthIndicator}) when
- * Spring Boot's health module is present; {@code management.health.socketconnector.enabled=false} turns it
- * off.
+ * Registers the {@code socketConnector} health contributor
+ * ({@link SocketConnectorHealthIndicator}) when Spring Boot's health module is present;
+ * {@code management.health.socketconnector.enabled=false} turns it off.
  */
 @AutoConfiguration(after = SocketConnectorAutoConfiguration.class)
 @ConditionalOnClass({ SocketConnector.class, HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -28,4 +28,5 @@ public final class SocketConnectorHealthContributorAutoConfiguration {
     SocketConnectorHealthIndicator socketConnectorHealthIndicator(SocketEndpointRegistry endpoints) {
         return new SocketConnectorHealthIndicator(endpoints);
     }
+
 }

@@ -13,10 +13,11 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * The health contributor {@code socketConnector}: DOWN while a connect-on-startup endpoint is not connected
- * (connecting, backing off between reconnects, or stopped), UP otherwise, including when there is no such
- * endpoint. Details list each managed endpoint: its {@code state}, {@code reconnects}, and while it is not
- * connected the {@code lastError} message and the {@code nextAttempt} time.
+ * The health contributor {@code socketConnector}: DOWN while a connect-on-startup
+ * endpoint is not connected (connecting, backing off between reconnects, or stopped), UP
+ * otherwise, including when there is no such endpoint. Details list each managed
+ * endpoint: its {@code state}, {@code reconnects}, and while it is not connected the
+ * {@code lastError} message and the {@code nextAttempt} time.
  */
 public final class SocketConnectorHealthIndicator extends AbstractHealthIndicator {
 
@@ -68,4 +69,5 @@ public final class SocketConnectorHealthIndicator extends AbstractHealthIndicato
         String message = error.getMessage();
         return (message != null) ? error.getClass().getSimpleName() + ": " + message : error.getClass().getName();
     }
+
 }

@@ -6,11 +6,13 @@ import dev.socketconnector.TlsProvider;
 import dev.socketconnector.Transport;
 
 /**
- * The response of {@code GET /actuator/sockets}: what the connector loaded, every open socket and every managed
- * endpoint.
+ * The response of {@code GET /actuator/sockets}: what the connector loaded, every open
+ * socket and every managed endpoint.
  *
- * @param transport the transport the connector's event loops use (NIO, EPOLL or IO_URING; never AUTO)
- * @param tlsProvider the TLS provider of a connect that does not choose one (OPENSSL or JDK; never AUTO)
+ * @param transport the transport the connector's event loops use (NIO, EPOLL or IO_URING;
+ * never AUTO)
+ * @param tlsProvider the TLS provider of a connect that does not choose one (OPENSSL or
+ * JDK; never AUTO)
  * @param eventLoops the number of event loops the connector runs
  * @param sockets the sockets, in the order the connector lists them
  * @param endpoints the managed endpoints, in the order they were managed

@@ -17,16 +17,17 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The Actuator endpoint {@code sockets}: lists the connector's open sockets and managed endpoints (the
- * {@code endpoints} array), shows one socket by id, and closes one
- * by id. Over HTTP: {@code GET /actuator/sockets}, {@code GET /actuator/sockets/{id}} (404 when unknown) and
- * {@code DELETE /actuator/sockets/{id}} ({@code ?terminate=true} to reset instead of ending). It never shows
- * a socket's {@code data()}, keys or keying material.
+ * The Actuator endpoint {@code sockets}: lists the connector's open sockets and managed
+ * endpoints (the {@code endpoints} array), shows one socket by id, and closes one by id.
+ * Over HTTP: {@code GET /actuator/sockets}, {@code GET /actuator/sockets/{id}} (404 when
+ * unknown) and {@code DELETE /actuator/sockets/{id}} ({@code ?terminate=true} to reset
+ * instead of ending). It never shows a socket's {@code data()}, keys or keying material.
  * <p>
- * Read-only by default, as Boot's own endpoints that change state: the close operation exists only when
- * {@code management.endpoint.sockets.access=unrestricted} (or {@code management.endpoints.access.default})
- * allows it; otherwise an HTTP DELETE is refused (405) and closes nothing. Whoever can reach the management
- * port can then close sockets: secure it (Spring Security, a management port bound to loopback).
+ * Read-only by default, as Boot's own endpoints that change state: the close operation
+ * exists only when {@code management.endpoint.sockets.access=unrestricted} (or
+ * {@code management.endpoints.access.default}) allows it; otherwise an HTTP DELETE is
+ * refused (405) and closes nothing. Whoever can reach the management port can then close
+ * sockets: secure it (Spring Security, a management port bound to loopback).
  */
 @Endpoint(id = "sockets", defaultAccess = Access.READ_ONLY)
 public final class SocketsEndpoint {
@@ -41,7 +42,10 @@ public final class SocketsEndpoint {
         this.connector = Objects.requireNonNull(connector, "connector");
     }
 
-    /** {@return the connector's transport, TLS provider and event loops, every open socket and every managed endpoint} */
+    /**
+     * {@return the connector's transport, TLS provider and event loops, every open socket
+     * and every managed endpoint}
+     */
     @ReadOperation
     public SocketsDescriptor sockets() {
         List<SocketDescriptor> sockets = this.connector.sockets().stream().map(SocketDescriptor::of).toList();
@@ -66,11 +70,12 @@ public final class SocketsEndpoint {
     }
 
     /**
-     * Closes one socket: {@code end()} (FIN after pending writes), or {@code terminate()} (reset at once) when
-     * {@code terminate} is true.
+     * Closes one socket: {@code end()} (FIN after pending writes), or {@code terminate()}
+     * (reset at once) when {@code terminate} is true.
      * @param id the socket's id
      * @param terminate whether to terminate instead of ending; null means false
-     * @return the socket as it was when the close began, or null when no open socket has that id
+     * @return the socket as it was when the close began, or null when no open socket has
+     * that id
      */
     @DeleteOperation
     public @Nullable SocketDescriptor close(@Selector String id, @Nullable Boolean terminate) {
@@ -87,4 +92,5 @@ public final class SocketsEndpoint {
         }
         return descriptor;
     }
+
 }

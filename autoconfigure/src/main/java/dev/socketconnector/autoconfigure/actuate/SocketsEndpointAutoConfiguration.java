@@ -15,15 +15,17 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Registers the Actuator endpoint {@code sockets} ({@link SocketsEndpoint}, with
- * {@link SocketsEndpointWebExtension} over HTTP) when Actuator is present and the endpoint is available:
- * exposed, for example with {@code management.endpoints.web.exposure.include=sockets}, and not switched off
- * with {@code management.endpoint.sockets.access=none}.
+ * {@link SocketsEndpointWebExtension} over HTTP) when Actuator is present and the
+ * endpoint is available: exposed, for example with
+ * {@code management.endpoints.web.exposure.include=sockets}, and not switched off with
+ * {@code management.endpoint.sockets.access=none}.
  */
 @AutoConfiguration(after = SocketConnectorAutoConfiguration.class)
 @ConditionalOnClass({ SocketConnector.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
 public final class SocketsEndpointAutoConfiguration {
 
-    // the endpoint condition sits on the method: a class-level one is loaded even without Actuator
+    // the endpoint condition sits on the method: a class-level one is loaded even without
+    // Actuator
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnSingleCandidate(SocketConnector.class)
@@ -39,4 +41,5 @@ public final class SocketsEndpointAutoConfiguration {
     SocketsEndpointWebExtension socketsEndpointWebExtension(SocketsEndpoint endpoint) {
         return new SocketsEndpointWebExtension(endpoint);
     }
+
 }

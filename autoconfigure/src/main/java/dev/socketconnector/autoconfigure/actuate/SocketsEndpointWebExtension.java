@@ -10,9 +10,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The web flavour of the {@code sockets} endpoint's delete: {@code DELETE /actuator/sockets/{id}} answers 200
- * with the socket as it was when the close began, or 404 when no open socket has that id (Actuator would
- * answer 204 for the plain endpoint's null).
+ * The web flavour of the {@code sockets} endpoint's delete: {@code DELETE
+ * /actuator/sockets/{id}} answers 200 with the socket as it was when the close began, or
+ * 404 when no open socket has that id (Actuator would answer 204 for the plain endpoint's
+ * null).
  */
 @EndpointWebExtension(endpoint = SocketsEndpoint.class)
 public final class SocketsEndpointWebExtension {
@@ -39,4 +40,5 @@ public final class SocketsEndpointWebExtension {
         return (closed != null) ? new WebEndpointResponse<>(closed)
                 : new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
     }
+
 }

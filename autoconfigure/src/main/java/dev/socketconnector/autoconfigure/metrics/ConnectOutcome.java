@@ -9,8 +9,8 @@ import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.TlsAuthorizationException;
 
 /**
- * The {@code outcome} tag of a connect: a bounded set of values derived from the failure's type and Node
- * error code, never from its message.
+ * The {@code outcome} tag of a connect: a bounded set of values derived from the
+ * failure's type and Node error code, never from its message.
  */
 enum ConnectOutcome {
 
@@ -40,8 +40,8 @@ enum ConnectOutcome {
     }
 
     /**
-     * Classifies a connect failure. A TLS failure anywhere in the cause chain wins, since a handshake that
-     * fails is reported with the TLS exception as the cause.
+     * Classifies a connect failure. A TLS failure anywhere in the cause chain wins, since
+     * a handshake that fails is reported with the TLS exception as the cause.
      * @param failure the failure the connector reported
      * @return the outcome, never {@link #SUCCESS}
      */
@@ -67,4 +67,5 @@ enum ConnectOutcome {
         }
         return ERROR;
     }
+
 }

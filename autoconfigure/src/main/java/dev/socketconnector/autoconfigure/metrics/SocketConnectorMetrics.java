@@ -29,79 +29,112 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Binds socket-connector's meters: open sockets per endpoint and state, bytes written and read per endpoint,
- * connect and TLS handshake timers, and reconnects of managed endpoints.
+ * Binds socket-connector's meters: open sockets per endpoint and state, bytes written and
+ * read per endpoint, connect and TLS handshake timers, and reconnects of managed
+ * endpoints.
  * <p>
- * Tags are bounded: {@code endpoint} is the name of an endpoint the connector was built with (or of a managed
- * endpoint), {@value #NO_ENDPOINT} for a socket opened from options, and {@value #OTHER_ENDPOINT} for a socket
- * opened through {@code connect(name, options)} with any other name, so application code that invents names
- * cannot grow the number of meters; {@code state} is a {@link ReadyState} value, {@code outcome} and
- * {@code tls} small fixed sets. No meter is tagged per socket or per address.
+ * Tags are bounded: {@code endpoint} is the name of an endpoint the connector was built
+ * with (or of a managed endpoint), {@value #NO_ENDPOINT} for a socket opened from
+ * options, and {@value #OTHER_ENDPOINT} for a socket opened through
+ * {@code connect(name, options)} with any other name, so application code that invents
+ * names cannot grow the number of meters; {@code state} is a {@link ReadyState} value,
+ * {@code outcome} and {@code tls} small fixed sets. No meter is tagged per socket or per
+ * address.
  * <p>
- * The meters of a configured endpoint exist from the start (at 0); those of {@value #NO_ENDPOINT} only from
- * the first connect without an endpoint, so an application that only uses named endpoints has no
- * {@code endpoint="none"} series. That needs {@link #observer()} on the connector: a binder whose observer was
- * never asked for registers the {@value #NO_ENDPOINT} meters when bound, as it cannot see such a socket open.
+ * The meters of a configured endpoint exist from the start (at 0); those of
+ * {@value #NO_ENDPOINT} only from the first connect without an endpoint, so an
+ * application that only uses named endpoints has no {@code endpoint="none"} series. That
+ * needs {@link #observer()} on the connector: a binder whose observer was never asked for
+ * registers the {@value #NO_ENDPOINT} meters when bound, as it cannot see such a socket
+ * open.
  * <p>
- * These timers are the one source of truth for connect and handshake durations: each is recorded once, with
- * the duration core measured. The connect and handshake observations ({@link SocketConnectorObservations})
- * would make Boot's meter observation handler record the same durations again under their own names, so
- * {@link #OBSERVATION_METER_FILTER} keeps those meters out of the registry (the observations still reach
- * tracing).
+ * These timers are the one source of truth for connect and handshake durations: each is
+ * recorded once, with the duration core measured. The connect and handshake observations
+ * ({@link SocketConnectorObservations}) would make Boot's meter observation handler
+ * record the same durations again under their own names, so
+ * {@link #OBSERVATION_METER_FILTER} keeps those meters out of the registry (the
+ * observations still reach tracing).
  * <p>
- * Connect timers and the bytes of closed sockets need {@link #observer()} on the connector
- * ({@code SocketConnectorBuilder.addObserver}); the auto-configuration adds it. Gauges and the bytes of open
- * sockets are read from {@link SocketConnector#sockets()} when a registry asks, so nothing is counted per
- * read or write.
+ * Connect timers and the bytes of closed sockets need {@link #observer()} on the
+ * connector ({@code SocketConnectorBuilder.addObserver}); the auto-configuration adds it.
+ * Gauges and the bytes of open sockets are read from {@link SocketConnector#sockets()}
+ * when a registry asks, so nothing is counted per read or write.
  */
 public final class SocketConnectorMetrics implements MeterBinder, ApplicationListener<EndpointStateChangedEvent> {
 
-    /** Gauge per managed endpoint and state, tags {@code endpoint} and {@code state}: 1 for the current state. */
+    /**
+     * Gauge per managed endpoint and state, tags {@code endpoint} and {@code state}: 1
+     * for the current state.
+     */
     public static final String ENDPOINT_STATE = "socket.connector.endpoint.state";
 
-    /** Counter of closed sockets, tags {@code endpoint} and {@code reason} (a closed set, see SocketObserver). */
+    /**
+     * Counter of closed sockets, tags {@code endpoint} and {@code reason} (a closed set,
+     * see SocketObserver).
+     */
     public static final String CLOSES = "socket.connector.closes";
 
-    /** Timer of how long each opened socket stayed open, recorded at close, tag {@code endpoint}. */
+    /**
+     * Timer of how long each opened socket stayed open, recorded at close, tag
+     * {@code endpoint}.
+     */
     public static final String CONNECTION_DURATION = "socket.connector.connection.duration";
 
     /** Gauge of sockets not yet closed, tags {@code endpoint} and {@code state}. */
     public static final String SOCKETS = "socket.connector.sockets";
 
-    /** Function counter of bytes accepted by {@code write} and {@code end}, tag {@code endpoint}. */
+    /**
+     * Function counter of bytes accepted by {@code write} and {@code end}, tag
+     * {@code endpoint}.
+     */
     public static final String BYTES_WRITTEN = "socket.connector.bytes.written";
 
     /** Function counter of bytes delivered to {@code data}, tag {@code endpoint}. */
     public static final String BYTES_READ = "socket.connector.bytes.read";
 
-    /** Timer of connects until open (DNS, TCP and TLS), tags {@code endpoint}, {@code outcome}, {@code tls}. */
+    /**
+     * Timer of connects until open (DNS, TCP and TLS), tags {@code endpoint},
+     * {@code outcome}, {@code tls}.
+     */
     public static final String CONNECT = "socket.connector.connect";
 
-    /** Timer of TLS handshakes, tags {@code endpoint} and {@code outcome} ({@code success} or {@code failure}). */
+    /**
+     * Timer of TLS handshakes, tags {@code endpoint} and {@code outcome} ({@code success}
+     * or {@code failure}).
+     */
     public static final String TLS_HANDSHAKE = "socket.connector.tls.handshake";
 
-    /** Function counter of reconnect attempts of a managed endpoint, tag {@code endpoint}. */
+    /**
+     * Function counter of reconnect attempts of a managed endpoint, tag {@code endpoint}.
+     */
     public static final String RECONNECTS = "socket.connector.reconnects";
 
-    /** The {@code endpoint} tag of a socket opened from options rather than a named endpoint. */
+    /**
+     * The {@code endpoint} tag of a socket opened from options rather than a named
+     * endpoint.
+     */
     public static final String NO_ENDPOINT = "none";
 
     /**
-     * Denies the meters Boot's meter observation handler would derive from the observations of
-     * {@link SocketConnectorObservations} (names under {@code socket.connector.client.}): they duplicate
-     * {@value #CONNECT} and {@value #TLS_HANDSHAKE}. The auto-configuration registers it as a bean, which Boot
+     * Denies the meters Boot's meter observation handler would derive from the
+     * observations of {@link SocketConnectorObservations} (names under
+     * {@code socket.connector.client.}): they duplicate {@value #CONNECT} and
+     * {@value #TLS_HANDSHAKE}. The auto-configuration registers it as a bean, which Boot
      * applies to every registry.
      */
     public static final MeterFilter OBSERVATION_METER_FILTER = MeterFilter
         .denyNameStartsWith(SocketConnectorObservations.NAME_PREFIX);
 
     /**
-     * The {@code endpoint} tag of a socket opened through {@code connect(name, options)} with a name that is
-     * neither a configured nor a managed endpoint.
+     * The {@code endpoint} tag of a socket opened through {@code connect(name, options)}
+     * with a name that is neither a configured nor a managed endpoint.
      */
     public static final String OTHER_ENDPOINT = "other";
 
-    /** The states a socket in {@link SocketConnector#sockets()} can be in; closed sockets leave that list. */
+    /**
+     * The states a socket in {@link SocketConnector#sockets()} can be in; closed sockets
+     * leave that list.
+     */
     private static final List<ReadyState> GAUGED_STATES = List.of(ReadyState.OPEN, ReadyState.CLOSING);
 
     private final Supplier<@Nullable SocketConnector> connector;
@@ -118,17 +151,25 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
 
     private final SocketObserver observer = new MetricsObserver();
 
-    /** Whether {@link #observer()} was handed out (to be added to the connector's builder). */
+    /**
+     * Whether {@link #observer()} was handed out (to be added to the connector's
+     * builder).
+     */
     private volatile boolean observed;
 
-    /** The connector's endpoint names, read once the connector exists (they are fixed when it is built). */
+    /**
+     * The connector's endpoint names, read once the connector exists (they are fixed when
+     * it is built).
+     */
     private volatile @Nullable Set<String> configuredNames;
 
     /**
      * Creates the binder.
-     * @param connector supplies the connector whose sockets are counted; read lazily, so the binder can exist
-     *        before the connector it observes; may supply null while there is none
-     * @param managedEndpoints supplies the managed (connect-on-startup) endpoints whose reconnects are counted
+     * @param connector supplies the connector whose sockets are counted; read lazily, so
+     * the binder can exist before the connector it observes; may supply null while there
+     * is none
+     * @param managedEndpoints supplies the managed (connect-on-startup) endpoints whose
+     * reconnects are counted
      */
     public SocketConnectorMetrics(Supplier<@Nullable SocketConnector> connector,
             Supplier<Map<String, ManagedEndpoint>> managedEndpoints) {
@@ -137,8 +178,8 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
     }
 
     /**
-     * {@return the observer that feeds the connect and handshake timers and keeps the bytes of closed sockets
-     * counted; add it to the connector's builder}
+     * {@return the observer that feeds the connect and handshake timers and keeps the
+     * bytes of closed sockets counted; add it to the connector's builder}
      */
     public SocketObserver observer() {
         this.observed = true;
@@ -148,11 +189,15 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
     @Override
     public void bindTo(MeterRegistry registry) {
         synchronized (this.registration) {
-            // endpoint(...) registers new tags on the registries already bound; this one is added after, then
-            // gets every tag once (adding it first registered new tags twice and logged a warning). The tag
-            // "none" is not registered here: it appears with the first socket opened without an endpoint.
+            // endpoint(...) registers new tags on the registries already bound; this one
+            // is added after, then
+            // gets every tag once (adding it first registered new tags twice and logged a
+            // warning). The tag
+            // "none" is not registered here: it appears with the first socket opened
+            // without an endpoint.
             if (!this.observed) {
-                // no observer on the connector: nothing would tell when a socket without an endpoint opens
+                // no observer on the connector: nothing would tell when a socket without
+                // an endpoint opens
                 endpoint(NO_ENDPOINT);
             }
             SocketConnector connector = this.connector.get();
@@ -169,8 +214,9 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
     }
 
     /**
-     * Registers the state gauges and the reconnect counter of a managed endpoint, once: called for each
-     * {@link EndpointStateChangedEvent}, as managed endpoints start after the meters are bound.
+     * Registers the state gauges and the reconnect counter of a managed endpoint, once:
+     * called for each {@link EndpointStateChangedEvent}, as managed endpoints start after
+     * the meters are bound.
      * @param event the event
      */
     @Override
@@ -204,7 +250,10 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
         }
     }
 
-    /** Returns the meters of an endpoint tag, registering them on every bound registry the first time. */
+    /**
+     * Returns the meters of an endpoint tag, registering them on every bound registry the
+     * first time.
+     */
     private EndpointMeters endpoint(String tag) {
         EndpointMeters meters = this.endpoints.get(tag);
         if (meters != null) {
@@ -224,15 +273,15 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
     }
 
     /**
-     * Returns the {@code endpoint} tag of a socket: its endpoint name when that is configured or managed,
-     * {@value #NO_ENDPOINT} without a name, {@value #OTHER_ENDPOINT} for any other name.
+     * Returns the {@code endpoint} tag of a socket: its endpoint name when that is
+     * configured or managed, {@value #NO_ENDPOINT} without a name,
+     * {@value #OTHER_ENDPOINT} for any other name.
      */
     private String tag(@Nullable String endpoint) {
         if (endpoint == null) {
             return NO_ENDPOINT;
         }
-        if (this.endpoints.containsKey(endpoint) && !endpoint.equals(OTHER_ENDPOINT)
-                && !endpoint.equals(NO_ENDPOINT)) {
+        if (this.endpoints.containsKey(endpoint) && !endpoint.equals(OTHER_ENDPOINT) && !endpoint.equals(NO_ENDPOINT)) {
             // registered already, so known: the common case needs no set lookup
             return endpoint;
         }
@@ -269,7 +318,10 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
         return count;
     }
 
-    /** The gauges and byte counters of one endpoint tag, and the bytes of its closed sockets. */
+    /**
+     * The gauges and byte counters of one endpoint tag, and the bytes of its closed
+     * sockets.
+     */
     private final class EndpointMeters {
 
         private final String tag;
@@ -307,7 +359,10 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
             this.read.closed(socket);
         }
 
-        /** A byte count of one endpoint: closed sockets' final counts plus the open sockets' current ones. */
+        /**
+         * A byte count of one endpoint: closed sockets' final counts plus the open
+         * sockets' current ones.
+         */
         private final class ByteTotal {
 
             private final ToLongFunction<Socket<?>> counter;
@@ -325,9 +380,10 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
             }
 
             /**
-             * Returns the total. The closed total is read before the socket list: a socket leaves the list
-             * before its final count is added here, so it is never counted twice, only missed for a moment,
-             * and the value reported never goes down.
+             * Returns the total. The closed total is read before the socket list: a
+             * socket leaves the list before its final count is added here, so it is never
+             * counted twice, only missed for a moment, and the value reported never goes
+             * down.
              */
             double value() {
                 long total = this.closedSockets.get();
@@ -339,10 +395,15 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
                 long current = total;
                 return this.reported.accumulateAndGet(current, Math::max);
             }
+
         }
+
     }
 
-    /** Feeds the timers and the closed-socket byte totals; runs on event loops, so it only records. */
+    /**
+     * Feeds the timers and the closed-socket byte totals; runs on event loops, so it only
+     * records.
+     */
     private final class MetricsObserver implements SocketObserver {
 
         @Override
@@ -410,5 +471,7 @@ public final class SocketConnectorMetrics implements MeterBinder, ApplicationLis
                     .record(elapsed);
             }
         }
+
     }
+
 }

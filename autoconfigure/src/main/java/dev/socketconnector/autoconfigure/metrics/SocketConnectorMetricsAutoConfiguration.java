@@ -20,14 +20,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Binds {@link SocketConnectorMetrics} to the application's meter registries when Micrometer is present, and
- * adds its observer to the auto-configured connector. Boot's {@code MeterRegistryPostProcessor} binds every
- * {@link MeterBinder} bean; the meters can be switched off with
- * {@code management.metrics.enable.socket.connector=false}.
+ * Binds {@link SocketConnectorMetrics} to the application's meter registries when
+ * Micrometer is present, and adds its observer to the auto-configured connector. Boot's
+ * {@code MeterRegistryPostProcessor} binds every {@link MeterBinder} bean; the meters can
+ * be switched off with {@code management.metrics.enable.socket.connector=false}.
  */
-@AutoConfiguration(after = SocketConnectorAutoConfiguration.class, afterName = {
-        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@AutoConfiguration(after = SocketConnectorAutoConfiguration.class,
+        afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+                "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass({ SocketConnector.class, MeterBinder.class })
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnSingleCandidate(SocketConnector.class)
@@ -37,7 +37,8 @@ public final class SocketConnectorMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     SocketConnectorMetrics socketConnectorMetrics(ObjectProvider<SocketConnector> connector,
             ObjectProvider<SocketEndpointRegistry> endpoints) {
-        // both are resolved lazily: the connector is built after this binder, with its observer
+        // both are resolved lazily: the connector is built after this binder, with its
+        // observer
         SingletonSupplier<SocketEndpointRegistry> registry = SingletonSupplier.of(endpoints::getIfAvailable);
         return new SocketConnectorMetrics(SingletonSupplier.of(connector::getIfAvailable), () -> {
             SocketEndpointRegistry managed = registry.get();
@@ -46,9 +47,9 @@ public final class SocketConnectorMetricsAutoConfiguration {
     }
 
     /**
-     * Keeps the meters Boot's observation handler derives from the connect and handshake observations out of
-     * the registries: {@code socket.connector.connect} and {@code socket.connector.tls.handshake} already
-     * measure them, once each.
+     * Keeps the meters Boot's observation handler derives from the connect and handshake
+     * observations out of the registries: {@code socket.connector.connect} and
+     * {@code socket.connector.tls.handshake} already measure them, once each.
      * @return the filter
      */
     @Bean
@@ -62,4 +63,5 @@ public final class SocketConnectorMetricsAutoConfiguration {
     SocketConnectorBuilderCustomizer socketConnectorMetricsCustomizer(SocketConnectorMetrics metrics) {
         return (builder) -> builder.addObserver(metrics.observer());
     }
+
 }

@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Reports connects as Micrometer observations ({@link SocketConnectorObservations}) when the application has
- * an {@link ObservationRegistry}, so Micrometer Tracing shows them as spans. Boot's
- * {@code management.observations.enable.socket.connector=false} switches them off.
+ * Reports connects as Micrometer observations ({@link SocketConnectorObservations}) when
+ * the application has an {@link ObservationRegistry}, so Micrometer Tracing shows them as
+ * spans. Boot's {@code management.observations.enable.socket.connector=false} switches
+ * them off.
  */
 @AutoConfiguration(after = SocketConnectorAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
@@ -29,7 +30,8 @@ public final class SocketConnectorObservationAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SocketConnectorObservations socketConnectorObservations(ObjectProvider<ObservationRegistry> registry) {
-        // resolved at the first connect: the registry's handlers may depend on beans built after the connector
+        // resolved at the first connect: the registry's handlers may depend on beans
+        // built after the connector
         return new SocketConnectorObservations(
                 SingletonSupplier.of(() -> registry.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
@@ -39,4 +41,5 @@ public final class SocketConnectorObservationAutoConfiguration {
     SocketConnectorBuilderCustomizer socketConnectorObservationsCustomizer(SocketConnectorObservations observations) {
         return (builder) -> builder.addObserver(observations);
     }
+
 }

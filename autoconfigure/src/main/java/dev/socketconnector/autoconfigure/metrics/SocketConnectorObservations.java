@@ -13,16 +13,19 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reports every connect as a Micrometer {@link Observation} named {@value #CONNECT}, and a TLS connect's
- * handshake as a child observation named {@value #HANDSHAKE}, so Micrometer Tracing shows a span per connect
- * (a child of the observation current on the thread that called {@code connect}) with the handshake inside it.
+ * Reports every connect as a Micrometer {@link Observation} named {@value #CONNECT}, and
+ * a TLS connect's handshake as a child observation named {@value #HANDSHAKE}, so
+ * Micrometer Tracing shows a span per connect (a child of the observation current on the
+ * thread that called {@code connect}) with the handshake inside it.
  * <p>
- * Low-cardinality keys are the connect timer's tags: {@code endpoint}, {@code tls} and {@code outcome}
- * ({@code endpoint} and {@code outcome} = success | failure for the handshake); the dialled address is only a
- * high-cardinality key ({@code remote.address}). The connect observation also gets an event,
- * {@value #HANDSHAKE_EVENT} or {@value #HANDSHAKE_FAILED_EVENT}, and the handshake's duration as the
- * {@code tls.handshake.duration} high-cardinality key. Start and end are paired by the socket the connector
- * passes to every observer call, so concurrent connects never mix.
+ * Low-cardinality keys are the connect timer's tags: {@code endpoint}, {@code tls} and
+ * {@code outcome} ({@code endpoint} and {@code outcome} = success | failure for the
+ * handshake); the dialled address is only a high-cardinality key
+ * ({@code remote.address}). The connect observation also gets an event,
+ * {@value #HANDSHAKE_EVENT} or {@value #HANDSHAKE_FAILED_EVENT}, and the handshake's
+ * duration as the {@code tls.handshake.duration} high-cardinality key. Start and end are
+ * paired by the socket the connector passes to every observer call, so concurrent
+ * connects never mix.
  */
 public final class SocketConnectorObservations implements SocketObserver {
 
@@ -38,7 +41,10 @@ public final class SocketConnectorObservations implements SocketObserver {
     /** The event added to a TLS connect's observation when the handshake succeeded. */
     public static final String HANDSHAKE_EVENT = "tls.handshake";
 
-    /** The event added to a TLS connect's observation when the handshake or the peer's authorization failed. */
+    /**
+     * The event added to a TLS connect's observation when the handshake or the peer's
+     * authorization failed.
+     */
     public static final String HANDSHAKE_FAILED_EVENT = "tls.handshake.failed";
 
     private final Supplier<ObservationRegistry> registry;
@@ -49,7 +55,8 @@ public final class SocketConnectorObservations implements SocketObserver {
 
     /**
      * Creates the observer.
-     * @param registry supplies the registry, read at each connect (so it may be resolved lazily)
+     * @param registry supplies the registry, read at each connect (so it may be resolved
+     * lazily)
      */
     public SocketConnectorObservations(Supplier<ObservationRegistry> registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -114,7 +121,8 @@ public final class SocketConnectorObservations implements SocketObserver {
             Throwable cause) {
         Observation handshake = this.handshakes.remove(socket);
         if (handshake != null) {
-            // the connect failed while the handshake was still running (a timeout, a reset)
+            // the connect failed while the handshake was still running (a timeout, a
+            // reset)
             handshake.lowCardinalityKeyValue("outcome", "failure").error(cause).stop();
         }
         Observation observation = this.connects.remove(socket);
@@ -126,4 +134,5 @@ public final class SocketConnectorObservations implements SocketObserver {
     private static String tag(@Nullable String endpoint) {
         return (endpoint != null) ? endpoint : SocketConnectorMetrics.NO_ENDPOINT;
     }
+
 }

@@ -1,5 +1,6 @@
 /**
- * Micrometer meters and observations for socket-connector, fed by a {@link dev.socketconnector.SocketObserver}.
+ * Micrometer meters and observations for socket-connector, fed by a
+ * {@link dev.socketconnector.SocketObserver}.
  */
 @NullMarked
 package dev.socketconnector.autoconfigure.metrics;

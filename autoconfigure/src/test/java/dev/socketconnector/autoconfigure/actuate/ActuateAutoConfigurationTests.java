@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link SocketsEndpointAutoConfiguration} and {@link SocketConnectorHealthContributorAutoConfiguration}:
- * what is created with and without Actuator, health and Micrometer on the class path.
+ * Tests for {@link SocketsEndpointAutoConfiguration} and
+ * {@link SocketConnectorHealthContributorAutoConfiguration}: what is created with and
+ * without Actuator, health and Micrometer on the class path.
  */
 class ActuateAutoConfigurationTests {
 
@@ -137,11 +138,10 @@ class ActuateAutoConfigurationTests {
     @Test
     void runWithoutActuatorShouldKeepMetersButNoEndpoint() {
         ourAutoConfigurationsOnly()
-            .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class))
-            .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
-                    "org.springframework.boot.health"))
+            .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+            .withClassLoader(
+                    new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health"))
             .withPropertyValues("management.endpoints.web.exposure.include=*")
             .run((context) -> assertThat(context).hasNotFailed()
                 .doesNotHaveBean(SocketsEndpoint.class)
@@ -149,12 +149,15 @@ class ActuateAutoConfigurationTests {
                 .hasSingleBean(SocketConnectorMetrics.class));
     }
 
-    /** A runner with only socket-connector's auto-configurations: Boot's own would fail on the hidden classes. */
+    /**
+     * A runner with only socket-connector's auto-configurations: Boot's own would fail on
+     * the hidden classes.
+     */
     private static ApplicationContextRunner ourAutoConfigurationsOnly() {
-        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
-                SocketConnectorAutoConfiguration.class, SocketsEndpointAutoConfiguration.class,
-                SocketConnectorHealthContributorAutoConfiguration.class, SocketConnectorMetricsAutoConfiguration.class,
-                SocketConnectorObservationAutoConfiguration.class));
+        return new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SocketConnectorAutoConfiguration.class,
+                    SocketsEndpointAutoConfiguration.class, SocketConnectorHealthContributorAutoConfiguration.class,
+                    SocketConnectorMetricsAutoConfiguration.class, SocketConnectorObservationAutoConfiguration.class));
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -164,6 +167,7 @@ class ActuateAutoConfigurationTests {
         HealthIndicator socketConnectorHealthIndicator() {
             return () -> Health.up().build();
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -173,5 +177,7 @@ class ActuateAutoConfigurationTests {
         RecordingHandler backendHandler() {
             return new RecordingHandler();
         }
+
     }
+
 }

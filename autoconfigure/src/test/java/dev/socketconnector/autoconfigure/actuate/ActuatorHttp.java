@@ -6,7 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A JDK HTTP client for the Actuator endpoints of a test server on 127.0.0.1, with bounded waits. */
+/**
+ * A JDK HTTP client for the Actuator endpoints of a test server on 127.0.0.1, with
+ * bounded waits.
+ */
 final class ActuatorHttp {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -32,4 +35,5 @@ final class ActuatorHttp {
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return this.client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
+
 }

@@ -34,10 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scrapes {@code /actuator/prometheus} of a real application with a TLS endpoint connected to a loopback
- * server, and checks every {@code socket_connector} series: the names and units of the API, the tags, and that
- * each connect and handshake is measured once (no second timer derived from the observations), with no
- * {@code endpoint="none"} series before a socket without an endpoint exists.
+ * Scrapes {@code /actuator/prometheus} of a real application with a TLS endpoint
+ * connected to a loopback server, and checks every {@code socket_connector} series: the
+ * names and units of the API, the tags, and that each connect and handshake is measured
+ * once (no second timer derived from the observations), with no {@code endpoint="none"}
+ * series before a socket without an endpoint exists.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=prometheus", "server.address=127.0.0.1" })
@@ -89,8 +90,8 @@ class PrometheusScrapeTests {
             .until(() -> this.endpoints.endpoints().get("backend").state().name().equals("CONNECTED"));
 
         Map<String, String> first = await().atMost(Duration.ofSeconds(10))
-            .until(this::scrape, (series) -> "1".equals(series.get(
-                    "socket_connector_connect_seconds_count{endpoint=\"backend\",outcome=\"success\",tls=\"true\"}")));
+            .until(this::scrape, (series) -> "1".equals(series
+                .get("socket_connector_connect_seconds_count{endpoint=\"backend\",outcome=\"success\",tls=\"true\"}")));
         assertThat(first.keySet()).containsExactlyInAnyOrder(
                 "socket_connector_sockets{endpoint=\"backend\",state=\"open\"}",
                 "socket_connector_sockets{endpoint=\"backend\",state=\"closing\"}",
@@ -114,16 +115,18 @@ class PrometheusScrapeTests {
         assertThat(Double.parseDouble(
                 first.get("socket_connector_tls_handshake_seconds_sum{endpoint=\"backend\",outcome=\"success\"}")))
             .isPositive()
-            .isLessThanOrEqualTo(Double.parseDouble(first.get(
-                    "socket_connector_connect_seconds_sum{endpoint=\"backend\",outcome=\"success\",tls=\"true\"}")));
+            .isLessThanOrEqualTo(Double.parseDouble(first
+                .get("socket_connector_connect_seconds_sum{endpoint=\"backend\",outcome=\"success\",tls=\"true\"}")));
 
         // a socket opened without an endpoint brings the endpoint="none" series
         try (PeerServer plain = PeerServer.start()) {
-            Socket<Object> socket = this.connector.connect(TcpSocketConnectOptions.builder()
-                .hostname("127.0.0.1")
-                .port(plain.port())
-                .socket(new RecordingHandler())
-                .build()).get(10, TimeUnit.SECONDS);
+            Socket<Object> socket = this.connector
+                .connect(TcpSocketConnectOptions.builder()
+                    .hostname("127.0.0.1")
+                    .port(plain.port())
+                    .socket(new RecordingHandler())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             plain.accept();
             Map<String, String> second = scrape();
             assertThat(second.keySet()).filteredOn((key) -> key.contains("endpoint=\"none\""))
@@ -144,24 +147,27 @@ class PrometheusScrapeTests {
         String body = await().atMost(Duration.ofSeconds(10))
             .until(() -> get("application/openmetrics-text;version=1.0.0"),
                     (text) -> text.contains("socket_connector_connect_seconds_count"));
-        List<String> lines = body.lines().filter((line) -> line.startsWith("# ") && line.contains("socket_connector"))
+        List<String> lines = body.lines()
+            .filter((line) -> line.startsWith("# ") && line.contains("socket_connector"))
             .toList();
-        // Micrometer writes no "# UNIT" lines; the base unit is the name's suffix (bytes, seconds), and a
+        // Micrometer writes no "# UNIT" lines; the base unit is the name's suffix (bytes,
+        // seconds), and a
         // count (sockets, reconnects) has none
-        assertThat(lines).filteredOn((line) -> line.startsWith("# TYPE ")).containsExactlyInAnyOrder(
-                "# TYPE socket_connector_bytes_read_bytes counter",
-                "# TYPE socket_connector_bytes_written_bytes counter",
-                "# TYPE socket_connector_connect_seconds summary",
-                "# TYPE socket_connector_connect_seconds_max gauge",
-                "# TYPE socket_connector_reconnects counter",
-                "# TYPE socket_connector_endpoint_state gauge",
-                "# TYPE socket_connector_sockets gauge",
-                "# TYPE socket_connector_tls_handshake_seconds summary",
-                "# TYPE socket_connector_tls_handshake_seconds_max gauge");
+        assertThat(lines).filteredOn((line) -> line.startsWith("# TYPE "))
+            .containsExactlyInAnyOrder("# TYPE socket_connector_bytes_read_bytes counter",
+                    "# TYPE socket_connector_bytes_written_bytes counter",
+                    "# TYPE socket_connector_connect_seconds summary",
+                    "# TYPE socket_connector_connect_seconds_max gauge", "# TYPE socket_connector_reconnects counter",
+                    "# TYPE socket_connector_endpoint_state gauge", "# TYPE socket_connector_sockets gauge",
+                    "# TYPE socket_connector_tls_handshake_seconds summary",
+                    "# TYPE socket_connector_tls_handshake_seconds_max gauge");
         assertThat(body).doesNotContain("socket_connector_client");
     }
 
-    /** {@return every socket_connector sample of a text-format scrape: series (name and labels) to value} */
+    /**
+     * {@return every socket_connector sample of a text-format scrape: series (name and
+     * labels) to value}
+     */
     private Map<String, String> scrape() throws Exception {
         String body = get("text/plain;version=0.0.4");
         assertThat(body).doesNotContain("socket_connector_client");
@@ -179,7 +185,8 @@ class PrometheusScrapeTests {
 
     private String get(String accept) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
             .header("Accept", accept)
             .timeout(Duration.ofSeconds(10))
             .GET()
@@ -188,4 +195,5 @@ class PrometheusScrapeTests {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
     }
+
 }

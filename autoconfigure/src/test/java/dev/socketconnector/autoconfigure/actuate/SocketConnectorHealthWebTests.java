@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests the {@code socketConnector} health contributor over real HTTP: a connect-on-startup endpoint to a
- * loopback server is UP, DOWN once the server goes away, and UP again after it comes back and the endpoint
- * has reconnected.
+ * Tests the {@code socketConnector} health contributor over real HTTP: a
+ * connect-on-startup endpoint to a loopback server is UP, DOWN once the server goes away,
+ * and UP again after it comes back and the endpoint has reconnected.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=sockets,health,metrics",
@@ -73,15 +73,17 @@ class SocketConnectorHealthWebTests {
         server.close();
         String down = awaitHealth(http, "DOWN", "ECONNREFUSED");
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(503);
-        assertThat((String) JsonPath.read(down, COMPONENT + ".details.endpoints.backend.state"))
-            .isIn("BACKING_OFF", "CONNECTING");
+        assertThat((String) JsonPath.read(down, COMPONENT + ".details.endpoints.backend.state")).isIn("BACKING_OFF",
+                "CONNECTING");
         assertThat((String) JsonPath.read(down, COMPONENT + ".details.endpoints.backend.lastError"))
-            .contains("ECONNREFUSED").contains("127.0.0.1:" + backendPort);
+            .contains("ECONNREFUSED")
+            .contains("127.0.0.1:" + backendPort);
 
         server = PeerServer.start(backendPort);
         server.accept();
         String again = awaitHealth(http, "UP");
-        assertThat((String) JsonPath.read(again, COMPONENT + ".details.endpoints.backend.state")).isEqualTo("CONNECTED");
+        assertThat((String) JsonPath.read(again, COMPONENT + ".details.endpoints.backend.state"))
+            .isEqualTo("CONNECTED");
         assertThat((Integer) JsonPath.read(again, COMPONENT + ".details.endpoints.backend.reconnects")).isPositive();
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
 
@@ -89,7 +91,10 @@ class SocketConnectorHealthWebTests {
         assertThat(((Number) JsonPath.read(reconnects, "$.measurements[0].value")).intValue()).isPositive();
     }
 
-    /** Polls the health endpoint for up to 10 s until the component has the status (and the body the text). */
+    /**
+     * Polls the health endpoint for up to 10 s until the component has the status (and
+     * the body the text).
+     */
     private static String awaitHealth(ActuatorHttp http, String status, String... contains) {
         AtomicReference<String> body = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -107,4 +112,5 @@ class SocketConnectorHealthWebTests {
         });
         return body.get();
     }
+
 }

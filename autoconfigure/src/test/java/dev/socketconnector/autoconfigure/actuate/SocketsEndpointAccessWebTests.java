@@ -22,8 +22,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code sockets} endpoint exposed over the web as the README shows, with no access property: it is
- * read-only, so an anonymous HTTP DELETE is refused and closes nothing, over real HTTP in a real context.
+ * The {@code sockets} endpoint exposed over the web as the README shows, with no access
+ * property: it is read-only, so an anonymous HTTP DELETE is refused and closes nothing,
+ * over real HTTP in a real context.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=sockets,health", "server.address=127.0.0.1" })
@@ -50,8 +51,12 @@ class SocketsEndpointAccessWebTests {
     @Test
     void anonymousDeleteIsRefusedByDefaultAndTheSocketStaysOpen() throws Exception {
         ActuatorHttp http = new ActuatorHttp(this.port);
-        Socket<Object> socket = this.connector.connect(TcpSocketConnectOptions.<Object>builder()
-            .hostname("127.0.0.1").port(server.port()).socket(new RecordingHandler()).build())
+        Socket<Object> socket = this.connector
+            .connect(TcpSocketConnectOptions.<Object>builder()
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(new RecordingHandler())
+                .build())
             .get(10, TimeUnit.SECONDS);
         try {
             server.accept();
@@ -69,4 +74,5 @@ class SocketsEndpointAccessWebTests {
             socket.terminate();
         }
     }
+
 }

@@ -34,8 +34,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests the {@code sockets} endpoint and the connector's meters over real HTTP, against real sockets to a
- * loopback server, in an application started through the real auto-configuration imports.
+ * Tests the {@code sockets} endpoint and the connector's meters over real HTTP, against
+ * real sockets to a loopback server, in an application started through the real
+ * auto-configuration imports.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=sockets,health,metrics",
@@ -92,8 +93,8 @@ class SocketsEndpointWebTests {
         List<Map<String, Object>> sockets = JsonPath.read(body, "$.sockets[?(@.id == '" + socket.id() + "')]");
         assertThat(sockets).hasSize(1);
         Map<String, Object> json = sockets.get(0);
-        assertThat(json).containsOnlyKeys("id", "endpoint", "localAddress", "localPort", "remoteAddress",
-                "remotePort", "readyState", "bytesWritten", "bytesRead", "tls", "openedAt");
+        assertThat(json).containsOnlyKeys("id", "endpoint", "localAddress", "localPort", "remoteAddress", "remotePort",
+                "readyState", "bytesWritten", "bytesRead", "tls", "openedAt");
         assertThat(json).containsEntry("endpoint", null)
             .containsEntry("localAddress", "127.0.0.1")
             .containsEntry("localPort", socket.localPort())
@@ -178,16 +179,19 @@ class SocketsEndpointWebTests {
     void tlsSocketShowsVersionCipherAndAuthorized() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.generate();
         try (PeerServer tlsServer = PeerServer.startTls(certificate.serverContext())) {
-            Socket<Object> socket = this.connector.connect(TcpSocketConnectOptions.<Object>builder()
-                .hostname("127.0.0.1")
-                .port(tlsServer.port())
-                .socket(new RecordingHandler())
-                .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
-                .build()).get(10, TimeUnit.SECONDS);
+            Socket<Object> socket = this.connector
+                .connect(TcpSocketConnectOptions.<Object>builder()
+                    .hostname("127.0.0.1")
+                    .port(tlsServer.port())
+                    .socket(new RecordingHandler())
+                    .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
 
             String body = this.http.get("/actuator/sockets/" + socket.id()).body();
 
-            assertThat((String) JsonPath.read(body, "$.tls.version")).isEqualTo(socket.getTLSVersion()).startsWith("TLSv1.");
+            assertThat((String) JsonPath.read(body, "$.tls.version")).isEqualTo(socket.getTLSVersion())
+                .startsWith("TLSv1.");
             assertThat((String) JsonPath.read(body, "$.tls.cipher")).isEqualTo(socket.getCipher().name());
             assertThat((Boolean) JsonPath.read(body, "$.tls.authorized")).isTrue();
             assertThat(body).doesNotContain("BEGIN").doesNotContain("certificate");
@@ -200,10 +204,9 @@ class SocketsEndpointWebTests {
         Path path = dir.resolve("peer.sock");
         try (ServerSocketChannel unixServer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             unixServer.bind(UnixDomainSocketAddress.of(path));
-            Socket<Object> socket = this.connector.connect(UnixSocketOptions.<Object>builder()
-                .unix(path.toString())
-                .socket(new RecordingHandler())
-                .build()).get(10, TimeUnit.SECONDS);
+            Socket<Object> socket = this.connector.connect(
+                    UnixSocketOptions.<Object>builder().unix(path.toString()).socket(new RecordingHandler()).build())
+                .get(10, TimeUnit.SECONDS);
 
             String body = this.http.get("/actuator/sockets/" + socket.id()).body();
 
@@ -231,7 +234,8 @@ class SocketsEndpointWebTests {
 
         String sockets = this.http.get("/actuator/metrics/socket.connector.sockets?tag=endpoint:none&tag=state:open")
             .body();
-        HttpResponse<String> written = this.http.get("/actuator/metrics/socket.connector.bytes.written?tag=endpoint:none");
+        HttpResponse<String> written = this.http
+            .get("/actuator/metrics/socket.connector.bytes.written?tag=endpoint:none");
 
         assertThat(written.statusCode()).isEqualTo(200);
         assertThat((String) JsonPath.read(written.body(), "$.baseUnit")).isEqualTo("bytes");
@@ -245,11 +249,14 @@ class SocketsEndpointWebTests {
     }
 
     private Socket<Object> connect(RecordingHandler handler) throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<Object>builder()
-            .hostname("127.0.0.1")
-            .port(server.port())
-            .socket(handler)
-            .data(SECRET)
-            .build()).get(10, TimeUnit.SECONDS);
+        return this.connector
+            .connect(TcpSocketConnectOptions.<Object>builder()
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(handler)
+                .data(SECRET)
+                .build())
+            .get(10, TimeUnit.SECONDS);
     }
+
 }

@@ -7,8 +7,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A Spring Boot application for the Actuator tests: every auto-configuration on the test class path, through
- * the real {@code AutoConfiguration.imports} files, plus one handler bean for the managed endpoint.
+ * A Spring Boot application for the Actuator tests: every auto-configuration on the test
+ * class path, through the real {@code AutoConfiguration.imports} files, plus one handler
+ * bean for the managed endpoint.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -18,4 +19,5 @@ class TestApplication {
     RecordingHandler backendHandler() {
         return new RecordingHandler();
     }
+
 }

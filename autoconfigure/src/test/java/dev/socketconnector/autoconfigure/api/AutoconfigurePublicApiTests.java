@@ -6,8 +6,9 @@ import dev.socketconnector.api.PublicApiListing;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public API of the auto-configuration is committed as {@code src/test/resources/public-api.txt}: a
- * change to it shows in review as a diff of that file.
+ * The public API of the auto-configuration is committed as
+ * {@code src/test/resources/public-api.txt}: a change to it shows in review as a diff of
+ * that file.
  */
 class AutoconfigurePublicApiTests {
 

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ConnectOutcome}: the {@code outcome} tag from a failure's type and Node code.
+ * Tests for {@link ConnectOutcome}: the {@code outcome} tag from a failure's type and
+ * Node code.
  */
 class ConnectOutcomeTests {
 
@@ -32,7 +33,8 @@ class ConnectOutcomeTests {
         assertThat(ConnectOutcome.of(new SSLHandshakeException("no cipher suites in common")))
             .isEqualTo(ConnectOutcome.TLS);
         assertThat(ConnectOutcome.of(new SocketConnectException("ECONNRESET", "connect", "127.0.0.1:1",
-                new SSLHandshakeException("closed during handshake")))).isEqualTo(ConnectOutcome.TLS);
+                new SSLHandshakeException("closed during handshake"))))
+            .isEqualTo(ConnectOutcome.TLS);
     }
 
     @Test
@@ -45,4 +47,5 @@ class ConnectOutcomeTests {
     private static SocketConnectException failure(String code) {
         return new SocketConnectException(code, "connect", "127.0.0.1:1", null);
     }
+
 }

@@ -39,8 +39,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The managed endpoint's Spring side against a real peer on 127.0.0.1: the event per transition, the state
- * gauge, the close reasons, the connection duration, the actuator's endpoints array, and bounded meters.
+ * The managed endpoint's Spring side against a real peer on 127.0.0.1: the event per
+ * transition, the state gauge, the close reasons, the connection duration, the actuator's
+ * endpoints array, and bounded meters.
  */
 class ManagedEndpointMetersTests {
 
@@ -101,12 +102,13 @@ class ManagedEndpointMetersTests {
                         .tags("endpoint", "echo", "state", "backing-off")
                         .gauge()
                         .value()).isEqualTo(0);
-                    await("ten peer closes counted", () -> registry.find(SocketConnectorMetrics.CLOSES)
-                        .tags("endpoint", "echo", "reason", "peer")
-                        .counters()
-                        .stream()
-                        .mapToDouble((c) -> c.count())
-                        .sum() == drops);
+                    await("ten peer closes counted",
+                            () -> registry.find(SocketConnectorMetrics.CLOSES)
+                                .tags("endpoint", "echo", "reason", "peer")
+                                .counters()
+                                .stream()
+                                .mapToDouble((c) -> c.count())
+                                .sum() == drops);
                     assertThat(registry.get(SocketConnectorMetrics.CONNECTION_DURATION)
                         .tags("endpoint", "echo")
                         .timer()
@@ -127,26 +129,37 @@ class ManagedEndpointMetersTests {
     @Test
     void localAndShutdownClosesAreTheirOwnReasons() throws Exception {
         try (PeerServer server = PeerServer.start()) {
-            this.contextRunner.withPropertyValues("socket.connector.shutdown-timeout=200ms",
-                    ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port()).run((context) -> {
-                SocketConnector connector = context.getBean(SocketConnector.class);
-                MeterRegistry registry = context.getBean(MeterRegistry.class);
-                Socket<Object> local = connector.connect(TcpSocketConnectOptions.builder().hostname("127.0.0.1")
-                    .port(server.port()).socket(new SocketHandler<>() {
-                    }).build()).get(10, TimeUnit.SECONDS);
-                server.accept();
-                local.terminate();
-                await("local close counted", () -> registry.find(SocketConnectorMetrics.CLOSES)
-                    .tags("endpoint", "none", "reason", "local").counter() != null);
-                connector.connect(TcpSocketConnectOptions.builder().hostname("127.0.0.1").port(server.port())
-                    .socket(new SocketHandler<>() {
-                    }).build()).get(10, TimeUnit.SECONDS);
-                server.accept();
-                connector.close();
-                assertThat(registry.get(SocketConnectorMetrics.CLOSES).tags("endpoint", "none", "reason", "shutdown")
-                    .counter()
-                    .count()).isEqualTo(1);
-            });
+            this.contextRunner
+                .withPropertyValues("socket.connector.shutdown-timeout=200ms", ECHO + "hostname=127.0.0.1",
+                        ECHO + "port=" + server.port())
+                .run((context) -> {
+                    SocketConnector connector = context.getBean(SocketConnector.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    Socket<Object> local = connector.connect(TcpSocketConnectOptions.builder()
+                        .hostname("127.0.0.1")
+                        .port(server.port())
+                        .socket(new SocketHandler<>() {
+                        })
+                        .build()).get(10, TimeUnit.SECONDS);
+                    server.accept();
+                    local.terminate();
+                    await("local close counted",
+                            () -> registry.find(SocketConnectorMetrics.CLOSES)
+                                .tags("endpoint", "none", "reason", "local")
+                                .counter() != null);
+                    connector.connect(TcpSocketConnectOptions.builder()
+                        .hostname("127.0.0.1")
+                        .port(server.port())
+                        .socket(new SocketHandler<>() {
+                        })
+                        .build()).get(10, TimeUnit.SECONDS);
+                    server.accept();
+                    connector.close();
+                    assertThat(registry.get(SocketConnectorMetrics.CLOSES)
+                        .tags("endpoint", "none", "reason", "shutdown")
+                        .counter()
+                        .count()).isEqualTo(1);
+                });
         }
     }
 
@@ -158,9 +171,13 @@ class ManagedEndpointMetersTests {
             SocketConnectorMetrics metrics = new SocketConnectorMetrics(() -> holder[0], java.util.Map::of);
             var builder = SocketConnector.builder().observer(metrics.observer());
             for (int e = 0; e < 5; e++) {
-                builder.endpoint("e" + e, TcpSocketConnectOptions.builder().hostname("127.0.0.1")
-                    .port(server.port()).socket(new SocketHandler<>() {
-                    }).build());
+                builder.endpoint("e" + e,
+                        TcpSocketConnectOptions.builder()
+                            .hostname("127.0.0.1")
+                            .port(server.port())
+                            .socket(new SocketHandler<>() {
+                            })
+                            .build());
             }
             try (SocketConnector connector = builder.build()) {
                 holder[0] = connector;
@@ -204,6 +221,7 @@ class ManagedEndpointMetersTests {
         Events events() {
             return new Events();
         }
+
     }
 
     static class Events implements ApplicationListener<EndpointStateChangedEvent> {
@@ -218,5 +236,7 @@ class ManagedEndpointMetersTests {
         long count(EndpointState state) {
             return this.events.stream().filter((e) -> e.state() == state).count();
         }
+
     }
+
 }

@@ -21,8 +21,9 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A blocking JDK server on 127.0.0.1 for the observability tests, plain or TLS, optionally on a chosen port so
- * a test can stop it and start it again there. Every wait is bounded (10 s).
+ * A blocking JDK server on 127.0.0.1 for the observability tests, plain or TLS,
+ * optionally on a chosen port so a test can stop it and start it again there. Every wait
+ * is bounded (10 s).
  */
 public final class PeerServer implements AutoCloseable {
 
@@ -53,7 +54,10 @@ public final class PeerServer implements AutoCloseable {
         return new PeerServer(new ServerSocket(), port);
     }
 
-    /** Starts a TLS server on an ephemeral port; the handshake runs on the first read or write. */
+    /**
+     * Starts a TLS server on an ephemeral port; the handshake runs on the first read or
+     * write.
+     */
     public static PeerServer startTls(SSLContext context) throws IOException {
         SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
         return new PeerServer(server, 0);
@@ -68,7 +72,8 @@ public final class PeerServer implements AutoCloseable {
                 this.peers.add(peer);
                 this.accepted.add(peer);
                 if (socket instanceof SSLSocket tls) {
-                    // the JDK handshakes lazily; a client waiting for the server's hello must not wait for a read
+                    // the JDK handshakes lazily; a client waiting for the server's hello
+                    // must not wait for a read
                     Thread handshake = new Thread(() -> {
                         try {
                             tls.startHandshake();
@@ -140,8 +145,9 @@ public final class PeerServer implements AutoCloseable {
         }
 
         /**
-         * Waits up to 10 s for the client to close and says how: {@code "end"} for a FIN (end of stream),
-         * {@code "reset"} for a reset. Unread bytes are skipped; a timeout fails.
+         * Waits up to 10 s for the client to close and says how: {@code "end"} for a FIN
+         * (end of stream), {@code "reset"} for a reset. Unread bytes are skipped; a
+         * timeout fails.
          */
         public String awaitClose() throws IOException {
             InputStream in = this.socket.getInputStream();
@@ -160,7 +166,10 @@ public final class PeerServer implements AutoCloseable {
             }
         }
 
-        /** Reads until the client closes, waiting up to 10 s for each read, and returns how many bytes came. */
+        /**
+         * Reads until the client closes, waiting up to 10 s for each read, and returns
+         * how many bytes came.
+         */
         public long readToEnd() throws IOException {
             InputStream in = this.socket.getInputStream();
             byte[] buffer = new byte[64 * 1024];
@@ -181,5 +190,7 @@ public final class PeerServer implements AutoCloseable {
                 throw new UncheckedIOException(ex);
             }
         }
+
     }
+
 }

@@ -9,7 +9,10 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketHandler;
 import org.jspecify.annotations.Nullable;
 
-/** A handler that collects the bytes a socket receives and completes a future when it closes. */
+/**
+ * A handler that collects the bytes a socket receives and completes a future when it
+ * closes.
+ */
 public final class RecordingHandler implements SocketHandler<Object> {
 
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -34,7 +37,10 @@ public final class RecordingHandler implements SocketHandler<Object> {
         // the close that follows completes the future
     }
 
-    /** Waits up to 10 s until at least {@code count} bytes have arrived, and returns all of them. */
+    /**
+     * Waits up to 10 s until at least {@code count} bytes have arrived, and returns all
+     * of them.
+     */
     public byte[] awaitReceived(int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         synchronized (this.received) {
@@ -53,4 +59,5 @@ public final class RecordingHandler implements SocketHandler<Object> {
     public void awaitClosed() throws Exception {
         this.closed.get(10, TimeUnit.SECONDS);
     }
+
 }

@@ -17,8 +17,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A self-signed server certificate for {@code localhost} and {@code 127.0.0.1}, generated with the
- * {@code openssl} command, and a JDK server {@link SSLContext} that presents it.
+ * A self-signed server certificate for {@code localhost} and {@code 127.0.0.1}, generated
+ * with the {@code openssl} command, and a JDK server {@link SSLContext} that presents it.
  */
 public final class SelfSignedCertificate {
 
@@ -81,4 +81,5 @@ public final class SelfSignedCertificate {
     public SSLContext serverContext() {
         return this.serverContext;
     }
+
 }

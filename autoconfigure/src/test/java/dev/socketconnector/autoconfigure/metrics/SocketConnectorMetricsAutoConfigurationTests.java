@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SocketConnectorMetricsAutoConfiguration} and {@link SocketConnectorObservationAutoConfiguration}.
+ * Tests for {@link SocketConnectorMetricsAutoConfiguration} and
+ * {@link SocketConnectorObservationAutoConfiguration}.
  */
 class SocketConnectorMetricsAutoConfigurationTests {
 
@@ -45,22 +46,27 @@ class SocketConnectorMetricsAutoConfigurationTests {
                 assertThat(registry.find(SocketConnectorMetrics.SOCKETS).tag("endpoint", "none").gauges()).isEmpty();
 
                 SocketConnector connector = context.getBean(SocketConnector.class);
-                connector.connect(TcpSocketConnectOptions.builder()
-                    .hostname("127.0.0.1")
-                    .port(server.port())
-                    .socket(new RecordingHandler())
-                    .build()).get(10, TimeUnit.SECONDS);
+                connector
+                    .connect(TcpSocketConnectOptions.builder()
+                        .hostname("127.0.0.1")
+                        .port(server.port())
+                        .socket(new RecordingHandler())
+                        .build())
+                    .get(10, TimeUnit.SECONDS);
                 server.accept();
 
                 assertThat(registry.get(SocketConnectorMetrics.CONNECT)
                     .tags("endpoint", "none", "outcome", "success", "tls", "false")
                     .timer()
                     .count()).isEqualTo(1);
-                assertThat(registry.get(SocketConnectorMetrics.SOCKETS).tags("endpoint", "none", "state", "open")
+                assertThat(registry.get(SocketConnectorMetrics.SOCKETS)
+                    .tags("endpoint", "none", "state", "open")
                     .gauge()
                     .value()).isEqualTo(1);
-                // the connect is measured once: Boot's meter observation handler would also turn the connect
-                // observation into a timer (and a long task timer) of its own name; the filter keeps them out
+                // the connect is measured once: Boot's meter observation handler would
+                // also turn the connect
+                // observation into a timer (and a long task timer) of its own name; the
+                // filter keeps them out
                 assertThat(registry.find(SocketConnectorObservations.CONNECT).meters()).isEmpty();
                 assertThat(registry.find(SocketConnectorObservations.CONNECT + ".active").meters()).isEmpty();
                 assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getName())
@@ -76,11 +82,13 @@ class SocketConnectorMetricsAutoConfigurationTests {
                 .withPropertyValues("management.metrics.enable.socket.connector=false",
                         "management.observations.enable.socket.connector=false")
                 .run((context) -> {
-                    context.getBean(SocketConnector.class).connect(TcpSocketConnectOptions.builder()
-                        .hostname("127.0.0.1")
-                        .port(server.port())
-                        .socket(new RecordingHandler())
-                        .build()).get(10, TimeUnit.SECONDS);
+                    context.getBean(SocketConnector.class)
+                        .connect(TcpSocketConnectOptions.builder()
+                            .hostname("127.0.0.1")
+                            .port(server.port())
+                            .socket(new RecordingHandler())
+                            .build())
+                        .get(10, TimeUnit.SECONDS);
                     server.accept();
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     assertThat(registry.find(SocketConnectorMetrics.SOCKETS).meters()).isEmpty();
@@ -134,14 +142,17 @@ class SocketConnectorMetricsAutoConfigurationTests {
             this.contextRunner.withUserConfiguration(UserConnector.class).run((context) -> {
                 SocketConnector connector = context.getBean(SocketConnector.class);
                 assertThat(connector).isSameAs(context.getBean("userConnector"));
-                connector.connect(TcpSocketConnectOptions.builder()
-                    .hostname("127.0.0.1")
-                    .port(server.port())
-                    .socket(new RecordingHandler())
-                    .build()).get(10, TimeUnit.SECONDS);
+                connector
+                    .connect(TcpSocketConnectOptions.builder()
+                        .hostname("127.0.0.1")
+                        .port(server.port())
+                        .socket(new RecordingHandler())
+                        .build())
+                    .get(10, TimeUnit.SECONDS);
                 server.accept();
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
-                assertThat(registry.get(SocketConnectorMetrics.SOCKETS).tags("endpoint", "none", "state", "open")
+                assertThat(registry.get(SocketConnectorMetrics.SOCKETS)
+                    .tags("endpoint", "none", "state", "open")
                     .gauge()
                     .value()).isEqualTo(1);
                 assertThat(registry.find(SocketConnectorMetrics.CONNECT).meters()).isEmpty();
@@ -156,6 +167,7 @@ class SocketConnectorMetricsAutoConfigurationTests {
         SocketConnector userConnector() {
             return SocketConnector.create();
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -165,5 +177,7 @@ class SocketConnectorMetricsAutoConfigurationTests {
         SocketConnectorMetrics userMetrics() {
             return new SocketConnectorMetrics(() -> null, Map::of);
         }
+
     }
+
 }

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link SocketConnectorMetrics}: real sockets to a loopback server, meters read from a
- * {@link SimpleMeterRegistry}.
+ * Tests for {@link SocketConnectorMetrics}: real sockets to a loopback server, meters
+ * read from a {@link SimpleMeterRegistry}.
  */
 class SocketConnectorMetricsTests {
 
@@ -104,8 +104,10 @@ class SocketConnectorMetricsTests {
         Socket<Object> socket = connector.<Object>connect("bulk").get(10, TimeUnit.SECONDS);
         Peer peer = this.server.accept();
 
-        // the peer reads nothing yet: fill the kernel buffers and the outbound buffer until write keeps
-        // refusing (a single short write can be transient while the kernel still takes what Netty holds)
+        // the peer reads nothing yet: fill the kernel buffers and the outbound buffer
+        // until write keeps
+        // refusing (a single short write can be transient while the kernel still takes
+        // what Netty holds)
         byte[] chunk = new byte[64 * 1024];
         long accepted = 0;
         int zeros = 0;
@@ -206,18 +208,20 @@ class SocketConnectorMetricsTests {
         SocketConnector connector = connector(SocketConnector.builder().connectTimeout(Duration.ofMillis(300)));
         this.metrics.bindTo(this.registry);
 
-        assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connector
-            .connect(options(new RecordingHandler()).toBuilder().tls(true).build())
-            .get(10, TimeUnit.SECONDS));
+        assertThatExceptionOfType(ExecutionException.class)
+            .isThrownBy(() -> connector.connect(options(new RecordingHandler()).toBuilder().tls(true).build())
+                .get(10, TimeUnit.SECONDS));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("none", "timeout", "true").count() == 1);
-        assertThat(connectTimer("none", "timeout", "true").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(250);
+        assertThat(connectTimer("none", "timeout", "true").totalTime(TimeUnit.MILLISECONDS))
+            .isGreaterThanOrEqualTo(250);
     }
 
     @Test
     void metersCarryOnlyBoundedTags() throws Exception {
         this.server = PeerServer.start();
-        SocketConnector connector = connector(SocketConnector.builder().endpoint("echo", options(new RecordingHandler())));
+        SocketConnector connector = connector(
+                SocketConnector.builder().endpoint("echo", options(new RecordingHandler())));
         this.metrics.bindTo(this.registry);
         connector.connect("echo").get(10, TimeUnit.SECONDS);
 
@@ -237,35 +241,38 @@ class SocketConnectorMetricsTests {
     void thousandsOfUnconfiguredEndpointNamesShareOneBoundedTag() throws Exception {
         int closedPort = freePort();
         SocketConnector connector = connector(SocketConnector.builder()
-            .endpoint("known", TcpSocketConnectOptions.<Object>builder()
-                .hostname("127.0.0.1")
-                .port(closedPort)
-                .socket(new RecordingHandler())
-                .build()));
+            .endpoint("known",
+                    TcpSocketConnectOptions.<Object>builder()
+                        .hostname("127.0.0.1")
+                        .port(closedPort)
+                        .socket(new RecordingHandler())
+                        .build()));
         this.metrics.bindTo(this.registry);
         int before = this.registry.getMeters().size();
 
         List<CompletableFuture<Socket<Object>>> futures = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
-            futures.add(connector.connect("ad-hoc-" + i, TcpSocketConnectOptions.<Object>builder()
-                .hostname("127.0.0.1")
-                .port(closedPort)
-                .socket(new RecordingHandler())
-                .build()));
+            futures.add(connector.connect("ad-hoc-" + i,
+                    TcpSocketConnectOptions.<Object>builder()
+                        .hostname("127.0.0.1")
+                        .port(closedPort)
+                        .socket(new RecordingHandler())
+                        .build()));
         }
-        futures.add(connector.connect("known", TcpSocketConnectOptions.<Object>builder()
-            .hostname("127.0.0.1")
-            .port(closedPort)
-            .socket(new RecordingHandler())
-            .build()));
+        futures.add(connector.connect("known",
+                TcpSocketConnectOptions.<Object>builder()
+                    .hostname("127.0.0.1")
+                    .port(closedPort)
+                    .socket(new RecordingHandler())
+                    .build()));
         for (CompletableFuture<Socket<Object>> future : futures) {
             assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(30, TimeUnit.SECONDS));
         }
 
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> connectTimer("other", "refused", "false").count() == 2000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("other", "refused", "false").count() == 2000);
         assertThat(connectTimer("known", "refused", "false").count()).isEqualTo(1);
-        // the "other" tag's gauges and counters (4) and the two refused timers: nothing per name
+        // the "other" tag's gauges and counters (4) and the two refused timers: nothing
+        // per name
         assertThat(this.registry.getMeters()).hasSizeLessThanOrEqualTo(before + 6);
         assertThat(this.registry.getMeters())
             .allSatisfy((meter) -> assertThat(meter.getId().getTag("endpoint")).isIn("none", "known", "other"));
@@ -286,7 +293,9 @@ class SocketConnectorMetricsTests {
     }
 
     private double gauge(String endpoint, String state) {
-        return this.registry.get(SocketConnectorMetrics.SOCKETS).tag("endpoint", endpoint).tag("state", state)
+        return this.registry.get(SocketConnectorMetrics.SOCKETS)
+            .tag("endpoint", endpoint)
+            .tag("state", state)
             .gauge()
             .value();
     }
@@ -316,4 +325,5 @@ class SocketConnectorMetricsTests {
             return probe.getLocalPort();
         }
     }
+
 }

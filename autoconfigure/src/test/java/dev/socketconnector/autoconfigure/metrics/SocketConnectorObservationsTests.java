@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link SocketConnectorObservations}: real connects observed through a registry with a recording
- * handler.
+ * Tests for {@link SocketConnectorObservations}: real connects observed through a
+ * registry with a recording handler.
  */
 class SocketConnectorObservationsTests {
 
@@ -54,9 +54,7 @@ class SocketConnectorObservationsTests {
                 SocketConnectorObservationsTests.this.stopped.add(context);
             }
         });
-        this.connector = SocketConnector.builder()
-            .addObserver(new SocketConnectorObservations(() -> registry))
-            .build();
+        this.connector = SocketConnector.builder().addObserver(new SocketConnectorObservations(() -> registry)).build();
     }
 
     @AfterEach
@@ -102,9 +100,9 @@ class SocketConnectorObservationsTests {
     void tlsConnectsHaveAHandshakeChildObservationAndEvent() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.generate();
         try (PeerServer server = PeerServer.startTls(certificate.serverContext())) {
-            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> this.connector
-                .connect(options(server.port()).toBuilder().tls(true).build())
-                .get(10, TimeUnit.SECONDS));
+            assertThatExceptionOfType(ExecutionException.class)
+                .isThrownBy(() -> this.connector.connect(options(server.port()).toBuilder().tls(true).build())
+                    .get(10, TimeUnit.SECONDS));
             await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 2);
             Observation.Context failedHandshake = this.stopped.get(0);
             Observation.Context failedConnect = this.stopped.get(1);
@@ -116,9 +114,11 @@ class SocketConnectorObservationsTests {
             assertThat(failedConnect.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("tls");
             assertThat(failedConnect.getLowCardinalityKeyValue("tls").getValue()).isEqualTo("true");
 
-            this.connector.connect(options(server.port()).toBuilder()
-                .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
-                .build()).get(10, TimeUnit.SECONDS);
+            this.connector
+                .connect(options(server.port()).toBuilder()
+                    .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 4);
             Observation.Context handshake = this.stopped.get(2);
             Observation.Context connect = this.stopped.get(3);
@@ -143,8 +143,9 @@ class SocketConnectorObservationsTests {
                 connect.get(10, TimeUnit.SECONDS);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 20);
-            assertThat(this.stopped).allSatisfy((context) -> assertThat(
-                    context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success"));
+            assertThat(this.stopped)
+                .allSatisfy((context) -> assertThat(context.getLowCardinalityKeyValue("outcome").getValue())
+                    .isEqualTo("success"));
         }
     }
 
@@ -155,4 +156,5 @@ class SocketConnectorObservationsTests {
             .socket(new RecordingHandler())
             .build();
     }
+
 }

@@ -6,6 +6,7 @@ import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 
 import org.springframework.stereotype.Service;
 
+// @formatter:off
 // readme:begin
 @Service
 class BackendClient {
@@ -23,3 +24,4 @@ class BackendClient {
     }
 }
 // readme:end
+// @formatter:on

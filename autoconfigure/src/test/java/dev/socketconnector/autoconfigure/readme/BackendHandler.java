@@ -6,6 +6,7 @@ import dev.socketconnector.autoconfigure.SocketEndpoint;
 
 import org.springframework.stereotype.Component;
 
+// @formatter:off
 // readme:begin
 @Component
 @SocketEndpoint("backend")
@@ -22,3 +23,4 @@ class BackendHandler implements SocketHandler<Void> {
     }
 }
 // readme:end
+// @formatter:on

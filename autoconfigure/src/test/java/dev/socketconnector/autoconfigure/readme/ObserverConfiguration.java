@@ -5,6 +5,7 @@ import dev.socketconnector.autoconfigure.SocketConnectorBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+// @formatter:off
 // readme:begin
 @Configuration(proxyBeanMethods = false)
 class ObserverConfiguration {
@@ -15,3 +16,4 @@ class ObserverConfiguration {
     }
 }
 // readme:end
+// @formatter:on

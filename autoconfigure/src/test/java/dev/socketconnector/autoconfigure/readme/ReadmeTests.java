@@ -27,13 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Keeps the README's Java examples compiled and run: every {@code ```java} block of README.md must be, line
- * for line, the region between {@code // readme:begin} and {@code // readme:end} (less its common
- * indentation) of one source file in {@code core/src/test/java/dev/socketconnector/readme}, this package or
- * {@code test-support/src/test/java/dev/socketconnector/test/readme}, preceded by that file's imports when the
- * region does not start with them (so the README shows what a snippet imports, and the compiler checks it),
- * and every such region must be in the README. Those files compile with the tests; the Spring ones run here,
- * the core ones in core's {@code ReadmeExamplesTests}.
+ * Keeps the README's Java examples compiled and run: every {@code ```java} block of
+ * README.md must be, line for line, the region between {@code // readme:begin} and
+ * {@code // readme:end} (less its common indentation) of one source file in
+ * {@code core/src/test/java/dev/socketconnector/readme}, this package or
+ * {@code test-support/src/test/java/dev/socketconnector/test/readme}, preceded by that
+ * file's imports when the region does not start with them (so the README shows what a
+ * snippet imports, and the compiler checks it), and every such region must be in the
+ * README. Those files compile with the tests; the Spring ones run here, the core ones in
+ * core's {@code ReadmeExamplesTests}.
  */
 class ReadmeTests {
 
@@ -107,7 +109,10 @@ class ReadmeTests {
         }
     }
 
-    /** Returns the bodies of the {@code ```java} blocks, each line without its trailing newline. */
+    /**
+     * Returns the bodies of the {@code ```java} blocks, each line without its trailing
+     * newline.
+     */
     static List<String> javaBlocks(String markdown) {
         List<String> blocks = new ArrayList<>();
         StringBuilder current = null;
@@ -128,8 +133,9 @@ class ReadmeTests {
     }
 
     /**
-     * Returns the marked regions of a source file, each without the indentation its lines share, and preceded
-     * by the file's imports (as they stand in the file) unless the region starts with them.
+     * Returns the marked regions of a source file, each without the indentation its lines
+     * share, and preceded by the file's imports (as they stand in the file) unless the
+     * region starts with them.
      */
     static List<String> regions(String source) {
         String imports = imports(source);
@@ -140,7 +146,10 @@ class ReadmeTests {
         return regions;
     }
 
-    /** Returns the file's import lines, from the first to the last, with the blank lines between them. */
+    /**
+     * Returns the file's import lines, from the first to the last, with the blank lines
+     * between them.
+     */
     private static String imports(String source) {
         List<String> lines = List.of(source.split("\n", -1));
         int first = -1;
@@ -195,4 +204,5 @@ class ReadmeTests {
         }
         return line.toString();
     }
+
 }

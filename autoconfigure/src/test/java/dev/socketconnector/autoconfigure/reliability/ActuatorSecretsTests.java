@@ -36,10 +36,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A connect-on-startup endpoint with mutual TLS whose client key is an encrypted PKCS#8 file in a Spring SSL
- * bundle (passphrase in {@code private-key-password}), talking to {@code openssl s_server}: every Actuator
- * endpoint's JSON and everything logged (at DEBUG for the connector and Netty's TLS) is scanned for the
- * passphrase and the key, and none of it shows up.
+ * A connect-on-startup endpoint with mutual TLS whose client key is an encrypted PKCS#8
+ * file in a Spring SSL bundle (passphrase in {@code private-key-password}), talking to
+ * {@code openssl s_server}: every Actuator endpoint's JSON and everything logged (at
+ * DEBUG for the connector and Netty's TLS) is scanned for the passphrase and the key, and
+ * none of it shows up.
  */
 @SpringBootTest(classes = ActuatorSecretsTests.Application.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=*", "management.endpoint.health.show-details=always",
@@ -95,16 +96,22 @@ class ActuatorSecretsTests {
             bodies.add(get(http, path));
         }
         String all = String.join("\n", bodies) + "\n" + output.getAll();
-        assertThat(all).as("the scan sees the TLS socket and the bundle").contains("\"authorized\":true")
+        assertThat(all).as("the scan sees the TLS socket and the bundle")
+            .contains("\"authorized\":true")
             .contains("mtls");
         List<String> secrets = new ArrayList<>();
         secrets.add(PkiFixture.PASSPHRASE);
         for (String file : List.of("client.key", "client-encrypted.key")) {
-            PKI.text(file).lines().filter((line) -> !line.startsWith("-----") && line.length() >= 24)
+            PKI.text(file)
+                .lines()
+                .filter((line) -> !line.startsWith("-----") && line.length() >= 24)
                 .forEach(secrets::add);
         }
-        ECPrivateKey key = (ECPrivateKey) TlsOptions.builder().cert(PKI.file("client.crt"))
-            .key(PKI.file("client.key")).build().key();
+        ECPrivateKey key = (ECPrivateKey) TlsOptions.builder()
+            .cert(PKI.file("client.crt"))
+            .key(PKI.file("client.key"))
+            .build()
+            .key();
         secrets.add(key.getS().toString(16));
         secrets.add(key.getS().toString());
         for (String secret : secrets) {
@@ -115,8 +122,11 @@ class ActuatorSecretsTests {
     }
 
     private String get(HttpClient http, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port
-                + path)).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
     }
@@ -135,5 +145,7 @@ class ActuatorSecretsTests {
                 }
             };
         }
+
     }
+
 }

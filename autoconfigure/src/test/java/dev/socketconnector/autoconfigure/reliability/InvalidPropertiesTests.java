@@ -24,10 +24,11 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Invalid {@code socket.connector.*} values not covered by SocketConnectorPropertiesValidationTests: wrong
- * types, unknown enum values, bad ALPN and cipher lists, a missing handler bean. Each fails startup with the
- * property's path in the failure, and no connection ever reaches the loopback listener the endpoint points at
- * (nothing reached Netty).
+ * Invalid {@code socket.connector.*} values not covered by
+ * SocketConnectorPropertiesValidationTests: wrong types, unknown enum values, bad ALPN
+ * and cipher lists, a missing handler bean. Each fails startup with the property's path
+ * in the failure, and no connection ever reaches the loopback listener the endpoint
+ * points at (nothing reached Netty).
  */
 class InvalidPropertiesTests {
 
@@ -65,13 +66,13 @@ class InvalidPropertiesTests {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("invalidProperties")
-    void invalidValueFailsStartupNamingThePropertyAndNothingConnects(String named, String property)
-            throws Exception {
+    void invalidValueFailsStartupNamingThePropertyAndNothingConnects(String named, String property) throws Exception {
         String[] assignments = Stream.of(property.split(";"))
             .map((assignment) -> assignment.startsWith("socket.") ? assignment : ECHO + assignment)
             .toArray(String[]::new);
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
             .withUserConfiguration(Handlers.class)
             .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + this.listener.getLocalPort(),
                     ECHO + "connect-on-startup=true", ECHO + "handler=echoHandler")
@@ -95,17 +96,20 @@ class InvalidPropertiesTests {
     @Test
     void invalidAlpnNameFailsStartupNamingTheFullPropertyEvenWithTlsOff() {
         ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
             .withUserConfiguration(Handlers.class);
         runner.withPropertyValues("socket.connector.tls.alpn=h2,bad name").run((context) -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasStackTraceContaining("socket.connector.tls.alpn");
         });
-        runner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + this.listener.getLocalPort(),
-                ECHO + "handler=echoHandler", ECHO + "tls.alpn=h2,bad name").run((context) -> {
-                    assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).hasStackTraceContaining(ECHO + "tls.alpn");
-                });
+        runner
+            .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + this.listener.getLocalPort(),
+                    ECHO + "handler=echoHandler", ECHO + "tls.alpn=h2,bad name")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).hasStackTraceContaining(ECHO + "tls.alpn");
+            });
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -120,5 +124,7 @@ class InvalidPropertiesTests {
                 }
             };
         }
+
     }
+
 }

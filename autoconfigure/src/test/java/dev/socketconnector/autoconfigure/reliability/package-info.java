@@ -1,5 +1,6 @@
 /**
- * Reliability and security tests of the Spring layer: secrets in Actuator output and logs.
+ * Reliability and security tests of the Spring layer: secrets in Actuator output and
+ * logs.
  */
 @NullMarked
 package dev.socketconnector.autoconfigure.reliability;

@@ -10,7 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Helpers shared by the JMH benchmarks: bounded waits and the loopback peers (a sink, a source).
+ * Helpers shared by the JMH benchmarks: bounded waits and the loopback peers (a sink, a
+ * source).
  */
 final class Loopback {
 
@@ -19,7 +20,10 @@ final class Loopback {
     private Loopback() {
     }
 
-    /** Parks in short steps (never spins a core away from the event loops) until the condition holds. */
+    /**
+     * Parks in short steps (never spins a core away from the event loops) until the
+     * condition holds.
+     */
     static void awaitCondition(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + WAIT_LIMIT_NANOS;
         while (!condition.getAsBoolean()) {
@@ -42,9 +46,12 @@ final class Loopback {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+
     }
 
-    /** Sends {@code chunk}-byte buffers for as long as the channel is writable, forever. */
+    /**
+     * Sends {@code chunk}-byte buffers for as long as the channel is writable, forever.
+     */
     static final class Source extends ChannelInboundHandlerAdapter {
 
         private final int chunk;
@@ -87,5 +94,7 @@ final class Loopback {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+
     }
+
 }

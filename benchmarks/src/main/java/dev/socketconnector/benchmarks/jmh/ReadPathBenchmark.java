@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The read path and handler dispatch: a loopback source streams {@code chunk}-byte writes as fast as the client
- * reads; each invocation waits until 1 MiB more has been delivered to the {@code data} callback (connector: a
- * fresh {@code byte[]} per read) or to {@code channelRead} (raw Netty: the pooled buffer, released), so the score
- * is MiB/s.
+ * The read path and handler dispatch: a loopback source streams {@code chunk}-byte writes
+ * as fast as the client reads; each invocation waits until 1 MiB more has been delivered
+ * to the {@code data} callback (connector: a fresh {@code byte[]} per read) or to
+ * {@code channelRead} (raw Netty: the pooled buffer, released), so the score is MiB/s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -63,7 +63,10 @@ public class ReadPathBenchmark {
         return target;
     }
 
-    /** A connector socket reading from its own source (set up only for the connector benchmark). */
+    /**
+     * A connector socket reading from its own source (set up only for the connector
+     * benchmark).
+     */
     @State(Scope.Benchmark)
     public static class ConnectorReader {
 
@@ -84,15 +87,19 @@ public class ReadPathBenchmark {
         public void setUp() throws Exception {
             this.source = BenchmarkServer.start(() -> new Loopback.Source(this.chunk), "127.0.0.1", 0, null, null, 1);
             this.connector = SocketConnector.builder().eventLoopThreads(1).build();
-            this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                    .port(this.source.port()).socket(new SocketHandler<Void>() {
-                        @Override
-                        public void data(Socket<Void> socket, byte[] data) {
-                            // one writer (the event loop), so read-modify-write of the volatiles is safe
-                            ConnectorReader.this.bytes += data.length;
-                            ConnectorReader.this.callbacks++;
-                        }
-                    }).build()).get(10, TimeUnit.SECONDS);
+            this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(this.source.port())
+                .socket(new SocketHandler<Void>() {
+                    @Override
+                    public void data(Socket<Void> socket, byte[] data) {
+                        // one writer (the event loop), so read-modify-write of the
+                        // volatiles is safe
+                        ConnectorReader.this.bytes += data.length;
+                        ConnectorReader.this.callbacks++;
+                    }
+                })
+                .build()).get(10, TimeUnit.SECONDS);
         }
 
         @TearDown(Level.Trial)
@@ -101,9 +108,13 @@ public class ReadPathBenchmark {
             this.connector.close();
             this.source.close();
         }
+
     }
 
-    /** A raw Netty channel reading from its own source (set up only for the raw benchmark). */
+    /**
+     * A raw Netty channel reading from its own source (set up only for the raw
+     * benchmark).
+     */
     @State(Scope.Benchmark)
     public static class RawReader {
 
@@ -122,15 +133,20 @@ public class ReadPathBenchmark {
         public void setUp() throws Exception {
             this.source = BenchmarkServer.start(() -> new Loopback.Source(this.chunk), "127.0.0.1", 0, null, null, 1);
             this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            this.channel = new Bootstrap().group(this.group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true).handler(new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                            ByteBuf buf = (ByteBuf) msg;
-                            RawReader.this.bytes += buf.readableBytes();
-                            buf.release();
-                        }
-                    }).connect(new InetSocketAddress("127.0.0.1", this.source.port())).sync().channel();
+            this.channel = new Bootstrap().group(this.group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf buf = (ByteBuf) msg;
+                        RawReader.this.bytes += buf.readableBytes();
+                        buf.release();
+                    }
+                })
+                .connect(new InetSocketAddress("127.0.0.1", this.source.port()))
+                .sync()
+                .channel();
         }
 
         @TearDown(Level.Trial)
@@ -139,5 +155,7 @@ public class ReadPathBenchmark {
             this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             this.source.close();
         }
+
     }
+
 }

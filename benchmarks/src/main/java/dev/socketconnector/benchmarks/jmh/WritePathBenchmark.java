@@ -35,9 +35,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The write path from a user thread: {@code Socket.write(byte[])} of 64 B and 64 KiB on an open socket to a
- * loopback sink, honouring backpressure (a partial write waits for {@code drain}), next to the same on raw Netty
- * ({@code writeAndFlush} of a pooled direct buffer, waiting for writability).
+ * The write path from a user thread: {@code Socket.write(byte[])} of 64 B and 64 KiB on
+ * an open socket to a loopback sink, honouring backpressure (a partial write waits for
+ * {@code drain}), next to the same on raw Netty ({@code writeAndFlush} of a pooled direct
+ * buffer, waiting for writability).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,23 +70,30 @@ public class WritePathBenchmark {
         this.payload = new byte[this.size];
         this.sink = BenchmarkServer.start(Loopback.Sink::new, "127.0.0.1", 0, null, null, 1);
         this.connector = SocketConnector.builder().eventLoopThreads(1).build();
-        this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(this.sink.port()).socket(new SocketHandler<Void>() {
-                    @Override
-                    public void drain(Socket<Void> socket) {
-                        WritePathBenchmark.this.drains.incrementAndGet();
-                    }
-                }).build()).get(10, TimeUnit.SECONDS);
+        this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+            .hostname("127.0.0.1")
+            .port(this.sink.port())
+            .socket(new SocketHandler<Void>() {
+                @Override
+                public void drain(Socket<Void> socket) {
+                    WritePathBenchmark.this.drains.incrementAndGet();
+                }
+            })
+            .build()).get(10, TimeUnit.SECONDS);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.channel = new Bootstrap().group(this.group).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
-                .handler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        io.netty.util.ReferenceCountUtil.release(msg);
-                    }
-                }).connect(new InetSocketAddress("127.0.0.1", this.sink.port())).sync().channel();
+        this.channel = new Bootstrap().group(this.group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
+            .handler(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                }
+            })
+            .connect(new InetSocketAddress("127.0.0.1", this.sink.port()))
+            .sync()
+            .channel();
     }
 
     @TearDown(Level.Trial)
@@ -96,7 +104,10 @@ public class WritePathBenchmark {
         this.sink.close();
     }
 
-    /** Writes one payload through the connector, waiting for {@code drain} when it is not fully accepted. */
+    /**
+     * Writes one payload through the connector, waiting for {@code drain} when it is not
+     * fully accepted.
+     */
     @Benchmark
     public int connectorWrite() {
         int offset = 0;
@@ -124,4 +135,5 @@ public class WritePathBenchmark {
         this.channel.writeAndFlush(buf, this.channel.voidPromise());
         return this.payload.length;
     }
+
 }

@@ -40,4 +40,5 @@ public final class CloseEvent extends jdk.jfr.Event {
     @Label("Bytes Read")
     @jdk.jfr.DataAmount
     public long bytesRead;
+
 }

@@ -8,7 +8,10 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
-/** A connect, from {@code connect()} until the socket opened or the connect failed (DNS, TCP and TLS). */
+/**
+ * A connect, from {@code connect()} until the socket opened or the connect failed (DNS,
+ * TCP and TLS).
+ */
 @Name(ConnectEvent.NAME)
 @Label("Socket Connect")
 @Category("socket-connector")
@@ -36,7 +39,10 @@ public final class ConnectEvent extends jdk.jfr.Event {
     @Label("Success")
     public boolean success;
 
-    /** Node's error code of a failed connect ({@code ECONNREFUSED}, ...) or the failure's class name. */
+    /**
+     * Node's error code of a failed connect ({@code ECONNREFUSED}, ...) or the failure's
+     * class name.
+     */
     @Label("Error")
     public String error;
 
@@ -44,4 +50,5 @@ public final class ConnectEvent extends jdk.jfr.Event {
     @Label("Elapsed")
     @Timespan(Timespan.NANOSECONDS)
     public long elapsed;
+
 }

@@ -7,7 +7,10 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** A managed endpoint's state change (for example {@code CONNECTED} to {@code BACKING_OFF}). */
+/**
+ * A managed endpoint's state change (for example {@code CONNECTED} to
+ * {@code BACKING_OFF}).
+ */
 @Name(EndpointStateEvent.NAME)
 @Label("Socket Endpoint State")
 @Category("socket-connector")
@@ -36,13 +39,14 @@ public final class EndpointStateEvent extends jdk.jfr.Event {
     public String cause;
 
     /**
-     * Commits a state change when a recording enables the event; costs one check otherwise.
+     * Commits a state change when a recording enables the event; costs one check
+     * otherwise.
      * @param endpoint the endpoint's name
      * @param previous the state before
      * @param state the state after
      * @param cause why, or null
      */
-    public static void commit(String endpoint, String previous, String state, 
+    public static void commit(String endpoint, String previous, String state,
             @org.jspecify.annotations.Nullable Throwable cause) {
         EndpointStateEvent event = new EndpointStateEvent();
         if (!event.shouldCommit()) {
@@ -54,4 +58,5 @@ public final class EndpointStateEvent extends jdk.jfr.Event {
         event.cause = (cause != null) ? String.valueOf(cause.getMessage()) : null;
         event.commit();
     }
+
 }

@@ -40,4 +40,5 @@ public final class HandshakeEvent extends jdk.jfr.Event {
     @Label("Elapsed")
     @Timespan(Timespan.NANOSECONDS)
     public long elapsed;
+
 }

@@ -10,10 +10,11 @@ import dev.socketconnector.SocketObserver;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Commits {@link ConnectEvent}, {@link HandshakeEvent} and {@link CloseEvent} from the connector's observer
- * calls. While no recording enables an event, each call costs one {@code isEnabled()} check and allocates
- * nothing that outlives it; an enabled event is begun at {@code connecting}/{@code handshakeStarted} and
- * committed when the connect or handshake ends, so its JFR duration spans it. Calls run on event loops (and
+ * Commits {@link ConnectEvent}, {@link HandshakeEvent} and {@link CloseEvent} from the
+ * connector's observer calls. While no recording enables an event, each call costs one
+ * {@code isEnabled()} check and allocates nothing that outlives it; an enabled event is
+ * begun at {@code connecting}/{@code handshakeStarted} and committed when the connect or
+ * handshake ends, so its JFR duration spans it. Calls run on event loops (and
  * {@code connecting} on the caller's thread); nothing here blocks.
  */
 public final class JfrSocketObserver implements SocketObserver {
@@ -90,8 +91,7 @@ public final class JfrSocketObserver implements SocketObserver {
             return;
         }
         event.success = false;
-        event.error = (cause instanceof SocketConnectException connect) ? connect.code()
-                : cause.getClass().getName();
+        event.error = (cause instanceof SocketConnectException connect) ? connect.code() : cause.getClass().getName();
         event.elapsed = elapsed.toNanos();
         event.commit();
     }
@@ -109,4 +109,5 @@ public final class JfrSocketObserver implements SocketObserver {
         event.bytesRead = socket.bytesRead();
         event.commit();
     }
+
 }

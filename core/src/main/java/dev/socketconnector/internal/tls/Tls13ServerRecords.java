@@ -5,10 +5,10 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a TLS 1.3 server encrypts that the Socket members need: the CertificateRequest (for
- * {@code getSharedSigalgs()}) and the session ticket ({@code getTLSTicket()}), read by decrypting the records the
- * sniffer kept with the traffic secrets from BoringSSL's key log. State is per connection and loop only, except
- * the ticket, which is published.
+ * What a TLS 1.3 server encrypts that the Socket members need: the CertificateRequest
+ * (for {@code getSharedSigalgs()}) and the session ticket ({@code getTLSTicket()}), read
+ * by decrypting the records the sniffer kept with the traffic secrets from BoringSSL's
+ * key log. State is per connection and loop only, except the ticket, which is published.
  */
 final class Tls13ServerRecords {
 
@@ -33,15 +33,18 @@ final class Tls13ServerRecords {
         this.secrets = secrets;
     }
 
-    /** {@return the TLS 1.3 session ticket, or null when none was read (yet)} */
+    /**
+     * {@return the TLS 1.3 session ticket, or null when none was read (yet)}
+     */
     byte @Nullable [] ticket() {
         return this.ticket;
     }
 
     /**
-     * Decrypts the kept server records that the secrets logged so far open: the CertificateRequest, then the
-     * ticket. Stops at the ticket, at a KeyUpdate, after 8 application records or on a record that does not
-     * open; then, once the handshake is over, drops the secrets and kept records it no longer needs.
+     * Decrypts the kept server records that the secrets logged so far open: the
+     * CertificateRequest, then the ticket. Stops at the ticket, at a KeyUpdate, after 8
+     * application records or on a record that does not open; then, once the handshake is
+     * over, drops the secrets and kept records it no longer needs.
      * @param suiteName the negotiated suite's standard name, or null when not known yet
      * @param inspected whether the handshake's snapshot was taken
      */
@@ -53,8 +56,8 @@ final class Tls13ServerRecords {
             return;
         }
         while (!this.sniffer.encryptedServerRecords.isEmpty()) {
-            byte[] secret = this.secrets.get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE
-                    : TlsSecrets.SERVER_TRAFFIC);
+            byte[] secret = this.secrets
+                .get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE : TlsSecrets.SERVER_TRAFFIC);
             if (secret == null) {
                 if (this.sniffer.isHandshakeDone()) {
                     finishDecrypting();
@@ -82,7 +85,9 @@ final class Tls13ServerRecords {
         }
     }
 
-    /** Reads decrypted server handshake messages; returns true when the ticket was found. */
+    /**
+     * Reads decrypted server handshake messages; returns true when the ticket was found.
+     */
     private boolean serverMessages(byte[] inner) {
         byte[] messages = TlsSecrets.concat(this.serverMessages, Arrays.copyOf(inner, inner.length - 1));
         int start = 0;
@@ -129,4 +134,5 @@ final class Tls13ServerRecords {
     void wipe() {
         Arrays.fill(this.serverMessages, (byte) 0);
     }
+
 }

@@ -4,8 +4,9 @@ import dev.socketconnector.PeerCertificate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A connection's {@code getCertificate()} and {@code getPeerCertificate(detailed)} answers, built on first use from
- * the handshake's snapshot and kept. Any thread: a race builds an equal value twice.
+ * A connection's {@code getCertificate()} and {@code getPeerCertificate(detailed)}
+ * answers, built on first use from the handshake's snapshot and kept. Any thread: a race
+ * builds an equal value twice.
  */
 final class TlsCertificateViews {
 
@@ -16,7 +17,8 @@ final class TlsCertificateViews {
     private volatile @Nullable PeerCertificate local;
 
     /**
-     * {@return our certificate's view, or null before the handshake or without a client certificate}
+     * {@return our certificate's view, or null before the handshake or without a client
+     * certificate}
      * @param taken the connection's snapshot, or null
      */
     @Nullable PeerCertificate local(@Nullable TlsSnapshot taken) {
@@ -32,7 +34,8 @@ final class TlsCertificateViews {
     }
 
     /**
-     * {@return the peer's certificate view (with its issuer chain when detailed), or null when none}
+     * {@return the peer's certificate view (with its issuer chain when detailed), or null
+     * when none}
      * @param taken the connection's snapshot, or null
      * @param detailed whether to include the issuer chain
      */
@@ -55,4 +58,5 @@ final class TlsCertificateViews {
         }
         return certificate;
     }
+
 }

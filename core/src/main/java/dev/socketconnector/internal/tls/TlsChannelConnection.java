@@ -28,10 +28,11 @@ import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS: hands out the sniffer and the {@code SslHandler}, verifies the peer during the handshake
- * (through the context's {@link TlsTrustManager}), takes a snapshot of what the handshake negotiated and
- * implements every TLS member of {@code Socket} on it.
- * Loop methods run on the channel's event loop; getters read the published snapshot from any thread.
+ * One connection's TLS: hands out the sniffer and the {@code SslHandler}, verifies the
+ * peer during the handshake (through the context's {@link TlsTrustManager}), takes a
+ * snapshot of what the handshake negotiated and implements every TLS member of
+ * {@code Socket} on it. Loop methods run on the channel's event loop; getters read the
+ * published snapshot from any thread.
  */
 final class TlsChannelConnection implements TlsConnection {
 
@@ -67,10 +68,16 @@ final class TlsChannelConnection implements TlsConnection {
 
     private volatile boolean disposed;
 
-    /** How many handshakes (the first and each renegotiation) had the server's chain verified. */
+    /**
+     * How many handshakes (the first and each renegotiation) had the server's chain
+     * verified.
+     */
     private volatile int verifications;
 
-    /** The verdict reached during the (last) handshake by the trust manager, or null when none ran (resumed). */
+    /**
+     * The verdict reached during the (last) handshake by the trust manager, or null when
+     * none ran (resumed).
+     */
     private volatile TlsVerifier.@Nullable Result verification;
 
     TlsChannelConnection(TlsConnections.Context context, @Nullable String host, int port, @Nullable String serverName,
@@ -85,7 +92,10 @@ final class TlsChannelConnection implements TlsConnection {
         this.sniffer.keepRecords(context.keyLog());
     }
 
-    /** How many handshakes verified the server's chain (tests: a renegotiation verifies again). */
+    /**
+     * How many handshakes verified the server's chain (tests: a renegotiation verifies
+     * again).
+     */
     int verifications() {
         return this.verifications;
     }
@@ -101,8 +111,9 @@ final class TlsChannelConnection implements TlsConnection {
 
     @Override
     public Handlers handlers(Channel channel) {
-        SslHandler sslHandler = (this.host != null) ? this.context.sslContext().newHandler(this.alloc, this.host,
-                this.port) : this.context.sslContext().newHandler(this.alloc);
+        SslHandler sslHandler = (this.host != null)
+                ? this.context.sslContext().newHandler(this.alloc, this.host, this.port)
+                : this.context.sslContext().newHandler(this.alloc);
         sslHandler.setHandshakeTimeoutMillis(0);
         SSLEngine engine = sslHandler.engine();
         if (this.sniName != null) {
@@ -112,7 +123,8 @@ final class TlsChannelConnection implements TlsConnection {
                 engine.setSSLParameters(parameters);
             }
             catch (IllegalArgumentException ex) {
-                // not a valid SNI host name (e.g. with an underscore): Node sends none either
+                // not a valid SNI host name (e.g. with an underscore): Node sends none
+                // either
             }
         }
         if (this.context.keyLog() && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
@@ -129,10 +141,12 @@ final class TlsChannelConnection implements TlsConnection {
     }
 
     /**
-     * Verifies the server's chain during the handshake (called by {@link TlsTrustManager} on the thread running
-     * the engine's handshake tasks, the event loop) and keeps the verdict.
+     * Verifies the server's chain during the handshake (called by {@link TlsTrustManager}
+     * on the thread running the engine's handshake tasks, the event loop) and keeps the
+     * verdict.
      * @param chain the chain the server sent, leaf first
-     * @return the error that must abort the handshake ({@code rejectUnauthorized} true), or null to go on
+     * @return the error that must abort the handshake ({@code rejectUnauthorized} true),
+     * or null to go on
      */
     @Nullable TlsAuthorizationException verifyDuringHandshake(List<X509Certificate> chain) {
         this.verifications++;
@@ -179,7 +193,8 @@ final class TlsChannelConnection implements TlsConnection {
         }
         TlsVerifier.Result verification = this.verification;
         if (verification == null || !verification.sent().equals(peer)) {
-            // a resumed session: no certificate check ran in this handshake; the chain the session carries is
+            // a resumed session: no certificate check ran in this handshake; the chain
+            // the session carries is
             // checked here (a cache hit when the first connection verified it)
             verification = this.context.verifier().verify(peer, this.checkName);
         }
@@ -210,7 +225,8 @@ final class TlsChannelConnection implements TlsConnection {
                                 finished12 = TlsSecrets.finished12(suite, master, this.sniffer.transcript);
                             }
                             finally {
-                                // the secrets own (and zero on close) this copy, even when the Finished failed
+                                // the secrets own (and zero on close) this copy, even
+                                // when the Finished failed
                                 this.secrets.put(TlsSecrets.MASTER, master);
                             }
                         }
@@ -234,15 +250,16 @@ final class TlsChannelConnection implements TlsConnection {
             sigalgs = TlsNames.jdkSigalgs(extended.getPeerSupportedSignatureAlgorithms());
         }
         EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(facts, tls13, reused);
-        TlsSnapshot taken = new TlsSnapshot(version, new CipherNameAndProtocol(
-                (openSslName != null) ? openSslName : suite, suite, TlsNames.cipherVersion(suite)),
+        TlsSnapshot taken = new TlsSnapshot(version,
+                new CipherNameAndProtocol((openSslName != null) ? openSslName : suite, suite,
+                        TlsNames.cipherVersion(suite)),
                 (sslHandler.applicationProtocol() != null) ? sslHandler.applicationProtocol() : "", reused, keyInfo,
-                sigalgs, finished12, tls13 ? null : facts.ticket12(),
-                verification.error(), verification.path(), List.copyOf(peer),
-                (local != null) ? List.copyOf(local) : null, facts.clientRandom(), facts.serverRandom(),
-                session, natives);
+                sigalgs, finished12, tls13 ? null : facts.ticket12(), verification.error(), verification.path(),
+                List.copyOf(peer), (local != null) ? List.copyOf(local) : null, facts.clientRandom(),
+                facts.serverRandom(), session, natives);
         this.snapshot = taken;
-        // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both providers refuse the same way.
+        // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both
+        // providers refuse the same way.
         this.sniffer.handshakeDone(true);
         return verification.error();
     }
@@ -273,7 +290,8 @@ final class TlsChannelConnection implements TlsConnection {
             return true;
         }
         javax.net.ssl.SSLEngine engine = sslHandler.engine();
-        // the OpenSSL engine answers close_notify at once and closes its output; isOutboundDone() may still be
+        // the OpenSSL engine answers close_notify at once and closes its output;
+        // isOutboundDone() may still be
         // false while that answer sits unflushed in its buffer
         return engine.isOutboundDone()
                 || (engine instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine && engine.isInboundDone());
@@ -466,4 +484,5 @@ final class TlsChannelConnection implements TlsConnection {
             ch.eventLoop().execute(task);
         }
     }
+
 }

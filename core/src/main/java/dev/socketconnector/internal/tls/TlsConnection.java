@@ -14,16 +14,17 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS: the handlers it adds to the pipeline, the handshake outcome, and every TLS member of
- * {@code Socket}. Created by {@link TlsConnections} for each connect; methods marked "loop" run on the
- * channel's event loop, getters may be called from any thread.
+ * One connection's TLS: the handlers it adds to the pipeline, the handshake outcome, and
+ * every TLS member of {@code Socket}. Created by {@link TlsConnections} for each connect;
+ * methods marked "loop" run on the channel's event loop, getters may be called from any
+ * thread.
  */
 public interface TlsConnection {
 
     /**
-     * A plain socket's answers: no handlers, nothing to verify or close, and what Bun returns for a plain
-     * socket from each TLS member (null, false; the setters do nothing). Lets the socket code treat every
-     * socket alike.
+     * A plain socket's answers: no handlers, nothing to verify or close, and what Bun
+     * returns for a plain socket from each TLS member (null, false; the setters do
+     * nothing). Lets the socket code treat every socket alike.
      */
     TlsConnection PLAIN = new TlsConnection() {
 
@@ -158,9 +159,10 @@ public interface TlsConnection {
     };
 
     /**
-     * Creates this connection's handlers for a new channel, in pipeline order (head first): the record sniffer,
-     * then the {@code SslHandler}. The connector adds them under its names, before the events handler. Called
-     * once, before the channel is registered.
+     * Creates this connection's handlers for a new channel, in pipeline order (head
+     * first): the record sniffer, then the {@code SslHandler}. The connector adds them
+     * under its names, before the events handler. Called once, before the channel is
+     * registered.
      * @param channel the new channel
      * @return the handlers, head first
      */
@@ -168,25 +170,28 @@ public interface TlsConnection {
 
     /**
      * A connection's handlers, in pipeline order.
-     * @param sniffer reads the TLS records before the {@code SslHandler} does (handshake introspection)
+     *
+     * @param sniffer reads the TLS records before the {@code SslHandler} does (handshake
+     * introspection)
      * @param ssl the {@code SslHandler}
      */
     record Handlers(ChannelHandler sniffer, ChannelHandler ssl) {
     }
 
     /**
-     * Called when the SslHandler reports a completed handshake: verifies the peer (chain and host name) and
-     * records the outcome. Never throws. Loop.
+     * Called when the SslHandler reports a completed handshake: verifies the peer (chain
+     * and host name) and records the outcome. Never throws. Loop.
      * @param ctx the events handler's context
-     * @return the authorization error (a {@code TlsAuthorizationException}), or null when authorized
+     * @return the authorization error (a {@code TlsAuthorizationException}), or null when
+     * authorized
      */
-    @Nullable
-    Throwable handshakeCompleted(ChannelHandlerContext ctx);
+    @Nullable Throwable handshakeCompleted(ChannelHandlerContext ctx);
 
     /**
-     * Maps a failed handshake's cause to the error handed to {@code handshake(false, err)} and the connect
-     * future: a {@code TlsAuthorizationException} with Node's code ({@code EPROTO} for protocol failures).
-     * Loop.
+     * Maps a failed handshake's cause to the error handed to
+     * {@code handshake(false, err)} and the connect future: a
+     * {@code TlsAuthorizationException} with Node's code ({@code EPROTO} for protocol
+     * failures). Loop.
      * @param cause the SslHandler's failure
      * @return the error
      */
@@ -196,16 +201,17 @@ public interface TlsConnection {
     boolean rejectUnauthorized();
 
     /**
-     * Sends close_notify, so the session stays resumable; the FIN follows when the returned future is done.
-     * Loop.
+     * Sends close_notify, so the session stays resumable; the FIN follows when the
+     * returned future is done. Loop.
      * @param ctx the events handler's context
      * @return a future done once close_notify is written (or failed)
      */
     Future<?> closeOutbound(ChannelHandlerContext ctx);
 
     /**
-     * Whether the engine can no longer send application data: after the peer's close_notify, Netty's OpenSSL
-     * engine closes both directions (the JDK's keeps its output open). Loop.
+     * Whether the engine can no longer send application data: after the peer's
+     * close_notify, Netty's OpenSSL engine closes both directions (the JDK's keeps its
+     * output open). Loop.
      * @return true if writes can no longer be sent
      */
     boolean outboundClosed();
@@ -213,34 +219,25 @@ public interface TlsConnection {
     /** Wipes secrets kept for the exporter; called once when the channel closes. Loop. */
     void dispose();
 
-    @Nullable
-    String alpnProtocol();
+    @Nullable String alpnProtocol();
 
     boolean authorized();
 
-    @Nullable
-    Throwable getAuthorizationError();
+    @Nullable Throwable getAuthorizationError();
 
-    @Nullable
-    PeerCertificate getCertificate();
+    @Nullable PeerCertificate getCertificate();
 
-    @Nullable
-    PeerCertificate getPeerCertificate(boolean detailed);
+    @Nullable PeerCertificate getPeerCertificate(boolean detailed);
 
-    @Nullable
-    X509Certificate getPeerX509Certificate();
+    @Nullable X509Certificate getPeerX509Certificate();
 
-    @Nullable
-    X509Certificate getX509Certificate();
+    @Nullable X509Certificate getX509Certificate();
 
-    @Nullable
-    CipherNameAndProtocol getCipher();
+    @Nullable CipherNameAndProtocol getCipher();
 
-    @Nullable
-    EphemeralKeyInfo getEphemeralKeyInfo();
+    @Nullable EphemeralKeyInfo getEphemeralKeyInfo();
 
-    @Nullable
-    List<String> getSharedSigalgs();
+    @Nullable List<String> getSharedSigalgs();
 
     byte @Nullable [] getTLSFinishedMessage();
 
@@ -248,8 +245,7 @@ public interface TlsConnection {
 
     byte @Nullable [] getTLSTicket();
 
-    @Nullable
-    String getTLSVersion();
+    @Nullable String getTLSVersion();
 
     boolean isSessionReused();
 
@@ -258,4 +254,5 @@ public interface TlsConnection {
     void disableRenegotiation();
 
     boolean setMaxSendFragment(int size);
+
 }

@@ -31,9 +31,10 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Creates each connection's {@link TlsConnection} from the connect's TLS options merged with the connector's
- * defaults. One per connector; thread-safe. Keeps one {@code SslContext} per distinct configuration (bounded,
- * least recently used first out), so the next connect to the same host:port resumes the session.
+ * Creates each connection's {@link TlsConnection} from the connect's TLS options merged
+ * with the connector's defaults. One per connector; thread-safe. Keeps one
+ * {@code SslContext} per distinct configuration (bounded, least recently used first out),
+ * so the next connect to the same host:port resumes the session.
  */
 public final class TlsConnections {
 
@@ -59,10 +60,16 @@ public final class TlsConnections {
         this.defaults = defaults;
     }
 
-    /** Sessions kept per context for resumption: a few per host:port for the handful of places one dials. */
+    /**
+     * Sessions kept per context for resumption: a few per host:port for the handful of
+     * places one dials.
+     */
     static final int SESSION_CACHE_SIZE = 64;
 
-    /** How long a kept session may be resumed, in seconds (OpenSSL's default session timeout, 5 minutes). */
+    /**
+     * How long a kept session may be resumed, in seconds (OpenSSL's default session
+     * timeout, 5 minutes).
+     */
     static final int SESSION_TIMEOUT_SECONDS = 300;
 
     /** The shared part of connections with one configuration. */
@@ -71,10 +78,11 @@ public final class TlsConnections {
     }
 
     /**
-     * What a context is built from: the loaded certificates and key (not the paths they came from, so a file
-     * rewritten in place gives new options a new context), the factories, and the other fields. The server name
-     * and {@code rejectUnauthorized} are part of it so a session verified for one name, or kept without
-     * verification, is never resumed by a connection that would have refused it.
+     * What a context is built from: the loaded certificates and key (not the paths they
+     * came from, so a file rewritten in place gives new options a new context), the
+     * factories, and the other fields. The server name and {@code rejectUnauthorized} are
+     * part of it so a session verified for one name, or kept without verification, is
+     * never resumed by a connection that would have refused it.
      */
     private record Key(@Nullable List<X509Certificate> ca, @Nullable List<X509Certificate> cert,
             @Nullable PrivateKey key, @Nullable TrustManagerFactory trustManagerFactory,
@@ -90,9 +98,10 @@ public final class TlsConnections {
     }
 
     /**
-     * Prepares TLS for one connection; called on the caller's thread by {@code connect()}, so invalid options
-     * fail synchronously.
-     * @param options the connect's TLS options ({@link TlsOptions#DEFAULTS} for {@code tls(true)})
+     * Prepares TLS for one connection; called on the caller's thread by
+     * {@code connect()}, so invalid options fail synchronously.
+     * @param options the connect's TLS options ({@link TlsOptions#DEFAULTS} for
+     * {@code tls(true)})
      * @param host the host name or IP literal dialled, or null for a unix socket
      * @param port the port, or -1 for a unix socket
      * @param alloc the allocator
@@ -118,14 +127,18 @@ public final class TlsConnections {
         }
         boolean reject = merged.rejectUnauthorized() == null || merged.rejectUnauthorized();
         if (!reject && this.insecureWarned.compareAndSet(false, true)) {
-            logger.warn("TLS certificate verification is off (rejectUnauthorized=false) for a connection to {}: "
-                    + "peers are not authenticated; logged once per connector",
+            logger.warn(
+                    "TLS certificate verification is off (rejectUnauthorized=false) for a connection to {}: "
+                            + "peers are not authenticated; logged once per connector",
                     (host != null) ? host + ":" + port : "a unix socket");
         }
         return new TlsChannelConnection(context, host, port, merged.serverName(), reject, alloc);
     }
 
-    /** The contexts kept now, least recently used first (tests: session cache bounds, trust manager registry). */
+    /**
+     * The contexts kept now, least recently used first (tests: session cache bounds,
+     * trust manager registry).
+     */
     List<Context> contexts() {
         synchronized (this.contexts) {
             return List.copyOf(this.contexts.values());
@@ -133,8 +146,9 @@ public final class TlsConnections {
     }
 
     /**
-     * Returns the provider of a connect whose options do not set one: the defaults' provider, AUTO resolved to
-     * OPENSSL when BoringSSL loads, else JDK; an explicit OPENSSL as set, even when it cannot load.
+     * Returns the provider of a connect whose options do not set one: the defaults'
+     * provider, AUTO resolved to OPENSSL when BoringSSL loads, else JDK; an explicit
+     * OPENSSL as set, even when it cannot load.
      * @return OPENSSL or JDK
      */
     public TlsProvider defaultProvider() {
@@ -161,15 +175,18 @@ public final class TlsConnections {
     static Context build(TlsOptions options, TlsProvider provider) {
         TlsTrustManager trustManager = new TlsTrustManager();
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider((provider == TlsProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK)
-                // TlsVerifier decides during the handshake (through this trust manager), with Node's codes: a
-                // refused server gets a fatal alert before the client's certificate or any application byte
-                .trustManager(trustManager)
-                .endpointIdentificationAlgorithm(null)
-                // a bounded cache: what resumption needs, not every session of every closed connection
-                .sessionCacheSize(SESSION_CACHE_SIZE)
-                .sessionTimeout(SESSION_TIMEOUT_SECONDS)
-                .protocols(protocols(options.minVersion(), options.maxVersion()));
+            .sslProvider((provider == TlsProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK)
+            // TlsVerifier decides during the handshake (through this trust manager), with
+            // Node's codes: a
+            // refused server gets a fatal alert before the client's certificate or any
+            // application byte
+            .trustManager(trustManager)
+            .endpointIdentificationAlgorithm(null)
+            // a bounded cache: what resumption needs, not every session of every closed
+            // connection
+            .sessionCacheSize(SESSION_CACHE_SIZE)
+            .sessionTimeout(SESSION_TIMEOUT_SECONDS)
+            .protocols(protocols(options.minVersion(), options.maxVersion()));
         if (options.key() != null && options.cert() != null) {
             builder.keyManager(options.key(), options.cert());
         }
@@ -190,13 +207,13 @@ public final class TlsConnections {
         }
         catch (SSLException | RuntimeException ex) {
             throw new IllegalArgumentException("TLS options cannot be used with provider " + provider + " ("
-                    + ((options.key() != null) ? "check key and cert; " : "") + "ciphers " + options.ciphers()
-                    + "): " + ex.getMessage(), ex);
+                    + ((options.key() != null) ? "check key and cert; " : "") + "ciphers " + options.ciphers() + "): "
+                    + ex.getMessage(), ex);
         }
         boolean keyLog = provider == TlsProvider.OPENSSL && TlsKeyLog.install(sslContext);
         TlsVerifier verifier = (options.ca() != null) ? TlsVerifier.trusting(options.ca())
                 : (options.trustManagerFactory() != null) ? TlsVerifier.trusting(options.trustManagerFactory())
-                : TlsVerifier.jdkDefault();
+                        : TlsVerifier.jdkDefault();
         return new Context(sslContext, provider, verifier, trustManager, options.cert(), keyLog);
     }
 
@@ -215,7 +232,10 @@ public final class TlsConnections {
         return protocols;
     }
 
-    /** Maps IANA or OpenSSL cipher names to the provider's Java names; unknown names fail naming {@code ciphers}. */
+    /**
+     * Maps IANA or OpenSSL cipher names to the provider's Java names; unknown names fail
+     * naming {@code ciphers}.
+     */
     static List<String> javaCipherNames(List<String> ciphers, TlsProvider provider) {
         Set<String> supported = (provider == TlsProvider.OPENSSL) ? OpenSsl.availableJavaCipherSuites()
                 : jdkCipherSuites();
@@ -243,4 +263,5 @@ public final class TlsConnections {
             throw new IllegalStateException("the JDK has no default SSLContext", ex);
         }
     }
+
 }

@@ -4,7 +4,8 @@ import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
- * A minimal DER reader, enough for PKCS#1/SEC1 keys and the certificate fields Node reports.
+ * A minimal DER reader, enough for PKCS#1/SEC1 keys and the certificate fields Node
+ * reports.
  */
 final class TlsDer {
 
@@ -125,4 +126,5 @@ final class TlsDer {
         }
         return text.toString();
     }
+
 }

@@ -11,8 +11,9 @@ import dev.socketconnector.TlsProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code Socket.exportKeyingMaterial}: TLS 1.3 and 1.2 exporters over BoringSSL's secrets, or the JDK's
- * exporter where Java has one. Runs on the calling thread; reads only the published snapshot and the secrets.
+ * {@code Socket.exportKeyingMaterial}: TLS 1.3 and 1.2 exporters over BoringSSL's
+ * secrets, or the JDK's exporter where Java has one. Runs on the calling thread; reads
+ * only the published snapshot and the secrets.
  */
 final class TlsExporter {
 
@@ -22,8 +23,9 @@ final class TlsExporter {
     }
 
     /**
-     * Exports keying material (RFC 5705 / RFC 8446 7.5) for {@code Socket.exportKeyingMaterial}: from BoringSSL's
-     * secrets when the natives supplied them, else through the JDK's exporter (Java 25+).
+     * Exports keying material (RFC 5705 / RFC 8446 7.5) for
+     * {@code Socket.exportKeyingMaterial}: from BoringSSL's secrets when the natives
+     * supplied them, else through the JDK's exporter (Java 25+).
      * @param taken the handshake's snapshot, or null before it completed
      * @param disposed whether the connection is closed (its secrets wiped)
      * @param secrets the connection's secrets
@@ -71,8 +73,8 @@ final class TlsExporter {
                 throw new IllegalStateException("exportKeyingMaterial: the socket is closed");
             }
             try {
-                return TlsSecrets.export12(suiteName, master, taken.clientRandom(),
-                        taken.serverRandom(), label, context, length);
+                return TlsSecrets.export12(suiteName, master, taken.clientRandom(), taken.serverRandom(), label,
+                        context, length);
             }
             finally {
                 Arrays.fill(master, (byte) 0);
@@ -88,8 +90,7 @@ final class TlsExporter {
                     + " has no exporter API (Java 25 adds ExtendedSSLSession.exportKeyingMaterialData)");
         }
         if (!(session instanceof ExtendedSSLSession)) {
-            throw unsupported(provider, "exportKeyingMaterial()",
-                    "the session is not an ExtendedSSLSession");
+            throw unsupported(provider, "exportKeyingMaterial()", "the session is not an ExtendedSSLSession");
         }
         try {
             return (byte[]) JDK_EXPORTER.invoke(session, label, context, length);
@@ -116,14 +117,16 @@ final class TlsExporter {
     }
 
     /**
-     * {@return the error a TLS member the provider cannot answer throws, naming what would answer it}
+     * {@return the error a TLS member the provider cannot answer throws, naming what
+     * would answer it}
      * @param provider the provider in use
      * @param member the member
      * @param why the reason
      */
     static UnsupportedOperationException unsupported(TlsProvider provider, String member, String why) {
-        return new UnsupportedOperationException(member + " is not available with the " + provider
-                + " TLS provider: " + why + ". Use TlsProvider.OPENSSL (netty-tcnative-boringssl-static on the"
-                + " class path)" + (member.startsWith("export") ? " or run on Java 25+" : ""));
+        return new UnsupportedOperationException(member + " is not available with the " + provider + " TLS provider: "
+                + why + ". Use TlsProvider.OPENSSL (netty-tcnative-boringssl-static on the" + " class path)"
+                + (member.startsWith("export") ? " or run on Java 25+" : ""));
     }
+
 }

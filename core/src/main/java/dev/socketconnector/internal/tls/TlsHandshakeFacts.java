@@ -8,7 +8,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the plaintext handshake messages showed, as the connection reads it once the handshake completes.
+ * What the plaintext handshake messages showed, as the connection reads it once the
+ * handshake completes.
  *
  * @param clientRandom the ClientHello random, or null when none was read
  * @param serverRandom the ServerHello random (not a HelloRetryRequest's), or null
@@ -19,9 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param serverKeyExchangeGroup the TLS 1.2 ECDHE named group, or -1
  * @param dhBits the TLS 1.2 finite-field DH prime size in bits, or -1
  * @param pskAccepted whether the server accepted a TLS 1.3 pre-shared key (resumption)
- * @param serverCertificate whether the server sent a Certificate message (in plaintext: TLS 1.2)
+ * @param serverCertificate whether the server sent a Certificate message (in plaintext:
+ * TLS 1.2)
  * @param clientSigalgs the ClientHello's signature_algorithms
- * @param certificateRequestSigalgs the CertificateRequest's signature_algorithms, or null when none was sent
+ * @param certificateRequestSigalgs the CertificateRequest's signature_algorithms, or null
+ * when none was sent
  * @param ticket12 the TLS 1.2 NewSessionTicket's ticket, or null
  */
 record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serverRandom, byte[] clientSessionId,
@@ -29,7 +32,10 @@ record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serve
         boolean pskAccepted, boolean serverCertificate, List<Integer> clientSigalgs,
         @Nullable List<Integer> certificateRequestSigalgs, byte @Nullable [] ticket12) {
 
-    /** Whether the session was resumed, as the wire shows it (used when the provider cannot say). */
+    /**
+     * Whether the session was resumed, as the wire shows it (used when the provider
+     * cannot say).
+     */
     boolean resumed() {
         return this.tls13 ? this.pskAccepted
                 : (this.clientSessionId.length > 0 && Arrays.equals(this.clientSessionId, this.serverSessionId))
@@ -37,14 +43,14 @@ record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serve
     }
 
     /**
-     * Parses handshake messages as they pass, one connection's, on its event loop; {@link #facts()} takes the
-     * record.
+     * Parses handshake messages as they pass, one connection's, on its event loop;
+     * {@link #facts()} takes the record.
      */
     static final class Parser {
 
         /** The fixed ServerHello random of a HelloRetryRequest (RFC 8446 4.1.3). */
-        private static final byte[] HELLO_RETRY_RANDOM = HexFormat.of().parseHex(
-                "CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
+        private static final byte[] HELLO_RETRY_RANDOM = HexFormat.of()
+            .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
 
         byte @Nullable [] clientRandom;
 
@@ -68,12 +74,13 @@ record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serve
 
         List<Integer> clientSigalgs = List.of();
 
-        @Nullable
-        List<Integer> certificateRequestSigalgs;
+        @Nullable List<Integer> certificateRequestSigalgs;
 
         byte @Nullable [] ticket;
 
-        /** {@return what was read so far} */
+        /**
+         * {@return what was read so far}
+         */
         TlsHandshakeFacts facts() {
             return new TlsHandshakeFacts(this.clientRandom, this.serverRandom, this.clientSessionId,
                     this.serverSessionId, this.tls13, this.keyShareGroup, this.serverKeyExchangeGroup, this.dhBits,
@@ -165,7 +172,10 @@ record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serve
             this.certificateRequestSigalgs = reader.sub(reader.u16()).u16List();
         }
 
-        /** Parses a TLS 1.3 CertificateRequest body (context, extensions) for its signature_algorithms. */
+        /**
+         * Parses a TLS 1.3 CertificateRequest body (context, extensions) for its
+         * signature_algorithms.
+         */
         void certificateRequest13(byte[] message) {
             TlsReader reader = new TlsReader(message, 4, message.length);
             reader.skip(reader.u8());
@@ -188,5 +198,6 @@ record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serve
             reader.skip(reader.u8());
             return reader.bytes(reader.u16());
         }
+
     }
 }

@@ -13,9 +13,10 @@ import io.netty.internal.tcnative.SSL;
 import org.jspecify.annotations.Nullable;
 
 /**
- * BoringSSL's key log, routed to the connection that owns each {@code SSL*}: the TLS 1.3 traffic and exporter
- * secrets that no Java API exposes. Lines are never written anywhere; each goes straight into that connection's
- * {@link TlsSecrets}, and lines for unknown connections are dropped.
+ * BoringSSL's key log, routed to the connection that owns each {@code SSL*}: the TLS 1.3
+ * traffic and exporter secrets that no Java API exposes. Lines are never written
+ * anywhere; each goes straight into that connection's {@link TlsSecrets}, and lines for
+ * unknown connections are dropped.
  */
 final class TlsKeyLog implements KeyLogCallback {
 
@@ -27,15 +28,18 @@ final class TlsKeyLog implements KeyLogCallback {
     }
 
     /**
-     * Installs the key log on an OpenSSL context. tcnative's {@code SSLContext.setKeyLogCallback} takes tcnative's
-     * context wrapper, which only Netty's protected {@code ReferenceCountedOpenSslContext.ctx} holds: Netty 4.2.18
-     * has no public route to it ({@code context()} and {@code sslCtxPointer()} return the bare {@code SSL_CTX*},
-     * no {@code OpenSslContextOption} sets a key log, the engine's public {@code sslPointer()} is per connection
-     * and tcnative has no per-{@code SSL} key log setter, and the context's constructors are package-private, so
-     * it cannot be subclassed). Hence the reflective read; when it fails the connection only loses the TLS 1.3
-     * introspection that needs the secrets.
+     * Installs the key log on an OpenSSL context. tcnative's
+     * {@code SSLContext.setKeyLogCallback} takes tcnative's context wrapper, which only
+     * Netty's protected {@code ReferenceCountedOpenSslContext.ctx} holds: Netty 4.2.18
+     * has no public route to it ({@code context()} and {@code sslCtxPointer()} return the
+     * bare {@code SSL_CTX*}, no {@code OpenSslContextOption} sets a key log, the engine's
+     * public {@code sslPointer()} is per connection and tcnative has no per-{@code SSL}
+     * key log setter, and the context's constructors are package-private, so it cannot be
+     * subclassed). Hence the reflective read; when it fails the connection only loses the
+     * TLS 1.3 introspection that needs the secrets.
      * @param context the context
-     * @return whether the key log is installed (false on a non-BoringSSL build or when the field is hidden)
+     * @return whether the key log is installed (false on a non-BoringSSL build or when
+     * the field is hidden)
      */
     static boolean install(SslContext context) {
         if (!(context instanceof ReferenceCountedOpenSslContext)) {
@@ -47,7 +51,8 @@ final class TlsKeyLog implements KeyLogCallback {
             long pointer = field.getLong(context);
             boolean installed = io.netty.internal.tcnative.SSLContext.setKeyLogCallback(pointer, INSTANCE);
             if (installed) {
-                // Offer TLS 1.2 session tickets as Bun and Node do (Netty's OpenSSL client does not by default).
+                // Offer TLS 1.2 session tickets as Bun and Node do (Netty's OpenSSL
+                // client does not by default).
                 io.netty.internal.tcnative.SSLContext.clearOptions(pointer, SSL.SSL_OP_NO_TICKET);
             }
             return installed;
@@ -122,4 +127,5 @@ final class TlsKeyLog implements KeyLogCallback {
         }
         return secret;
     }
+
 }

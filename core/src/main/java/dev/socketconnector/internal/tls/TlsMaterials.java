@@ -51,14 +51,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsMaterials {
 
-    private static final Pattern PEM_KEY = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----(.*?)-----END \\1PRIVATE KEY-----", Pattern.DOTALL);
+    private static final Pattern PEM_KEY = Pattern
+        .compile("-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----(.*?)-----END \\1PRIVATE KEY-----", Pattern.DOTALL);
 
     private TlsMaterials() {
     }
 
     /**
      * A private key with its certificate chain, both possibly null.
+     *
      * @param key the key
      * @param chain the chain, leaf first
      */
@@ -72,8 +73,7 @@ public final class TlsMaterials {
      * @param option the option name for messages
      * @return the certificates
      */
-    public static List<X509Certificate> certificates(List<Object> sources, @Nullable String passphrase,
-            String option) {
+    public static List<X509Certificate> certificates(List<Object> sources, @Nullable String passphrase, String option) {
         List<X509Certificate> certificates = new ArrayList<>();
         for (Object source : sources) {
             if (source instanceof X509Certificate certificate) {
@@ -99,8 +99,8 @@ public final class TlsMaterials {
     }
 
     /**
-     * Reads the client key and certificate chain. A PKCS#12 {@code cert} file also supplies the key when
-     * {@code key} is unset.
+     * Reads the client key and certificate chain. A PKCS#12 {@code cert} file also
+     * supplies the key when {@code key} is unset.
      * @param certSources the certificate sources
      * @param keySource the key source or null
      * @param passphrase the passphrase or null
@@ -140,12 +140,12 @@ public final class TlsMaterials {
             }
         }
         if ((key == null) != (chain == null)) {
-            throw new IllegalArgumentException((key == null) ? "key is required when cert is set"
-                    : "cert is required when key is set");
+            throw new IllegalArgumentException(
+                    (key == null) ? "key is required when cert is set" : "cert is required when key is set");
         }
         if (key != null && !matches(key, chain.get(0))) {
-            throw new IllegalArgumentException("key does not match the public key of cert "
-                    + chain.get(0).getSubjectX500Principal().getName());
+            throw new IllegalArgumentException(
+                    "key does not match the public key of cert " + chain.get(0).getSubjectX500Principal().getName());
         }
         return new KeyAndChain(key, chain);
     }
@@ -179,8 +179,8 @@ public final class TlsMaterials {
             throw new IllegalArgumentException(option + " file " + path + " does not exist");
         }
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException(option + " file " + path
-                    + " is not a regular file (a FIFO, socket or device is refused)");
+            throw new IllegalArgumentException(
+                    option + " file " + path + " is not a regular file (a FIFO, socket or device is refused)");
         }
         if (!Files.isReadable(path)) {
             throw new IllegalArgumentException(option + " file " + path + " is not readable");
@@ -266,8 +266,8 @@ public final class TlsMaterials {
     static PrivateKey parseKey(String pem, @Nullable String passphrase, String option) {
         Matcher matcher = PEM_KEY.matcher(pem);
         if (!matcher.find()) {
-            throw new IllegalArgumentException(option + " is not a PEM private key (PKCS#8, encrypted PKCS#8,"
-                    + " PKCS#1 RSA or SEC1 EC)");
+            throw new IllegalArgumentException(
+                    option + " is not a PEM private key (PKCS#8, encrypted PKCS#8," + " PKCS#1 RSA or SEC1 EC)");
         }
         String type = matcher.group(1).trim();
         Map<String, String> headers = new HashMap<>();
@@ -341,8 +341,8 @@ public final class TlsMaterials {
             return info.getKeySpec(cipher).getEncoded();
         }
         catch (GeneralSecurityException | IOException ex) {
-            throw new IllegalArgumentException(option
-                    + " cannot be decrypted: wrong passphrase or unsupported encryption");
+            throw new IllegalArgumentException(
+                    option + " cannot be decrypted: wrong passphrase or unsupported encryption");
         }
         finally {
             Arrays.fill(password, '\0');
@@ -363,11 +363,26 @@ public final class TlsMaterials {
         String transformation;
         String keyAlgorithm;
         switch (algorithm) {
-            case "AES-128-CBC" -> { keyLength = 16; transformation = "AES/CBC/PKCS5Padding"; keyAlgorithm = "AES"; }
-            case "AES-192-CBC" -> { keyLength = 24; transformation = "AES/CBC/PKCS5Padding"; keyAlgorithm = "AES"; }
-            case "AES-256-CBC" -> { keyLength = 32; transformation = "AES/CBC/PKCS5Padding"; keyAlgorithm = "AES"; }
-            case "DES-EDE3-CBC" -> { keyLength = 24; transformation = "DESede/CBC/PKCS5Padding";
-                keyAlgorithm = "DESede"; }
+            case "AES-128-CBC" -> {
+                keyLength = 16;
+                transformation = "AES/CBC/PKCS5Padding";
+                keyAlgorithm = "AES";
+            }
+            case "AES-192-CBC" -> {
+                keyLength = 24;
+                transformation = "AES/CBC/PKCS5Padding";
+                keyAlgorithm = "AES";
+            }
+            case "AES-256-CBC" -> {
+                keyLength = 32;
+                transformation = "AES/CBC/PKCS5Padding";
+                keyAlgorithm = "AES";
+            }
+            case "DES-EDE3-CBC" -> {
+                keyLength = 24;
+                transformation = "DESede/CBC/PKCS5Padding";
+                keyAlgorithm = "DESede";
+            }
             default -> throw new IllegalArgumentException(option + " uses unsupported PEM encryption " + algorithm);
         }
         byte[] password = passphrase.getBytes(StandardCharsets.UTF_8);
@@ -433,8 +448,8 @@ public final class TlsMaterials {
             AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
             parameters.init(new ECGenParameterSpec(curve));
             ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
-                    new ECPrivateKeySpec(new BigInteger(1, secret), spec));
+            PrivateKey key = KeyFactory.getInstance("EC")
+                .generatePrivate(new ECPrivateKeySpec(new BigInteger(1, secret), spec));
             Arrays.fill(secret, (byte) 0);
             return key;
         }
@@ -445,4 +460,5 @@ public final class TlsMaterials {
             throw new IllegalArgumentException(option + " is not a valid SEC1 EC key");
         }
     }
+
 }

@@ -9,8 +9,9 @@ import dev.socketconnector.EphemeralKeyInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Node's names for TLS code points: signature schemes ({@code "RSA-PSS+SHA256"}), key-exchange groups
- * ({@code "X25519"}, 253 bits) and a suite's minimum protocol version.
+ * Node's names for TLS code points: signature schemes ({@code "RSA-PSS+SHA256"}),
+ * key-exchange groups ({@code "X25519"}, 253 bits) and a suite's minimum protocol
+ * version.
  */
 final class TlsNames {
 
@@ -32,7 +33,8 @@ final class TlsNames {
             Map.entry(0x0017, new EphemeralKeyInfo("ECDH", "prime256v1", 256)),
             Map.entry(0x0018, new EphemeralKeyInfo("ECDH", "secp384r1", 384)),
             Map.entry(0x0019, new EphemeralKeyInfo("ECDH", "secp521r1", 521)),
-            // Hybrid post-quantum groups: the classical X25519 part gives type and size (our convention).
+            // Hybrid post-quantum groups: the classical X25519 part gives type and size
+            // (our convention).
             Map.entry(0x11ec, new EphemeralKeyInfo("ECDH", "X25519MLKEM768", 253)),
             Map.entry(0x6399, new EphemeralKeyInfo("ECDH", "X25519Kyber768Draft00", 253)),
             Map.entry(0x0100, new EphemeralKeyInfo("DH", null, 2048)),
@@ -45,8 +47,9 @@ final class TlsNames {
     }
 
     /**
-     * Node's {@code getSharedSigalgs()} on a client: the server's CertificateRequest list, in its order,
-     * restricted to what the client offered; empty without a CertificateRequest.
+     * Node's {@code getSharedSigalgs()} on a client: the server's CertificateRequest
+     * list, in its order, restricted to what the client offered; empty without a
+     * CertificateRequest.
      */
     static List<String> sharedSigalgs(List<Integer> offered, @Nullable List<Integer> requested) {
         if (requested == null) {
@@ -66,7 +69,10 @@ final class TlsNames {
         return (name != null) ? name : String.format(Locale.ROOT, "0x%04x", code);
     }
 
-    /** Maps the JDK's lossy JCA names ({@code SHA256withECDSA}, {@code RSASSA-PSS}) to Node's format. */
+    /**
+     * Maps the JDK's lossy JCA names ({@code SHA256withECDSA}, {@code RSASSA-PSS}) to
+     * Node's format.
+     */
     static List<String> jdkSigalgs(String[] names) {
         List<String> shared = new ArrayList<>();
         for (String name : names) {
@@ -87,7 +93,10 @@ final class TlsNames {
         return List.copyOf(shared);
     }
 
-    /** Node's {@code getEphemeralKeyInfo()} on a client, from the handshake as seen on the wire. */
+    /**
+     * Node's {@code getEphemeralKeyInfo()} on a client, from the handshake as seen on the
+     * wire.
+     */
     static EphemeralKeyInfo ephemeralKeyInfo(TlsHandshakeFacts facts, boolean tls13, boolean reused) {
         if (tls13) {
             return group(facts.keyShareGroup());
@@ -115,7 +124,10 @@ final class TlsNames {
         return group;
     }
 
-    /** The lowest version a suite is defined for, as BoringSSL's {@code SSL_CIPHER_get_version} (Bun). */
+    /**
+     * The lowest version a suite is defined for, as BoringSSL's
+     * {@code SSL_CIPHER_get_version} (Bun).
+     */
     static String cipherVersion(String suite) {
         if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
             return "TLSv1.3";
@@ -126,4 +138,5 @@ final class TlsNames {
         }
         return "TLSv1/SSLv3";
     }
+
 }

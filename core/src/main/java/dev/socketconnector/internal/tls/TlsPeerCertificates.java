@@ -25,8 +25,9 @@ import dev.socketconnector.PeerCertificate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds Node's certificate objects ({@link PeerCertificate}) from {@link X509Certificate}s: Node's field
- * formats (OpenSSL date text, colon-separated upper-case fingerprints, {@code "DNS:a, IP Address:b"}).
+ * Builds Node's certificate objects ({@link PeerCertificate}) from
+ * {@link X509Certificate}s: Node's field formats (OpenSSL date text, colon-separated
+ * upper-case fingerprints, {@code "DNS:a, IP Address:b"}).
  */
 final class TlsPeerCertificates {
 
@@ -37,10 +38,9 @@ final class TlsPeerCertificates {
             Map.entry("2.5.4.6", "C"), Map.entry("2.5.4.7", "L"), Map.entry("2.5.4.8", "ST"),
             Map.entry("2.5.4.10", "O"), Map.entry("2.5.4.11", "OU"), Map.entry("2.5.4.5", "serialNumber"),
             Map.entry("2.5.4.4", "SN"), Map.entry("2.5.4.42", "GN"), Map.entry("2.5.4.12", "title"),
-            Map.entry("2.5.4.9", "street"), Map.entry("2.5.4.17", "postalCode"),
-            Map.entry("2.5.4.46", "dnQualifier"), Map.entry("2.5.4.65", "pseudonym"),
-            Map.entry("1.2.840.113549.1.9.1", "emailAddress"), Map.entry("0.9.2342.19200300.100.1.25", "DC"),
-            Map.entry("0.9.2342.19200300.100.1.1", "UID"));
+            Map.entry("2.5.4.9", "street"), Map.entry("2.5.4.17", "postalCode"), Map.entry("2.5.4.46", "dnQualifier"),
+            Map.entry("2.5.4.65", "pseudonym"), Map.entry("1.2.840.113549.1.9.1", "emailAddress"),
+            Map.entry("0.9.2342.19200300.100.1.25", "DC"), Map.entry("0.9.2342.19200300.100.1.1", "UID"));
 
     /** Curve OID to {ASN.1 name, NIST name or null}. */
     private static final Map<String, String[]> CURVES = Map.of("1.2.840.10045.3.1.7",
@@ -49,8 +49,8 @@ final class TlsPeerCertificates {
             "1.2.840.10045.3.1.1", new String[] { "prime192v1", "P-192" }, "1.3.132.0.33",
             new String[] { "secp224r1", "P-224" });
 
-    private static final Map<String, String> ACCESS_METHODS = Map.of("1.3.6.1.5.5.7.48.1", "OCSP",
-            "1.3.6.1.5.5.7.48.2", "CA Issuers");
+    private static final Map<String, String> ACCESS_METHODS = Map.of("1.3.6.1.5.5.7.48.1", "OCSP", "1.3.6.1.5.5.7.48.2",
+            "CA Issuers");
 
     private TlsPeerCertificates() {
     }
@@ -65,8 +65,8 @@ final class TlsPeerCertificates {
     }
 
     /**
-     * Describes a verified chain, each certificate pointing to its issuer (Node's {@code detailed} form); the
-     * root's {@code issuerCertificate} is null.
+     * Describes a verified chain, each certificate pointing to its issuer (Node's
+     * {@code detailed} form); the root's {@code issuerCertificate} is null.
      * @param chain leaf first
      * @return the leaf's object
      */
@@ -133,7 +133,9 @@ final class TlsPeerCertificates {
         }
     }
 
-    /** Returns OpenSSL's date text with a space-padded day, as Node's {@code valid_from}. */
+    /**
+     * Returns OpenSSL's date text with a space-padded day, as Node's {@code valid_from}.
+     */
     static String date(Date date) {
         ZonedDateTime time = date.toInstant().atZone(ZoneOffset.UTC);
         return String.format(Locale.ROOT, "%s %2d %02d:%02d:%02d %d GMT", MONTHS[time.getMonthValue() - 1],
@@ -156,7 +158,10 @@ final class TlsPeerCertificates {
         return (hex.length() % 2 == 0) ? hex : "0" + hex;
     }
 
-    /** Parses a DER Name into Node's attribute map; a repeated attribute's values are joined with newlines. */
+    /**
+     * Parses a DER Name into Node's attribute map; a repeated attribute's values are
+     * joined with newlines.
+     */
     static Map<String, String> name(byte[] der) {
         Map<String, String> attributes = new LinkedHashMap<>();
         TlsDer rdns = new TlsDer(der).next(TlsDer.SEQUENCE).reader();
@@ -182,7 +187,9 @@ final class TlsPeerCertificates {
         };
     }
 
-    /** Returns the SANs as Node's {@code subjectaltname}, or null without the extension. */
+    /**
+     * Returns the SANs as Node's {@code subjectaltname}, or null without the extension.
+     */
     static @Nullable String subjectAltName(X509Certificate certificate) {
         Collection<List<?>> names;
         try {
@@ -261,8 +268,8 @@ final class TlsPeerCertificates {
                     default -> "othername";
                 };
                 String key = ACCESS_METHODS.getOrDefault(method, method) + " - " + kind;
-                String text = (location.tag() & 0x20) == 0
-                        ? new String(location.content(), StandardCharsets.US_ASCII) : "<unsupported>";
+                String text = (location.tag() & 0x20) == 0 ? new String(location.content(), StandardCharsets.US_ASCII)
+                        : "<unsupported>";
                 access.computeIfAbsent(key, (k) -> new ArrayList<>()).add(text);
             }
             Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -273,4 +280,5 @@ final class TlsPeerCertificates {
             return null;
         }
     }
+
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A bounds-checked big-endian reader over part of an array, for TLS handshake messages; a read past the end
- * throws {@code IllegalArgumentException("truncated TLS message")}.
+ * A bounds-checked big-endian reader over part of an array, for TLS handshake messages; a
+ * read past the end throws {@code IllegalArgumentException("truncated TLS message")}.
  */
 final class TlsReader {
 
@@ -82,4 +82,5 @@ final class TlsReader {
             throw new IllegalArgumentException("truncated TLS message");
         }
     }
+
 }

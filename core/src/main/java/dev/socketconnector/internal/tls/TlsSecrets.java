@@ -17,10 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's TLS secrets and the key schedule math on them: the TLS 1.2 PRF (exporter and Finished,
- * RFC 5246/5705), the TLS 1.3 HKDF exporter (RFC 8446 7.5) and record decryption. Secrets arrive from
- * BoringSSL's key log ({@link TlsKeyLog}) or {@code SSL.getMasterKey}; only what the exporter needs is kept
- * after the handshake, and {@link #wipe()} zeroes everything. Never logged. Thread-safe.
+ * One connection's TLS secrets and the key schedule math on them: the TLS 1.2 PRF
+ * (exporter and Finished, RFC 5246/5705), the TLS 1.3 HKDF exporter (RFC 8446 7.5) and
+ * record decryption. Secrets arrive from BoringSSL's key log ({@link TlsKeyLog}) or
+ * {@code SSL.getMasterKey}; only what the exporter needs is kept after the handshake, and
+ * {@link #wipe()} zeroes everything. Never logged. Thread-safe.
  */
 final class TlsSecrets {
 
@@ -78,13 +79,17 @@ final class TlsSecrets {
     // ---- TLS 1.2 ----
 
     /**
-     * HMAC over {@code MessageDigest}, with key blocks this class owns and zeroes on {@link #close()}: unlike
-     * {@code Mac.init(new SecretKeySpec(secret))}, no copy of the secret stays behind in a key object or a
-     * provider's HMAC state. Not thread-safe; one computation at a time.
+     * HMAC over {@code MessageDigest}, with key blocks this class owns and zeroes on
+     * {@link #close()}: unlike {@code Mac.init(new SecretKeySpec(secret))}, no copy of
+     * the secret stays behind in a key object or a provider's HMAC state. Not
+     * thread-safe; one computation at a time.
      */
     static final class Hmac implements AutoCloseable {
 
-        /** The key XOR ipad and XOR opad blocks (package-private: tests check they are zero after close). */
+        /**
+         * The key XOR ipad and XOR opad blocks (package-private: tests check they are
+         * zero after close).
+         */
         final byte[] inner;
 
         final byte[] outer;
@@ -131,9 +136,13 @@ final class TlsSecrets {
             Arrays.fill(this.outer, (byte) 0);
             this.digest.reset();
         }
+
     }
 
-    /** The TLS 1.2 PRF: P_hash(secret, label || seed); every intermediate value derived from the secret is zeroed. */
+    /**
+     * The TLS 1.2 PRF: P_hash(secret, label || seed); every intermediate value derived
+     * from the secret is zeroed.
+     */
     static byte[] prf(String hmac, byte[] secret, String label, byte[] seed, int length) {
         byte[] labelSeed = concat(label.getBytes(StandardCharsets.US_ASCII), seed);
         byte[] out = new byte[length];
@@ -180,7 +189,8 @@ final class TlsSecrets {
      * Computes the TLS 1.2 Finished verify_data of both sides from the transcript.
      * @param suite the IANA suite name
      * @param masterSecret the master secret
-     * @param transcript plaintext handshake messages and {@link TlsSniffer.Finished} markers, in order
+     * @param transcript plaintext handshake messages and {@link TlsSniffer.Finished}
+     * markers, in order
      * @return both sides' verify_data (12 bytes each)
      */
     static Finished12 finished12(String suite, byte[] masterSecret, List<Object> transcript) {
@@ -207,7 +217,8 @@ final class TlsSecrets {
                 }
             }
             if (client == null) {
-                // Abbreviated handshake: the client's Finished is the last message, maybe not yet written.
+                // Abbreviated handshake: the client's Finished is the last message, maybe
+                // not yet written.
                 client = prf(hmac, masterSecret, "client finished", digest.digest(), 12);
             }
             return new Finished12(client, server);
@@ -219,6 +230,7 @@ final class TlsSecrets {
 
     /**
      * Both TLS 1.2 Finished messages' verify_data.
+     *
      * @param client this side's (the client's)
      * @param server the server's, or null when the transcript holds none
      */
@@ -271,8 +283,7 @@ final class TlsSecrets {
     }
 
     /** RFC 8446 7.5 exporter; a null context is the empty context. */
-    static byte[] export13(Suite13 suite, byte[] exporterSecret, String label, byte @Nullable [] context,
-            int length) {
+    static byte[] export13(Suite13 suite, byte[] exporterSecret, String label, byte @Nullable [] context, int length) {
         try {
             MessageDigest digest = MessageDigest.getInstance(suite.hash());
             byte[] emptyHash = digest.digest();
@@ -293,7 +304,8 @@ final class TlsSecrets {
      * @param trafficSecret the sender's traffic secret
      * @param sequence the record's sequence number under that secret
      * @param record header and body
-     * @return the inner plaintext without padding, its last byte the content type; null when it does not decrypt
+     * @return the inner plaintext without padding, its last byte the content type; null
+     * when it does not decrypt
      */
     static byte @Nullable [] decrypt13(Suite13 suite, byte[] trafficSecret, long sequence, byte[] record) {
         byte[] key = hkdfExpandLabel(suite.hmac(), trafficSecret, "key", new byte[0], suite.keyLength());
@@ -337,4 +349,5 @@ final class TlsSecrets {
         }
         return out.toByteArray();
     }
+
 }

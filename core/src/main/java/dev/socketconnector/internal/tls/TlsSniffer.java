@@ -15,11 +15,12 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the TLS records between the socket and the {@code SslHandler}, in both directions, without changing
- * them: the plaintext handshake messages (randoms, suite, key share, session reuse, sigalgs, the TLS 1.2
- * ticket and transcript) and, for TLS 1.3, copies of the first encrypted server records so the key log can
- * decrypt the CertificateRequest and the session ticket. After the handshake it only watches record headers
- * (TLS 1.2 renegotiation) or removes itself. Loop only; one per channel.
+ * Reads the TLS records between the socket and the {@code SslHandler}, in both
+ * directions, without changing them: the plaintext handshake messages (randoms, suite,
+ * key share, session reuse, sigalgs, the TLS 1.2 ticket and transcript) and, for TLS 1.3,
+ * copies of the first encrypted server records so the key log can decrypt the
+ * CertificateRequest and the session ticket. After the handshake it only watches record
+ * headers (TLS 1.2 renegotiation) or removes itself. Loop only; one per channel.
  */
 final class TlsSniffer extends ChannelDuplexHandler {
 
@@ -27,13 +28,21 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     /** A Finished message in the transcript, which this side cannot read on the wire. */
     enum Finished {
+
         CLIENT, SERVER
+
     }
 
-    /** What the plaintext handshake messages showed so far; read on the loop at handshake completion. */
+    /**
+     * What the plaintext handshake messages showed so far; read on the loop at handshake
+     * completion.
+     */
     final TlsHandshakeFacts.Parser facts = new TlsHandshakeFacts.Parser();
 
-    /** TLS 1.2 transcript: plaintext handshake messages (byte[]) and {@link Finished} markers. */
+    /**
+     * TLS 1.2 transcript: plaintext handshake messages (byte[]) and {@link Finished}
+     * markers.
+     */
     final List<Object> transcript = new ArrayList<>();
 
     /** TLS 1.3: copies of encrypted server records (header and body), oldest first. */
@@ -55,12 +64,18 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     private @Nullable ChannelHandlerContext context;
 
-    /** Called after each kept TLS 1.3 server record once the handshake is done (decrypts the ticket). */
+    /**
+     * Called after each kept TLS 1.3 server record once the handshake is done (decrypts
+     * the ticket).
+     */
     void onServerRecord(Runnable callback) {
         this.onServerRecord = callback;
     }
 
-    /** Copies of encrypted TLS 1.3 server records are kept only when something can decrypt them. */
+    /**
+     * Copies of encrypted TLS 1.3 server records are kept only when something can decrypt
+     * them.
+     */
     void keepRecords(boolean keep) {
         this.keepRecords = keep;
     }
@@ -92,7 +107,10 @@ final class TlsSniffer extends ChannelDuplexHandler {
         }
     }
 
-    /** No more TLS 1.3 server records are needed (the ticket was found, or too many records passed). */
+    /**
+     * No more TLS 1.3 server records are needed (the ticket was found, or too many
+     * records passed).
+     */
     void stopKeepingRecords() {
         this.keepRecords = false;
         wipeRecords();
@@ -127,7 +145,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (this.refused) {
-            // after a refused renegotiation nothing more reaches the SslHandler; the connector closes
+            // after a refused renegotiation nothing more reaches the SslHandler; the
+            // connector closes
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -142,7 +161,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 return;
             }
             catch (RuntimeException ex) {
-                // A record this reader does not understand: stop reading, the SslHandler decides.
+                // A record this reader does not understand: stop reading, the SslHandler
+                // decides.
                 this.inbound.broken = true;
             }
             if (this.handshakeDone && this.facts.tls13 && this.onServerRecord != null
@@ -181,6 +201,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
         RenegotiationRefusedException() {
             super("renegotiation refused: disableRenegotiation() was called");
         }
+
     }
 
     /** One direction's record and handshake-message reassembly. */
@@ -251,7 +272,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
             Arrays.fill(this.records, this.recordLength - offset, this.recordLength, (byte) 0);
             this.recordLength -= offset;
             if (this.headersOnly && this.recordLength > 0) {
-                // Switch to header-only reading at a record boundary: replay what is left.
+                // Switch to header-only reading at a record boundary: replay what is
+                // left.
                 ByteBuf rest = Unpooled.wrappedBuffer(Arrays.copyOf(this.records, this.recordLength));
                 this.recordLength = 0;
                 try {
@@ -303,10 +325,11 @@ final class TlsSniffer extends ChannelDuplexHandler {
                     throw new RenegotiationRefusedException();
                 }
             }
-            else if (type == TlsWire.APPLICATION_DATA && this.fromServer && TlsSniffer.this.facts.tls13 && TlsSniffer.this.keepRecords) {
+            else if (type == TlsWire.APPLICATION_DATA && this.fromServer && TlsSniffer.this.facts.tls13
+                    && TlsSniffer.this.keepRecords) {
                 if (TlsSniffer.this.encryptedServerRecords.size() < MAX_KEPT_RECORDS) {
-                    TlsSniffer.this.encryptedServerRecords.add(
-                            Arrays.copyOfRange(this.records, offset, offset + 5 + bodyLength));
+                    TlsSniffer.this.encryptedServerRecords
+                        .add(Arrays.copyOfRange(this.records, offset, offset + 5 + bodyLength));
                 }
             }
         }
@@ -339,5 +362,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
             Arrays.fill(array, (byte) 0);
             return bigger;
         }
+
     }
+
 }

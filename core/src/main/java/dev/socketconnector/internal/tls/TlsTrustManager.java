@@ -15,15 +15,17 @@ import dev.socketconnector.TlsAuthorizationException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The trust manager of one context: runs {@link TlsVerifier} (with its cache and Node's codes) on the server's
- * chain <b>during</b> the handshake, for both providers (the JDK engine calls it directly, Netty's OpenSSL engine
- * through its verify callback). Each connection registers its engine, so the check uses that connection's name
- * and {@code rejectUnauthorized}: with {@code rejectUnauthorized} true a failure throws, the engine aborts the
- * handshake with a fatal alert, and the server never gets the client's certificate nor any application byte;
- * with false the handshake goes on and the connection reports the failure. A renegotiation calls it again.
+ * The trust manager of one context: runs {@link TlsVerifier} (with its cache and Node's
+ * codes) on the server's chain <b>during</b> the handshake, for both providers (the JDK
+ * engine calls it directly, Netty's OpenSSL engine through its verify callback). Each
+ * connection registers its engine, so the check uses that connection's name and
+ * {@code rejectUnauthorized}: with {@code rejectUnauthorized} true a failure throws, the
+ * engine aborts the handshake with a fatal alert, and the server never gets the client's
+ * certificate nor any application byte; with false the handshake goes on and the
+ * connection reports the failure. A renegotiation calls it again.
  * <p>
- * Runs on the thread that runs the engine's handshake tasks: the channel's event loop (Netty runs delegated
- * tasks there). Thread-safe.
+ * Runs on the thread that runs the engine's handshake tasks: the channel's event loop
+ * (Netty runs delegated tasks there). Thread-safe.
  */
 final class TlsTrustManager extends X509ExtendedTrustManager {
 
@@ -31,7 +33,10 @@ final class TlsTrustManager extends X509ExtendedTrustManager {
 
     private final Map<SSLEngine, TlsChannelConnection> connections = new ConcurrentHashMap<>();
 
-    /** Registers the connection whose handshake runs on {@code engine} (and on the JDK engine it wraps). */
+    /**
+     * Registers the connection whose handshake runs on {@code engine} (and on the JDK
+     * engine it wraps).
+     */
     void register(SSLEngine engine, TlsChannelConnection connection) {
         this.connections.put(engine, connection);
         SSLEngine inner = unwrap(engine);
@@ -102,7 +107,10 @@ final class TlsTrustManager extends X509ExtendedTrustManager {
         return new X509Certificate[0];
     }
 
-    /** Netty's JDK engine wrapper (ALPN) hands the JDK's own engine to the trust manager: find it. */
+    /**
+     * Netty's JDK engine wrapper (ALPN) hands the JDK's own engine to the trust manager:
+     * find it.
+     */
     private static @Nullable SSLEngine unwrap(SSLEngine engine) {
         if (UNWRAP == null || !UNWRAP.getDeclaringClass().isInstance(engine)) {
             return null;
@@ -125,4 +133,5 @@ final class TlsTrustManager extends X509ExtendedTrustManager {
             return null;
         }
     }
+
 }

@@ -34,12 +34,14 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies a peer's certificate chain and name as OpenSSL does for a TLS server at security level 1 (Node's
- * default) and names the failure with Node's code ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ...,
- * {@code INVALID_PURPOSE}, {@code UNSPECIFIED} where Node's table has none, {@code ERR_TLS_CERT_ALTNAME_INVALID}).
+ * Verifies a peer's certificate chain and name as OpenSSL does for a TLS server at
+ * security level 1 (Node's default) and names the failure with Node's code
+ * ({@code DEPTH_ZERO_SELF_SIGNED_CERT}, ..., {@code INVALID_PURPOSE}, {@code UNSPECIFIED}
+ * where Node's table has none, {@code ERR_TLS_CERT_ALTNAME_INVALID}).
  * <p>
- * Called during the handshake by {@link TlsTrustManager} (and after it for a resumed session, whose handshake
- * checks no certificate); results are cached per chain and name for at most a minute. Thread-safe.
+ * Called during the handshake by {@link TlsTrustManager} (and after it for a resumed
+ * session, whose handshake checks no certificate); results are cached per chain and name
+ * for at most a minute. Thread-safe.
  */
 final class TlsVerifier {
 
@@ -52,21 +54,26 @@ final class TlsVerifier {
     /** OpenSSL 3's text for X509_V_ERR_INVALID_PURPOSE. */
     private static final String PURPOSE_TEXT = "unsuitable certificate purpose";
 
-    /** serverAuth, Netscape and Microsoft server gated crypto: what OpenSSL's sslserver purpose accepts. */
+    /**
+     * serverAuth, Netscape and Microsoft server gated crypto: what OpenSSL's sslserver
+     * purpose accepts.
+     */
     private static final Set<String> SERVER_USAGES = Set.of("1.3.6.1.5.5.7.3.1", "2.16.840.1.113730.4.1",
             "1.3.6.1.4.1.311.10.3.3");
 
     /** md2, md4, md5, sha1 with RSA; DSA and ECDSA with SHA-1. */
     private static final Set<String> WEAK_SIGNATURE_OIDS = Set.of("1.2.840.113549.1.1.2", "1.2.840.113549.1.1.3",
-            "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.10040.4.3", "1.2.840.10045.4.1",
-            "1.3.14.3.2.29");
+            "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.10040.4.3", "1.2.840.10045.4.1", "1.3.14.3.2.29");
 
     private final Set<X509Certificate> anchors;
 
     /** Recent verifications by (chain, name); bounded, each kept for at most a minute. */
     private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
 
-    /** The anchors by subject: finding an issuer is a lookup, not a scan of the whole trust store. */
+    /**
+     * The anchors by subject: finding an issuer is a lookup, not a scan of the whole
+     * trust store.
+     */
     private final Map<X500Principal, List<X509Certificate>> anchorsBySubject;
 
     private TlsVerifier(List<X509Certificate> anchors) {
@@ -80,11 +87,12 @@ final class TlsVerifier {
 
     /**
      * The outcome.
+     *
      * @param error the authorization error, or null
-     * @param path the chain from the leaf up to the trust anchor when one was found, else the chain as sent
+     * @param path the chain from the leaf up to the trust anchor when one was found, else
+     * the chain as sent
      */
-    record Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path,
-            List<X509Certificate> sent) {
+    record Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path, List<X509Certificate> sent) {
 
         Result(@Nullable TlsAuthorizationException error, List<X509Certificate> path) {
             this(error, path, List.of());
@@ -106,8 +114,8 @@ final class TlsVerifier {
         List<X509Certificate> anchors = jdkAnchors;
         if (anchors == null) {
             try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(
-                        TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory factory = TrustManagerFactory
+                    .getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init((KeyStore) null);
                 anchors = acceptedIssuers(factory.getTrustManagers());
             }
@@ -130,8 +138,8 @@ final class TlsVerifier {
     }
 
     /**
-     * Verifies the chain the peer sent and, when {@code name} is not null, that the leaf is for {@code name}.
-     * Never throws.
+     * Verifies the chain the peer sent and, when {@code name} is not null, that the leaf
+     * is for {@code name}. Never throws.
      * @param sent the peer's chain, leaf first
      * @param name the host name or IP literal to check, or null to skip the check
      * @return the outcome
@@ -140,17 +148,21 @@ final class TlsVerifier {
         if (sent.isEmpty()) {
             return withSent(check(sent, name), sent);
         }
-        // the same chain and name verify the same way: reconnects to one server skip the path building and
-        // signature checks (a result is kept a minute at most, and never past a certificate's validity edge)
+        // the same chain and name verify the same way: reconnects to one server skip the
+        // path building and
+        // signature checks (a result is kept a minute at most, and never past a
+        // certificate's validity edge)
         CacheKey key = new CacheKey(List.copyOf(sent), name);
         long now = System.nanoTime();
         Cached cached = this.cache.get(key);
         if (cached != null && now - cached.expiresAtNanos < 0) {
             TlsAuthorizationException error = cached.result.error();
-            // an exception is an object each socket must own: a cached failure is handed out as a copy
+            // an exception is an object each socket must own: a cached failure is handed
+            // out as a copy
             return (error == null) ? cached.result
-                    : new Result(new TlsAuthorizationException(error.code(),
-                            Objects.requireNonNullElse(error.getMessage(), error.code()), error.getCause()),
+                    : new Result(
+                            new TlsAuthorizationException(error.code(),
+                                    Objects.requireNonNullElse(error.getMessage(), error.code()), error.getCause()),
                             cached.result.path(), cached.result.sent());
         }
         Result result = withSent(check(sent, name), key.chain());
@@ -165,7 +177,10 @@ final class TlsVerifier {
         return new Result(result.error(), result.path(), List.copyOf(sent));
     }
 
-    /** How long a result may be reused: at most a minute, and never past a certificate's validity edge. */
+    /**
+     * How long a result may be reused: at most a minute, and never past a certificate's
+     * validity edge.
+     */
     private static long cacheTtlNanos(List<X509Certificate> sent) {
         long ttl = TimeUnit.MINUTES.toMillis(1);
         long nowMillis = System.currentTimeMillis();
@@ -182,8 +197,7 @@ final class TlsVerifier {
 
     private Result check(List<X509Certificate> sent, @Nullable String name) {
         if (sent.isEmpty()) {
-            return new Result(error("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate"),
-                    sent);
+            return new Result(error("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate"), sent);
         }
         try {
             List<X509Certificate> path = new ArrayList<>();
@@ -214,8 +228,7 @@ final class TlsVerifier {
             if (anchor == null) {
                 X509Certificate top = path.get(path.size() - 1);
                 if (selfSigned(top)) {
-                    error = (path.size() == 1)
-                            ? error("DEPTH_ZERO_SELF_SIGNED_CERT", "self signed certificate")
+                    error = (path.size() == 1) ? error("DEPTH_ZERO_SELF_SIGNED_CERT", "self signed certificate")
                             : error("SELF_SIGNED_CERT_IN_CHAIN", "self signed certificate in certificate chain");
                 }
                 else if (path.size() == 1) {
@@ -265,9 +278,10 @@ final class TlsVerifier {
     }
 
     /**
-     * Checks what the walk does not (basic constraints, key usage, path length, name constraints) with the
-     * JDK's PKIX. A trust anchor with name constraints stays in the path, so its constraints bind the
-     * certificates below it as OpenSSL enforces them (the JDK ignores the constraints of a bare anchor).
+     * Checks what the walk does not (basic constraints, key usage, path length, name
+     * constraints) with the JDK's PKIX. A trust anchor with name constraints stays in the
+     * path, so its constraints bind the certificates below it as OpenSSL enforces them
+     * (the JDK ignores the constraints of a bare anchor).
      */
     private static @Nullable TlsAuthorizationException pkix(List<X509Certificate> path, X509Certificate anchor) {
         List<X509Certificate> certificates = new ArrayList<>(path);
@@ -280,8 +294,8 @@ final class TlsVerifier {
         try {
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
             parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(certificates), parameters);
+            CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(certificates), parameters);
             return null;
         }
         catch (CertPathValidatorException ex) {
@@ -306,7 +320,8 @@ final class TlsVerifier {
             }
             if (reason == PKIXReason.INVALID_NAME
                     || String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("name constraints")) {
-                // Node's X509ErrorCode has no entry for X509_V_ERR_PERMITTED_VIOLATION: it reports UNSPECIFIED
+                // Node's X509ErrorCode has no entry for X509_V_ERR_PERMITTED_VIOLATION:
+                // it reports UNSPECIFIED
                 // with OpenSSL's reason text
                 return new TlsAuthorizationException("UNSPECIFIED", "permitted subtree violation", ex);
             }
@@ -320,9 +335,10 @@ final class TlsVerifier {
     }
 
     /**
-     * OpenSSL's {@code sslserver} purpose ({@code check_purpose_ssl_server}): a leaf with an extended key usage
-     * must list serverAuth (or a server-gated-crypto OID), a leaf with a key usage must allow digitalSignature,
-     * keyEncipherment or keyAgreement; a CA below the anchor with an extended key usage must list serverAuth.
+     * OpenSSL's {@code sslserver} purpose ({@code check_purpose_ssl_server}): a leaf with
+     * an extended key usage must list serverAuth (or a server-gated-crypto OID), a leaf
+     * with a key usage must allow digitalSignature, keyEncipherment or keyAgreement; a CA
+     * below the anchor with an extended key usage must list serverAuth.
      */
     private static @Nullable TlsAuthorizationException purpose(List<X509Certificate> path, X509Certificate anchor) {
         for (int i = 0; i < path.size(); i++) {
@@ -353,9 +369,10 @@ final class TlsVerifier {
     }
 
     /**
-     * OpenSSL's security level 1 (Node's default) for certificate signatures: a signature made with SHA-1, MD5,
-     * MD4 or MD2 (below 80 bits of security) is refused on every certificate of the path but a self-signed
-     * trust anchor, whose signature is never checked.
+     * OpenSSL's security level 1 (Node's default) for certificate signatures: a signature
+     * made with SHA-1, MD5, MD4 or MD2 (below 80 bits of security) is refused on every
+     * certificate of the path but a self-signed trust anchor, whose signature is never
+     * checked.
      */
     private static @Nullable TlsAuthorizationException signatureLevel(List<X509Certificate> path,
             X509Certificate anchor) {
@@ -367,15 +384,15 @@ final class TlsVerifier {
             String oid = certificate.getSigAlgOID();
             if (algorithm.startsWith("SHA1") || algorithm.startsWith("SHA-1") || algorithm.startsWith("MD")
                     || WEAK_SIGNATURE_OIDS.contains(oid)) {
-                // Node's X509ErrorCode has no entry for X509_V_ERR_CA_MD_TOO_WEAK: it reports UNSPECIFIED
+                // Node's X509ErrorCode has no entry for X509_V_ERR_CA_MD_TOO_WEAK: it
+                // reports UNSPECIFIED
                 return error("UNSPECIFIED", "CA signature digest algorithm too weak");
             }
         }
         return null;
     }
 
-    private static @Nullable X509Certificate issuerOf(X509Certificate certificate,
-            List<X509Certificate> candidates) {
+    private static @Nullable X509Certificate issuerOf(X509Certificate certificate, List<X509Certificate> candidates) {
         for (X509Certificate candidate : candidates) {
             if (candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
                     && signedBy(certificate, candidate)) {
@@ -401,8 +418,9 @@ final class TlsVerifier {
     }
 
     /**
-     * Node's {@code tls.checkServerIdentity}: IP literals against IP SANs, names against DNS SANs (one
-     * left-most wildcard label), the CN only when the certificate has no DNS SAN.
+     * Node's {@code tls.checkServerIdentity}: IP literals against IP SANs, names against
+     * DNS SANs (one left-most wildcard label), the CN only when the certificate has no
+     * DNS SAN.
      * @param host the name or IP literal
      * @param leaf the peer's certificate
      * @return the error, or null when the name matches
@@ -496,4 +514,5 @@ final class TlsVerifier {
 
     private record Cached(Result result, long expiresAtNanos) {
     }
+
 }

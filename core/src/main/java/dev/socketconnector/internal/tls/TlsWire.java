@@ -1,7 +1,8 @@
 package dev.socketconnector.internal.tls;
 
 /**
- * The TLS code points this package reads on the wire (RFC 8446, RFC 5246, RFC 8422), by name.
+ * The TLS code points this package reads on the wire (RFC 8446, RFC 5246, RFC 8422), by
+ * name.
  */
 final class TlsWire {
 
@@ -58,4 +59,5 @@ final class TlsWire {
 
     private TlsWire() {
     }
+
 }

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Records a real connect, a refused connect, a TLS handshake that fails and a close with JDK Flight Recorder,
- * dumps the recording and reads the events back with their fields; and checks that nothing is recorded while
- * the events are not enabled.
+ * Records a real connect, a refused connect, a TLS handshake that fails and a close with
+ * JDK Flight Recorder, dumps the recording and reads the events back with their fields;
+ * and checks that nothing is recorded while the events are not enabled.
  */
 class JfrEventsTests {
 
@@ -36,9 +36,7 @@ class JfrEventsTests {
         try (Recording recording = new Recording();
                 TestServer server = TestServer.tcp();
                 TestServer silent = TestServer.tcp();
-                SocketConnector connector = SocketConnector.builder()
-                    .connectTimeout(Duration.ofMillis(500))
-                    .build()) {
+                SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofMillis(500)).build()) {
             recording.enable(ConnectEvent.NAME).withThreshold(Duration.ZERO);
             recording.enable(HandshakeEvent.NAME).withThreshold(Duration.ZERO);
             recording.enable(CloseEvent.NAME);
@@ -55,7 +53,8 @@ class JfrEventsTests {
             int refusedPort = freePort();
             assertThatExceptionOfType(ExecutionException.class)
                 .isThrownBy(() -> connector.connect(options(refusedPort).build()).get(10, TimeUnit.SECONDS));
-            // a TLS connect to a server that never answers: the handshake fails when the connect times out
+            // a TLS connect to a server that never answers: the handshake fails when the
+            // connect times out
             assertThatExceptionOfType(ExecutionException.class).isThrownBy(
                     () -> connector.connect(options(silent.port()).tls(true).build()).get(10, TimeUnit.SECONDS));
 
@@ -96,7 +95,8 @@ class JfrEventsTests {
         try (Recording recording = new Recording();
                 TestServer server = TestServer.tcp();
                 SocketConnector connector = SocketConnector.create()) {
-            recording.enable("jdk.ThreadStart"); // a recording runs, but not with our events
+            recording.enable("jdk.ThreadStart"); // a recording runs, but not with our
+                                                 // events
             recording.start();
             Socket<Void> socket = connector.connect(options(server.port()).build()).get(10, TimeUnit.SECONDS);
             server.accept().close();
@@ -119,7 +119,8 @@ class JfrEventsTests {
     }
 
     private static int freePort() throws Exception {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
@@ -131,4 +132,5 @@ class JfrEventsTests {
             Thread.sleep(10);
         }
     }
+
 }

@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What TLS contexts keep between connections: contexts are found by the certificates' content (a CA file
- * rewritten in place counts for options built afterwards), the session cache is bounded, and no connection
- * stays registered with the trust manager once closed.
+ * What TLS contexts keep between connections: contexts are found by the certificates'
+ * content (a CA file rewritten in place counts for options built afterwards), the session
+ * cache is bounded, and no connection stays registered with the trust manager once
+ * closed.
  */
 class TlsContextTests {
 
@@ -50,8 +51,14 @@ class TlsContextTests {
     }
 
     private Socket<Void> connect(int port, TlsOptions tls, Closing handler) throws Exception {
-        return this.connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1").port(port)
-            .socket(handler).tls(tls).build()).get(10, TimeUnit.SECONDS);
+        return this.connector
+            .connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(port)
+                .socket(handler)
+                .tls(tls)
+                .build())
+            .get(10, TimeUnit.SECONDS);
     }
 
     /** Completes {@code closed} when the socket closes. */
@@ -63,6 +70,7 @@ class TlsContextTests {
         public void close(Socket<Void> socket, Throwable error) {
             this.closed.complete(null);
         }
+
     }
 
     private TlsConnections tlsConnections() throws Exception {
@@ -78,11 +86,12 @@ class TlsContextTests {
             Socket<Void> trusted = connect(server.port(), TlsOptions.builder().provider(provider).ca(ca).build());
             assertThat(trusted.authorized()).isTrue();
             trusted.end();
-            // the CA is removed from the file: options built now must not trust it any more
+            // the CA is removed from the file: options built now must not trust it any
+            // more
             Files.writeString(ca, PKI.text("other-ca.crt"));
             TlsOptions rewritten = TlsOptions.builder().provider(provider).ca(ca).build();
-            assertThatThrownBy(() -> connect(server.port(), rewritten)).hasCauseInstanceOf(
-                    TlsAuthorizationException.class)
+            assertThatThrownBy(() -> connect(server.port(), rewritten))
+                .hasCauseInstanceOf(TlsAuthorizationException.class)
                 .satisfies((ex) -> assertThat(((TlsAuthorizationException) ex.getCause()).code())
                     .isEqualTo("UNABLE_TO_VERIFY_LEAF_SIGNATURE"));
             // and back: the first content verifies again
@@ -103,8 +112,7 @@ class TlsContextTests {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("providersAndVersions")
-    void sessionCacheStaysBoundedAndNoConnectionStaysRegistered(TlsProvider provider, String version)
-            throws Exception {
+    void sessionCacheStaysBoundedAndNoConnectionStaysRegistered(TlsProvider provider, String version) throws Exception {
         int connections = 1_500;
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
                 version)) {
@@ -120,29 +128,29 @@ class TlsContextTests {
         TlsConnections.Context context = tlsConnections().contexts().get(0);
         SSLSessionContext sessions = context.sslContext().sessionContext();
         int cached = Collections.list(sessions.getIds()).size();
-        System.out.println("CACHED " + provider + " " + version + " " + cached + " of "
-                + sessions.getSessionCacheSize() + " for " + sessions.getSessionTimeout() + " s");
+        System.out.println("CACHED " + provider + " " + version + " " + cached + " of " + sessions.getSessionCacheSize()
+                + " for " + sessions.getSessionTimeout() + " s");
         assertThat(cached).as("sessions cached after %d connections", connections)
             .isLessThanOrEqualTo(TlsConnections.SESSION_CACHE_SIZE);
         assertThat(sessions.getSessionCacheSize()).isEqualTo(TlsConnections.SESSION_CACHE_SIZE);
         assertThat(sessions.getSessionTimeout()).isEqualTo(TlsConnections.SESSION_TIMEOUT_SECONDS);
-        assertThat(context.trustManager().registered()).as("engines registered after every socket closed")
-            .isZero();
+        assertThat(context.trustManager().registered()).as("engines registered after every socket closed").isZero();
     }
 
     /**
-     * A TLS 1.2 renegotiation ({@code s_server}'s {@code r} command, with no session cache so the server sends
-     * its certificate again) runs the verifier again, during that handshake. JDK provider only: the BoringSSL
-     * client of the OPENSSL provider did not start the renegotiation s_server asked for (s_server logged its
-     * HelloRequest and nothing after it within 10 s), so there is nothing to verify there.
+     * A TLS 1.2 renegotiation ({@code s_server}'s {@code r} command, with no session
+     * cache so the server sends its certificate again) runs the verifier again, during
+     * that handshake. JDK provider only: the BoringSSL client of the OPENSSL provider did
+     * not start the renegotiation s_server asked for (s_server logged its HelloRequest
+     * and nothing after it within 10 s), so there is nothing to verify there.
      */
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "JDK" })
     void renegotiationIsVerifiedAgain(TlsProvider provider) throws Exception {
         try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
                 "-tls1_2", "-no_cache", "-no_ticket")) {
-            Socket<Void> socket = connect(server.port(), TlsOptions.builder().provider(provider)
-                .ca(PKI.file("ca.crt")).build());
+            Socket<Void> socket = connect(server.port(),
+                    TlsOptions.builder().provider(provider).ca(PKI.file("ca.crt")).build());
             TlsChannelConnection tls = (TlsChannelConnection) InternalAccess.tlsOf(socket);
             assertThat(tls.verifications()).as("verified in the first handshake").isEqualTo(1);
             socket.write("before\n");
@@ -152,16 +160,19 @@ class TlsContextTests {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             int kicks = 0;
             while (tls.verifications() < 2 && System.nanoTime() < deadline) {
-                // the JDK engine answers the HelloRequest on its next wrap: a write lets it start
+                // the JDK engine answers the HelloRequest on its next wrap: a write lets
+                // it start
                 socket.write("kick" + kicks++ + "\n");
                 Thread.sleep(50);
             }
-            assertThat(tls.verifications()).as(provider + " verifications after the renegotiation request: "
-                    + server.lines()).isEqualTo(2);
+            assertThat(tls.verifications())
+                .as(provider + " verifications after the renegotiation request: " + server.lines())
+                .isEqualTo(2);
             socket.write("after\n");
             assertThat(server.awaitLine("after")).isEmpty();
             assertThat(socket.authorized()).isTrue();
             socket.end();
         }
     }
+
 }

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every copy of a TLS secret is zeroed: the HMAC behind the TLS 1.2 PRF and TLS 1.3 HKDF keeps its key
- * blocks in arrays it zeroes (no {@code SecretKeySpec} copy), and a closed connection's master secret array is
- * zero.
+ * Every copy of a TLS secret is zeroed: the HMAC behind the TLS 1.2 PRF and TLS 1.3 HKDF
+ * keeps its key blocks in arrays it zeroes (no {@code SecretKeySpec} copy), and a closed
+ * connection's master secret array is zero.
  */
 class TlsSecretsTests {
 
@@ -53,17 +53,19 @@ class TlsSecretsTests {
     void tls12MasterSecretArrayIsZeroAfterClose() throws Exception {
         try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
                 TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                    "-tls1_2")) {
+                        "-tls1_2")) {
             CompletableFuture<Void> closed = new CompletableFuture<>();
-            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder().hostname("127.0.0.1")
-                .port(server.port()).tls(TlsOptions.builder().provider(TlsProvider.OPENSSL)
-                    .ca(PKI.file("ca.crt")).build())
+            Socket<Void> socket = connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .tls(TlsOptions.builder().provider(TlsProvider.OPENSSL).ca(PKI.file("ca.crt")).build())
                 .socket(new SocketHandler<Void>() {
                     @Override
                     public void close(Socket<Void> s, Throwable error) {
                         closed.complete(null);
                     }
-                }).build()).get(10, TimeUnit.SECONDS);
+                })
+                .build()).get(10, TimeUnit.SECONDS);
             TlsSecrets secrets = ((TlsChannelConnection) InternalAccess.tlsOf(socket)).secrets();
             byte[] master = secrets.held(TlsSecrets.MASTER);
             assertThat(master).as("the master secret kept for exportKeyingMaterial").isNotNull().hasSize(48);
@@ -75,4 +77,5 @@ class TlsSecretsTests {
             assertThat(secrets.held(TlsSecrets.MASTER)).isNull();
         }
     }
+
 }

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TlsSniffer} between two in-memory TLS peers: bytes pass unchanged, the handshake fields are read, and a
- * TLS 1.2 renegotiation is refused even when its record header arrives one byte at a time.
+ * {@link TlsSniffer} between two in-memory TLS peers: bytes pass unchanged, the handshake
+ * fields are read, and a TLS 1.2 renegotiation is refused even when its record header
+ * arrives one byte at a time.
  */
 class TlsSnifferTests {
 
@@ -34,28 +35,36 @@ class TlsSnifferTests {
     private final List<Throwable> clientErrors = new ArrayList<>();
 
     private EmbeddedChannel client(TlsSniffer sniffer, String version) throws SSLException {
-        SslContext context = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-            .trustManager(InsecureTrustManagerFactory.INSTANCE).protocols(version).build();
+        SslContext context = SslContextBuilder.forClient()
+            .sslProvider(SslProvider.JDK)
+            .trustManager(InsecureTrustManagerFactory.INSTANCE)
+            .protocols(version)
+            .build();
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast(sniffer, context.newHandler(channel.alloc()),
-                new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        TlsSnifferTests.this.clientErrors.add(cause);
-                    }
-                });
+        channel.pipeline().addLast(sniffer, context.newHandler(channel.alloc()), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                TlsSnifferTests.this.clientErrors.add(cause);
+            }
+        });
         return channel;
     }
 
     private static EmbeddedChannel server(String version) throws SSLException {
-        SslContext context = SslContextBuilder.forServer(PKI.file("server.crt").toFile(), PKI.file("server.key")
-            .toFile()).sslProvider(SslProvider.JDK).protocols(version).build();
+        SslContext context = SslContextBuilder
+            .forServer(PKI.file("server.crt").toFile(), PKI.file("server.key").toFile())
+            .sslProvider(SslProvider.JDK)
+            .protocols(version)
+            .build();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(context.newHandler(channel.alloc()));
         return channel;
     }
 
-    /** Moves bytes both ways until neither side writes; returns what the client sent, in order. */
+    /**
+     * Moves bytes both ways until neither side writes; returns what the client sent, in
+     * order.
+     */
     private static List<byte[]> pump(EmbeddedChannel client, EmbeddedChannel server) {
         List<byte[]> sent = new ArrayList<>();
         for (int round = 0; round < 20; round++) {
@@ -128,4 +137,5 @@ class TlsSnifferTests {
         client.finishAndReleaseAll();
         server.finishAndReleaseAll();
     }
+
 }

@@ -6,7 +6,9 @@ public final class TlsTestAccess {
     private TlsTestAccess() {
     }
 
-    /** {@return how many connections are registered with the BoringSSL key log} */
+    /**
+     * {@return how many connections are registered with the BoringSSL key log}
+     */
     public static int keyLogEntries() {
         return TlsKeyLog.registered();
     }

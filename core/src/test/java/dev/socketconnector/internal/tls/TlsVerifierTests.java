@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TlsVerifier}'s Node-style name check ({@code tls.checkServerIdentity}): wildcards, IP SANs in every
- * spelling, the CN fallback, and the messages.
+ * {@link TlsVerifier}'s Node-style name check ({@code tls.checkServerIdentity}):
+ * wildcards, IP SANs in every spelling, the CN fallback, and the messages.
  */
 class TlsVerifierTests {
 
@@ -31,8 +31,8 @@ class TlsVerifierTests {
     static void certificates() throws Exception {
         PKI.openssl("req", "-x509", "-new", "-key", "server.key", "-subj", "/CN=wild", "-days", "2", "-addext",
                 "subjectAltName=DNS:*.example.com,DNS:f*o.example.net,IP:::1", "-out", "verifier-wildcard.crt");
-        PKI.openssl("req", "-x509", "-new", "-key", "server.key", "-subj", "/CN=only.example", "-days", "2",
-                "-out", "verifier-cn.crt");
+        PKI.openssl("req", "-x509", "-new", "-key", "server.key", "-subj", "/CN=only.example", "-days", "2", "-out",
+                "verifier-cn.crt");
         wildcard = read("verifier-wildcard.crt");
         cnOnly = read("verifier-cn.crt");
     }
@@ -60,9 +60,9 @@ class TlsVerifierTests {
 
     @Test
     void ipMismatchMessageListsTheCertificatesIps() {
-        assertThat(TlsVerifier.checkServerIdentity("127.0.0.1", wildcard).getMessage()).isEqualTo(
-                "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: "
-                        + "0:0:0:0:0:0:0:1");
+        assertThat(TlsVerifier.checkServerIdentity("127.0.0.1", wildcard).getMessage())
+            .isEqualTo("Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: "
+                    + "0:0:0:0:0:0:0:1");
     }
 
     @Test
@@ -95,19 +95,19 @@ class TlsVerifierTests {
     }
 
     /**
-     * OpenSSL's verdicts ({@code openssl verify -purpose sslserver -auth_level 1}) with Node's codes: wrong
-     * purpose, weak signatures, a name outside a trusted root's name constraints; a name inside them passes.
+     * OpenSSL's verdicts ({@code openssl verify -purpose sslserver -auth_level 1}) with
+     * Node's codes: wrong purpose, weak signatures, a name outside a trusted root's name
+     * constraints; a name inside them passes.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-        "eku-client.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
-        "eku-codesign.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
-        "ku-certsign.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
-        "sha1.crt, ca.crt, 127.0.0.1, UNSPECIFIED, CA signature digest algorithm too weak",
-        "md5.crt, rsa-ca.crt, 127.0.0.1, UNSPECIFIED, CA signature digest algorithm too weak",
-        "nc-evil.crt, nc-ca.crt, evil.test, UNSPECIFIED, permitted subtree violation",
-        "nc-good.crt, nc-ca.crt, good.test, , ",
-        "server.crt, ca.crt, 127.0.0.1, , " })
+            "eku-client.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
+            "eku-codesign.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
+            "ku-certsign.crt, ca.crt, 127.0.0.1, INVALID_PURPOSE, unsuitable certificate purpose",
+            "sha1.crt, ca.crt, 127.0.0.1, UNSPECIFIED, CA signature digest algorithm too weak",
+            "md5.crt, rsa-ca.crt, 127.0.0.1, UNSPECIFIED, CA signature digest algorithm too weak",
+            "nc-evil.crt, nc-ca.crt, evil.test, UNSPECIFIED, permitted subtree violation",
+            "nc-good.crt, nc-ca.crt, good.test, , ", "server.crt, ca.crt, 127.0.0.1, , " })
     void verdictsFollowOpenSsl(String cert, String ca, String name, String code, String message) throws Exception {
         List<String> verify = List.of("verify", "-purpose", "sslserver", "-auth_level", "1",
                 name.equals("127.0.0.1") ? "-verify_ip" : "-verify_hostname", name, "-CAfile", ca, cert);
@@ -119,7 +119,8 @@ class TlsVerifierTests {
             return;
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PKI.openssl(verify.toArray(new String[0])))
-            .as("openssl verify refuses %s", cert).isInstanceOf(IllegalStateException.class);
+            .as("openssl verify refuses %s", cert)
+            .isInstanceOf(IllegalStateException.class);
         assertThat(result.error()).isNotNull();
         assertThat(result.error().code()).isEqualTo(code);
         assertThat(result.error()).hasMessage(message);
@@ -128,4 +129,5 @@ class TlsVerifierTests {
         assertThat(again.error().code()).isEqualTo(code);
         assertThat(again.error()).isNotSameAs(result.error());
     }
+
 }

@@ -8,10 +8,14 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** The README's example of securing the Actuator endpoints; compiled here, where Spring Security is. */
+/**
+ * The README's example of securing the Actuator endpoints; compiled here, where Spring
+ * Security is.
+ */
 @Configuration(proxyBeanMethods = false)
 class ActuatorSecurityConfiguration {
 
+    // @formatter:off
     // readme:begin
     @Bean
     SecurityFilterChain actuatorSecurity(HttpSecurity http) throws Exception {
@@ -24,5 +28,6 @@ class ActuatorSecurityConfiguration {
         return http.build();
     }
     // readme:end
+    // @formatter:on
 
 }

@@ -1,5 +1,6 @@
 package dev.socketconnector.test.readme;
 
+// @formatter:off
 // readme:begin
 import java.time.Duration;
 
@@ -64,3 +65,4 @@ class BackendTests {
     }
 }
 // readme:end
+// @formatter:on
