@@ -355,6 +355,7 @@ public interface Socket<D> {
      * ({@code "ECDSA+SHA256"}), when the server asked for a client certificate (as Node
      * does; Bun returns an empty list there); an empty list otherwise; null on a plain
      * socket or before the handshake.
+     * @return the shared signature algorithms, or null
      */
     @Nullable List<String> getSharedSigalgs();
 

@@ -15,8 +15,10 @@ public final class EndpointStateChangedEvent extends ApplicationEvent {
 
     private final transient ManagedEndpoint endpoint;
 
+    /** The state before the transition. */
     private final EndpointState previous;
 
+    /** The state after the transition. */
     private final EndpointState state;
 
     private final transient @Nullable Throwable cause;

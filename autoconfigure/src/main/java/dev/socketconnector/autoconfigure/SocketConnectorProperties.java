@@ -588,7 +588,7 @@ public class SocketConnectorProperties {
 
         /**
          * {@return bean name of the SocketHandler for this endpoint, unless a handler
-         * carries @SocketEndpoint}
+         * carries {@code @SocketEndpoint}}
          */
         public @Nullable String getHandler() {
             return this.handler;
