@@ -347,7 +347,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events::endOutput);
+        execute(this.events.closing::endOutput);
         return accepted;
     }
 
@@ -370,12 +370,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             if (advance(CLOSING)) {
                 // end and close each run in their own task, never nested inside this call
                 // (even on the loop)
-                executeLater(this.events::shutdownInput);
+                executeLater(this.events.closing::shutdownInput);
             }
         }
         else if (!this.outbound.outputClosed()) {
             closeOutput();
-            execute(this.events::shutdownOutput);
+            execute(this.events.closing::shutdownOutput);
         }
     }
 
@@ -386,7 +386,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events::terminate);
+        execute(this.events.closing::terminate);
     }
 
     /**
@@ -397,7 +397,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             return;
         }
         closeOutput();
-        execute(() -> this.events.closeWithError(error));
+        execute(() -> this.events.closing.closeWithError(error));
     }
 
     @Override
@@ -408,7 +408,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         if (this.state == CLOSED) {
             return;
         }
-        execute(() -> this.events.armTimeout(seconds));
+        execute(() -> this.events.closing.armTimeout(seconds));
     }
 
     @Override
