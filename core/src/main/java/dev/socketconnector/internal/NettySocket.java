@@ -1,8 +1,5 @@
 package dev.socketconnector.internal;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +16,6 @@ import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,17 +93,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     volatile @Nullable Instant openedAt;
 
-    private volatile @Nullable String localAddress;
-
-    private volatile @Nullable IpFamily localFamily;
-
-    private volatile int localPort = -1;
-
-    private volatile @Nullable String remoteAddress;
-
-    private volatile @Nullable IpFamily remoteFamily;
-
-    private volatile int remotePort = -1;
+    /** The addresses, cached once connected; they stay readable after close. */
+    private volatile SocketAddresses addresses = SocketAddresses.NONE;
 
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
@@ -213,54 +200,37 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public @Nullable String localAddress() {
-        return this.localAddress;
+        return this.addresses.localAddress();
     }
 
     @Override
     public @Nullable IpFamily localFamily() {
-        return this.localFamily;
+        return this.addresses.localFamily();
     }
 
     @Override
     public int localPort() {
-        return this.localPort;
+        return this.addresses.localPort();
     }
 
     @Override
     public @Nullable String remoteAddress() {
-        return this.remoteAddress;
+        return this.addresses.remoteAddress();
     }
 
     @Override
     public @Nullable IpFamily remoteFamily() {
-        return this.remoteFamily;
+        return this.addresses.remoteFamily();
     }
 
     @Override
     public int remotePort() {
-        return this.remotePort;
+        return this.addresses.remotePort();
     }
 
     /** Caches the addresses once connected; they stay readable after close. Loop. */
     void cacheAddresses() {
-        SocketAddress local = this.channel.localAddress();
-        if (local instanceof InetSocketAddress inet) {
-            InetAddress address = inet.getAddress();
-            this.localAddress = NetUtil.toAddressString(address);
-            this.localFamily = family(address);
-            this.localPort = inet.getPort();
-        }
-        SocketAddress remote = this.channel.remoteAddress();
-        if (remote instanceof InetSocketAddress inet) {
-            InetAddress address = inet.getAddress();
-            this.remoteAddress = NetUtil.toAddressString(address);
-            this.remoteFamily = family(address);
-            this.remotePort = inet.getPort();
-        }
-    }
-
-    private static IpFamily family(InetAddress address) {
-        return (address.getAddress().length == 4) ? IpFamily.IPV4 : IpFamily.IPV6;
+        this.addresses = SocketAddresses.of(this.channel);
     }
 
     // ---- writing ----
