@@ -118,7 +118,7 @@ final class ConnectAttempt<D> {
         SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
         this.socket.advance(NettySocket.CLOSED);
         this.socket.closeOutput();
-        this.events.closeChannel();
+        this.events.closing.closeChannel();
         observer().connectFailed(this.socket, this.socket.endpoint, this.socket.isTls(), elapsedSince(this.startNanos),
                 error);
         CompletableFuture<Socket<D>> future = this.future;
@@ -143,7 +143,7 @@ final class ConnectAttempt<D> {
      */
     boolean active() {
         if (this.done) {
-            this.events.closeChannel();
+            this.events.closing.closeChannel();
             return false;
         }
         if (!this.socket.isTls()) {
@@ -235,7 +235,7 @@ final class ConnectAttempt<D> {
         observer().connectFailed(this.socket, this.socket.endpoint, true, elapsedSince(this.startNanos), error);
         this.pendingFailure = error;
         this.socket.closeOutput();
-        this.events.closeChannel();
+        this.events.closing.closeChannel();
     }
 
     private void open() {
@@ -253,7 +253,7 @@ final class ConnectAttempt<D> {
         if (failure != null) {
             this.pendingFailure = failure;
             socket.closeOutput();
-            this.events.closeChannel();
+            this.events.closing.closeChannel();
             return;
         }
         this.events.afterDispatch();

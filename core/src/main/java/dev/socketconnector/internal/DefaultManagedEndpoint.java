@@ -3,13 +3,11 @@ package dev.socketconnector.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * State is guarded by {@code lock}, which is never held while a connect, a socket write
  * or a user callback runs. Each attempt ends exactly once ({@link Attempt#ended}, by
  * compare-and-set). Transitions are queued under the lock and delivered to listeners in
- * order, one at a time, by whichever thread finds the queue idle.
+ * order, one at a time, by whichever thread finds the queue idle
+ * ({@link EndpointListeners}).
  */
 final class DefaultManagedEndpoint implements ManagedEndpoint {
 
@@ -60,7 +59,8 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
 
     private final Object lock = new Object();
 
-    private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+    /** The state listeners and the transitions queued for them. */
+    private final EndpointListeners listeners;
 
     // guarded by lock
 
@@ -95,15 +95,9 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
      */
     private int outageFailures;
 
-    private final ArrayDeque<byte[]> offline = new ArrayDeque<>();
-
-    private int offlineBytes;
+    private final OfflineBuffer offline = new OfflineBuffer();
 
     private final List<CompletableFuture<Socket<?>>> waiters = new ArrayList<>();
-
-    private final ArrayDeque<Notice> notices = new ArrayDeque<>();
-
-    private boolean dispatching;
 
     DefaultManagedEndpoint(String name, NettySocketConnector connector, ReconnectPolicy policy,
             ScheduledExecutorService scheduler, Consumer<DefaultManagedEndpoint> onClose) {
@@ -112,6 +106,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         this.policy = policy;
         this.scheduler = scheduler;
         this.onClose = onClose;
+        this.listeners = new EndpointListeners(this, name, this.lock);
     }
 
     @Override
@@ -165,7 +160,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
      */
     void start(EndpointStateListener... initial) {
         for (EndpointStateListener listener : initial) {
-            this.listeners.add(new Registration(Objects.requireNonNull(listener, "listener")));
+            this.listeners.addInitial(Objects.requireNonNull(listener, "listener"));
         }
         connect(EndpointState.STOPPED);
     }
@@ -211,16 +206,13 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
 
     @Override
     public AutoCloseable addListener(EndpointStateListener listener) {
-        Registration registration = new Registration(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        AutoCloseable handle;
         synchronized (this.lock) {
-            this.listeners.add(registration);
-            this.notices.add(new Notice(List.of(registration), this.state, this.state, this.lastError));
+            handle = this.listeners.add(listener, this.state, this.lastError);
         }
-        dispatch();
-        return () -> {
-            registration.removed = true;
-            this.listeners.remove(registration);
-        };
+        this.listeners.dispatch();
+        return handle;
     }
 
     @Override
@@ -235,17 +227,10 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         synchronized (this.lock) {
             open = (this.state == EndpointState.CONNECTED) ? this.socket : null;
             if (open == null) {
-                int room = this.policy.offlineBufferSize() - this.offlineBytes;
                 if (this.closed || this.policy.offlineBufferSize() == 0) {
                     return -1;
                 }
-                int accepted = Math.min(room, data.length);
-                if (accepted > 0) {
-                    byte[] copy = (accepted == data.length) ? data.clone() : java.util.Arrays.copyOf(data, accepted);
-                    this.offline.add(copy);
-                    this.offlineBytes += accepted;
-                }
-                return accepted;
+                return this.offline.offer(data, this.policy.offlineBufferSize());
             }
         }
         return open.write(data);
@@ -270,9 +255,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
             cancel = this.pending;
             this.pending = null;
             transition(EndpointState.STOPPED, null);
-            unsent = this.offlineBytes;
-            this.offline.clear();
-            this.offlineBytes = 0;
+            unsent = this.offline.clear();
             failed = new ArrayList<>(this.waiters);
             this.waiters.clear();
             error = closedError();
@@ -291,7 +274,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         finally {
             this.onClose.accept(this);
             failed.forEach((waiter) -> waiter.completeExceptionally(error));
-            dispatch();
+            this.listeners.dispatch();
         }
     }
 
@@ -314,7 +297,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 this.reconnects++;
             }
         }
-        dispatch();
+        this.listeners.dispatch();
         CompletableFuture<Socket<Object>> future;
         try {
             future = this.connector.connect(this.name);
@@ -350,46 +333,8 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
             return;
         }
         this.state = next;
-        this.notices.add(new Notice(List.copyOf(this.listeners), previous, next, cause));
+        this.listeners.queue(previous, next, cause);
         EndpointStateEvent.commit(this.name, previous.name(), next.name(), cause);
-    }
-
-    /**
-     * Delivers queued notices in order, unless another thread is already doing so; holds
-     * no lock meanwhile.
-     */
-    private void dispatch() {
-        while (true) {
-            Notice notice;
-            synchronized (this.lock) {
-                if (this.dispatching) {
-                    return;
-                }
-                notice = this.notices.poll();
-                if (notice == null) {
-                    return;
-                }
-                this.dispatching = true;
-            }
-            try {
-                for (Registration registration : notice.targets) {
-                    if (registration.removed) {
-                        continue;
-                    }
-                    try {
-                        registration.listener.stateChanged(this, notice.previous, notice.current, notice.cause);
-                    }
-                    catch (Throwable thrown) {
-                        logger.warn("A state listener of managed endpoint '{}' threw", this.name, thrown);
-                    }
-                }
-            }
-            finally {
-                synchronized (this.lock) {
-                    this.dispatching = false;
-                }
-            }
-        }
     }
 
     @Override
@@ -415,7 +360,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         void opened(Socket<Object> opened) {
             DefaultManagedEndpoint endpoint = DefaultManagedEndpoint.this;
             NettySocket<?> netty = (NettySocket<?>) opened;
-            netty.closeFuture.whenComplete((ignored, failure) -> ended(netty.events.closeError(), true));
+            netty.closeFuture.whenComplete((ignored, failure) -> ended(netty.events.closing.closeError(), true));
             List<CompletableFuture<Socket<?>>> connected = null;
             long outage = -1;
             int attempts = 0;
@@ -439,7 +384,6 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                         endpoint.outageFailures = 0;
                         break;
                     }
-                    endpoint.offlineBytes -= chunk.length;
                 }
                 opened.write(chunk);
             }
@@ -448,7 +392,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                     logger.info("Managed endpoint '{}' reconnected after an outage of {} ms and {} failed attempts",
                             name, TimeUnit.NANOSECONDS.toMillis(outage), attempts);
                 }
-                endpoint.dispatch();
+                endpoint.listeners.dispatch();
                 connected.forEach((waiter) -> waiter.complete(opened));
                 return;
             }
@@ -521,7 +465,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 endpoint.onClose.accept(endpoint);
                 failed.forEach((waiter) -> waiter.completeExceptionally(reason));
             }
-            endpoint.dispatch();
+            endpoint.listeners.dispatch();
         }
 
         private void logEnd(@Nullable Throwable error, boolean wasOpen, @Nullable Duration delay, int failures) {
@@ -540,24 +484,6 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
             }
         }
 
-    }
-
-    /** A listener and whether its handle was closed. */
-    private static final class Registration {
-
-        final EndpointStateListener listener;
-
-        volatile boolean removed;
-
-        Registration(EndpointStateListener listener) {
-            this.listener = listener;
-        }
-
-    }
-
-    /** A transition to deliver, with the listeners registered when it happened. */
-    private record Notice(List<Registration> targets, EndpointState previous, EndpointState current,
-            @Nullable Throwable cause) {
     }
 
 }

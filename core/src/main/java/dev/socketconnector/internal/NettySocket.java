@@ -1,8 +1,5 @@
 package dev.socketconnector.internal;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +16,6 @@ import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,17 +93,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     volatile @Nullable Instant openedAt;
 
-    private volatile @Nullable String localAddress;
-
-    private volatile @Nullable IpFamily localFamily;
-
-    private volatile int localPort = -1;
-
-    private volatile @Nullable String remoteAddress;
-
-    private volatile @Nullable IpFamily remoteFamily;
-
-    private volatile int remotePort = -1;
+    /** The addresses, cached once connected; they stay readable after close. */
+    private volatile SocketAddresses addresses = SocketAddresses.NONE;
 
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
@@ -213,54 +200,37 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public @Nullable String localAddress() {
-        return this.localAddress;
+        return this.addresses.localAddress();
     }
 
     @Override
     public @Nullable IpFamily localFamily() {
-        return this.localFamily;
+        return this.addresses.localFamily();
     }
 
     @Override
     public int localPort() {
-        return this.localPort;
+        return this.addresses.localPort();
     }
 
     @Override
     public @Nullable String remoteAddress() {
-        return this.remoteAddress;
+        return this.addresses.remoteAddress();
     }
 
     @Override
     public @Nullable IpFamily remoteFamily() {
-        return this.remoteFamily;
+        return this.addresses.remoteFamily();
     }
 
     @Override
     public int remotePort() {
-        return this.remotePort;
+        return this.addresses.remotePort();
     }
 
     /** Caches the addresses once connected; they stay readable after close. Loop. */
     void cacheAddresses() {
-        SocketAddress local = this.channel.localAddress();
-        if (local instanceof InetSocketAddress inet) {
-            InetAddress address = inet.getAddress();
-            this.localAddress = NetUtil.toAddressString(address);
-            this.localFamily = family(address);
-            this.localPort = inet.getPort();
-        }
-        SocketAddress remote = this.channel.remoteAddress();
-        if (remote instanceof InetSocketAddress inet) {
-            InetAddress address = inet.getAddress();
-            this.remoteAddress = NetUtil.toAddressString(address);
-            this.remoteFamily = family(address);
-            this.remotePort = inet.getPort();
-        }
-    }
-
-    private static IpFamily family(InetAddress address) {
-        return (address.getAddress().length == 4) ? IpFamily.IPV4 : IpFamily.IPV6;
+        this.addresses = SocketAddresses.of(this.channel);
     }
 
     // ---- writing ----
@@ -347,7 +317,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events::endOutput);
+        execute(this.events.closing::endOutput);
         return accepted;
     }
 
@@ -370,12 +340,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             if (advance(CLOSING)) {
                 // end and close each run in their own task, never nested inside this call
                 // (even on the loop)
-                executeLater(this.events::shutdownInput);
+                executeLater(this.events.closing::shutdownInput);
             }
         }
         else if (!this.outbound.outputClosed()) {
             closeOutput();
-            execute(this.events::shutdownOutput);
+            execute(this.events.closing::shutdownOutput);
         }
     }
 
@@ -386,7 +356,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events::terminate);
+        execute(this.events.closing::terminate);
     }
 
     /**
@@ -397,7 +367,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             return;
         }
         closeOutput();
-        execute(() -> this.events.closeWithError(error));
+        execute(() -> this.events.closing.closeWithError(error));
     }
 
     @Override
@@ -408,7 +378,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         if (this.state == CLOSED) {
             return;
         }
-        execute(() -> this.events.armTimeout(seconds));
+        execute(() -> this.events.closing.armTimeout(seconds));
     }
 
     @Override

@@ -13,12 +13,19 @@
  * <li>{@code NettySocket}: one socket's identity, its state
  * ({@code CONNECTING → OPEN → CLOSING → CLOSED}, forward only, changed only by
  * {@code advance}, a CAS) and the control methods users call; {@code TlsSocketMembers}
- * (its base class) answers the TLS members.</li>
+ * (its base class) answers the TLS members; {@code SocketAddresses} holds its addresses
+ * once connected.</li>
  * <li>{@code OutboundBuffer}: the write path and drain, both halves.</li>
  * <li>{@code ConnectAttempt}: the connect's deadline, failure, handshake outcome, open
  * and future.</li>
  * <li>{@code SocketEventsHandler}: Netty's inbound events to {@code SocketHandler} calls
- * through one {@code dispatch}; ending, closing and the {@code timeout} deadline.</li>
+ * through one {@code dispatch}.</li>
+ * <li>{@code SocketClosing}: ending and closing (the peer's end, {@code end},
+ * {@code shutdown}, {@code terminate}, the end deadline, the {@code timeout} deadline,
+ * close's error and reason, close fired once).</li>
+ * <li>{@code DefaultManagedEndpoint}: a managed endpoint's connects and backoff;
+ * {@code EndpointListeners} delivers its transitions to its state listeners,
+ * {@code OfflineBuffer} holds what is written while it has no socket.</li>
  * </ul>
  *
  * <h2>Pipeline</h2> Head to tail ({@code PipelineNames}): {@code tls-sniffer} and

@@ -86,7 +86,7 @@ final class TlsChannelConnection implements TlsConnection {
         this.host = host;
         this.port = port;
         this.checkName = (serverName != null) ? serverName : (host != null) ? host : "localhost";
-        this.sniName = TlsVerifier.isIpLiteral(this.checkName) ? null : this.checkName;
+        this.sniName = TlsHostnames.isIpLiteral(this.checkName) ? null : this.checkName;
         this.rejectUnauthorized = rejectUnauthorized;
         this.alloc = alloc;
         this.sniffer.keepRecords(context.keyLog());

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TlsVerifier}'s Node-style name check ({@code tls.checkServerIdentity}):
+ * {@link TlsHostnames}'s Node-style name check ({@code tls.checkServerIdentity}):
  * wildcards, IP SANs in every spelling, the CN fallback, and the messages.
  */
 class TlsVerifierTests {
@@ -47,31 +47,31 @@ class TlsVerifierTests {
     @ValueSource(strings = { "a.example.com", "A.Example.COM", "a.example.com.", "foo.example.net", "fo.example.net",
             "::1", "[::1]", "0:0:0:0:0:0:0:1" })
     void namesNodeAcceptsMatch(String host) {
-        assertThat(TlsVerifier.checkServerIdentity(host, wildcard)).isNull();
+        assertThat(TlsHostnames.checkServerIdentity(host, wildcard)).isNull();
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "example.com", "a.b.example.com", "bar.example.net", "127.0.0.1", "::2" })
     void namesNodeRefusesDoNotMatch(String host) {
-        TlsAuthorizationException error = TlsVerifier.checkServerIdentity(host, wildcard);
+        TlsAuthorizationException error = TlsHostnames.checkServerIdentity(host, wildcard);
         assertThat(error).isNotNull();
         assertThat(error.code()).isEqualTo("ERR_TLS_CERT_ALTNAME_INVALID");
     }
 
     @Test
     void ipMismatchMessageListsTheCertificatesIps() {
-        assertThat(TlsVerifier.checkServerIdentity("127.0.0.1", wildcard).getMessage())
+        assertThat(TlsHostnames.checkServerIdentity("127.0.0.1", wildcard).getMessage())
             .isEqualTo("Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: "
                     + "0:0:0:0:0:0:0:1");
     }
 
     @Test
     void commonNameIsUsedOnlyWithoutDnsSans() {
-        assertThat(TlsVerifier.checkServerIdentity("only.example", cnOnly)).isNull();
-        assertThat(TlsVerifier.checkServerIdentity("other.example", cnOnly).getMessage())
+        assertThat(TlsHostnames.checkServerIdentity("only.example", cnOnly)).isNull();
+        assertThat(TlsHostnames.checkServerIdentity("other.example", cnOnly).getMessage())
             .isEqualTo("Hostname/IP does not match certificate's altnames: Host: other.example. is not cert's CN: "
                     + "only.example");
-        assertThat(TlsVerifier.checkServerIdentity("wild", wildcard)).isNotNull();
+        assertThat(TlsHostnames.checkServerIdentity("wild", wildcard)).isNotNull();
     }
 
     @Test
