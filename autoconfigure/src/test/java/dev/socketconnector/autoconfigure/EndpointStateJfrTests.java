@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.socketconnector.EndpointState;
 import dev.socketconnector.ManagedEndpoint;
+import dev.socketconnector.TestServer;
 import dev.socketconnector.internal.jfr.EndpointStateEvent;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -38,7 +39,7 @@ class EndpointStateJfrTests {
         try (Recording recording = new Recording()) {
             recording.enable(EndpointStateEvent.NAME);
             recording.start();
-            LoopbackServer server = LoopbackServer.start();
+            TestServer server = TestServer.tcp();
             new ApplicationContextRunner()
                 .withConfiguration(
                         AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))

@@ -43,11 +43,11 @@ class ManagedEndpointsTests {
 
     @Test
     void connectOnStartupShouldConnectAndHandlerShouldSeeOpenAndData() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port())
                 .run((context) -> {
                     EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
-                    SocketChannel peer = server.accept();
+                    SocketChannel peer = server.accept().channel();
                     handler.await("open");
                     ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
                     assertThat(endpoint).isNotNull();
@@ -73,7 +73,7 @@ class ManagedEndpointsTests {
 
     @Test
     void serverRestartShouldReconnectAndHandlerShouldSeeSecondOpen() throws Exception {
-        LoopbackServer server = LoopbackServer.start();
+        TestServer server = TestServer.tcp();
         int port = server.port();
         try {
             this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port).run((context) -> {
@@ -87,7 +87,7 @@ class ManagedEndpointsTests {
                 waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF
                         && endpoint.lastError() instanceof ConnectException, "BACKING_OFF after refused");
                 assertThat(endpoint.nextAttempt()).isNotNull();
-                try (LoopbackServer restarted = LoopbackServer.start(port)) {
+                try (TestServer restarted = TestServer.tcpOnPort(port)) {
                     restarted.accept();
                     handler.await("open");
                     waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED again");
@@ -106,7 +106,7 @@ class ManagedEndpointsTests {
 
     @Test
     void unreachableEndpointShouldNeitherBlockNorFailStartupAndConnectOnceServerStarts() throws Exception {
-        int port = LoopbackServer.freePort();
+        int port = TestServer.freePort();
         long started = System.nanoTime();
         this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port).run((context) -> {
             assertThat(context).hasNotFailed();
@@ -116,7 +116,7 @@ class ManagedEndpointsTests {
                     "two reconnect attempts");
             assertThat(endpoint.lastError()).isInstanceOf(ConnectException.class);
             assertThat(endpoint.socket()).isNull();
-            try (LoopbackServer server = LoopbackServer.start(port)) {
+            try (TestServer server = TestServer.tcpOnPort(port)) {
                 server.accept();
                 context.getBean(EventRecordingHandler.class).await("open");
                 waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED");
@@ -127,7 +127,7 @@ class ManagedEndpointsTests {
 
     @Test
     void reconnectDisabledShouldStopAfterDrop() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             this.contextRunner
                 .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
                         ECHO + "reconnect.enabled=false")
@@ -145,9 +145,9 @@ class ManagedEndpointsTests {
 
     @Test
     void shutdownShouldSendFinAndFireCloseOnce() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             EventRecordingHandler[] handler = new EventRecordingHandler[1];
-            SocketChannel[] peer = new SocketChannel[1];
+            TestServer.Peer[] peer = new TestServer.Peer[1];
             SocketConnector[] connector = new SocketConnector[1];
             ManagedEndpoint[] endpoint = new ManagedEndpoint[1];
             this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port())
@@ -162,7 +162,7 @@ class ManagedEndpointsTests {
                 });
             // the context is closed: the lifecycle ended the socket (FIN after the
             // pending write)
-            byte[] received = LoopbackServer.readToEnd(peer[0]).get(10, TimeUnit.SECONDS);
+            byte[] received = peer[0].readToEndAsync().get(10, TimeUnit.SECONDS);
             assertThat(new String(received, StandardCharsets.UTF_8)).isEqualTo("bye");
             assertThat(connector[0].isClosed()).isTrue();
             assertThat(connector[0].sockets()).isEmpty();
@@ -175,7 +175,7 @@ class ManagedEndpointsTests {
 
     @Test
     void shutdownShouldTerminateWhatIsLeftWithinShutdownPhaseTimeout() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             EventRecordingHandler[] handler = new EventRecordingHandler[1];
             long[] closing = new long[1];
             this.contextRunner
@@ -230,7 +230,7 @@ class ManagedEndpointsTests {
 
     @Test
     void endpointWithoutConnectOnStartupShouldNotConnect() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             this.contextRunner
                 .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
                         ECHO + "connect-on-startup=false")
@@ -252,7 +252,7 @@ class ManagedEndpointsTests {
 
     @Test
     void handlerOpenThrowingShouldBackOffWithThatError() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             new ApplicationContextRunner()
                 .withConfiguration(
                         AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
