@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import dev.socketconnector.autoconfigure.metrics.PeerServer;
-import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
 import dev.socketconnector.autoconfigure.metrics.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,7 +124,7 @@ class PrometheusScrapeTests {
                 .connect(TcpSocketConnectOptions.builder()
                     .hostname("127.0.0.1")
                     .port(plain.port())
-                    .socket(new RecordingHandler())
+                    .socket(new RecordingSocketHandler<>())
                     .build())
                 .get(10, TimeUnit.SECONDS);
             plain.accept();

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
@@ -153,7 +154,7 @@ class SocketConnectorObservationsTests {
         return TcpSocketConnectOptions.<Object>builder()
             .hostname("127.0.0.1")
             .port(port)
-            .socket(new RecordingHandler())
+            .socket(new RecordingSocketHandler<>())
             .build();
     }
 
