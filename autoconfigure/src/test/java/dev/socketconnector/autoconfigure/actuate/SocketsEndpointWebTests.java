@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.socketconnector.PkiFixture;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
@@ -19,7 +20,6 @@ import dev.socketconnector.TlsOptions;
 import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.autoconfigure.metrics.PeerServer.Peer;
 import dev.socketconnector.autoconfigure.metrics.PeerServer;
-import dev.socketconnector.autoconfigure.metrics.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,14 +177,14 @@ class SocketsEndpointWebTests {
 
     @Test
     void tlsSocketShowsVersionCipherAndAuthorized() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
-        try (PeerServer tlsServer = PeerServer.startTls(certificate.serverContext())) {
+        PkiFixture pki = PkiFixture.get();
+        try (PeerServer tlsServer = PeerServer.startTls(pki.jdkServerContext("self"))) {
             Socket<Object> socket = this.connector
                 .connect(TcpSocketConnectOptions.<Object>builder()
                     .hostname("127.0.0.1")
                     .port(tlsServer.port())
                     .socket(new RecordingSocketHandler<>())
-                    .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+                    .tls(TlsOptions.builder().ca(pki.text("self.crt")).build())
                     .build())
                 .get(10, TimeUnit.SECONDS);
 

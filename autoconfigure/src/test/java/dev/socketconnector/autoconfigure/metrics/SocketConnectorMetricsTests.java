@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.socketconnector.PkiFixture;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
@@ -179,8 +180,8 @@ class SocketConnectorMetricsTests {
 
     @Test
     void connectOutcomeIsTlsWhenThePeerIsNotTrustedAndSuccessWhenItIs() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
-        this.server = PeerServer.startTls(certificate.serverContext());
+        PkiFixture pki = PkiFixture.get();
+        this.server = PeerServer.startTls(pki.jdkServerContext("self"));
         SocketConnector connector = connector(SocketConnector.builder());
         this.metrics.bindTo(this.registry);
 
@@ -193,7 +194,7 @@ class SocketConnectorMetricsTests {
         assertThat(handshakeTimer("none", "failure").count()).isEqualTo(1);
 
         TcpSocketConnectOptions<Object> trusted = options(new RecordingSocketHandler<>()).toBuilder()
-            .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+            .tls(TlsOptions.builder().ca(pki.text("self.crt")).build())
             .build();
         Socket<Object> socket = connector.connect(trusted).get(10, TimeUnit.SECONDS);
         this.server.accept().close(); // the untrusted connection
