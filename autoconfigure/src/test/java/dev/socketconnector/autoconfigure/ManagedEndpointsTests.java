@@ -16,6 +16,7 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TestServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -196,6 +197,8 @@ class ManagedEndpointsTests {
                     for (int i = 0; i < 2000 && stalled < 20; i++) {
                         if (socket.write(chunk) == 0) {
                             stalled++;
+                            // deliberate pacing, not a wait: "stalled" means 20
+                            // refusals 5 ms apart
                             Thread.sleep(5);
                         }
                         else {
@@ -302,14 +305,11 @@ class ManagedEndpointsTests {
         }, "x", false, () -> null).policy();
     }
 
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within 10 s");
-            }
-            Thread.sleep(10);
-        }
+    private static void waitFor(BooleanSupplier condition, String what) {
+        Awaitility.await(what)
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(10))
+            .until(condition::getAsBoolean);
     }
 
     @Configuration(proxyBeanMethods = false)

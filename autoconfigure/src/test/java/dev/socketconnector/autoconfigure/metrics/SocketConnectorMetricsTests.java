@@ -118,6 +118,7 @@ class SocketConnectorMetricsTests {
             int written = socket.write(chunk);
             accepted += Math.max(written, 0);
             zeros = (written == 0) ? zeros + 1 : 0;
+            // deliberate pacing, not a wait: "refused" means 20 refusals 10 ms apart
             Thread.sleep((written == 0) ? 10 : 1);
         }
         assertThat(zeros).as("writes refused for 200 ms").isEqualTo(20);
