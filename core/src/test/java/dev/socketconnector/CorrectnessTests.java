@@ -55,10 +55,7 @@ class CorrectnessTests {
     }
 
     private static @Nullable Throwable awaitClose(RecordingSocketHandler<?> handler, Duration wait) throws Exception {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!handler.isClosed() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.poll(wait, handler::isClosed);
         assertThat(handler.isClosed()).as("close fired within %s; events %s", wait, handler.events()).isTrue();
         return handler.awaitClose();
     }
@@ -91,10 +88,7 @@ class CorrectnessTests {
             Socket<Void> socket = connect(this.connector, server.port(), handler, true);
             TestServer.Peer peer = server.accept();
             peer.shutdownOutput();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!handler.events().contains("end") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.poll(Duration.ofSeconds(5), () -> handler.events().contains("end"));
             assertThat(handler.events()).containsExactly("open", "end");
             assertThat(socket.readyState()).isEqualTo(ReadyState.OPEN);
             assertThat(socket.write("late reply")).isEqualTo(10);
@@ -197,6 +191,7 @@ class CorrectnessTests {
                     .build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(awaitClose(handler, Duration.ofSeconds(5))).isNull();
+            // a quiet period, not a wait: no callback may follow close
             Thread.sleep(100);
             assertThat(handler.events()).containsExactly("handshake:true", "open", "end", "close");
         }
@@ -219,10 +214,7 @@ class CorrectnessTests {
                     .tls(TlsOptions.builder().provider(provider).ca(pki.file("ca.crt")).build())
                     .build())
                 .get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!handler.events().contains("end") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.poll(Duration.ofSeconds(5), () -> handler.events().contains("end"));
             if (provider == TlsProvider.OPENSSL) {
                 // Netty's OpenSSL engine closes both directions on close_notify: the
                 // write is refused, never
@@ -446,6 +438,7 @@ class CorrectnessTests {
             while (zeros < 30 && System.nanoTime() < deadline) {
                 if (socket.write(chunk) == 0) {
                     zeros++;
+                    // deliberate pacing: "stalled" means 30 refusals 10 ms apart
                     Thread.sleep(10);
                 }
                 else {

@@ -47,6 +47,7 @@ public final class LeakCheckExtension implements AfterAllCallback {
      */
     static void provokeReports() throws InterruptedException {
         System.gc();
+        // gives reference processing a moment; the allocations below then report
         Thread.sleep(20);
         for (int j = 0; j < 64; j++) {
             ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(16);

@@ -1,16 +1,28 @@
 package dev.socketconnector;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The test PKI, generated once per JVM with the {@code openssl} command in a temporary
@@ -70,6 +82,38 @@ public final class PkiFixture {
     /** Returns the directory holding the PKI. */
     public Path dir() {
         return this.dir;
+    }
+
+    /**
+     * Returns a JDK server {@link SSLContext} presenting {@code <name>.crt} with the EC
+     * key {@code <name>.key}, such as {@code self} (self-signed, SAN
+     * {@code DNS:localhost, IP:127.0.0.1}) or {@code server} (issued by {@code ca.crt}).
+     * @param name the base name of the certificate and key files
+     * @return a server context
+     */
+    public SSLContext jdkServerContext(String name) {
+        try {
+            Certificate certificate = CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(text(name + ".crt").getBytes(StandardCharsets.US_ASCII)));
+            String base64 = text(name + ".key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            PrivateKey privateKey = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", privateKey, new char[0], new Certificate[] { certificate });
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, new char[0]);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException("cannot build a server context from " + name + ".crt and " + name + ".key",
+                    ex);
+        }
     }
 
     private void generate() throws IOException {

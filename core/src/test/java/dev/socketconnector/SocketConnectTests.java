@@ -149,6 +149,7 @@ class SocketConnectTests {
         assertThat(error.getMessage()).isEqualTo("connect ECONNREFUSED 127.0.0.1:" + port);
         assertThat(stateInConnectError.get()).isEqualTo(ReadyState.CLOSED);
         assertThat(failedSocket.get().data()).isEqualTo("d");
+        // a quiet period, not a wait: no callback may follow connectError
         Thread.sleep(100);
         assertThat(handler.events()).containsExactly("connectError");
         assertThat(this.connector.sockets()).isEmpty();

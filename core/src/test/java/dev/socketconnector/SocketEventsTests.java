@@ -67,10 +67,7 @@ class SocketEventsTests {
             TestServer.Peer peer = server.accept();
             peer.write("hi");
             peer.shutdownOutput();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!handler.events().contains("end") && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.poll(Duration.ofSeconds(5), () -> handler.events().contains("end"));
             assertThat(handler.events()).containsExactly("open", "data", "end");
             assertThat(socket.readyState()).isEqualTo(ReadyState.OPEN);
             assertThat(socket.write("still here")).isEqualTo(10);
@@ -195,6 +192,8 @@ class SocketEventsTests {
             server.accept();
             socket.end();
             handler.awaitClose();
+            // a quiet period, not a wait: the error of the throwing close, and nothing
+            // else
             Thread.sleep(50);
             assertThat(handler.events()).containsExactly("open", "close", "error");
         }
@@ -247,6 +246,7 @@ class SocketEventsTests {
             socket.end();
             socket.terminate();
             handler.awaitClose();
+            // a quiet period, not a wait: close fires once
             Thread.sleep(100);
             assertThat(handler.rawEvents().stream().filter("close"::equals).count()).isEqualTo(1);
             assertThat(handler.rawEvents()).doesNotContain("error", "connectError");
@@ -267,6 +267,7 @@ class SocketEventsTests {
             // I/O does not move an absolute deadline
             for (int i = 0; i < 5; i++) {
                 peer.write("x");
+                // deliberate pacing: I/O spread over the deadline
                 Thread.sleep(100);
             }
             assertThat(handler.awaitClose()).isNull();
@@ -283,6 +284,7 @@ class SocketEventsTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(server, handler, false);
             server.accept();
+            // deliberate pacing: the deadline is cancelled half-way, then must not fire
             socket.timeout(1);
             Thread.sleep(500);
             socket.timeout(0);
@@ -290,6 +292,7 @@ class SocketEventsTests {
             assertThat(handler.events()).containsExactly("open");
             long start = System.nanoTime();
             socket.timeout(1);
+            // deliberate pacing: re-arming after 300 ms moves the deadline
             Thread.sleep(300);
             socket.timeout(1);
             handler.awaitClose();

@@ -57,6 +57,25 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, null);
     }
 
+    /**
+     * Starts a TCP server on 127.0.0.1 and {@code port} with SO_REUSEADDR, so that a test
+     * can stop a server and start it again on the same port.
+     */
+    public static TestServer tcpOnPort(int port) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(new InetSocketAddress("127.0.0.1", port), 50);
+        return new TestServer(server, null);
+    }
+
+    /** Returns a port on 127.0.0.1 that was free a moment ago (nothing listens on it). */
+    public static int freePort() throws IOException {
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+    }
+
     /** Starts a unix-domain server on a fresh path in a temp dir. */
     public static TestServer unix() throws IOException {
         Path dir = Files.createTempDirectory("sc-test");
@@ -92,7 +111,12 @@ public final class TestServer implements AutoCloseable {
         return this.unixDir.resolve("s.sock").toString();
     }
 
-    /** Waits for the next accepted connection. */
+    /** Returns how many connections were accepted so far. */
+    public int acceptedCount() {
+        return this.peers.size();
+    }
+
+    /** Waits up to 10 s for the next accepted connection. */
     public Peer accept() throws InterruptedException {
         Peer peer = this.accepted.poll(10, TimeUnit.SECONDS);
         if (peer == null) {

@@ -206,6 +206,7 @@ class TlsConnectTests {
                     out.flush();
                     InputStream in = accepted.getInputStream();
                     in.read(new byte[4096]);
+                    // the peer stays open a moment after its answer, as a real server
                     Thread.sleep(500);
                 }
                 catch (IOException | InterruptedException ex) {

@@ -6,10 +6,12 @@ import java.util.List;
 
 import dev.socketconnector.EndpointState;
 import dev.socketconnector.ManagedEndpoint;
+import dev.socketconnector.TestServer;
 import dev.socketconnector.internal.jfr.EndpointStateEvent;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +40,7 @@ class EndpointStateJfrTests {
         try (Recording recording = new Recording()) {
             recording.enable(EndpointStateEvent.NAME);
             recording.start();
-            LoopbackServer server = LoopbackServer.start();
+            TestServer server = TestServer.tcp();
             new ApplicationContextRunner()
                 .withConfiguration(
                         AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
@@ -77,12 +79,11 @@ class EndpointStateJfrTests {
             .satisfies((e) -> assertThat(e.getString("cause")).isNull());
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition within 10 s").isNegative();
-            Thread.sleep(10);
-        }
+    private static void await(java.util.function.BooleanSupplier condition) {
+        Awaitility.await("condition")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(10))
+            .until(condition::getAsBoolean);
     }
 
     @Configuration(proxyBeanMethods = false)

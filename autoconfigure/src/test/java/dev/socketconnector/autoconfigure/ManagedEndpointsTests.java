@@ -16,6 +16,7 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TestServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -43,11 +44,11 @@ class ManagedEndpointsTests {
 
     @Test
     void connectOnStartupShouldConnectAndHandlerShouldSeeOpenAndData() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port())
                 .run((context) -> {
                     EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
-                    SocketChannel peer = server.accept();
+                    SocketChannel peer = server.accept().channel();
                     handler.await("open");
                     ManagedEndpoint endpoint = context.getBean(SocketEndpointRegistry.class).endpoint("echo");
                     assertThat(endpoint).isNotNull();
@@ -73,7 +74,7 @@ class ManagedEndpointsTests {
 
     @Test
     void serverRestartShouldReconnectAndHandlerShouldSeeSecondOpen() throws Exception {
-        LoopbackServer server = LoopbackServer.start();
+        TestServer server = TestServer.tcp();
         int port = server.port();
         try {
             this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port).run((context) -> {
@@ -87,7 +88,7 @@ class ManagedEndpointsTests {
                 waitFor(() -> endpoint.state() == EndpointState.BACKING_OFF
                         && endpoint.lastError() instanceof ConnectException, "BACKING_OFF after refused");
                 assertThat(endpoint.nextAttempt()).isNotNull();
-                try (LoopbackServer restarted = LoopbackServer.start(port)) {
+                try (TestServer restarted = TestServer.tcpOnPort(port)) {
                     restarted.accept();
                     handler.await("open");
                     waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED again");
@@ -106,7 +107,7 @@ class ManagedEndpointsTests {
 
     @Test
     void unreachableEndpointShouldNeitherBlockNorFailStartupAndConnectOnceServerStarts() throws Exception {
-        int port = LoopbackServer.freePort();
+        int port = TestServer.freePort();
         long started = System.nanoTime();
         this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + port).run((context) -> {
             assertThat(context).hasNotFailed();
@@ -116,7 +117,7 @@ class ManagedEndpointsTests {
                     "two reconnect attempts");
             assertThat(endpoint.lastError()).isInstanceOf(ConnectException.class);
             assertThat(endpoint.socket()).isNull();
-            try (LoopbackServer server = LoopbackServer.start(port)) {
+            try (TestServer server = TestServer.tcpOnPort(port)) {
                 server.accept();
                 context.getBean(EventRecordingHandler.class).await("open");
                 waitFor(() -> endpoint.state() == EndpointState.CONNECTED, "CONNECTED");
@@ -127,7 +128,7 @@ class ManagedEndpointsTests {
 
     @Test
     void reconnectDisabledShouldStopAfterDrop() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             this.contextRunner
                 .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
                         ECHO + "reconnect.enabled=false")
@@ -145,9 +146,9 @@ class ManagedEndpointsTests {
 
     @Test
     void shutdownShouldSendFinAndFireCloseOnce() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             EventRecordingHandler[] handler = new EventRecordingHandler[1];
-            SocketChannel[] peer = new SocketChannel[1];
+            TestServer.Peer[] peer = new TestServer.Peer[1];
             SocketConnector[] connector = new SocketConnector[1];
             ManagedEndpoint[] endpoint = new ManagedEndpoint[1];
             this.contextRunner.withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port())
@@ -162,7 +163,7 @@ class ManagedEndpointsTests {
                 });
             // the context is closed: the lifecycle ended the socket (FIN after the
             // pending write)
-            byte[] received = LoopbackServer.readToEnd(peer[0]).get(10, TimeUnit.SECONDS);
+            byte[] received = peer[0].readToEndAsync().get(10, TimeUnit.SECONDS);
             assertThat(new String(received, StandardCharsets.UTF_8)).isEqualTo("bye");
             assertThat(connector[0].isClosed()).isTrue();
             assertThat(connector[0].sockets()).isEmpty();
@@ -175,7 +176,7 @@ class ManagedEndpointsTests {
 
     @Test
     void shutdownShouldTerminateWhatIsLeftWithinShutdownPhaseTimeout() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             EventRecordingHandler[] handler = new EventRecordingHandler[1];
             long[] closing = new long[1];
             this.contextRunner
@@ -196,6 +197,8 @@ class ManagedEndpointsTests {
                     for (int i = 0; i < 2000 && stalled < 20; i++) {
                         if (socket.write(chunk) == 0) {
                             stalled++;
+                            // deliberate pacing, not a wait: "stalled" means 20
+                            // refusals 5 ms apart
                             Thread.sleep(5);
                         }
                         else {
@@ -230,7 +233,7 @@ class ManagedEndpointsTests {
 
     @Test
     void endpointWithoutConnectOnStartupShouldNotConnect() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             this.contextRunner
                 .withPropertyValues(ECHO + "hostname=127.0.0.1", ECHO + "port=" + server.port(),
                         ECHO + "connect-on-startup=false")
@@ -252,7 +255,7 @@ class ManagedEndpointsTests {
 
     @Test
     void handlerOpenThrowingShouldBackOffWithThatError() throws Exception {
-        try (LoopbackServer server = LoopbackServer.start()) {
+        try (TestServer server = TestServer.tcp()) {
             new ApplicationContextRunner()
                 .withConfiguration(
                         AutoConfigurations.of(SslAutoConfiguration.class, SocketConnectorAutoConfiguration.class))
@@ -302,14 +305,11 @@ class ManagedEndpointsTests {
         }, "x", false, () -> null).policy();
     }
 
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within 10 s");
-            }
-            Thread.sleep(10);
-        }
+    private static void waitFor(BooleanSupplier condition, String what) {
+        Awaitility.await(what)
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(10))
+            .until(condition::getAsBoolean);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -12,6 +12,7 @@ import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
+import dev.socketconnector.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class SocketConnectorSpringBootTests {
 
-    private static final LoopbackServer server = start();
+    private static final TestServer server = start();
 
     @Autowired
     private SocketConnector connector;
@@ -61,7 +62,7 @@ class SocketConnectorSpringBootTests {
 
     @Test
     void startupShouldConnectManagedEndpointThroughAutoConfigurationImports() throws Exception {
-        SocketChannel peer = server.accept();
+        SocketChannel peer = server.accept().channel();
         Socket<Object> socket = this.handler.opened().get(10, TimeUnit.SECONDS);
         assertThat(socket.endpoint()).isEqualTo("echo");
         assertThat(this.connector.sockets()).contains(socket);
@@ -78,9 +79,9 @@ class SocketConnectorSpringBootTests {
         assertThat(new String(echoed.array(), StandardCharsets.US_ASCII)).isEqualTo("ping");
     }
 
-    private static LoopbackServer start() {
+    private static TestServer start() {
         try {
-            return LoopbackServer.start();
+            return TestServer.tcp();
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

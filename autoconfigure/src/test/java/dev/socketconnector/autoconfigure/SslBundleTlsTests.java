@@ -3,6 +3,7 @@ package dev.socketconnector.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -14,6 +15,7 @@ import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TlsOpenSslServer;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,8 +85,12 @@ class SslBundleTlsTests {
                 .run((context) -> {
                     EventRecordingHandler handler = context.getBean(EventRecordingHandler.class);
                     handler.await("open");
-                    assertThat(context.getBean(SocketEndpointRegistry.class).endpoint("secure").socket().authorized())
-                        .isTrue();
+                    // CONNECTED (and socket()) once open has returned: wait for it
+                    assertThat(context.getBean(SocketEndpointRegistry.class)
+                        .endpoint("secure")
+                        .whenConnected()
+                        .get(10, TimeUnit.SECONDS)
+                        .authorized()).isTrue();
                     waitFor(() -> server.printed("test client"), "s_server printing the client certificate");
                 });
         }
@@ -178,14 +184,11 @@ class SslBundleTlsTests {
             });
     }
 
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within 10 s");
-            }
-            Thread.sleep(10);
-        }
+    private static void waitFor(BooleanSupplier condition, String what) {
+        Awaitility.await(what)
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(10))
+            .until(condition::getAsBoolean);
     }
 
     @Configuration(proxyBeanMethods = false)

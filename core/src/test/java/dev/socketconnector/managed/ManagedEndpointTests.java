@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import dev.socketconnector.Await;
 import dev.socketconnector.EndpointState;
 import dev.socketconnector.EndpointStateListener;
 import dev.socketconnector.ManagedEndpoint;
@@ -59,13 +60,7 @@ class ManagedEndpointTests {
     }
 
     static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + within + " waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(what, within, condition);
     }
 
     /** Records every call a listener gets, with the time it got it. */

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
-import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
 import dev.socketconnector.autoconfigure.metrics.SocketConnectorMetrics;
 import dev.socketconnector.autoconfigure.metrics.SocketConnectorMetricsAutoConfiguration;
 import dev.socketconnector.autoconfigure.metrics.SocketConnectorObservationAutoConfiguration;
@@ -174,8 +174,8 @@ class ActuateAutoConfigurationTests {
     static class Handler {
 
         @Bean
-        RecordingHandler backendHandler() {
-            return new RecordingHandler();
+        RecordingSocketHandler<Object> backendHandler() {
+            return new RecordingSocketHandler<>();
         }
 
     }

@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.socketconnector.PkiFixture;
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
 import dev.socketconnector.autoconfigure.metrics.PeerServer;
-import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
-import dev.socketconnector.autoconfigure.metrics.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class PrometheusScrapeTests {
     /** A sample line: name, optional {labels}, value. */
     private static final Pattern SAMPLE = Pattern.compile("^(socket_connector_[a-z_]+)(\\{[^}]*\\})? (\\S+).*$");
 
-    private static SelfSignedCertificate certificate;
+    private static PkiFixture pki;
 
     private static PeerServer server;
 
@@ -64,8 +64,8 @@ class PrometheusScrapeTests {
 
     @BeforeAll
     static void startServer() throws Exception {
-        certificate = SelfSignedCertificate.generate();
-        server = PeerServer.startTls(certificate.serverContext());
+        pki = PkiFixture.get();
+        server = PeerServer.startTls(pki.jdkServerContext("self"));
     }
 
     @AfterAll
@@ -75,7 +75,7 @@ class PrometheusScrapeTests {
 
     @DynamicPropertySource
     static void backend(DynamicPropertyRegistry registry) {
-        registry.add("spring.ssl.bundle.pem.peer.truststore.certificate", () -> certificate.certificatePem());
+        registry.add("spring.ssl.bundle.pem.peer.truststore.certificate", () -> pki.text("self.crt"));
         registry.add(BACKEND + "hostname", () -> "127.0.0.1");
         registry.add(BACKEND + "port", () -> server.port());
         registry.add(BACKEND + "handler", () -> "backendHandler");
@@ -124,7 +124,7 @@ class PrometheusScrapeTests {
                 .connect(TcpSocketConnectOptions.builder()
                     .hostname("127.0.0.1")
                     .port(plain.port())
-                    .socket(new RecordingHandler())
+                    .socket(new RecordingSocketHandler<>())
                     .build())
                 .get(10, TimeUnit.SECONDS);
             plain.accept();

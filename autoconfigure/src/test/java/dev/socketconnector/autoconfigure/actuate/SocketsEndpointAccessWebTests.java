@@ -5,11 +5,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.socketconnector.ReadyState;
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.autoconfigure.metrics.PeerServer;
-import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class SocketsEndpointAccessWebTests {
             .connect(TcpSocketConnectOptions.<Object>builder()
                 .hostname("127.0.0.1")
                 .port(server.port())
-                .socket(new RecordingHandler())
+                .socket(new RecordingSocketHandler<>())
                 .build())
             .get(10, TimeUnit.SECONDS);
         try {

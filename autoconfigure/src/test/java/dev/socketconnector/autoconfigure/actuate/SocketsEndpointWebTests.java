@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.socketconnector.PkiFixture;
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.UnixSocketOptions;
-import dev.socketconnector.autoconfigure.metrics.PeerServer;
 import dev.socketconnector.autoconfigure.metrics.PeerServer.Peer;
-import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
-import dev.socketconnector.autoconfigure.metrics.SelfSignedCertificate;
+import dev.socketconnector.autoconfigure.metrics.PeerServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,13 +77,13 @@ class SocketsEndpointWebTests {
 
     @Test
     void listShowsEachOpenSocketWithExactBytesAndNeverItsData() throws Exception {
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSocketHandler<Object> handler = new RecordingSocketHandler<>();
         Socket<Object> socket = connect(handler);
         Peer peer = server.accept();
         socket.write("ping!");
         peer.readExactly(5);
         peer.write("pong");
-        handler.awaitReceived(4);
+        handler.awaitBytes(4);
 
         HttpResponse<String> response = this.http.get("/actuator/sockets");
 
@@ -123,7 +123,7 @@ class SocketsEndpointWebTests {
 
     @Test
     void getByIdShowsTheSocketAndUnknownIdIsNotFound() throws Exception {
-        Socket<Object> socket = connect(new RecordingHandler());
+        Socket<Object> socket = connect(new RecordingSocketHandler<>());
         server.accept();
 
         HttpResponse<String> found = this.http.get("/actuator/sockets/" + socket.id());
@@ -137,7 +137,7 @@ class SocketsEndpointWebTests {
 
     @Test
     void deleteByIdEndsTheSocketAndThePeerSeesTheClose() throws Exception {
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSocketHandler<Object> handler = new RecordingSocketHandler<>();
         Socket<Object> socket = connect(handler);
         Peer peer = server.accept();
 
@@ -146,13 +146,13 @@ class SocketsEndpointWebTests {
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat((String) JsonPath.read(deleted.body(), "$.id")).isEqualTo(socket.id());
         assertThat(peer.awaitClose()).isEqualTo("end");
-        handler.awaitClosed();
+        handler.awaitClose();
         assertThat(this.http.get("/actuator/sockets/" + socket.id()).statusCode()).isEqualTo(404);
     }
 
     @Test
     void deleteWithTerminateResetsTheSocket() throws Exception {
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSocketHandler<Object> handler = new RecordingSocketHandler<>();
         Socket<Object> socket = connect(handler);
         Peer peer = server.accept();
 
@@ -160,13 +160,13 @@ class SocketsEndpointWebTests {
 
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(peer.awaitClose()).isEqualTo("reset");
-        handler.awaitClosed();
+        handler.awaitClose();
         assertThat(this.connector.socket(socket.id())).isNull();
     }
 
     @Test
     void deleteOfUnknownIdIsNotFoundAndClosesNothing() throws Exception {
-        Socket<Object> socket = connect(new RecordingHandler());
+        Socket<Object> socket = connect(new RecordingSocketHandler<>());
         server.accept();
 
         HttpResponse<String> deleted = this.http.delete("/actuator/sockets/no-such-socket");
@@ -177,14 +177,14 @@ class SocketsEndpointWebTests {
 
     @Test
     void tlsSocketShowsVersionCipherAndAuthorized() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
-        try (PeerServer tlsServer = PeerServer.startTls(certificate.serverContext())) {
+        PkiFixture pki = PkiFixture.get();
+        try (PeerServer tlsServer = PeerServer.startTls(pki.jdkServerContext("self"))) {
             Socket<Object> socket = this.connector
                 .connect(TcpSocketConnectOptions.<Object>builder()
                     .hostname("127.0.0.1")
                     .port(tlsServer.port())
-                    .socket(new RecordingHandler())
-                    .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+                    .socket(new RecordingSocketHandler<>())
+                    .tls(TlsOptions.builder().ca(pki.text("self.crt")).build())
                     .build())
                 .get(10, TimeUnit.SECONDS);
 
@@ -204,8 +204,11 @@ class SocketsEndpointWebTests {
         Path path = dir.resolve("peer.sock");
         try (ServerSocketChannel unixServer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             unixServer.bind(UnixDomainSocketAddress.of(path));
-            Socket<Object> socket = this.connector.connect(
-                    UnixSocketOptions.<Object>builder().unix(path.toString()).socket(new RecordingHandler()).build())
+            Socket<Object> socket = this.connector
+                .connect(UnixSocketOptions.<Object>builder()
+                    .unix(path.toString())
+                    .socket(new RecordingSocketHandler<>())
+                    .build())
                 .get(10, TimeUnit.SECONDS);
 
             String body = this.http.get("/actuator/sockets/" + socket.id()).body();
@@ -227,7 +230,7 @@ class SocketsEndpointWebTests {
 
     @Test
     void metricsEndpointShowsBytesAndOpenSockets() throws Exception {
-        Socket<Object> socket = connect(new RecordingHandler());
+        Socket<Object> socket = connect(new RecordingSocketHandler<>());
         Peer peer = server.accept();
         socket.write(new byte[1000]);
         peer.readExactly(1000);
@@ -248,7 +251,7 @@ class SocketsEndpointWebTests {
         assertThat(((Number) JsonPath.read(connects.body(), "$.measurements[0].value")).intValue()).isPositive();
     }
 
-    private Socket<Object> connect(RecordingHandler handler) throws Exception {
+    private Socket<Object> connect(RecordingSocketHandler<Object> handler) throws Exception {
         return this.connector
             .connect(TcpSocketConnectOptions.<Object>builder()
                 .hostname("127.0.0.1")

@@ -1,6 +1,6 @@
 package dev.socketconnector.autoconfigure.actuate;
 
-import dev.socketconnector.autoconfigure.metrics.RecordingHandler;
+import dev.socketconnector.RecordingSocketHandler;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 class TestApplication {
 
     @Bean
-    RecordingHandler backendHandler() {
-        return new RecordingHandler();
+    RecordingSocketHandler<Object> backendHandler() {
+        return new RecordingSocketHandler<>();
     }
 
 }

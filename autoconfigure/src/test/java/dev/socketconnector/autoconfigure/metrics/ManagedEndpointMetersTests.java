@@ -1,5 +1,6 @@
 package dev.socketconnector.autoconfigure.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -53,14 +55,11 @@ class ManagedEndpointMetersTests {
                 CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
         .withUserConfiguration(Handlers.class);
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within 15 s");
-            }
-            Thread.sleep(5);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what)
+            .atMost(Duration.ofSeconds(15))
+            .pollInterval(Duration.ofMillis(5))
+            .until(condition::getAsBoolean);
     }
 
     @Test

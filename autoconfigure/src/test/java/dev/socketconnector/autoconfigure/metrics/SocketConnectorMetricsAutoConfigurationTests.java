@@ -3,6 +3,7 @@ package dev.socketconnector.autoconfigure.metrics;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorAutoConfiguration;
@@ -50,7 +51,7 @@ class SocketConnectorMetricsAutoConfigurationTests {
                     .connect(TcpSocketConnectOptions.builder()
                         .hostname("127.0.0.1")
                         .port(server.port())
-                        .socket(new RecordingHandler())
+                        .socket(new RecordingSocketHandler<>())
                         .build())
                     .get(10, TimeUnit.SECONDS);
                 server.accept();
@@ -86,7 +87,7 @@ class SocketConnectorMetricsAutoConfigurationTests {
                         .connect(TcpSocketConnectOptions.builder()
                             .hostname("127.0.0.1")
                             .port(server.port())
-                            .socket(new RecordingHandler())
+                            .socket(new RecordingSocketHandler<>())
                             .build())
                         .get(10, TimeUnit.SECONDS);
                     server.accept();
@@ -146,7 +147,7 @@ class SocketConnectorMetricsAutoConfigurationTests {
                     .connect(TcpSocketConnectOptions.builder()
                         .hostname("127.0.0.1")
                         .port(server.port())
-                        .socket(new RecordingHandler())
+                        .socket(new RecordingSocketHandler<>())
                         .build())
                     .get(10, TimeUnit.SECONDS);
                 server.accept();

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.socketconnector.PkiFixture;
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketConnectorBuilder;
@@ -59,7 +61,7 @@ class SocketConnectorMetricsTests {
     @Test
     void trafficOnEndpointCountsExactBytesAndKeepsThemAfterClose() throws Exception {
         this.server = PeerServer.start();
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSocketHandler<Object> handler = new RecordingSocketHandler<>();
         SocketConnector connector = connector(SocketConnector.builder().endpoint("echo", options(handler)));
         this.metrics.bindTo(this.registry);
 
@@ -68,7 +70,7 @@ class SocketConnectorMetricsTests {
         assertThat(socket.write("hello")).isEqualTo(5);
         assertThat(peer.readExactly(5)).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
         peer.write("welcome");
-        assertThat(handler.awaitReceived(7)).hasSize(7);
+        assertThat(handler.awaitBytes(7)).hasSize(7);
 
         assertThat(gauge("echo", "open")).isEqualTo(1);
         assertThat(gauge("echo", "closing")).isZero();
@@ -79,13 +81,13 @@ class SocketConnectorMetricsTests {
 
         socket.end();
         assertThat(peer.awaitClose()).isEqualTo("end");
-        handler.awaitClosed();
+        handler.awaitClose();
         await().atMost(Duration.ofSeconds(10)).until(() -> gauge("echo", "open") == 0);
         assertThat(gauge("echo", "closing")).isZero();
         assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "echo")).isEqualTo(5);
         assertThat(counter(SocketConnectorMetrics.BYTES_READ, "echo")).isEqualTo(7);
 
-        RecordingHandler second = new RecordingHandler();
+        RecordingSocketHandler<Object> second = new RecordingSocketHandler<>();
         Socket<Object> again = connector.connect("echo", options(second)).get(10, TimeUnit.SECONDS);
         Peer peer2 = this.server.accept();
         again.write("abc");
@@ -98,7 +100,7 @@ class SocketConnectorMetricsTests {
     @Test
     void gaugeMovesFromOpenToClosingToGoneWhileEndWaitsForPendingWrites() throws Exception {
         this.server = PeerServer.start();
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSocketHandler<Object> handler = new RecordingSocketHandler<>();
         SocketConnector connector = connector(SocketConnector.builder().endpoint("bulk", options(handler)));
         this.metrics.bindTo(this.registry);
         Socket<Object> socket = connector.<Object>connect("bulk").get(10, TimeUnit.SECONDS);
@@ -116,6 +118,7 @@ class SocketConnectorMetricsTests {
             int written = socket.write(chunk);
             accepted += Math.max(written, 0);
             zeros = (written == 0) ? zeros + 1 : 0;
+            // deliberate pacing, not a wait: "refused" means 20 refusals 10 ms apart
             Thread.sleep((written == 0) ? 10 : 1);
         }
         assertThat(zeros).as("writes refused for 200 ms").isEqualTo(20);
@@ -127,7 +130,7 @@ class SocketConnectorMetricsTests {
         assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "bulk")).isEqualTo(accepted);
 
         assertThat(peer.readToEnd()).isEqualTo(accepted);
-        handler.awaitClosed();
+        handler.awaitClose();
         await().atMost(Duration.ofSeconds(10)).until(() -> gauge("bulk", "closing") == 0);
         assertThat(gauge("bulk", "open")).isZero();
         assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "bulk")).isEqualTo(accepted);
@@ -138,7 +141,7 @@ class SocketConnectorMetricsTests {
         this.server = PeerServer.start();
         SocketConnector connector = connector(SocketConnector.builder());
         this.metrics.bindTo(this.registry);
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSocketHandler<Object> handler = new RecordingSocketHandler<>();
 
         Socket<Object> socket = connector.connect(options(handler)).get(10, TimeUnit.SECONDS);
         Peer peer = this.server.accept();
@@ -151,7 +154,7 @@ class SocketConnectorMetricsTests {
         assertThat(connectTimer("none", "success", "false").count()).isEqualTo(1);
 
         socket.terminate();
-        handler.awaitClosed();
+        handler.awaitClose();
         await().atMost(Duration.ofSeconds(10)).until(() -> gauge("none", "open") == 0);
         assertThat(counter(SocketConnectorMetrics.BYTES_WRITTEN, "none")).isEqualTo(8);
     }
@@ -161,8 +164,8 @@ class SocketConnectorMetricsTests {
         this.server = PeerServer.start();
         int closedPort = freePort();
         SocketConnector connector = connector(SocketConnector.builder()
-            .endpoint("up", options(new RecordingHandler()))
-            .endpoint("down", options(new RecordingHandler()).toBuilder().port(closedPort).build()));
+            .endpoint("up", options(new RecordingSocketHandler<>()))
+            .endpoint("down", options(new RecordingSocketHandler<>()).toBuilder().port(closedPort).build()));
         this.metrics.bindTo(this.registry);
 
         connector.connect("up").get(10, TimeUnit.SECONDS);
@@ -178,19 +181,21 @@ class SocketConnectorMetricsTests {
 
     @Test
     void connectOutcomeIsTlsWhenThePeerIsNotTrustedAndSuccessWhenItIs() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
-        this.server = PeerServer.startTls(certificate.serverContext());
+        PkiFixture pki = PkiFixture.get();
+        this.server = PeerServer.startTls(pki.jdkServerContext("self"));
         SocketConnector connector = connector(SocketConnector.builder());
         this.metrics.bindTo(this.registry);
 
-        TcpSocketConnectOptions<Object> untrusted = options(new RecordingHandler()).toBuilder().tls(true).build();
+        TcpSocketConnectOptions<Object> untrusted = options(new RecordingSocketHandler<>()).toBuilder()
+            .tls(true)
+            .build();
         assertThatExceptionOfType(ExecutionException.class)
             .isThrownBy(() -> connector.connect(untrusted).get(10, TimeUnit.SECONDS));
         await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("none", "tls", "true").count() == 1);
         assertThat(handshakeTimer("none", "failure").count()).isEqualTo(1);
 
-        TcpSocketConnectOptions<Object> trusted = options(new RecordingHandler()).toBuilder()
-            .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+        TcpSocketConnectOptions<Object> trusted = options(new RecordingSocketHandler<>()).toBuilder()
+            .tls(TlsOptions.builder().ca(pki.text("self.crt")).build())
             .build();
         Socket<Object> socket = connector.connect(trusted).get(10, TimeUnit.SECONDS);
         this.server.accept().close(); // the untrusted connection
@@ -209,7 +214,7 @@ class SocketConnectorMetricsTests {
         this.metrics.bindTo(this.registry);
 
         assertThatExceptionOfType(ExecutionException.class)
-            .isThrownBy(() -> connector.connect(options(new RecordingHandler()).toBuilder().tls(true).build())
+            .isThrownBy(() -> connector.connect(options(new RecordingSocketHandler<>()).toBuilder().tls(true).build())
                 .get(10, TimeUnit.SECONDS));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> connectTimer("none", "timeout", "true").count() == 1);
@@ -221,7 +226,7 @@ class SocketConnectorMetricsTests {
     void metersCarryOnlyBoundedTags() throws Exception {
         this.server = PeerServer.start();
         SocketConnector connector = connector(
-                SocketConnector.builder().endpoint("echo", options(new RecordingHandler())));
+                SocketConnector.builder().endpoint("echo", options(new RecordingSocketHandler<>())));
         this.metrics.bindTo(this.registry);
         connector.connect("echo").get(10, TimeUnit.SECONDS);
 
@@ -245,7 +250,7 @@ class SocketConnectorMetricsTests {
                     TcpSocketConnectOptions.<Object>builder()
                         .hostname("127.0.0.1")
                         .port(closedPort)
-                        .socket(new RecordingHandler())
+                        .socket(new RecordingSocketHandler<>())
                         .build()));
         this.metrics.bindTo(this.registry);
         int before = this.registry.getMeters().size();
@@ -256,14 +261,14 @@ class SocketConnectorMetricsTests {
                     TcpSocketConnectOptions.<Object>builder()
                         .hostname("127.0.0.1")
                         .port(closedPort)
-                        .socket(new RecordingHandler())
+                        .socket(new RecordingSocketHandler<>())
                         .build()));
         }
         futures.add(connector.connect("known",
                 TcpSocketConnectOptions.<Object>builder()
                     .hostname("127.0.0.1")
                     .port(closedPort)
-                    .socket(new RecordingHandler())
+                    .socket(new RecordingSocketHandler<>())
                     .build()));
         for (CompletableFuture<Socket<Object>> future : futures) {
             assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(30, TimeUnit.SECONDS));
@@ -284,7 +289,7 @@ class SocketConnectorMetricsTests {
         return connector;
     }
 
-    private TcpSocketConnectOptions<Object> options(RecordingHandler handler) {
+    private TcpSocketConnectOptions<Object> options(RecordingSocketHandler<Object> handler) {
         return TcpSocketConnectOptions.<Object>builder()
             .hostname("127.0.0.1")
             .port(this.server.port())

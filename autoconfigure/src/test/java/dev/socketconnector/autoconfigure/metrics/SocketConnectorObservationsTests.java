@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.PkiFixture;
+import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.TcpSocketConnectOptions;
@@ -98,8 +100,8 @@ class SocketConnectorObservationsTests {
 
     @Test
     void tlsConnectsHaveAHandshakeChildObservationAndEvent() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
-        try (PeerServer server = PeerServer.startTls(certificate.serverContext())) {
+        PkiFixture pki = PkiFixture.get();
+        try (PeerServer server = PeerServer.startTls(pki.jdkServerContext("self"))) {
             assertThatExceptionOfType(ExecutionException.class)
                 .isThrownBy(() -> this.connector.connect(options(server.port()).toBuilder().tls(true).build())
                     .get(10, TimeUnit.SECONDS));
@@ -116,7 +118,7 @@ class SocketConnectorObservationsTests {
 
             this.connector
                 .connect(options(server.port()).toBuilder()
-                    .tls(TlsOptions.builder().ca(certificate.certificatePem()).build())
+                    .tls(TlsOptions.builder().ca(pki.text("self.crt")).build())
                     .build())
                 .get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> this.stopped.size() == 4);
@@ -153,7 +155,7 @@ class SocketConnectorObservationsTests {
         return TcpSocketConnectOptions.<Object>builder()
             .hostname("127.0.0.1")
             .port(port)
-            .socket(new RecordingHandler())
+            .socket(new RecordingSocketHandler<>())
             .build();
     }
 

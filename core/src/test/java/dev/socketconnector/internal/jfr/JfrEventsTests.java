@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.Await;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
@@ -126,11 +127,7 @@ class JfrEventsTests {
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition within 10 s").isNegative();
-            Thread.sleep(10);
-        }
+        Await.until("condition", Duration.ofSeconds(10), condition);
     }
 
 }

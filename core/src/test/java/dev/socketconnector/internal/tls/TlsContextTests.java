@@ -163,6 +163,7 @@ class TlsContextTests {
                 // the JDK engine answers the HelloRequest on its next wrap: a write lets
                 // it start
                 socket.write("kick" + kicks++ + "\n");
+                // deliberate pacing of the kicks inside a bounded wait
                 Thread.sleep(50);
             }
             assertThat(tls.verifications())
