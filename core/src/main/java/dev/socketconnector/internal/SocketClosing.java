@@ -129,6 +129,18 @@ final class SocketClosing<D> {
         // allowHalfOpen: stays open and writable; shutdown() or end() then closes it
     }
 
+    /**
+     * The peer's close_notify. Before our own shutdown() it ends the stream as a FIN
+     * does; after it, the FIN that follows closes the socket (as without TLS), so the
+     * records the peer sent with its close_notify are read first. Loop.
+     */
+    void peerClosedTls() {
+        if (this.outputShutdownRequested) {
+            return;
+        }
+        peerEnded();
+    }
+
     private void fireEnd() {
         if (this.endFired) {
             return;

@@ -121,8 +121,10 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         else if (event instanceof SslCloseCompletionEvent close) {
             if (close.isSuccess()) {
                 // the peer's close_notify ends the stream as its FIN does, whichever
-                // comes first (Node's rule)
-                this.closing.peerEnded();
+                // comes first (Node's rule). SslHandler reports it while still decoding,
+                // before the records that came with it reach channelRead: end in a task
+                // of its own, after them
+                ctx.executor().execute(this.closing::peerClosedTls);
             }
         }
         else {
