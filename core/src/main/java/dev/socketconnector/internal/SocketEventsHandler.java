@@ -121,10 +121,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         else if (event instanceof SslCloseCompletionEvent close) {
             if (close.isSuccess()) {
                 // the peer's close_notify ends the stream as its FIN does, whichever
-                // comes first (Node's rule). SslHandler reports it while still decoding,
-                // before the records that came with it reach channelRead: end in a task
-                // of its own, after them
-                ctx.executor().execute(this.closing::peerClosedTls);
+                // comes first (Node's rule); after our own shutdown() the FIN decides
+                this.closing.peerClosedTls();
             }
         }
         else {

@@ -312,6 +312,12 @@ class ManagedEndpointTests {
             peer.startListening();
             endpoint.whenConnected().get(10, TimeUnit.SECONDS);
             String logger = ManagedEndpoint.class.getName();
+            // the recovery line is logged right after the transition that completes
+            // whenConnected
+            await("the recovery line", Duration.ofSeconds(5), () -> logs.records()
+                .stream()
+                .anyMatch((r) -> logger.equals(r.getLoggerName()) && r.getLevel() == java.util.logging.Level.INFO
+                        && r.getMessage().contains("reconnected")));
             List<java.util.logging.LogRecord> records = logs.records()
                 .stream()
                 .filter((r) -> logger.equals(r.getLoggerName()))
