@@ -37,6 +37,12 @@ public final class SocketConnectorBuilder {
     /** Default TCP_NODELAY, as Bun. */
     public static final boolean DEFAULT_NO_DELAY = true;
 
+    /**
+     * Default Happy Eyeballs stagger: how long an address attempt runs before the next
+     * address is tried too (RFC 8305's recommended 250 ms).
+     */
+    public static final Duration DEFAULT_CONNECT_ATTEMPT_DELAY = Duration.ofMillis(250);
+
     private Transport transport = Transport.AUTO;
 
     private int eventLoopThreads;
@@ -60,6 +66,10 @@ public final class SocketConnectorBuilder {
     private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
 
     private final Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints = new LinkedHashMap<>();
+
+    private Duration connectAttemptDelay = DEFAULT_CONNECT_ATTEMPT_DELAY;
+
+    private Resolver resolver = Resolver.jdk();
 
     SocketConnectorBuilder() {
     }
@@ -259,6 +269,33 @@ public final class SocketConnectorBuilder {
     }
 
     /**
+     * Sets the Happy Eyeballs stagger (RFC 8305; default
+     * {@link #DEFAULT_CONNECT_ATTEMPT_DELAY}, 250 ms): when a host has several addresses
+     * (from DNS or {@code TcpSocketConnectOptions.Builder.addresses}), the next address
+     * is tried when the previous attempt has not connected within this delay, or at once
+     * when it fails; earlier attempts keep running and the first to connect wins, the
+     * others are closed unseen. The connect timeout covers all attempts. Zero starts the
+     * next attempt only when the previous one fails.
+     * @param delay the delay, zero or more, at most the connect timeout
+     * @return this builder
+     */
+    public SocketConnectorBuilder connectAttemptDelay(Duration delay) {
+        this.connectAttemptDelay = Objects.requireNonNull(delay, "connectAttemptDelay");
+        return this;
+    }
+
+    /**
+     * Sets how host names resolve (default {@link Resolver#jdk()}; see {@link Resolver}
+     * for the choice). Names resolve again at every connect attempt.
+     * @param resolver the resolver
+     * @return this builder
+     */
+    public SocketConnectorBuilder resolver(Resolver resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        return this;
+    }
+
+    /**
      * Validates the settings and builds the connector, starting its event loops.
      * @return the connector
      * @throws IllegalArgumentException naming the setting that is invalid
@@ -292,9 +329,14 @@ public final class SocketConnectorBuilder {
             throw new IllegalArgumentException("writeBufferHighWaterMark (" + this.writeBufferHighWaterMark
                     + ") must be at least writeBufferLowWaterMark (" + this.writeBufferLowWaterMark + ")");
         }
+        if (this.connectAttemptDelay.isNegative() || this.connectAttemptDelay.compareTo(this.connectTimeout) > 0) {
+            throw new IllegalArgumentException("connectAttemptDelay must be between 0 and connectTimeout ("
+                    + this.connectTimeout + ") (was " + this.connectAttemptDelay + ")");
+        }
         ConnectorSettings settings = new ConnectorSettings(this.transport, this.eventLoopThreads, this.connectTimeout,
                 this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive, this.keepAliveInitialDelay,
-                this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints));
+                this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints),
+                this.connectAttemptDelay, this.resolver);
         return new NettySocketConnector(settings);
     }
 

@@ -1,5 +1,8 @@
 package dev.socketconnector;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -12,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D> {
 
-    private final String hostname;
+    private final @Nullable String hostname;
 
     private final int port;
+
+    private final List<InetSocketAddress> addresses;
 
     private final SocketHandler<D> socket;
 
@@ -27,9 +32,9 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
     private final @Nullable TlsOptions tls;
 
     private TcpSocketConnectOptions(Builder<D> builder) {
-        // build() has validated it (Options), naming the option when it is missing
-        this.hostname = Objects.requireNonNull(builder.hostname, "hostname");
+        this.hostname = builder.hostname;
         this.port = builder.port;
+        this.addresses = builder.addresses;
         // build() has validated it (Options), naming the option when it is missing
         this.socket = Objects.requireNonNull(builder.socket, "socket");
         this.data = builder.data;
@@ -54,6 +59,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         Builder<D> builder = new Builder<>();
         builder.hostname = this.hostname;
         builder.port = this.port;
+        builder.addresses = this.addresses;
         builder.socket = this.socket;
         builder.data = this.data;
         builder.allowHalfOpen = this.allowHalfOpen;
@@ -63,17 +69,26 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
     }
 
     /**
-     * {@return the host name or IP literal to connect to}
+     * {@return the host name or IP literal to connect to; null when {@link #addresses()}
+     * is used instead}
      */
-    public String hostname() {
+    public @Nullable String hostname() {
         return this.hostname;
     }
 
     /**
-     * {@return the port, 1 to 65535}
+     * {@return the port, 1 to 65535; -1 when {@link #addresses()} is used instead}
      */
     public int port() {
         return this.port;
+    }
+
+    /**
+     * {@return the ordered failover list used instead of hostname and port; empty when
+     * hostname and port are set}
+     */
+    public List<InetSocketAddress> addresses() {
+        return this.addresses;
     }
 
     @Override
@@ -104,15 +119,37 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return this.tls;
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * {@code host:port} ({@code [::1]:port} for IPv6), or with {@link #addresses()} each
+     * of them joined by commas.
+     */
     @Override
     public String target() {
-        return (this.hostname.indexOf(':') >= 0 ? "[" + this.hostname + "]" : this.hostname) + ":" + this.port;
+        if (this.hostname != null) {
+            return target(this.hostname, this.port);
+        }
+        StringBuilder target = new StringBuilder();
+        for (InetSocketAddress address : this.addresses) {
+            if (target.length() > 0) {
+                target.append(',');
+            }
+            target.append(target(address.getHostString(), address.getPort()));
+        }
+        return target.toString();
+    }
+
+    private static String target(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     @Override
     public String toString() {
-        return "TcpSocketConnectOptions[hostname=" + this.hostname + ", port=" + this.port + ", allowHalfOpen="
-                + this.allowHalfOpen + ", exclusive=" + this.exclusive + ", tls=" + this.tls + "]";
+        String where = (this.hostname != null) ? "hostname=" + this.hostname + ", port=" + this.port
+                : "addresses=" + target();
+        return "TcpSocketConnectOptions[" + where + ", allowHalfOpen=" + this.allowHalfOpen + ", exclusive="
+                + this.exclusive + ", tls=" + this.tls + "]";
     }
 
     /**
@@ -125,6 +162,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         private @Nullable String hostname;
 
         private int port = -1;
+
+        private List<InetSocketAddress> addresses = List.of();
 
         private @Nullable SocketHandler<D> socket;
 
@@ -157,6 +196,38 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
          */
         public Builder<D> port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets an ordered failover list, used instead of {@code hostname} and
+         * {@code port} (the two are mutually exclusive). At every connect attempt each
+         * unresolved entry ({@code InetSocketAddress.createUnresolved}) is resolved again
+         * and its addresses take its place in the list; the addresses are then tried in
+         * order, Happy Eyeballs style (see
+         * {@code SocketConnectorBuilder.connectAttemptDelay}). With TLS, the server name
+         * checked is {@code TlsOptions.serverName}, else the first entry's host.
+         * @param addresses the addresses, at least one, no null
+         * @return this builder
+         * @throws IllegalArgumentException when the list is empty, holds a null or a port
+         * 0
+         */
+        public Builder<D> addresses(List<InetSocketAddress> addresses) {
+            if (addresses == null || addresses.isEmpty()) {
+                throw new IllegalArgumentException("addresses must not be empty");
+            }
+            List<InetSocketAddress> copy = new ArrayList<>(addresses.size());
+            for (InetSocketAddress address : addresses) {
+                if (address == null) {
+                    throw new IllegalArgumentException("addresses must not contain null");
+                }
+                if (address.getPort() < 1) {
+                    throw new IllegalArgumentException("addresses: port of " + address.getHostString()
+                            + " must be between 1 and 65535 (was " + address.getPort() + ")");
+                }
+                copy.add(address);
+            }
+            this.addresses = List.copyOf(copy);
             return this;
         }
 
@@ -229,8 +300,16 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
          * @throws IllegalArgumentException naming the option that is missing or invalid
          */
         public TcpSocketConnectOptions<D> build() {
-            this.hostname = Options.validHostname(this.hostname);
-            Options.validPort(this.port);
+            if (!this.addresses.isEmpty()) {
+                if (this.hostname != null || this.port != -1) {
+                    throw new IllegalArgumentException(
+                            "addresses and hostname/port are mutually exclusive: set one or the other");
+                }
+            }
+            else {
+                this.hostname = Options.validHostname(this.hostname);
+                Options.validPort(this.port);
+            }
             Options.required(this.socket, "socket");
             return new TcpSocketConnectOptions<>(this);
         }

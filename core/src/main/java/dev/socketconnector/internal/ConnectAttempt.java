@@ -58,6 +58,12 @@ final class ConnectAttempt<D> {
     /** Why the connect future fails once close has fired, or null. */
     private @Nullable Throwable pendingFailure;
 
+    /**
+     * The TCP connect's race across addresses, or null (unix): set before the channel is
+     * registered.
+     */
+    private @Nullable AddressRace<D> race;
+
     ConnectAttempt(NettySocket<D> socket, SocketEventsHandler<D> events) {
         this.socket = socket;
         this.events = events;
@@ -69,6 +75,14 @@ final class ConnectAttempt<D> {
         this.startNanos = startNanos;
         long remaining = timeoutNanos - (System.nanoTime() - startNanos);
         this.deadline = this.socket.loop.schedule(this::timedOut, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+    }
+
+    void race(AddressRace<D> race) {
+        this.race = race;
+    }
+
+    @Nullable AddressRace<D> race() {
+        return this.race;
     }
 
     boolean done() {
@@ -96,6 +110,15 @@ final class ConnectAttempt<D> {
         }
         SocketConnectException error = new SocketConnectException("ETIMEDOUT", "connect", this.socket.options.target(),
                 null);
+        AddressRace<D> race = this.race;
+        SocketConnectException recorded = (race != null) ? race.failureAtDeadline() : null;
+        if (recorded != null) {
+            // an address refused (or was unreachable) while another hung: that says more
+            // than the deadline (SEMANTICS: ECONNREFUSED over ETIMEDOUT)
+            recorded.addSuppressed(error);
+            failed(recorded);
+            return;
+        }
         if (this.socket.isTls() && this.socket.channel.isActive()) {
             handshakeFailed(error);
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.socketconnector.Resolver;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.TlsOptions;
@@ -24,9 +25,12 @@ import dev.socketconnector.Transport;
  * @param writeBufferLowWaterMark the drain threshold in bytes
  * @param writeBufferHighWaterMark the accept limit in bytes
  * @param endpoints the named endpoints, each read at every connect by name
+ * @param connectAttemptDelay the Happy Eyeballs stagger between address attempts
+ * @param resolver how host names resolve, at every connect attempt
  */
 public record ConnectorSettings(Transport transport, int eventLoopThreads, Duration connectTimeout,
         Duration shutdownTimeout, Supplier<TlsOptions> tls, SocketObserver observer, boolean noDelay, boolean keepAlive,
         Duration keepAliveInitialDelay, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-        Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints) {
+        Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints, Duration connectAttemptDelay,
+        Resolver resolver) {
 }

@@ -26,18 +26,24 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Starts connects: makes the socket and its channel, and hands the channel to Netty's
- * {@link Bootstrap}, which registers it, resolves the name through the connector's
- * {@link HostResolverGroup} and connects.
+ * Starts connects: makes the socket and its first channel, and hands the channel to
+ * Netty's {@link Bootstrap}, which registers it. A unix connect is then dialled by
+ * Bootstrap; a TCP connect is run by its {@link AddressRace}, which resolves the name (or
+ * each entry of {@code addresses}) through the connector's resolver group at this attempt
+ * and dials every address, Happy Eyeballs style.
  * <p>
  * One connect deadline covers DNS, TCP and the TLS handshake: it starts when the channel
  * is registered (on its event loop) and counts from the {@code connect()} call. Names
- * resolve off the loop; IP literals and unix paths need no lookup. Every failure reaches
- * {@code SocketEventsHandler.connectFailed} on the socket's loop, which reports it once.
- * {@link #connect} runs on the caller's thread; the rest on the socket's event loop.
+ * resolve off the loop (the JDK's lookup on {@link HostResolver}'s threads, Netty's DNS
+ * resolver asynchronously); IP literals and unix paths need no lookup. Every failure
+ * reaches {@code SocketEventsHandler.connectFailed} on the socket's loop, which reports
+ * it once. {@link #connect} runs on the caller's thread; the rest on the socket's event
+ * loop.
  */
 final class Dialer {
 
@@ -49,7 +55,7 @@ final class Dialer {
 
     private final TlsConnections tlsConnections;
 
-    private final HostResolverGroup resolvers;
+    private final AddressResolverGroup<InetSocketAddress> resolvers;
 
     private final ChannelFactory<? extends Channel> tcpChannels;
 
@@ -70,7 +76,7 @@ final class Dialer {
     private final AtomicLong socketIds = new AtomicLong();
 
     Dialer(NettySocketConnector connector, ConnectorSettings settings, NettyTransport transport, EventLoopGroup loops,
-            TlsConnections tlsConnections, HostResolverGroup resolvers) {
+            TlsConnections tlsConnections, AddressResolverGroup<InetSocketAddress> resolvers) {
         this.connector = connector;
         this.settings = settings;
         this.loops = loops;
@@ -83,8 +89,10 @@ final class Dialer {
         // (NettySocket.drainDue), and a writable event is the wake-up to check it.
         WriteBufferWaterMark nettyWaterMark = new WriteBufferWaterMark(settings.writeBufferLowWaterMark(),
                 settings.writeBufferLowWaterMark());
+        // TCP connects resolve in AddressRace (every address, at each attempt); unix
+        // paths need no lookup
         Bootstrap common = new Bootstrap().group(loops)
-            .resolver(resolvers)
+            .resolver(NoopAddressResolverGroup.INSTANCE)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, nettyWaterMark)
             // our own timer covers DNS, connect and handshake
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
@@ -117,13 +125,17 @@ final class Dialer {
         boolean unix = options instanceof UnixSocketOptions;
         String host = null;
         int port = -1;
-        SocketAddress remote;
+        SocketAddress remote = null;
         if (options instanceof TcpSocketConnectOptions<D> tcp) {
             host = tcp.hostname();
             port = tcp.port();
-            // a new instance per connect: the key by which the connect later drops its
-            // lookup
-            remote = InetSocketAddress.createUnresolved(host, port);
+            if (host == null) {
+                // an addresses list: TLS checks the first entry's host unless serverName
+                // is set
+                InetSocketAddress first = tcp.addresses().get(0);
+                host = first.getHostString();
+                port = first.getPort();
+            }
         }
         else {
             remote = this.connector.nettyTransport().unixAddress(((UnixSocketOptions<D>) options).unix());
@@ -158,21 +170,19 @@ final class Dialer {
             observer.connecting(socket, endpoint, tls != null, options.target());
         }
         Attempt<D> attempt = new Attempt<>(socket, tls, future, start);
-        if (remote instanceof InetSocketAddress unresolved) {
-            this.resolvers.expect(unresolved, attempt::failed);
-            // a connect that is decided (timed out, closed) no longer waits for its
-            // lookup
-            future.whenComplete((ignored, failure) -> this.resolvers.forget(unresolved));
-        }
-        // Bootstrap dials the first address the group resolves (it calls resolve, not
-        // resolveAll): issue 16
-        // (every address, Happy Eyeballs) plugs in here, dialing what HostResolverGroup's
-        // resolveAll returns.
         ChannelFactory<Channel> prepared = () -> channel;
-        ChannelFuture connected = (unix ? this.unix : this.tcp).clone(loop)
-            .channelFactory(prepared)
-            .handler(attempt)
-            .connect(remote);
+        ChannelFuture connected;
+        if (remote == null) {
+            // TCP: register the first channel; the race resolves, then dials every
+            // address (Happy Eyeballs)
+            AddressRace<D> race = new AddressRace<>(socket, tls, future, start, this.settings, this.tcp,
+                    this.tcpChannels, this.resolvers, (TcpSocketConnectOptions<D>) options);
+            socket.events.attempt.race(race);
+            connected = this.tcp.clone(loop).channelFactory(prepared).handler(race.starter()).register();
+        }
+        else {
+            connected = this.unix.clone(loop).channelFactory(prepared).handler(attempt).connect(remote);
+        }
         connected.addListener((ChannelFuture done) -> {
             if (!done.isSuccess()) {
                 // a failed registration, the one failure that reaches neither the

@@ -1,11 +1,14 @@
 package dev.socketconnector.internal;
 
 import dev.socketconnector.Transport;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +32,13 @@ final class EpollTransport {
         return new NettyTransport(Transport.EPOLL, EpollIoHandler.newFactory(), EpollSocketChannel::new,
                 EpollDomainSocketChannel::new, DomainSocketAddress::new, EpollChannelOption.TCP_KEEPIDLE,
                 EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT);
+    }
+
+    /**
+     * {@return the transport's UDP channels, for Netty's DNS resolver}
+     */
+    static ChannelFactory<? extends DatagramChannel> datagramChannels() {
+        return EpollDatagramChannel::new;
     }
 
 }

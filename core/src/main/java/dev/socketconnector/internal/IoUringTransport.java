@@ -1,9 +1,12 @@
 package dev.socketconnector.internal;
 
 import dev.socketconnector.Transport;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -29,6 +32,13 @@ final class IoUringTransport {
         return new NettyTransport(Transport.IO_URING, IoUringIoHandler.newFactory(), IoUringSocketChannel::new,
                 IoUringDomainSocketChannel::new, DomainSocketAddress::new, IoUringChannelOption.TCP_KEEPIDLE,
                 IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT);
+    }
+
+    /**
+     * {@return the transport's UDP channels, for Netty's DNS resolver}
+     */
+    static ChannelFactory<? extends DatagramChannel> datagramChannels() {
+        return IoUringDatagramChannel::new;
     }
 
 }

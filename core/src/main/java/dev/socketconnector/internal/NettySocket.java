@@ -57,7 +57,13 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     final boolean unix;
 
-    final Channel channel;
+    /**
+     * The socket's channel. A TCP connect may race several (Happy Eyeballs,
+     * {@link AddressRace}): the winner is set here on the loop before the socket opens,
+     * so user threads, which see the socket only from then on (the connect future,
+     * {@code sockets()}), read the winner.
+     */
+    Channel channel;
 
     final EventLoop loop;
 

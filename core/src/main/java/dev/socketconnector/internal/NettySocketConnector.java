@@ -1,6 +1,7 @@
 package dev.socketconnector.internal;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +38,7 @@ import dev.socketconnector.internal.tls.TlsConnections;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -60,7 +62,7 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final TlsConnections tlsConnections;
 
-    private final HostResolverGroup resolvers;
+    private final AddressResolverGroup<InetSocketAddress> resolvers;
 
     private final Dialer dialer;
 
@@ -106,7 +108,7 @@ public final class NettySocketConnector implements SocketConnector {
         long connectorId = CONNECTOR_IDS.incrementAndGet();
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
-        this.resolvers = new HostResolverGroup(
+        this.resolvers = DnsResolvers.group(settings.resolver(), this.transport,
                 (resolver != null) ? resolver : new HostResolver("socket-connector-" + connectorId + "-dns"));
         this.tlsConnections = new TlsConnections(settings.tls());
         this.dialer = new Dialer(this, settings, this.transport, this.group, this.tlsConnections, this.resolvers);

@@ -306,6 +306,12 @@ final class SocketClosing<D> {
      */
     void closeChannel() {
         this.localClose = true;
+        AddressRace<D> race = this.events.attempt.race();
+        if (race != null && race.closeUndecided()) {
+            // no address has connected yet: the race closes its channels and runs
+            // closed()
+            return;
+        }
         this.socket.channel.close();
     }
 

@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.Await;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
-import dev.socketconnector.SocketConnectException;
+import dev.socketconnector.Resolver;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link Dialer}: connects through Netty's {@code Bootstrap} and the
@@ -71,19 +70,22 @@ class DialerTests {
     }
 
     @Test
-    void nameWhoseFirstAddressRefusesFailsWithoutTryingTheNextUntilIssue16() throws Exception {
+    void nameWhoseFirstAddressRefusesConnectsToTheNextWithOneOpen() throws Exception {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            // ::1 first, where nothing listens on the port; 127.0.0.1 second, where the
-            // listener is
-            assertThatExceptionOfType(ExecutionException.class)
-                .isThrownBy(() -> connector.<Void>connect(options("v6-first.test", listener.getLocalPort(), handler))
-                    .get(10, TimeUnit.SECONDS))
-                .havingCause()
-                .isInstanceOfSatisfying(SocketConnectException.class,
-                        (ex) -> assertThat(ex.code()).isEqualTo("ECONNREFUSED"));
-            assertThat(handler.events()).containsExactly("connectError");
+            // ::1 first, where nothing listens on the port (refused at once); 127.0.0.1
+            // second, where the listener is: tried at once after the refusal, without
+            // waiting for connectAttemptDelay
+            long start = System.nanoTime();
+            Socket<Void> socket = connector.<Void>connect(options("v6-first.test", listener.getLocalPort(), handler))
+                .get(10, TimeUnit.SECONDS);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(socket.remoteAddress()).isEqualTo("127.0.0.1");
+            assertThat(elapsedMillis).isLessThan(250);
+            socket.terminate();
+            Await.until("close", Duration.ofSeconds(5), () -> handler.events().contains("close"));
+            assertThat(handler.events()).containsExactly("open", "close");
         }
     }
 
@@ -97,7 +99,7 @@ class DialerTests {
         }, 2, 4, 4, "test-dns");
         ConnectorSettings settings = new ConnectorSettings(Transport.AUTO, 1, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, false, Duration.ZERO,
-                512 * 1024, 1024 * 1024, Map.of());
+                512 * 1024, 1024 * 1024, Map.of(), Duration.ofMillis(250), Resolver.jdk());
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketHandler;
+import dev.socketconnector.Resolver;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
@@ -132,7 +133,7 @@ class HostResolverTests {
     private NettySocketConnector connector(HostResolver resolver, Duration connectTimeout) {
         ConnectorSettings settings = new ConnectorSettings(Transport.NIO, 1, connectTimeout, Duration.ofSeconds(1),
                 () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, false, Duration.ZERO, 512 * 1024, 1024 * 1024,
-                Map.of());
+                Map.of(), Duration.ofMillis(250), Resolver.jdk());
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;
