@@ -1,6 +1,7 @@
 package dev.socketconnector.internal;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.socketconnector.Await;
 import dev.socketconnector.RecordingSocketHandler;
@@ -89,6 +92,45 @@ class DialerTests {
         }
     }
 
+    @Test
+    void jdkResolverLooksTheNameUpAgainAtEveryAttempt() throws Exception {
+        AtomicReference<InetAddress> answer = new AtomicReference<>(InetAddress.getByName("::1"));
+        AtomicInteger lookups = new AtomicInteger();
+        HostResolver resolver = new HostResolver((host) -> {
+            lookups.incrementAndGet();
+            return new InetAddress[] { answer.get() };
+        }, 2, 4, 4, "test-dns");
+        NettySocketConnector connector = connector(resolver);
+        try (ServerSocket v6 = new ServerSocket(0, 50, InetAddress.getByName("::1"));
+                ServerSocket v4 = new ServerSocket(v6.getLocalPort(), 50, InetAddress.getByName("127.0.0.1"))) {
+            Socket<Void> first = connector
+                .<Void>connect(options("moving.test", v6.getLocalPort(), new RecordingSocketHandler<>()))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(first.remoteAddress()).isEqualTo("::1");
+            first.terminate();
+            answer.set(InetAddress.getByName("127.0.0.1"));
+            Socket<Void> second = connector
+                .<Void>connect(options("moving.test", v6.getLocalPort(), new RecordingSocketHandler<>()))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(second.remoteAddress()).isEqualTo("127.0.0.1");
+            second.terminate();
+            assertThat(lookups.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void interleavesFamiliesStartingWithTheFirstAnswersFamily() throws Exception {
+        InetSocketAddress a4 = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 1);
+        InetSocketAddress b4 = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 1);
+        InetSocketAddress c4 = new InetSocketAddress(InetAddress.getByName("192.0.2.3"), 1);
+        InetSocketAddress a6 = new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 1);
+        InetSocketAddress b6 = new InetSocketAddress(InetAddress.getByName("2001:db8::2"), 1);
+        assertThat(AddressRace.interleave(List.of(a6, b6, a4, b4, c4))).containsExactly(a6, a4, b6, b4, c4);
+        assertThat(AddressRace.interleave(List.of(a4, b4, c4, a6))).containsExactly(a4, a6, b4, c4);
+        assertThat(AddressRace.interleave(List.of(a4, b4))).containsExactly(a4, b4);
+        assertThat(AddressRace.interleave(List.of(b6))).containsExactly(b6);
+    }
+
     private NettySocketConnector connector() throws UnknownHostException {
         InetAddress v4 = InetAddress.getByName("127.0.0.1");
         InetAddress v6 = InetAddress.getByName("::1");
@@ -97,6 +139,10 @@ class DialerTests {
             case "v6-first.test" -> new InetAddress[] { v6, v4 };
             default -> throw new UnknownHostException(host + ": not in the test table");
         }, 2, 4, 4, "test-dns");
+        return connector(resolver);
+    }
+
+    private NettySocketConnector connector(HostResolver resolver) {
         ConnectorSettings settings = new ConnectorSettings(Transport.AUTO, 1, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, false, Duration.ZERO,
                 512 * 1024, 1024 * 1024, Map.of(), Duration.ofMillis(250), Resolver.jdk());
