@@ -222,6 +222,31 @@ class HappyEyeballsTests {
     }
 
     @Test
+    void cancellingTheConnectDuringTheRaceStopsEveryAttempt() throws Exception {
+        try (SaturatedListener first = SaturatedListener.open("127.0.0.1", 0);
+                SaturatedListener second = SaturatedListener.open("127.0.0.1", 0);
+                SocketConnector connector = connector(Duration.ofSeconds(10))) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            CompletableFuture<Socket<Void>> connect = connector
+                .connect(options(handler, local(first.port()), local(second.port())));
+            // both attempts are in flight
+            Thread.sleep(DELAY.toMillis() + 100);
+            assertThat(connect.cancel(false)).isTrue();
+            Throwable error = handler.awaitConnectError();
+            assertThat(error).isInstanceOfSatisfying(SocketConnectException.class,
+                    (ex) -> assertThat(ex.code()).isEqualTo("ECONNABORTED"));
+            // once both listeners free their queues, no retransmitted SYN of ours arrives
+            first.acceptAll();
+            second.acceptAll();
+            Thread.sleep(1500);
+            assertThat(first.acceptAll()).isZero();
+            assertThat(second.acceptAll()).isZero();
+            assertThat(handler.events()).containsExactly("connectError");
+            assertThat(connector.sockets()).isEmpty();
+        }
+    }
+
+    @Test
     void tlsHandshakeRunsOnTheWinnerOnly() throws Exception {
         PkiFixture pki = PkiFixture.get();
         try (FullBacklogListener full = FullBacklogListener.open();

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,17 @@ final class AddressRace<D> {
             }
         }
         this.targets = targets;
+        future.whenComplete((ignored, failure) -> {
+            if (failure instanceof CancellationException) {
+                try {
+                    socket.loop.execute(this::cancelled);
+                }
+                catch (RejectedExecutionException ex) {
+                    // the loops have stopped: the connector's close has failed the
+                    // connect
+                }
+            }
+        });
     }
 
     /**
@@ -358,6 +370,19 @@ final class AddressRace<D> {
             this.socket.loop.execute(closing::closed);
         }
         return true;
+    }
+
+    /**
+     * The caller cancelled the connect future while no address had connected: the race
+     * stops and the connect fails (connectError with ECONNABORTED, once). Once an address
+     * has won, the connect goes on (the handler sees the socket). Loop.
+     */
+    private void cancelled() {
+        if (this.decided || this.socket.events.connectDone()) {
+            return;
+        }
+        this.socket.events.connectFailed(new SocketConnectException("ECONNABORTED", "connect",
+                this.socket.options.target(), new CancellationException("the connect future was cancelled")));
     }
 
     /**
