@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectException;
@@ -96,8 +97,8 @@ class DialerTests {
             default -> throw new UnknownHostException(host + ": not in the test table");
         }, 2, 4, 4, "test-dns");
         ConnectorSettings settings = new ConnectorSettings(Transport.AUTO, 1, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, false, Duration.ZERO,
-                512 * 1024, 1024 * 1024, Map.of());
+                Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, KeepAliveOptions.DISABLED,
+                512 * 1024, 1024 * 1024, Map.of(), Duration.ZERO, Duration.ZERO, new byte[0]);
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;
