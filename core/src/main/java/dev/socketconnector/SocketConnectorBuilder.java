@@ -318,7 +318,9 @@ public final class SocketConnectorBuilder {
     /**
      * Validates the settings and builds the connector, starting its event loops.
      * @return the connector
-     * @throws IllegalArgumentException naming the setting that is invalid
+     * @throws IllegalArgumentException naming the setting that is invalid, or when a
+     * keep-alive {@code userTimeout} is set on the NIO transport (the message names
+     * {@code NIO} and {@code readIdleTimeout})
      * @throws IllegalStateException if the chosen transport is not available
      */
     public SocketConnector build() {
