@@ -1,6 +1,7 @@
 package dev.socketconnector;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -107,6 +108,43 @@ final class Options {
         if (version != null && !TlsOptions.VERSIONS.contains(version)) {
             throw new IllegalArgumentException(
                     option + " must be one of " + List.of("TLSv1.2", "TLSv1.3") + " (was '" + version + "')");
+        }
+    }
+
+    // ---- readIdleTimeout and heartbeat (issue 16) ----
+
+    /** The longest read-idle timeout and heartbeat interval: about 24.8 days. */
+    static final Duration MAX_IDLE = Duration.ofMillis(Integer.MAX_VALUE);
+
+    /**
+     * Checks a read-idle timeout: zero (off) or 1 ms to {@link #MAX_IDLE}.
+     * @param timeout the timeout, or null when unset
+     */
+    static void validReadIdleTimeout(@Nullable Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || (!timeout.isZero() && timeout.toMillis() < 1)
+                || timeout.compareTo(MAX_IDLE) > 0)) {
+            throw new IllegalArgumentException("readIdleTimeout must be zero (off) or between 1 ms and "
+                    + MAX_IDLE.toMillis() + " ms (was " + timeout + ")");
+        }
+    }
+
+    /**
+     * Checks a heartbeat: an interval of zero (off), or of 1 ms to {@link #MAX_IDLE} with
+     * a payload of at least one byte.
+     * @param interval the interval, or null when unset
+     * @param payload the payload, or null when unset
+     */
+    static void validHeartbeat(@Nullable Duration interval, byte @Nullable [] payload) {
+        if (interval == null) {
+            return;
+        }
+        if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 1)
+                || interval.compareTo(MAX_IDLE) > 0) {
+            throw new IllegalArgumentException("heartbeat interval must be zero (off) or between 1 ms and "
+                    + MAX_IDLE.toMillis() + " ms (was " + interval + ")");
+        }
+        if (!interval.isZero() && (payload == null || payload.length == 0)) {
+            throw new IllegalArgumentException("heartbeat payload must not be empty");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.socketconnector;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,5 +38,23 @@ public sealed interface SocketConnectOptions<D> permits TcpSocketConnectOptions,
      * {@code "/tmp/app.sock"}}
      */
     String target();
+
+    /**
+     * {@return the read-idle timeout of this connect: null for the connector's default
+     * ({@link SocketConnectorBuilder#readIdleTimeout(Duration)}), zero for none}
+     */
+    @Nullable Duration readIdleTimeout();
+
+    /**
+     * {@return the heartbeat interval of this connect: null for the connector's default
+     * ({@link SocketConnectorBuilder#heartbeat(Duration, byte[])}), zero for none}
+     */
+    @Nullable Duration heartbeatInterval();
+
+    /**
+     * {@return a copy of the heartbeat payload of this connect, or null when
+     * {@link #heartbeatInterval()} is null}
+     */
+    byte @Nullable [] heartbeatPayload();
 
 }

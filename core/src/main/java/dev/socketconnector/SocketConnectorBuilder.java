@@ -57,9 +57,7 @@ public final class SocketConnectorBuilder {
 
     private boolean noDelay = DEFAULT_NO_DELAY;
 
-    private boolean keepAlive;
-
-    private Duration keepAliveInitialDelay = Duration.ZERO;
+    private KeepAliveOptions keepAlive = KeepAliveOptions.DISABLED;
 
     private int writeBufferLowWaterMark = DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
 
@@ -70,6 +68,12 @@ public final class SocketConnectorBuilder {
     private Duration connectAttemptDelay = DEFAULT_CONNECT_ATTEMPT_DELAY;
 
     private Resolver resolver = Resolver.jdk();
+
+    private Duration readIdleTimeout = Duration.ZERO;
+
+    private Duration heartbeatInterval = Duration.ZERO;
+
+    private byte[] heartbeatPayload = {};
 
     SocketConnectorBuilder() {
     }
@@ -187,16 +191,39 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets keep-alive for new TCP sockets (default off); see
-     * {@link Socket#setKeepAlive(boolean, int)}.
+     * Sets keep-alive for new TCP sockets (default off): SO_KEEPALIVE, and when enabling
+     * TCP_KEEPIDLE from the delay, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10, as
+     * {@link Socket#setKeepAlive(boolean, int)}. The short form of
+     * {@link #keepAlive(KeepAliveOptions)}: it replaces the keep-alive settings with
+     * {@code KeepAliveOptions.builder().enabled(enabled).idle(initialDelay)} (other
+     * settings at their defaults).
      * @param enabled whether to enable SO_KEEPALIVE
      * @param initialDelay the idle time before the first probe, zero or more (rounded
-     * down to seconds, at least 1 s when enabled)
+     * down to seconds, at least 1 s and at most 32767 s when enabled)
      * @return this builder
+     * @throws IllegalArgumentException when the delay is negative
      */
     public SocketConnectorBuilder keepAlive(boolean enabled, Duration initialDelay) {
-        this.keepAlive = enabled;
-        this.keepAliveInitialDelay = Objects.requireNonNull(initialDelay, "keepAliveInitialDelay");
+        Objects.requireNonNull(initialDelay, "keepAliveInitialDelay");
+        if (initialDelay.isNegative()) {
+            throw new IllegalArgumentException("keepAliveInitialDelay must not be negative (was " + initialDelay + ")");
+        }
+        long seconds = Math.max(1, Math.min(KeepAliveOptions.MAX_SECONDS, initialDelay.getSeconds()));
+        this.keepAlive = KeepAliveOptions.builder().enabled(enabled).idle(Duration.ofSeconds(seconds)).build();
+        return this;
+    }
+
+    /**
+     * Sets keep-alive and TCP_USER_TIMEOUT for new TCP sockets (default
+     * {@link KeepAliveOptions#DISABLED}): the full form of
+     * {@link #keepAlive(boolean, Duration)}. A {@link KeepAliveOptions#userTimeout()} on
+     * the NIO transport (requested, or what {@link Transport#AUTO} resolves to) makes
+     * {@link #build()} fail: the JDK cannot set TCP_USER_TIMEOUT.
+     * @param keepAlive the settings
+     * @return this builder
+     */
+    public SocketConnectorBuilder keepAlive(KeepAliveOptions keepAlive) {
+        this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
         return this;
     }
 
@@ -211,6 +238,36 @@ public final class SocketConnectorBuilder {
     public SocketConnectorBuilder writeBufferWaterMark(int low, int high) {
         this.writeBufferLowWaterMark = low;
         this.writeBufferHighWaterMark = high;
+        return this;
+    }
+
+    /**
+     * Sets the default read-idle timeout of every connect (default zero: none); a
+     * connect's own {@code readIdleTimeout} replaces it. When nothing has been received
+     * for this long on an open socket, it is reset and closes with a
+     * {@link SocketTransportException} whose code is {@code ETIMEDOUT} (close reason
+     * {@code idle}). With a {@link #heartbeat(Duration, byte[]) heartbeat} that the peer
+     * answers, it detects a dead peer on every transport.
+     * @param timeout zero (none) or 1 ms to about 24.8 days
+     * @return this builder
+     */
+    public SocketConnectorBuilder readIdleTimeout(Duration timeout) {
+        this.readIdleTimeout = Objects.requireNonNull(timeout, "readIdleTimeout");
+        return this;
+    }
+
+    /**
+     * Sets the default heartbeat of every connect (default none); a connect's own
+     * {@code heartbeat} replaces it. Whenever nothing has been written on an open socket
+     * for {@code interval}, the payload is written (through the same outbound path as
+     * {@code write}, never split; not counted in {@link Socket#bytesWritten()}).
+     * @param interval zero (none) or 1 ms to about 24.8 days
+     * @param payload the bytes to send, at least one (copied)
+     * @return this builder
+     */
+    public SocketConnectorBuilder heartbeat(Duration interval, byte[] payload) {
+        this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat interval");
+        this.heartbeatPayload = Objects.requireNonNull(payload, "heartbeat payload").clone();
         return this;
     }
 
@@ -298,7 +355,9 @@ public final class SocketConnectorBuilder {
     /**
      * Validates the settings and builds the connector, starting its event loops.
      * @return the connector
-     * @throws IllegalArgumentException naming the setting that is invalid
+     * @throws IllegalArgumentException naming the setting that is invalid, or when a
+     * keep-alive {@code userTimeout} is set on the NIO transport (the message names
+     * {@code NIO} and {@code readIdleTimeout})
      * @throws IllegalStateException if the chosen transport is not available
      */
     public SocketConnector build() {
@@ -317,10 +376,6 @@ public final class SocketConnectorBuilder {
             throw new IllegalArgumentException(
                     "shutdownTimeout must not be negative (was " + this.shutdownTimeout + ")");
         }
-        if (this.keepAliveInitialDelay.isNegative()) {
-            throw new IllegalArgumentException(
-                    "keepAliveInitialDelay must not be negative (was " + this.keepAliveInitialDelay + ")");
-        }
         if (this.writeBufferLowWaterMark < 1) {
             throw new IllegalArgumentException(
                     "writeBufferLowWaterMark must be at least 1 (was " + this.writeBufferLowWaterMark + ")");
@@ -333,10 +388,13 @@ public final class SocketConnectorBuilder {
             throw new IllegalArgumentException("connectAttemptDelay must be between 0 and connectTimeout ("
                     + this.connectTimeout + ") (was " + this.connectAttemptDelay + ")");
         }
+        Options.validReadIdleTimeout(this.readIdleTimeout);
+        Options.validHeartbeat(this.heartbeatInterval, this.heartbeatPayload);
         ConnectorSettings settings = new ConnectorSettings(this.transport, this.eventLoopThreads, this.connectTimeout,
-                this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive, this.keepAliveInitialDelay,
+                this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive,
                 this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints),
-                this.connectAttemptDelay, this.resolver);
+                this.readIdleTimeout, this.heartbeatInterval, this.heartbeatPayload.clone(), this.connectAttemptDelay,
+                this.resolver);
         return new NettySocketConnector(settings);
     }
 

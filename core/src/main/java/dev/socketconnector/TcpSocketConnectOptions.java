@@ -1,6 +1,7 @@
 package dev.socketconnector;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,12 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
 
     private final @Nullable TlsOptions tls;
 
+    private final @Nullable Duration readIdleTimeout;
+
+    private final @Nullable Duration heartbeatInterval;
+
+    private final byte @Nullable [] heartbeatPayload;
+
     private TcpSocketConnectOptions(Builder<D> builder) {
         this.hostname = builder.hostname;
         this.port = builder.port;
@@ -41,6 +48,9 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         this.allowHalfOpen = builder.allowHalfOpen;
         this.exclusive = builder.exclusive;
         this.tls = builder.tls;
+        this.readIdleTimeout = builder.readIdleTimeout;
+        this.heartbeatInterval = builder.heartbeatInterval;
+        this.heartbeatPayload = builder.heartbeatPayload;
     }
 
     /**
@@ -65,6 +75,9 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         builder.allowHalfOpen = this.allowHalfOpen;
         builder.exclusive = this.exclusive;
         builder.tls = this.tls;
+        builder.readIdleTimeout = this.readIdleTimeout;
+        builder.heartbeatInterval = this.heartbeatInterval;
+        builder.heartbeatPayload = this.heartbeatPayload;
         return builder;
     }
 
@@ -117,6 +130,22 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
     @Override
     public @Nullable TlsOptions tls() {
         return this.tls;
+    }
+
+    @Override
+    public @Nullable Duration readIdleTimeout() {
+        return this.readIdleTimeout;
+    }
+
+    @Override
+    public @Nullable Duration heartbeatInterval() {
+        return this.heartbeatInterval;
+    }
+
+    @Override
+    public byte @Nullable [] heartbeatPayload() {
+        byte[] payload = this.heartbeatPayload;
+        return (payload != null) ? payload.clone() : null;
     }
 
     /**
@@ -174,6 +203,12 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         private boolean exclusive;
 
         private @Nullable TlsOptions tls;
+
+        private @Nullable Duration readIdleTimeout;
+
+        private @Nullable Duration heartbeatInterval;
+
+        private byte @Nullable [] heartbeatPayload;
 
         private Builder() {
         }
@@ -295,6 +330,38 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         }
 
         /**
+         * Sets the read-idle timeout (default: the connector's,
+         * {@link SocketConnectorBuilder#readIdleTimeout(Duration)}): when nothing has
+         * been received for this long on the open socket, it is reset and closes with a
+         * {@link SocketTransportException} whose code is {@code ETIMEDOUT}. Zero turns a
+         * connector default off for this connect.
+         * @param timeout zero (none) or 1 ms to about 24.8 days
+         * @return this builder
+         */
+        public Builder<D> readIdleTimeout(Duration timeout) {
+            this.readIdleTimeout = Objects.requireNonNull(timeout, "readIdleTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the heartbeat (default: the connector's,
+         * {@link SocketConnectorBuilder#heartbeat(Duration, byte[])}): whenever nothing
+         * has been written on the open socket for {@code interval}, the payload is
+         * written, through the same outbound path as {@code write} and never split; it is
+         * not counted in {@link Socket#bytesWritten()}. An interval of zero turns a
+         * connector default off for this connect.
+         * @param interval zero (none) or 1 ms to about 24.8 days
+         * @param payload the bytes to send, at least one unless the interval is zero
+         * (copied)
+         * @return this builder
+         */
+        public Builder<D> heartbeat(Duration interval, byte[] payload) {
+            this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat interval");
+            this.heartbeatPayload = Objects.requireNonNull(payload, "heartbeat payload").clone();
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          * @return the options
          * @throws IllegalArgumentException naming the option that is missing or invalid
@@ -311,6 +378,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
                 Options.validPort(this.port);
             }
             Options.required(this.socket, "socket");
+            Options.validReadIdleTimeout(this.readIdleTimeout);
+            Options.validHeartbeat(this.heartbeatInterval, this.heartbeatPayload);
             return new TcpSocketConnectOptions<>(this);
         }
 

@@ -1,5 +1,6 @@
 package dev.socketconnector;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +23,12 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
 
     private final @Nullable TlsOptions tls;
 
+    private final @Nullable Duration readIdleTimeout;
+
+    private final @Nullable Duration heartbeatInterval;
+
+    private final byte @Nullable [] heartbeatPayload;
+
     private UnixSocketOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.unix = Objects.requireNonNull(builder.unix, "unix");
@@ -30,6 +37,9 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         this.data = builder.data;
         this.allowHalfOpen = builder.allowHalfOpen;
         this.tls = builder.tls;
+        this.readIdleTimeout = builder.readIdleTimeout;
+        this.heartbeatInterval = builder.heartbeatInterval;
+        this.heartbeatPayload = builder.heartbeatPayload;
     }
 
     /**
@@ -51,6 +61,9 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         builder.data = this.data;
         builder.allowHalfOpen = this.allowHalfOpen;
         builder.tls = this.tls;
+        builder.readIdleTimeout = this.readIdleTimeout;
+        builder.heartbeatInterval = this.heartbeatInterval;
+        builder.heartbeatPayload = this.heartbeatPayload;
         return builder;
     }
 
@@ -82,6 +95,22 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
     }
 
     @Override
+    public @Nullable Duration readIdleTimeout() {
+        return this.readIdleTimeout;
+    }
+
+    @Override
+    public @Nullable Duration heartbeatInterval() {
+        return this.heartbeatInterval;
+    }
+
+    @Override
+    public byte @Nullable [] heartbeatPayload() {
+        byte[] payload = this.heartbeatPayload;
+        return (payload != null) ? payload.clone() : null;
+    }
+
+    @Override
     public String target() {
         return this.unix;
     }
@@ -108,6 +137,12 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         private boolean allowHalfOpen;
 
         private @Nullable TlsOptions tls;
+
+        private @Nullable Duration readIdleTimeout;
+
+        private @Nullable Duration heartbeatInterval;
+
+        private byte @Nullable [] heartbeatPayload;
 
         private Builder() {
         }
@@ -176,6 +211,38 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         }
 
         /**
+         * Sets the read-idle timeout (default: the connector's,
+         * {@link SocketConnectorBuilder#readIdleTimeout(Duration)}): when nothing has
+         * been received for this long on the open socket, it is reset and closes with a
+         * {@link SocketTransportException} whose code is {@code ETIMEDOUT}. Zero turns a
+         * connector default off for this connect.
+         * @param timeout zero (none) or 1 ms to about 24.8 days
+         * @return this builder
+         */
+        public Builder<D> readIdleTimeout(Duration timeout) {
+            this.readIdleTimeout = Objects.requireNonNull(timeout, "readIdleTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the heartbeat (default: the connector's,
+         * {@link SocketConnectorBuilder#heartbeat(Duration, byte[])}): whenever nothing
+         * has been written on the open socket for {@code interval}, the payload is
+         * written, through the same outbound path as {@code write} and never split; it is
+         * not counted in {@link Socket#bytesWritten()}. An interval of zero turns a
+         * connector default off for this connect.
+         * @param interval zero (none) or 1 ms to about 24.8 days
+         * @param payload the bytes to send, at least one unless the interval is zero
+         * (copied)
+         * @return this builder
+         */
+        public Builder<D> heartbeat(Duration interval, byte[] payload) {
+            this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat interval");
+            this.heartbeatPayload = Objects.requireNonNull(payload, "heartbeat payload").clone();
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          * @return the options
          * @throws IllegalArgumentException naming the option that is missing or invalid
@@ -183,6 +250,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         public UnixSocketOptions<D> build() {
             this.unix = Options.validUnixPath(this.unix);
             Options.required(this.socket, "socket");
+            Options.validReadIdleTimeout(this.readIdleTimeout);
+            Options.validHeartbeat(this.heartbeatInterval, this.heartbeatPayload);
             return new UnixSocketOptions<>(this);
         }
 

@@ -16,8 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The close reason core reports through
  * {@link SocketObserver#closed(Socket, String, String)} (and the
  * {@code socket.connector.closes} meter counts), each produced by a real fault against a
- * loopback peer. The {@code idle} reason needs a read-idle timeout, which arrives with
- * issue 16.
+ * loopback peer.
  */
 @ExtendWith(LeakCheckExtension.class)
 class CloseReasonTests {
@@ -75,6 +74,24 @@ class CloseReasonTests {
             server.accept();
             socket.timeout(1);
             assertThat(awaitReason()).isEqualTo("timeout");
+        }
+    }
+
+    @Test
+    void readIdleTimeoutIsIdle() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            this.connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .readIdleTimeout(Duration.ofMillis(300))
+                    .build())
+                .get(10, TimeUnit.SECONDS);
+            server.accept();
+            assertThat(awaitReason()).isEqualTo("idle");
+            assertThat(((SocketTransportException) handler.awaitClose()).code()).isEqualTo("ETIMEDOUT");
         }
     }
 

@@ -58,4 +58,19 @@ final class SocketInternals {
         throw new AssertionError("unexpected channel type " + channel.getClass().getName());
     }
 
+    /**
+     * TCP_USER_TIMEOUT in milliseconds on epoll and io_uring; null on NIO (the JDK cannot
+     * read it).
+     */
+    static Integer userTimeout(Socket<?> socket) throws Exception {
+        Channel channel = channel(socket);
+        if (channel instanceof EpollSocketChannel) {
+            return channel.config().getOption(EpollChannelOption.TCP_USER_TIMEOUT);
+        }
+        if (channel instanceof IoUringSocketChannel) {
+            return channel.config().getOption(IoUringChannelOption.TCP_USER_TIMEOUT);
+        }
+        return null;
+    }
+
 }

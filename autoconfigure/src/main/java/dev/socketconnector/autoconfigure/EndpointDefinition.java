@@ -1,5 +1,7 @@
 package dev.socketconnector.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -69,21 +71,42 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
      */
     SocketConnectOptions<Object> options(SocketHandler<Object> handler, @Nullable TlsOptions tls) {
         String unix = this.endpoint.getUnix();
+        Duration readIdle = this.endpoint.getReadIdleTimeout();
+        Duration heartbeat = this.endpoint.getHeartbeat().getInterval();
+        byte[] payload = heartbeatPayload();
         if (unix != null && !unix.isBlank()) {
-            return UnixSocketOptions.builder()
+            UnixSocketOptions.Builder<Object> builder = UnixSocketOptions.builder()
                 .unix(unix)
                 .socket(handler)
                 .allowHalfOpen(this.allowHalfOpen)
-                .tls(tls)
-                .build();
+                .tls(tls);
+            if (readIdle != null) {
+                builder.readIdleTimeout(readIdle);
+            }
+            if (heartbeat != null) {
+                builder.heartbeat(heartbeat, payload);
+            }
+            return builder.build();
         }
-        return TcpSocketConnectOptions.builder()
+        TcpSocketConnectOptions.Builder<Object> builder = TcpSocketConnectOptions.builder()
             // the validator has required both (naming the property)
             .hostname(Objects.requireNonNull(this.endpoint.getHostname(), "hostname"))
             .port(Objects.requireNonNull(this.endpoint.getPort(), "port"))
             .socket(handler)
             .allowHalfOpen(this.allowHalfOpen)
-            .tls(tls)
-            .build();
+            .tls(tls);
+        if (readIdle != null) {
+            builder.readIdleTimeout(readIdle);
+        }
+        if (heartbeat != null) {
+            builder.heartbeat(heartbeat, payload);
+        }
+        return builder.build();
+    }
+
+    /** The heartbeat payload as UTF-8 bytes (empty when unset). */
+    private byte[] heartbeatPayload() {
+        String payload = this.endpoint.getHeartbeat().getPayload();
+        return (payload != null) ? payload.getBytes(StandardCharsets.UTF_8) : new byte[0];
     }
 }

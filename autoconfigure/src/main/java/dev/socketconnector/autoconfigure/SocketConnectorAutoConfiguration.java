@@ -75,6 +75,18 @@ public final class SocketConnectorAutoConfiguration {
             }
             throw ex;
         }
+        catch (IllegalArgumentException ex) {
+            Duration userTimeout = configurer.properties().getKeepAlive().getUserTimeout();
+            if (!userTimeout.isZero() && String.valueOf(ex.getMessage()).contains("userTimeout")) {
+                throw new InvalidSocketConnectorPropertyException(
+                        SocketConnectorProperties.PREFIX + ".keep-alive.user-timeout", userTimeout,
+                        String.valueOf(ex.getMessage()),
+                        "Set 'socket.connector.keep-alive.user-timeout' to 0 on the NIO transport and use "
+                                + "'socket.connector.read-idle-timeout' with an endpoint's 'heartbeat.interval' to "
+                                + "detect a dead peer, or set 'socket.connector.transport' to epoll or io_uring.");
+            }
+            throw ex;
+        }
     }
 
     @Bean

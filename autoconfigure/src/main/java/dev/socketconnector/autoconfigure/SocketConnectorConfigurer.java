@@ -1,5 +1,6 @@
 package dev.socketconnector.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.SocketConnectorBuilder;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TlsOptions;
@@ -91,7 +93,8 @@ final class SocketConnectorConfigurer {
             .connectTimeout(p.getConnectTimeout())
             .shutdownTimeout(p.getShutdownTimeout())
             .noDelay(p.isNoDelay())
-            .keepAlive(p.getKeepAlive().isEnabled(), p.getKeepAlive().getInitialDelay())
+            .keepAlive(keepAlive(p.getKeepAlive()))
+            .readIdleTimeout(p.getReadIdleTimeout())
             .writeBufferWaterMark((int) p.getWriteBuffer().getLowWaterMark().toBytes(),
                     (int) p.getWriteBuffer().getHighWaterMark().toBytes())
             .tls(this.tlsDefaults);
@@ -102,6 +105,25 @@ final class SocketConnectorConfigurer {
             endpoint.options();
             builder.endpoint(endpoint.name(), endpoint::options);
         }
+    }
+
+    /**
+     * The keep-alive properties as {@link KeepAliveOptions} (validated already):
+     * {@code idle} when set, else {@code initial-delay} rounded down to seconds (at least
+     * 1 s), as {@code keepAlive(boolean, Duration)} maps it.
+     */
+    static KeepAliveOptions keepAlive(SocketConnectorProperties.KeepAlive keepAlive) {
+        Duration idle = keepAlive.getIdle();
+        if (idle == null) {
+            idle = Duration.ofSeconds(Math.max(1, Math.min(32767, keepAlive.getInitialDelay().getSeconds())));
+        }
+        return KeepAliveOptions.builder()
+            .enabled(keepAlive.isEnabled())
+            .idle(idle)
+            .interval(keepAlive.getInterval())
+            .count(keepAlive.getCount())
+            .userTimeout(keepAlive.getUserTimeout())
+            .build();
     }
 
     /** Returns the properties. */

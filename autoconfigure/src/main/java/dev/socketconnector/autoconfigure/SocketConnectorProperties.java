@@ -1,16 +1,19 @@
 package dev.socketconnector.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.TlsProvider;
 import dev.socketconnector.Transport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -59,6 +62,13 @@ public class SocketConnectorProperties {
 
     /** TCP keep-alive of new sockets. */
     private final KeepAlive keepAlive = new KeepAlive();
+
+    /**
+     * Time without receiving anything after which a socket is reset and closes with
+     * ETIMEDOUT, for every endpoint that does not set its own; 0 for none. Default unit
+     * is milliseconds.
+     */
+    private Duration readIdleTimeout = Duration.ZERO;
 
     /** Outbound buffer limits of every socket. */
     private final WriteBuffer writeBuffer = new WriteBuffer();
@@ -177,6 +187,23 @@ public class SocketConnectorProperties {
     }
 
     /**
+     * {@return time without receiving anything after which a socket is reset and closes
+     * with ETIMEDOUT, for every endpoint that does not set its own; 0 for none}
+     */
+    public Duration getReadIdleTimeout() {
+        return this.readIdleTimeout;
+    }
+
+    /**
+     * Sets time without receiving anything after which a socket is reset and closes with
+     * ETIMEDOUT, for every endpoint that does not set its own; 0 for none.
+     * @param readIdleTimeout the new value
+     */
+    public void setReadIdleTimeout(Duration readIdleTimeout) {
+        this.readIdleTimeout = readIdleTimeout;
+    }
+
+    /**
      * {@return outbound buffer limits of every socket}
      */
     public WriteBuffer getWriteBuffer() {
@@ -242,6 +269,97 @@ public class SocketConnectorProperties {
          */
         public void setInitialDelay(Duration initialDelay) {
             this.initialDelay = initialDelay;
+        }
+
+        // ---- issue 16: the full form (KeepAliveOptions) ----
+
+        /**
+         * Idle time before the first keep-alive probe (TCP_KEEPIDLE), whole seconds from
+         * 1s to 32767s; replaces initial-delay. Default unit is seconds.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private @Nullable Duration idle;
+
+        /**
+         * Time between keep-alive probes (TCP_KEEPINTVL), whole seconds from 1s to
+         * 32767s. Default unit is seconds.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration interval = KeepAliveOptions.DEFAULT_INTERVAL;
+
+        /** Number of unanswered probes before the connection is dropped, 1 to 127. */
+        private int count = KeepAliveOptions.DEFAULT_COUNT;
+
+        /**
+         * How long sent data may stay unacknowledged before the connection closes with
+         * ETIMEDOUT (TCP_USER_TIMEOUT); 0 keeps the kernel's default. Epoll and io_uring
+         * only: startup fails on NIO, where read-idle-timeout with a heartbeat does the
+         * job. Default unit is milliseconds.
+         */
+        private Duration userTimeout = KeepAliveOptions.DEFAULT_USER_TIMEOUT;
+
+        /**
+         * {@return idle time before the first keep-alive probe (TCP_KEEPIDLE); replaces
+         * initial-delay}
+         */
+        public @Nullable Duration getIdle() {
+            return this.idle;
+        }
+
+        /**
+         * Sets idle time before the first keep-alive probe (TCP_KEEPIDLE); replaces
+         * initial-delay.
+         * @param idle the new value
+         */
+        public void setIdle(@Nullable Duration idle) {
+            this.idle = idle;
+        }
+
+        /**
+         * {@return time between keep-alive probes (TCP_KEEPINTVL)}
+         */
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        /**
+         * Sets time between keep-alive probes (TCP_KEEPINTVL).
+         * @param interval the new value
+         */
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        /**
+         * {@return number of unanswered probes before the connection is dropped}
+         */
+        public int getCount() {
+            return this.count;
+        }
+
+        /**
+         * Sets number of unanswered probes before the connection is dropped.
+         * @param count the new value
+         */
+        public void setCount(int count) {
+            this.count = count;
+        }
+
+        /**
+         * {@return how long sent data may stay unacknowledged before the connection
+         * closes with ETIMEDOUT (TCP_USER_TIMEOUT); 0 keeps the kernel's default}
+         */
+        public Duration getUserTimeout() {
+            return this.userTimeout;
+        }
+
+        /**
+         * Sets how long sent data may stay unacknowledged before the connection closes
+         * with ETIMEDOUT (TCP_USER_TIMEOUT); 0 keeps the kernel's default.
+         * @param userTimeout the new value
+         */
+        public void setUserTimeout(Duration userTimeout) {
+            this.userTimeout = userTimeout;
         }
 
     }
@@ -667,6 +785,94 @@ public class SocketConnectorProperties {
          */
         public void setOfflineBufferSize(DataSize offlineBufferSize) {
             this.offlineBufferSize = offlineBufferSize;
+        }
+
+        // ---- issue 16: noticing when the peer is gone ----
+
+        /**
+         * Time without receiving anything after which the socket is reset and closes with
+         * ETIMEDOUT; 0 turns the connector-wide socket.connector.read-idle-timeout off
+         * for this endpoint. Defaults to socket.connector.read-idle-timeout. Default unit
+         * is milliseconds.
+         */
+        private @Nullable Duration readIdleTimeout;
+
+        /** Bytes written whenever nothing has been written for a while. */
+        private final Heartbeat heartbeat = new Heartbeat();
+
+        /**
+         * {@return time without receiving anything after which the socket is reset and
+         * closes with ETIMEDOUT; defaults to socket.connector.read-idle-timeout}
+         */
+        public @Nullable Duration getReadIdleTimeout() {
+            return this.readIdleTimeout;
+        }
+
+        /**
+         * Sets time without receiving anything after which the socket is reset and closes
+         * with ETIMEDOUT; defaults to socket.connector.read-idle-timeout.
+         * @param readIdleTimeout the new value
+         */
+        public void setReadIdleTimeout(@Nullable Duration readIdleTimeout) {
+            this.readIdleTimeout = readIdleTimeout;
+        }
+
+        /**
+         * {@return bytes written whenever nothing has been written for a while}
+         */
+        public Heartbeat getHeartbeat() {
+            return this.heartbeat;
+        }
+
+    }
+
+    /**
+     * A heartbeat: the payload is written whenever nothing has been written on the socket
+     * for the interval (not while data flows), through the same path as write(); it is
+     * not counted in bytesWritten.
+     */
+    public static class Heartbeat {
+
+        /**
+         * Time without writing after which the payload is sent; unset or 0 for no
+         * heartbeat. Default unit is milliseconds.
+         */
+        private @Nullable Duration interval;
+
+        /** Text sent as the heartbeat, encoded as UTF-8; required with an interval. */
+        private @Nullable String payload;
+
+        /**
+         * {@return time without writing after which the payload is sent; unset or 0 for
+         * no heartbeat}
+         */
+        public @Nullable Duration getInterval() {
+            return this.interval;
+        }
+
+        /**
+         * Sets time without writing after which the payload is sent; unset or 0 for no
+         * heartbeat.
+         * @param interval the new value
+         */
+        public void setInterval(@Nullable Duration interval) {
+            this.interval = interval;
+        }
+
+        /**
+         * {@return text sent as the heartbeat, encoded as UTF-8; required with an
+         * interval}
+         */
+        public @Nullable String getPayload() {
+            return this.payload;
+        }
+
+        /**
+         * Sets text sent as the heartbeat, encoded as UTF-8; required with an interval.
+         * @param payload the new value
+         */
+        public void setPayload(@Nullable String payload) {
+            this.payload = payload;
         }
 
     }

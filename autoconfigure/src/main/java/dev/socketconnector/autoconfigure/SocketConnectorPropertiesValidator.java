@@ -8,6 +8,8 @@ import java.util.Objects;
 
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.Heartbeat;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.KeepAlive;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Tls;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +49,8 @@ final class SocketConnectorPropertiesValidator {
         }
         notNegative(PREFIX + ".shutdown-timeout", properties.getShutdownTimeout());
         notNegative(PREFIX + ".keep-alive.initial-delay", properties.getKeepAlive().getInitialDelay());
+        keepAlive(PREFIX + ".keep-alive", properties.getKeepAlive());
+        idleTimeout(PREFIX + ".read-idle-timeout", properties.getReadIdleTimeout());
         DataSize low = properties.getWriteBuffer().getLowWaterMark();
         DataSize high = properties.getWriteBuffer().getHighWaterMark();
         bytes(PREFIX + ".write-buffer.low-water-mark", low);
@@ -104,10 +108,61 @@ final class SocketConnectorPropertiesValidator {
         }
         tls(prefix + ".tls", endpoint.getTls());
         reconnect(prefix + ".reconnect", endpoint.getReconnect());
+        idleTimeout(prefix + ".read-idle-timeout", endpoint.getReadIdleTimeout());
+        heartbeat(prefix + ".heartbeat", endpoint.getHeartbeat());
         long offline = endpoint.getOfflineBufferSize().toBytes();
         if (offline < 0 || offline > Integer.MAX_VALUE) {
             throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(), "must be between 0 and 2GB",
                     "a size such as 0 (writes while disconnected return -1) or 64KB");
+        }
+    }
+
+    // ---- issue 16: keep-alive, read-idle timeout, heartbeat ----
+
+    private static void keepAlive(String prefix, KeepAlive keepAlive) {
+        if (keepAlive.getIdle() != null) {
+            wholeSeconds(prefix + ".idle", keepAlive.getIdle());
+        }
+        wholeSeconds(prefix + ".interval", keepAlive.getInterval());
+        if (keepAlive.getCount() < 1 || keepAlive.getCount() > 127) {
+            throw invalid(prefix + ".count", keepAlive.getCount(), "out of range", "a number of probes from 1 to 127");
+        }
+        Duration userTimeout = keepAlive.getUserTimeout();
+        if (userTimeout.isNegative() || (!userTimeout.isZero() && userTimeout.toMillis() < 1)
+                || userTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw invalid(prefix + ".user-timeout", userTimeout, "out of range",
+                    "0 (the kernel's default) or a duration from 1ms to " + Integer.MAX_VALUE + "ms, such as 30s");
+        }
+    }
+
+    private static void wholeSeconds(String property, Duration duration) {
+        if (duration.getNano() != 0 || duration.getSeconds() < 1 || duration.getSeconds() > 32767) {
+            throw invalid(property, duration, "must be whole seconds from 1s to 32767s",
+                    "a whole number of seconds from 1s to 32767s, such as 30s");
+        }
+    }
+
+    private static void idleTimeout(String property, @Nullable Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || (!timeout.isZero() && timeout.toMillis() < 1)
+                || timeout.toMillis() > Integer.MAX_VALUE)) {
+            throw invalid(property, timeout, "out of range",
+                    "0 (none) or a duration from 1ms to " + Integer.MAX_VALUE + "ms, such as 30s");
+        }
+    }
+
+    private static void heartbeat(String prefix, Heartbeat heartbeat) {
+        Duration interval = heartbeat.getInterval();
+        if (interval == null) {
+            if (heartbeat.getPayload() != null) {
+                throw problem(prefix + ".interval", null, "a heartbeat payload is set without an interval",
+                        "Set '" + prefix + ".interval' (such as 10s), or remove '" + prefix + ".payload'.");
+            }
+            return;
+        }
+        idleTimeout(prefix + ".interval", interval);
+        if (!interval.isZero() && !StringUtils.hasLength(heartbeat.getPayload())) {
+            throw invalid(prefix + ".payload", heartbeat.getPayload(), "a heartbeat needs a payload",
+                    "the text to send, at least one character (UTF-8), such as PING");
         }
     }
 

@@ -62,7 +62,7 @@ class ConfigurationMetadataTests {
             .filter((key) -> !key.contains("*"))
             .map((key) -> "socket.connector." + key.replace("[0]", ""))
             .toList();
-        assertThat(keys).hasSize(19);
+        assertThat(keys).hasSize(24);
         for (String key : keys) {
             assertThat((String) property(key).get("description")).as(key).isNotBlank();
         }

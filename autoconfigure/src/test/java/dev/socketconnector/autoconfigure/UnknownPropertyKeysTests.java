@@ -112,12 +112,14 @@ class UnknownPropertyKeysTests {
             .contains("transport", "event-loop-threads", "keep-alive.initial-delay", "write-buffer.high-water-mark",
                     "tls.bundle", "tls.reject-unauthorized", "tls.alpn[0]", "tls.ciphers[0]", "endpoints.*.hostname",
                     "endpoints.*.connect-on-startup", "endpoints.*.tls.bundle", "endpoints.*.reconnect.jitter",
-                    "endpoints.*.reconnect.stable-after", "endpoints.*.offline-buffer-size")
+                    "endpoints.*.reconnect.stable-after", "endpoints.*.offline-buffer-size", "read-idle-timeout",
+                    "keep-alive.idle", "keep-alive.interval", "keep-alive.count", "keep-alive.user-timeout",
+                    "endpoints.*.read-idle-timeout", "endpoints.*.heartbeat.interval", "endpoints.*.heartbeat.payload")
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
-        // 6 top-level leaves + 2 keep-alive + 2 write-buffer + 9 tls + 7 endpoint leaves
-        // + 9 endpoint tls + 6 reconnect
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(6 + 2 + 2 + 9 + 7 + 9 + 6);
+        // 7 top-level leaves + 6 keep-alive + 2 write-buffer + 9 tls + 8 endpoint leaves
+        // + 9 endpoint tls + 6 reconnect + 2 heartbeat
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2);
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String closest) {

@@ -272,6 +272,7 @@ final class ConnectAttempt<D> {
         socket.connector.register(socket);
         socket.holdJvm();
         observer().connected(socket, socket.endpoint, socket.isTls(), elapsedSince(this.startNanos));
+        this.events.startIdleTimers();
         Throwable failure = this.events.dispatch(SocketEventsHandler.OPEN, null);
         if (failure != null) {
             this.pendingFailure = failure;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.Resolver;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketObserver;
@@ -20,17 +21,20 @@ import dev.socketconnector.Transport;
  * @param tls the TLS defaults, read once per connect
  * @param observer the user's observer (the connector adds the JFR observer after it)
  * @param noDelay TCP_NODELAY for new sockets
- * @param keepAlive SO_KEEPALIVE for new sockets
- * @param keepAliveInitialDelay TCP_KEEPIDLE for new sockets
+ * @param keepAlive keep-alive and TCP_USER_TIMEOUT for new TCP sockets
  * @param writeBufferLowWaterMark the drain threshold in bytes
  * @param writeBufferHighWaterMark the accept limit in bytes
  * @param endpoints the named endpoints, each read at every connect by name
+ * @param readIdleTimeout the default read-idle timeout of every connect, zero for none
+ * @param heartbeatInterval the default heartbeat interval of every connect, zero for none
+ * @param heartbeatPayload the default heartbeat payload (empty when there is no
+ * heartbeat); never modified
  * @param connectAttemptDelay the Happy Eyeballs stagger between address attempts
  * @param resolver how host names resolve, at every connect attempt
  */
 public record ConnectorSettings(Transport transport, int eventLoopThreads, Duration connectTimeout,
-        Duration shutdownTimeout, Supplier<TlsOptions> tls, SocketObserver observer, boolean noDelay, boolean keepAlive,
-        Duration keepAliveInitialDelay, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-        Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints, Duration connectAttemptDelay,
-        Resolver resolver) {
+        Duration shutdownTimeout, Supplier<TlsOptions> tls, SocketObserver observer, boolean noDelay,
+        KeepAliveOptions keepAlive, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
+        Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints, Duration readIdleTimeout,
+        Duration heartbeatInterval, byte[] heartbeatPayload, Duration connectAttemptDelay, Resolver resolver) {
 }

@@ -106,10 +106,7 @@ final class Dialer {
         this.tcp = common.clone()
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.TCP_NODELAY, settings.noDelay());
-        if (settings.keepAlive()) {
-            transport.keepAliveOptions(this.tcp,
-                    (int) Math.min(Integer.MAX_VALUE, settings.keepAliveInitialDelay().toSeconds()));
-        }
+        transport.keepAliveOptions(this.tcp, settings.keepAlive());
     }
 
     /**

@@ -31,7 +31,7 @@ final class EpollTransport {
     static NettyTransport create() {
         return new NettyTransport(Transport.EPOLL, EpollIoHandler.newFactory(), EpollSocketChannel::new,
                 EpollDomainSocketChannel::new, DomainSocketAddress::new, EpollChannelOption.TCP_KEEPIDLE,
-                EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT);
+                EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT, EpollChannelOption.TCP_USER_TIMEOUT);
     }
 
     /**

@@ -31,7 +31,8 @@ final class IoUringTransport {
     static NettyTransport create() {
         return new NettyTransport(Transport.IO_URING, IoUringIoHandler.newFactory(), IoUringSocketChannel::new,
                 IoUringDomainSocketChannel::new, DomainSocketAddress::new, IoUringChannelOption.TCP_KEEPIDLE,
-                IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT);
+                IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT,
+                IoUringChannelOption.TCP_USER_TIMEOUT);
     }
 
     /**

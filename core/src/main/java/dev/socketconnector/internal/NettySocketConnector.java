@@ -101,6 +101,8 @@ public final class NettySocketConnector implements SocketConnector {
     NettySocketConnector(ConnectorSettings settings, @Nullable HostResolver resolver) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = NettyTransport.select(settings.transport());
+        // before any loop starts: a user timeout on NIO fails the build
+        this.transport.checkKeepAlive(settings.keepAlive());
         // JFR events (connect, handshake, close) come from an observer too: off the read
         // and write paths, and
         // one isEnabled() check per socket event while no recording enables them
@@ -424,14 +426,20 @@ public final class NettySocketConnector implements SocketConnector {
     /**
      * Builds a new channel's pipeline, the one place that does, head to tail in
      * {@link PipelineNames} order: {@code tls-sniffer} and {@code tls} on a TLS socket,
-     * then {@code events}. Called by the {@link Dialer} on the channel's event loop once
-     * the channel is registered.
+     * {@code idle} where a read-idle timeout or a heartbeat applies, then {@code events}.
+     * Called by the {@link Dialer} on the channel's event loop once the channel is
+     * registered.
      */
     static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
         if (tls != null) {
             TlsConnection.Handlers handlers = tls.handlers(pipeline.channel());
             pipeline.addLast(PipelineNames.TLS_SNIFFER, handlers.sniffer());
             pipeline.addLast(PipelineNames.TLS, handlers.ssl());
+        }
+        IdleHandler idle = IdleHandler.of(socket, socket.connector.settings);
+        if (idle != null) {
+            pipeline.addLast(PipelineNames.IDLE, idle);
+            socket.events.idle = idle;
         }
         pipeline.addLast(PipelineNames.EVENTS, socket.events);
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
+import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -59,10 +60,14 @@ final class NettyTransport {
 
     private final ChannelOption<Integer> keepCount;
 
+    /** TCP_USER_TIMEOUT in milliseconds; null on NIO (the JDK has no such option). */
+    private final @Nullable ChannelOption<Integer> userTimeout;
+
     NettyTransport(Transport transport, IoHandlerFactory ioHandlerFactory,
             ChannelFactory<? extends Channel> socketChannel, ChannelFactory<? extends Channel> domainChannel,
             Function<String, SocketAddress> unixAddress, ChannelOption<Integer> keepIdle,
-            ChannelOption<Integer> keepInterval, ChannelOption<Integer> keepCount) {
+            ChannelOption<Integer> keepInterval, ChannelOption<Integer> keepCount,
+            @Nullable ChannelOption<Integer> userTimeout) {
         this.transport = transport;
         this.ioHandlerFactory = ioHandlerFactory;
         this.socketChannel = socketChannel;
@@ -71,6 +76,7 @@ final class NettyTransport {
         this.keepIdle = keepIdle;
         this.keepInterval = keepInterval;
         this.keepCount = keepCount;
+        this.userTimeout = userTimeout;
     }
 
     /**
@@ -125,7 +131,7 @@ final class NettyTransport {
                 NioDomainSocketChannel::new, UnixDomainSocketAddress::of,
                 NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE),
                 NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
-                NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT));
+                NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), null);
     }
 
     /**
@@ -254,16 +260,38 @@ final class NettyTransport {
     }
 
     /**
-     * Sets SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 10 (as Bun) on a
-     * bootstrap's channels.
+     * Sets a bootstrap's channels' keep-alive: SO_KEEPALIVE with TCP_KEEPIDLE,
+     * TCP_KEEPINTVL and TCP_KEEPCNT when enabled, and TCP_USER_TIMEOUT when set (whether
+     * or not keep-alive is enabled). Nothing is set for disabled options without a user
+     * timeout (the kernel's defaults stay).
      * @param bootstrap a TCP bootstrap
-     * @param idleSeconds TCP_KEEPIDLE in seconds, at least 1
+     * @param options the validated options; a user timeout only on a transport that has
+     * it (see {@link #checkKeepAlive(KeepAliveOptions)})
      */
-    void keepAliveOptions(Bootstrap bootstrap, int idleSeconds) {
-        bootstrap.option(ChannelOption.SO_KEEPALIVE, true)
-            .option(this.keepIdle, Math.max(1, idleSeconds))
-            .option(this.keepInterval, 1)
-            .option(this.keepCount, 10);
+    void keepAliveOptions(Bootstrap bootstrap, KeepAliveOptions options) {
+        if (options.enabled()) {
+            bootstrap.option(ChannelOption.SO_KEEPALIVE, true)
+                .option(this.keepIdle, (int) options.idle().getSeconds())
+                .option(this.keepInterval, (int) options.interval().getSeconds())
+                .option(this.keepCount, options.count());
+        }
+        ChannelOption<Integer> userTimeoutOption = this.userTimeout;
+        if (!options.userTimeout().isZero() && userTimeoutOption != null) {
+            bootstrap.option(userTimeoutOption, (int) options.userTimeout().toMillis());
+        }
+    }
+
+    /**
+     * Refuses keep-alive options this transport cannot apply: a user timeout on NIO.
+     * @param options the options
+     * @throws IllegalArgumentException naming NIO and the alternative
+     */
+    void checkKeepAlive(KeepAliveOptions options) {
+        if (!options.userTimeout().isZero() && this.userTimeout == null) {
+            throw new IllegalArgumentException("keepAlive userTimeout (TCP_USER_TIMEOUT, was " + options.userTimeout()
+                    + ") is not available on the " + this.transport + " transport: the JDK cannot set it. Use the "
+                    + "EPOLL or IO_URING transport, or readIdleTimeout with a heartbeat to detect a dead peer on NIO");
+        }
     }
 
 }

@@ -181,6 +181,29 @@ final class OutboundBuffer {
      * state. Any thread.
      */
     int write(byte[] data, int offset, int length) {
+        return write(data, offset, length, true);
+    }
+
+    /**
+     * Writes {@code data} whole or not at all, without counting it in
+     * {@link #bytesWritten()}: the heartbeat's write ({@link IdleHandler}). It takes the
+     * same path as {@link #write(byte[], int, int)}, so whatever that path does to a
+     * write it does to this one. Loop.
+     * @return the length, 0 when the buffer cannot take it whole now (nothing written),
+     * -1 when the output is closed
+     */
+    int writeUncounted(byte[] data) {
+        assert this.socket.loop.inEventLoop();
+        if (this.outputClosed) {
+            return -1;
+        }
+        if (queuedCount() + nettyPendingBytes() + data.length > this.highWaterMark) {
+            return 0;
+        }
+        return write(data, 0, data.length, false);
+    }
+
+    private int write(byte[] data, int offset, int length, boolean counted) {
         if (length == 0) {
             return 0;
         }
@@ -189,7 +212,7 @@ final class OutboundBuffer {
         if (accepted > 0) {
             ByteBuf buffer = this.socket.channel.alloc().ioBuffer(accepted);
             buffer.writeBytes(data, offset, accepted);
-            submit(buffer, accepted, onLoop);
+            submit(buffer, accepted, onLoop, counted);
         }
         return accepted;
     }
@@ -211,7 +234,7 @@ final class OutboundBuffer {
             slice.limit(slice.position() + accepted);
             buffer.writeBytes(slice);
             data.position(data.position() + accepted);
-            submit(buffer, accepted, onLoop);
+            submit(buffer, accepted, onLoop, true);
         }
         return accepted;
     }
@@ -253,8 +276,10 @@ final class OutboundBuffer {
         return accepted;
     }
 
-    private void submit(ByteBuf buffer, int accepted, boolean onLoop) {
-        BYTES_WRITTEN.addAndGet(this, accepted);
+    private void submit(ByteBuf buffer, int accepted, boolean onLoop, boolean counted) {
+        if (counted) {
+            BYTES_WRITTEN.addAndGet(this, accepted);
+        }
         if (onLoop) {
             writeNow(buffer);
         }

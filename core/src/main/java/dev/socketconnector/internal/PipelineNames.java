@@ -2,7 +2,7 @@ package dev.socketconnector.internal;
 
 /**
  * Names of the handlers in a socket's pipeline. Head to tail: <pre>
- * [tls-sniffer] → tls (SslHandler, TLS only) → events (SocketEventsHandler)
+ * [tls-sniffer] → tls (SslHandler, TLS only) → [idle] (IdleHandler, where set) → events (SocketEventsHandler)
  * </pre> {@code timeout(seconds)} is a one-shot deadline scheduled on the event loop, not
  * an {@code IdleStateHandler}: SEMANTICS defines it as absolute, and I/O must not reset
  * it.
@@ -14,6 +14,11 @@ final class PipelineNames {
 
     /** The SslHandler. */
     static final String TLS = "tls";
+
+    /**
+     * The read-idle timeout and the heartbeat ({@link IdleHandler}), where either is set.
+     */
+    static final String IDLE = "idle";
 
     /** Netty events to {@code SocketHandler} calls; the write path's accounting. */
     static final String EVENTS = "events";

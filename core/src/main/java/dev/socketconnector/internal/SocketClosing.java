@@ -439,6 +439,14 @@ final class SocketClosing<D> {
     }
 
     /**
+     * Whether the input is done (the peer's FIN or close_notify, or shutdown(true)):
+     * nothing more will be received. Loop.
+     */
+    boolean inputEnded() {
+        return this.inputEnded;
+    }
+
+    /**
      * A TLS error after the handshake (bad record, alert) is closing the socket: for the
      * close reason. Loop.
      */

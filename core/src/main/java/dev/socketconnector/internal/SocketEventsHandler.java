@@ -57,6 +57,11 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     /** Ending and closing: end, shutdown, terminate, the deadlines, close. */
     final SocketClosing<D> closing;
 
+    /**
+     * The read-idle timeout and heartbeat of this socket, or null; started when it opens.
+     */
+    @Nullable IdleHandler idle;
+
     private boolean activeSeen;
 
     private int dispatchDepth;
@@ -79,6 +84,14 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     /** Starts the connect deadline; called on the loop once the channel is registered. */
     void connecting(CompletableFuture<Socket<D>> future, long startNanos, long timeoutNanos) {
         this.attempt.start(future, startNanos, timeoutNanos);
+    }
+
+    /** The socket is opening: the idle timers (if any) start. Loop. */
+    void startIdleTimers() {
+        IdleHandler handler = this.idle;
+        if (handler != null) {
+            handler.start();
+        }
     }
 
     boolean connectDone() {

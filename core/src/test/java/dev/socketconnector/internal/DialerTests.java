@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.socketconnector.Await;
+import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.Resolver;
@@ -144,8 +145,9 @@ class DialerTests {
 
     private NettySocketConnector connector(HostResolver resolver) {
         ConnectorSettings settings = new ConnectorSettings(Transport.AUTO, 1, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, false, Duration.ZERO,
-                512 * 1024, 1024 * 1024, Map.of(), Duration.ofMillis(250), Resolver.jdk());
+                Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, KeepAliveOptions.DISABLED,
+                512 * 1024, 1024 * 1024, Map.of(), Duration.ZERO, Duration.ZERO, new byte[0], Duration.ofMillis(250),
+                Resolver.jdk());
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;
