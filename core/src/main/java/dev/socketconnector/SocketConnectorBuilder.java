@@ -61,6 +61,8 @@ public final class SocketConnectorBuilder {
 
     private final Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints = new LinkedHashMap<>();
 
+    private Framing framing = Framing.none();
+
     SocketConnectorBuilder() {
     }
 
@@ -205,6 +207,17 @@ public final class SocketConnectorBuilder {
     }
 
     /**
+     * Sets the framing of every connect whose options set none (default
+     * {@link Framing#none()}: raw bytes, as Bun); see {@link Framing}.
+     * @param framing the default framing
+     * @return this builder
+     */
+    public SocketConnectorBuilder framing(Framing framing) {
+        this.framing = Objects.requireNonNull(framing, "framing");
+        return this;
+    }
+
+    /**
      * Names an endpoint, to connect with {@link SocketConnector#connect(String)}.
      * @param name the name
      * @param options the TCP options
@@ -294,7 +307,7 @@ public final class SocketConnectorBuilder {
         }
         ConnectorSettings settings = new ConnectorSettings(this.transport, this.eventLoopThreads, this.connectTimeout,
                 this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive, this.keepAliveInitialDelay,
-                this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints));
+                this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints), this.framing);
         return new NettySocketConnector(settings);
     }
 

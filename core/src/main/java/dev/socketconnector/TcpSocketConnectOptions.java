@@ -26,6 +26,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
 
     private final @Nullable TlsOptions tls;
 
+    private final @Nullable Framing framing;
+
     private TcpSocketConnectOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.hostname = Objects.requireNonNull(builder.hostname, "hostname");
@@ -36,6 +38,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         this.allowHalfOpen = builder.allowHalfOpen;
         this.exclusive = builder.exclusive;
         this.tls = builder.tls;
+        this.framing = builder.framing;
     }
 
     /**
@@ -59,6 +62,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         builder.allowHalfOpen = this.allowHalfOpen;
         builder.exclusive = this.exclusive;
         builder.tls = this.tls;
+        builder.framing = this.framing;
         return builder;
     }
 
@@ -105,6 +109,11 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
     }
 
     @Override
+    public @Nullable Framing framing() {
+        return this.framing;
+    }
+
+    @Override
     public String target() {
         return (this.hostname.indexOf(':') >= 0 ? "[" + this.hostname + "]" : this.hostname) + ":" + this.port;
     }
@@ -135,6 +144,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         private boolean exclusive;
 
         private @Nullable TlsOptions tls;
+
+        private @Nullable Framing framing;
 
         private Builder() {
         }
@@ -220,6 +231,18 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
          */
         public Builder<D> tls(@Nullable TlsOptions tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Sets how the byte stream is cut into messages (default null: the connector's
+         * default, {@link Framing#none()} unless
+         * {@link SocketConnectorBuilder#framing(Framing)} set another).
+         * @param framing the framing, or null for the connector's default
+         * @return this builder
+         */
+        public Builder<D> framing(@Nullable Framing framing) {
+            this.framing = framing;
             return this;
         }
 

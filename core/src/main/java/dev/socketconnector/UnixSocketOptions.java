@@ -22,6 +22,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
 
     private final @Nullable TlsOptions tls;
 
+    private final @Nullable Framing framing;
+
     private UnixSocketOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.unix = Objects.requireNonNull(builder.unix, "unix");
@@ -30,6 +32,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         this.data = builder.data;
         this.allowHalfOpen = builder.allowHalfOpen;
         this.tls = builder.tls;
+        this.framing = builder.framing;
     }
 
     /**
@@ -51,6 +54,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         builder.data = this.data;
         builder.allowHalfOpen = this.allowHalfOpen;
         builder.tls = this.tls;
+        builder.framing = this.framing;
         return builder;
     }
 
@@ -82,6 +86,11 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
     }
 
     @Override
+    public @Nullable Framing framing() {
+        return this.framing;
+    }
+
+    @Override
     public String target() {
         return this.unix;
     }
@@ -108,6 +117,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         private boolean allowHalfOpen;
 
         private @Nullable TlsOptions tls;
+
+        private @Nullable Framing framing;
 
         private Builder() {
         }
@@ -172,6 +183,18 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
          */
         public Builder<D> tls(@Nullable TlsOptions tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Sets how the byte stream is cut into messages (default null: the connector's
+         * default, {@link Framing#none()} unless
+         * {@link SocketConnectorBuilder#framing(Framing)} set another).
+         * @param framing the framing, or null for the connector's default
+         * @return this builder
+         */
+        public Builder<D> framing(@Nullable Framing framing) {
+            this.framing = framing;
             return this;
         }
 

@@ -422,14 +422,20 @@ public final class NettySocketConnector implements SocketConnector {
     /**
      * Builds a new channel's pipeline, the one place that does, head to tail in
      * {@link PipelineNames} order: {@code tls-sniffer} and {@code tls} on a TLS socket,
-     * then {@code events}. Called by the {@link Dialer} on the channel's event loop once
-     * the channel is registered.
+     * {@code frames} with a framing, then {@code events}. Called by the {@link Dialer} on
+     * the channel's event loop once the channel is registered.
      */
     static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
         if (tls != null) {
             TlsConnection.Handlers handlers = tls.handlers(pipeline.channel());
             pipeline.addLast(PipelineNames.TLS_SNIFFER, handlers.sniffer());
             pipeline.addLast(PipelineNames.TLS, handlers.ssl());
+        }
+        FrameCodec frames = socket.frames;
+        if (frames != null) {
+            FrameDecoders.FrameDecoder decoder = frames.newDecoder();
+            socket.events.frameDecoder(decoder);
+            pipeline.addLast(PipelineNames.FRAMES, decoder);
         }
         pipeline.addLast(PipelineNames.EVENTS, socket.events);
     }

@@ -72,6 +72,12 @@ final class OutboundBuffer {
     private final int lowWaterMark;
 
     /**
+     * The framing's encoder, or null for raw bytes ({@code Framing.none()}): then every
+     * write takes the unframed path below, unchanged.
+     */
+    private final @Nullable FrameCodec frames;
+
+    /**
      * Made by the first cross-thread write (any thread; a duplicate from a race is
      * harmless).
      */
@@ -118,9 +124,14 @@ final class OutboundBuffer {
     private @Nullable Runnable afterAccepted;
 
     OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark) {
+        this(socket, lowWaterMark, highWaterMark, null);
+    }
+
+    OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark, @Nullable FrameCodec frames) {
         this.socket = socket;
         this.lowWaterMark = lowWaterMark;
         this.highWaterMark = highWaterMark;
+        this.frames = frames;
     }
 
     /** The events handler's context, where buffers are written. Loop. */
@@ -181,6 +192,10 @@ final class OutboundBuffer {
      * state. Any thread.
      */
     int write(byte[] data, int offset, int length) {
+        FrameCodec frames = this.frames;
+        if (frames != null) {
+            return writeFrame(frames, data, offset, length, true);
+        }
         if (length == 0) {
             return 0;
         }
@@ -199,6 +214,10 @@ final class OutboundBuffer {
      * it took. Any thread.
      */
     int write(ByteBuffer data) {
+        FrameCodec frames = this.frames;
+        if (frames != null) {
+            return writeFrame(frames, data);
+        }
         int length = data.remaining();
         if (length == 0) {
             return 0;
@@ -214,6 +233,115 @@ final class OutboundBuffer {
             submit(buffer, accepted, onLoop);
         }
         return accepted;
+    }
+
+    /**
+     * Writes bytes the socket sends for itself (a heartbeat): framed like any write when
+     * the socket has a framing, all or nothing then, and not counted in
+     * {@code bytesWritten()}. Any thread.
+     * @return the bytes accepted (the payload's length for a frame), 0, or -1 once the
+     * output is closed
+     */
+    int writeUncounted(byte[] data, int offset, int length) {
+        FrameCodec frames = this.frames;
+        if (frames != null) {
+            return writeFrame(frames, data, offset, length, false);
+        }
+        if (length == 0) {
+            return 0;
+        }
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int accepted = reserve(length, onLoop);
+        if (accepted > 0) {
+            ByteBuf buffer = this.socket.channel.alloc().ioBuffer(accepted);
+            buffer.writeBytes(data, offset, accepted);
+            submit(buffer, 0, onLoop);
+        }
+        return accepted;
+    }
+
+    // ---- frames: one buffer per frame, accepted whole or not at all ----
+
+    /**
+     * Accepts one whole frame of {@code length} payload bytes, or nothing: the frame
+     * (length field, payload, delimiter) is built in one buffer, so frames from several
+     * threads never interleave. Any thread.
+     * @param counted whether the payload counts in {@code bytesWritten()}
+     * @return {@code length} when accepted, 0 when the buffer cannot take the frame now,
+     * -1 once the output is closed
+     * @throws IllegalArgumentException when the framing cannot send this payload
+     */
+    private int writeFrame(FrameCodec frames, byte[] data, int offset, int length, boolean counted) {
+        int wireLength = frames.wireLength(length);
+        frames.checkContent(data, offset, length);
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int reserved = reserveFrame(wireLength, onLoop);
+        if (reserved <= 0) {
+            return reserved;
+        }
+        ByteBuf buffer = this.socket.channel.alloc().ioBuffer(wireLength);
+        frames.writeHeader(buffer, length);
+        buffer.writeBytes(data, offset, length);
+        frames.writeTrailer(buffer);
+        submit(buffer, counted ? length : 0, onLoop);
+        return length;
+    }
+
+    /**
+     * {@link #writeFrame(FrameCodec, byte[], int, int, boolean)} for the remaining bytes
+     * of {@code data}, advancing its position past them when accepted.
+     */
+    private int writeFrame(FrameCodec frames, ByteBuffer data) {
+        int length = data.remaining();
+        int wireLength = frames.wireLength(length);
+        frames.checkContent(data);
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int reserved = reserveFrame(wireLength, onLoop);
+        if (reserved <= 0) {
+            return reserved;
+        }
+        ByteBuf buffer = this.socket.channel.alloc().ioBuffer(wireLength);
+        frames.writeHeader(buffer, length);
+        buffer.writeBytes(data.duplicate());
+        data.position(data.position() + length);
+        frames.writeTrailer(buffer);
+        submit(buffer, length, onLoop);
+        return length;
+    }
+
+    /**
+     * Reserves room for one whole frame of {@code wireLength} bytes: granted whenever the
+     * buffer is below the high-water mark (the frame may then take it past the mark, so
+     * any frame up to {@code maxLength} can be written), else nothing and a drain is
+     * requested.
+     * @return {@code wireLength}, 0, or -1 once the output is closed
+     */
+    private int reserveFrame(int wireLength, boolean onLoop) {
+        if (onLoop) {
+            if (this.queuedBytes != 0) {
+                drainQueue();
+            }
+            if (this.highWaterMark - nettyPendingBytes() > 0) {
+                return wireLength;
+            }
+        }
+        else {
+            for (;;) {
+                long queued = this.queuedBytes;
+                if ((queued & OUTPUT_CLOSED_BIT) != 0) {
+                    return -1;
+                }
+                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
+                if (room <= 0) {
+                    break;
+                }
+                if (QUEUED_BYTES.compareAndSet(this, queued, queued + wireLength + QUEUED_WRITE_OVERHEAD)) {
+                    return wireLength;
+                }
+            }
+        }
+        requestDrain(onLoop);
+        return 0;
     }
 
     /**
@@ -253,8 +381,12 @@ final class OutboundBuffer {
         return accepted;
     }
 
-    private void submit(ByteBuf buffer, int accepted, boolean onLoop) {
-        BYTES_WRITTEN.addAndGet(this, accepted);
+    /**
+     * Hands an accepted buffer to the loop, directly or through the queue.
+     * @param counted the payload bytes it adds to {@code bytesWritten()}
+     */
+    private void submit(ByteBuf buffer, int counted, boolean onLoop) {
+        BYTES_WRITTEN.addAndGet(this, counted);
         if (onLoop) {
             writeNow(buffer);
         }

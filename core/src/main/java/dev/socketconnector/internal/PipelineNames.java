@@ -2,7 +2,8 @@ package dev.socketconnector.internal;
 
 /**
  * Names of the handlers in a socket's pipeline. Head to tail: <pre>
- * [tls-sniffer] → tls (SslHandler, TLS only) → events (SocketEventsHandler)
+ * [tls-sniffer] → tls (SslHandler, TLS only) → frames (a frame decoder, with a
+ * framing other than none()) → events (SocketEventsHandler)
  * </pre> {@code timeout(seconds)} is a one-shot deadline scheduled on the event loop, not
  * an {@code IdleStateHandler}: SEMANTICS defines it as absolute, and I/O must not reset
  * it.
@@ -14,6 +15,12 @@ final class PipelineNames {
 
     /** The SslHandler. */
     static final String TLS = "tls";
+
+    /**
+     * The framing's decoder (Netty's own frame decoders, {@link FrameDecoders}), where a
+     * framing is set; frames are encoded by the write path ({@link OutboundBuffer}).
+     */
+    static final String FRAMES = "frames";
 
     /** Netty events to {@code SocketHandler} calls; the write path's accounting. */
     static final String EVENTS = "events";
