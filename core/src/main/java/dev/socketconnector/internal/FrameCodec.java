@@ -120,6 +120,9 @@ final class FrameCodec {
             return;
         }
         int found = indexOf(data, offset, length, delimiter);
+        if (found < 0 && delimiter.length > 1) {
+            found = overlap(data, offset, length, delimiter);
+        }
         if (found >= 0) {
             throw new IllegalArgumentException(containsDelimiter(found - offset));
         }
@@ -145,7 +148,8 @@ final class FrameCodec {
 
     private String containsDelimiter(int at) {
         return this.lines ? "a lines() payload must not contain '\\n' (found at byte " + at + ")"
-                : "a delimiter() payload must not contain the delimiter (found at byte " + at + ")";
+                : "a delimiter() payload must not contain the delimiter, nor end with bytes that form it with the "
+                        + "delimiter that follows (found at byte " + at + ")";
     }
 
     private static int indexOf(byte[] data, int offset, int length, byte[] delimiter) {
@@ -153,6 +157,26 @@ final class FrameCodec {
         int end = offset + length - delimiter.length;
         for (int i = offset; i <= end; i++) {
             if (data[i] == first && matches(data, i, delimiter)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where the delimiter would first be found in the payload followed by the delimiter,
+     * when that is before the payload's end (its tail and the delimiter's head form one),
+     * else -1.
+     */
+    private static int overlap(byte[] data, int offset, int length, byte[] delimiter) {
+        int end = offset + length;
+        for (int i = Math.max(offset, end - delimiter.length + 1); i < end; i++) {
+            boolean match = true;
+            for (int j = 0; j < delimiter.length && match; j++) {
+                byte b = (i + j < end) ? data[i + j] : delimiter[i + j - end];
+                match = b == delimiter[j];
+            }
+            if (match) {
                 return i;
             }
         }

@@ -19,15 +19,15 @@ import io.netty.handler.codec.TooLongFrameException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code frames} handler of a framed socket: Netty's own frame decoders, each
- * configured to fail fast (an error as soon as a length field announces more than
- * {@code maxLength} or an unterminated frame grows past it, never holding more of one
- * frame than that plus one read) and to strip the delimiter or length field, with what
- * the contract adds on top:
+ * The {@code frames} handler of a framed socket: Netty's own frame decoders, stripping
+ * the delimiter or length field, with the contract's length checks on top. They fail
+ * fast: an error as soon as a length field announces more than {@code maxLength} (before
+ * a byte of the payload is held) or an unterminated frame grows past it (holding at most
+ * {@code maxLength} plus what one read brought), and
  * <ul>
- * <li>{@code maxLength} counts the payload only, exactly (Netty's line and delimiter
- * decoders count a trailing {@code '\r'} or a partial delimiter still waiting for its
- * end; these wait for it);</li>
+ * <li>{@code maxLength} counts the payload only, exactly (Netty's own line and delimiter
+ * limits would count a trailing {@code '\r'} or a partial delimiter still waiting for its
+ * end, so the checks are made here instead);</li>
  * <li>a length field of 8 bytes is read unsigned, and one that announces more than
  * {@code maxLength} fails before a byte of the payload is held;</li>
  * <li>after the first failure the decoder drops everything, so the socket reports one
@@ -140,9 +140,9 @@ final class FrameDecoders {
         private final State state = new State();
 
         LinesDecoder(int maxLength) {
-            // one more byte: a payload of maxLength followed by a '\r' that waits for its
-            // '\n'
-            super(maxLength + 1, true, true);
+            // the length checks are decode()'s, on the payload exactly (Netty's count a
+            // '\r' waiting for its '\n')
+            super(Integer.MAX_VALUE, true, true);
             this.maxLength = maxLength;
         }
 
@@ -161,8 +161,7 @@ final class FrameDecoders {
                 }
                 return payload;
             }
-            // no '\n' in the buffer: it holds one unterminated line (or nothing while
-            // Netty discards)
+            // no '\n' in the buffer: it holds one unterminated line
             int held = buffer.readableBytes();
             if (held > this.maxLength && buffer.getByte(buffer.writerIndex() - 1) != '\r') {
                 throw this.state.fail(buffer, tooLong("an unterminated line of " + held
@@ -194,10 +193,9 @@ final class FrameDecoders {
         private final State state = new State();
 
         DelimiterDecoder(byte[] delimiter, int maxLength) {
-            // room for a partial delimiter waiting for its end after a payload of
-            // maxLength
-            super((int) Math.min(Integer.MAX_VALUE, (long) maxLength + delimiter.length - 1), true, true,
-                    Unpooled.wrappedBuffer(delimiter));
+            // the length checks are decode()'s, on the payload exactly (Netty's count a
+            // partial delimiter waiting for its end)
+            super(Integer.MAX_VALUE, true, true, Unpooled.wrappedBuffer(delimiter));
             this.delimiter = delimiter;
             this.maxLength = maxLength;
         }
