@@ -375,6 +375,128 @@ class FramingTests {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Kind.class, names = { "LINES", "LENGTH_4" })
+    void eightThreadsWritingTenThousandFramesEachToASlowPeerNeverInterleaveNorWritePartially(Kind kind)
+            throws Exception {
+        int threads = 8;
+        int frames = 10_000;
+        try (SocketConnector small = SocketConnector.builder().writeBufferWaterMark(16 * 1024, 64 * 1024).build();
+                TestServer server = TestServer.tcp()) {
+            Socket<Void> socket = small
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(new RecordingSocketHandler<>())
+                    .framing(kind.framing)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
+            TestServer.Peer peer = server.accept();
+            // the peer reads slowly: 8 KiB, then a pause
+            CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                ByteBuffer buffer = ByteBuffer.allocate(8 * 1024);
+                try {
+                    while (peer.channel().read(buffer) >= 0) {
+                        all.write(buffer.array(), 0, buffer.position());
+                        buffer.clear();
+                        Thread.sleep(1);
+                    }
+                }
+                catch (IOException | InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                return all.toByteArray();
+            });
+            java.util.concurrent.atomic.AtomicLong zeros = new java.util.concurrent.atomic.AtomicLong();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> writers = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Thread writer = new Thread(() -> {
+                    try {
+                        for (int seq = 0; seq < frames; seq++) {
+                            byte[] payload = concurrentPayload(thread, seq);
+                            for (;;) {
+                                int written = socket.write(payload);
+                                if (written == payload.length) {
+                                    break;
+                                }
+                                if (written != 0) {
+                                    throw new AssertionError("thread " + thread + " frame " + seq + " of "
+                                            + payload.length + " bytes: write returned " + written);
+                                }
+                                zeros.incrementAndGet();
+                                if (System.nanoTime() - deadline > 0) {
+                                    throw new AssertionError("the peer did not take the frames within 120 s");
+                                }
+                                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                            }
+                        }
+                    }
+                    catch (Throwable ex) {
+                        failures.add(ex);
+                    }
+                }, "frame-writer-" + t);
+                writers.add(writer);
+                writer.start();
+            }
+            for (Thread writer : writers) {
+                writer.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+                assertThat(writer.isAlive()).as(writer.getName() + " finished").isFalse();
+            }
+            assertThat(failures).isEmpty();
+            socket.end();
+            byte[] wire = read.get(60, TimeUnit.SECONDS);
+            int[] next = new int[threads];
+            int offset = 0;
+            int count = 0;
+            while (offset < wire.length) {
+                int start;
+                int end;
+                if (kind == Kind.LINES) {
+                    start = offset;
+                    end = start;
+                    while (wire[end] != '\n') {
+                        end++;
+                    }
+                    offset = end + 1;
+                }
+                else {
+                    int length = ByteBuffer.wrap(wire, offset, 4).getInt();
+                    start = offset + 4;
+                    end = start + length;
+                    offset = end;
+                }
+                byte[] payload = Arrays.copyOfRange(wire, start, end);
+                int thread = payload[0] - 'A';
+                assertThat(thread).as("frame " + count + "'s writer").isBetween(0, threads - 1);
+                assertThat(payload).as("frame " + count).isEqualTo(concurrentPayload(thread, next[thread]));
+                next[thread]++;
+                count++;
+            }
+            assertThat(count).isEqualTo(threads * frames);
+            assertThat(zeros.get()).as("writes that found the buffer full").isPositive();
+            assertThat(socket.bytesWritten()).isEqualTo(java.util.stream.IntStream.range(0, threads)
+                .mapToLong((thread) -> java.util.stream.IntStream.range(0, frames)
+                    .mapToLong((seq) -> concurrentPayload(thread, seq).length)
+                    .sum())
+                .sum());
+        }
+    }
+
+    /** Frame {@code seq} of writer {@code thread}: its id, its number, then filler. */
+    private static byte[] concurrentPayload(int thread, int seq) {
+        byte[] head = ((char) ('A' + thread) + ":" + seq + ":").getBytes(StandardCharsets.US_ASCII);
+        int filler = (seq * 7919 + thread * 31) % 200;
+        byte[] payload = Arrays.copyOf(head, head.length + filler);
+        for (int i = head.length; i < payload.length; i++) {
+            payload[i] = (byte) ('a' + (i + seq + thread) % 26);
+        }
+        return payload;
+    }
+
     @Test
     void lengthFieldAnnouncingTwoGibibytesFailsAtOnceWithFrameTooLongAsErrorAndCloseError() throws Exception {
         RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onError((socket, error) -> {

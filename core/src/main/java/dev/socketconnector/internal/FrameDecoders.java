@@ -51,6 +51,12 @@ final class FrameDecoders {
          */
         boolean partialFrame();
 
+        /**
+         * The memory the decoder holds for frames not yet whole: its cumulation's
+         * capacity in bytes (what the tests bound).
+         */
+        int heldCapacity();
+
     }
 
     static FrameDecoder newDecoder(Framing framing) {
@@ -181,6 +187,11 @@ final class FrameDecoders {
             return this.state.partial(internalBuffer());
         }
 
+        @Override
+        public int heldCapacity() {
+            return internalBuffer().capacity();
+        }
+
     }
 
     /** {@code delimiter(bytes, maxLength)}: Netty's delimiter decoder. */
@@ -255,6 +266,11 @@ final class FrameDecoders {
             return this.state.partial(internalBuffer());
         }
 
+        @Override
+        public int heldCapacity() {
+            return internalBuffer().capacity();
+        }
+
     }
 
     /**
@@ -312,6 +328,11 @@ final class FrameDecoders {
             return this.state.partial(internalBuffer());
         }
 
+        @Override
+        public int heldCapacity() {
+            return internalBuffer().capacity();
+        }
+
     }
 
     /** {@code fixed(frameLength)}: Netty's fixed-length decoder. */
@@ -332,6 +353,11 @@ final class FrameDecoders {
         @Override
         public boolean partialFrame() {
             return this.state.partial(internalBuffer());
+        }
+
+        @Override
+        public int heldCapacity() {
+            return internalBuffer().capacity();
         }
 
     }
