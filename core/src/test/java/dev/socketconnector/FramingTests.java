@@ -701,6 +701,25 @@ class FramingTests {
     }
 
     @Test
+    void toBuilderKeepsTheFraming() {
+        SocketHandler<Void> handler = new RecordingSocketHandler<>();
+        TcpSocketConnectOptions<Void> tcp = TcpSocketConnectOptions.<Void>builder()
+            .hostname("example.test")
+            .port(1)
+            .socket(handler)
+            .framing(Framing.lines(7))
+            .build();
+        assertThat(tcp.toBuilder().build().framing()).isEqualTo(Framing.lines(7));
+        UnixSocketOptions<Void> unix = UnixSocketOptions.<Void>builder()
+            .unix("/tmp/x.sock")
+            .socket(handler)
+            .framing(Framing.fixed(3))
+            .build();
+        assertThat(unix.toBuilder().build().framing()).isEqualTo(Framing.fixed(3));
+        assertThat(tcp.toBuilder().framing(null).build().framing()).isNull();
+    }
+
+    @Test
     void invalidFramingSettingsThrowNamingTheSetting() {
         assertThatIllegalArgumentException().isThrownBy(() -> Framing.lines(0)).withMessageContaining("maxLength");
         assertThatIllegalArgumentException().isThrownBy(() -> Framing.delimiter(new byte[0], 10))
