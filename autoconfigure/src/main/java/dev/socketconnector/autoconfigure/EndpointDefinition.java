@@ -1,5 +1,6 @@
 package dev.socketconnector.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -75,6 +76,7 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
                 .socket(handler)
                 .allowHalfOpen(this.allowHalfOpen)
                 .tls(tls)
+                .framing(framing())
                 .build();
         }
         return TcpSocketConnectOptions.builder()
@@ -84,6 +86,27 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
             .socket(handler)
             .allowHalfOpen(this.allowHalfOpen)
             .tls(tls)
+            .framing(framing())
             .build();
+    }
+
+    /**
+     * Returns the endpoint's framing (validated already), or null for type {@code none}:
+     * the connector's default then.
+     */
+    dev.socketconnector.@Nullable Framing framing() {
+        SocketConnectorProperties.Framing framing = this.endpoint.getFraming();
+        int maxLength = (int) Math.min(Integer.MAX_VALUE, framing.getMaxLength().toBytes());
+        return switch (framing.getType()) {
+            case "lines" -> dev.socketconnector.Framing.lines(maxLength);
+            case "delimiter" -> dev.socketconnector.Framing.delimiter(
+                    Objects.requireNonNull(framing.getDelimiter(), "delimiter").getBytes(StandardCharsets.UTF_8),
+                    maxLength);
+            case "length-prefixed" ->
+                dev.socketconnector.Framing.lengthPrefixed(framing.getLengthFieldBytes(), maxLength);
+            case "fixed" ->
+                dev.socketconnector.Framing.fixed(Objects.requireNonNull(framing.getFixedLength(), "fixedLength"));
+            default -> null;
+        };
     }
 }
