@@ -34,6 +34,12 @@ public sealed interface SocketConnectOptions<D> permits TcpSocketConnectOptions,
     @Nullable TlsOptions tls();
 
     /**
+     * {@return the framing set on these options, or null for the connector's default (see
+     * {@link Framing})}
+     */
+    @Nullable Framing framing();
+
+    /**
      * {@return the target as text, such as {@code "127.0.0.1:8080"} or
      * {@code "/tmp/app.sock"}}
      */

@@ -75,6 +75,8 @@ public final class SocketConnectorBuilder {
 
     private byte[] heartbeatPayload = {};
 
+    private Framing framing = Framing.none();
+
     SocketConnectorBuilder() {
     }
 
@@ -272,6 +274,17 @@ public final class SocketConnectorBuilder {
     }
 
     /**
+     * Sets the framing of every connect whose options set none (default
+     * {@link Framing#none()}: raw bytes, as Bun); see {@link Framing}.
+     * @param framing the default framing
+     * @return this builder
+     */
+    public SocketConnectorBuilder framing(Framing framing) {
+        this.framing = Objects.requireNonNull(framing, "framing");
+        return this;
+    }
+
+    /**
      * Names an endpoint, to connect with {@link SocketConnector#connect(String)}.
      * @param name the name
      * @param options the TCP options
@@ -394,7 +407,7 @@ public final class SocketConnectorBuilder {
                 this.shutdownTimeout, this.tls, this.observer, this.noDelay, this.keepAlive,
                 this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, Map.copyOf(this.endpoints),
                 this.readIdleTimeout, this.heartbeatInterval, this.heartbeatPayload.clone(), this.connectAttemptDelay,
-                this.resolver);
+                this.resolver, this.framing);
         return new NettySocketConnector(settings);
     }
 

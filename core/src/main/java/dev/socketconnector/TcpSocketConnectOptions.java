@@ -38,6 +38,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
 
     private final byte @Nullable [] heartbeatPayload;
 
+    private final @Nullable Framing framing;
+
     private TcpSocketConnectOptions(Builder<D> builder) {
         this.hostname = builder.hostname;
         this.port = builder.port;
@@ -51,6 +53,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         this.readIdleTimeout = builder.readIdleTimeout;
         this.heartbeatInterval = builder.heartbeatInterval;
         this.heartbeatPayload = builder.heartbeatPayload;
+        this.framing = builder.framing;
     }
 
     /**
@@ -78,6 +81,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         builder.readIdleTimeout = this.readIdleTimeout;
         builder.heartbeatInterval = this.heartbeatInterval;
         builder.heartbeatPayload = this.heartbeatPayload;
+        builder.framing = this.framing;
         return builder;
     }
 
@@ -148,6 +152,11 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         return (payload != null) ? payload.clone() : null;
     }
 
+    @Override
+    public @Nullable Framing framing() {
+        return this.framing;
+    }
+
     /**
      * {@inheritDoc}
      * <p>
@@ -209,6 +218,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         private @Nullable Duration heartbeatInterval;
 
         private byte @Nullable [] heartbeatPayload;
+
+        private @Nullable Framing framing;
 
         private Builder() {
         }
@@ -358,6 +369,18 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         public Builder<D> heartbeat(Duration interval, byte[] payload) {
             this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat interval");
             this.heartbeatPayload = Objects.requireNonNull(payload, "heartbeat payload").clone();
+            return this;
+        }
+
+        /**
+         * Sets how the byte stream is cut into messages (default null: the connector's
+         * default, {@link Framing#none()} unless
+         * {@link SocketConnectorBuilder#framing(Framing)} set another).
+         * @param framing the framing, or null for the connector's default
+         * @return this builder
+         */
+        public Builder<D> framing(@Nullable Framing framing) {
+            this.framing = framing;
             return this;
         }
 

@@ -29,6 +29,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
 
     private final byte @Nullable [] heartbeatPayload;
 
+    private final @Nullable Framing framing;
+
     private UnixSocketOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.unix = Objects.requireNonNull(builder.unix, "unix");
@@ -40,6 +42,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         this.readIdleTimeout = builder.readIdleTimeout;
         this.heartbeatInterval = builder.heartbeatInterval;
         this.heartbeatPayload = builder.heartbeatPayload;
+        this.framing = builder.framing;
     }
 
     /**
@@ -64,6 +67,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         builder.readIdleTimeout = this.readIdleTimeout;
         builder.heartbeatInterval = this.heartbeatInterval;
         builder.heartbeatPayload = this.heartbeatPayload;
+        builder.framing = this.framing;
         return builder;
     }
 
@@ -111,6 +115,11 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
     }
 
     @Override
+    public @Nullable Framing framing() {
+        return this.framing;
+    }
+
+    @Override
     public String target() {
         return this.unix;
     }
@@ -143,6 +152,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         private @Nullable Duration heartbeatInterval;
 
         private byte @Nullable [] heartbeatPayload;
+
+        private @Nullable Framing framing;
 
         private Builder() {
         }
@@ -239,6 +250,18 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         public Builder<D> heartbeat(Duration interval, byte[] payload) {
             this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat interval");
             this.heartbeatPayload = Objects.requireNonNull(payload, "heartbeat payload").clone();
+            return this;
+        }
+
+        /**
+         * Sets how the byte stream is cut into messages (default null: the connector's
+         * default, {@link Framing#none()} unless
+         * {@link SocketConnectorBuilder#framing(Framing)} set another).
+         * @param framing the framing, or null for the connector's default
+         * @return this builder
+         */
+        public Builder<D> framing(@Nullable Framing framing) {
+            this.framing = framing;
             return this;
         }
 

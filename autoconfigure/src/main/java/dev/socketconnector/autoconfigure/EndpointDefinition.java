@@ -79,7 +79,8 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
                 .unix(unix)
                 .socket(handler)
                 .allowHalfOpen(this.allowHalfOpen)
-                .tls(tls);
+                .tls(tls)
+                .framing(framing());
             if (readIdle != null) {
                 builder.readIdleTimeout(readIdle);
             }
@@ -94,7 +95,8 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
             .port(Objects.requireNonNull(this.endpoint.getPort(), "port"))
             .socket(handler)
             .allowHalfOpen(this.allowHalfOpen)
-            .tls(tls);
+            .tls(tls)
+            .framing(framing());
         if (readIdle != null) {
             builder.readIdleTimeout(readIdle);
         }
@@ -108,5 +110,25 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
     private byte[] heartbeatPayload() {
         String payload = this.endpoint.getHeartbeat().getPayload();
         return (payload != null) ? payload.getBytes(StandardCharsets.UTF_8) : new byte[0];
+    }
+
+    /**
+     * Returns the endpoint's framing (validated already), or null for type {@code none}:
+     * the connector's default then.
+     */
+    dev.socketconnector.@Nullable Framing framing() {
+        SocketConnectorProperties.Framing framing = this.endpoint.getFraming();
+        int maxLength = (int) Math.min(Integer.MAX_VALUE, framing.getMaxLength().toBytes());
+        return switch (framing.getType()) {
+            case "lines" -> dev.socketconnector.Framing.lines(maxLength);
+            case "delimiter" -> dev.socketconnector.Framing.delimiter(
+                    Objects.requireNonNull(framing.getDelimiter(), "delimiter").getBytes(StandardCharsets.UTF_8),
+                    maxLength);
+            case "length-prefixed" ->
+                dev.socketconnector.Framing.lengthPrefixed(framing.getLengthFieldBytes(), maxLength);
+            case "fixed" ->
+                dev.socketconnector.Framing.fixed(Objects.requireNonNull(framing.getFixedLength(), "fixedLength"));
+            default -> null;
+        };
     }
 }

@@ -658,6 +658,12 @@ public class SocketConnectorProperties {
         private DataSize offlineBufferSize = DataSize.ofBytes(0);
 
         /**
+         * How the byte stream is cut into messages: whole frames to the handler's data,
+         * one frame per write.
+         */
+        private final Framing framing = new Framing();
+
+        /**
          * {@return host name or IP address to connect to; set this and port, or unix}
          */
         public @Nullable String getHostname() {
@@ -824,6 +830,13 @@ public class SocketConnectorProperties {
             return this.heartbeat;
         }
 
+        /**
+         * {@return how the byte stream is cut into messages}
+         */
+        public Framing getFraming() {
+            return this.framing;
+        }
+
     }
 
     /**
@@ -873,6 +886,114 @@ public class SocketConnectorProperties {
          */
         public void setPayload(@Nullable String payload) {
             this.payload = payload;
+        }
+
+    }
+
+    /**
+     * An endpoint's framing (see {@code dev.socketconnector.Framing}): with a type other
+     * than none, the handler's data receives one whole frame per call and each write
+     * sends one frame.
+     */
+    public static class Framing {
+
+        /**
+         * Framing type: none (raw bytes, or the connector's default), lines, delimiter,
+         * length-prefixed or fixed.
+         */
+        private String type = "none";
+
+        /**
+         * Longest payload of one frame (lines, delimiter, length-prefixed), without the
+         * delimiter or length field.
+         */
+        private DataSize maxLength = DataSize.ofKilobytes(64);
+
+        /** Delimiter that ends each frame (type delimiter), as UTF-8 text. */
+        private @Nullable String delimiter;
+
+        /** Size of the big-endian length field (type length-prefixed): 1, 2, 4 or 8. */
+        private int lengthFieldBytes = 4;
+
+        /** Length of every frame in bytes (type fixed). */
+        private @Nullable Integer fixedLength;
+
+        /**
+         * {@return framing type: none, lines, delimiter, length-prefixed or fixed}
+         */
+        public String getType() {
+            return this.type;
+        }
+
+        /**
+         * Sets framing type: none (raw bytes, or the connector's default), lines,
+         * delimiter, length-prefixed or fixed.
+         * @param type the new value
+         */
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        /**
+         * {@return longest payload of one frame, without the delimiter or length field}
+         */
+        public DataSize getMaxLength() {
+            return this.maxLength;
+        }
+
+        /**
+         * Sets longest payload of one frame (lines, delimiter, length-prefixed), without
+         * the delimiter or length field.
+         * @param maxLength the new value
+         */
+        public void setMaxLength(DataSize maxLength) {
+            this.maxLength = maxLength;
+        }
+
+        /**
+         * {@return delimiter that ends each frame (type delimiter), as UTF-8 text}
+         */
+        public @Nullable String getDelimiter() {
+            return this.delimiter;
+        }
+
+        /**
+         * Sets delimiter that ends each frame (type delimiter), as UTF-8 text.
+         * @param delimiter the new value
+         */
+        public void setDelimiter(@Nullable String delimiter) {
+            this.delimiter = delimiter;
+        }
+
+        /**
+         * {@return size of the big-endian length field (type length-prefixed): 1, 2, 4 or
+         * 8}
+         */
+        public int getLengthFieldBytes() {
+            return this.lengthFieldBytes;
+        }
+
+        /**
+         * Sets size of the big-endian length field (type length-prefixed): 1, 2, 4 or 8.
+         * @param lengthFieldBytes the new value
+         */
+        public void setLengthFieldBytes(int lengthFieldBytes) {
+            this.lengthFieldBytes = lengthFieldBytes;
+        }
+
+        /**
+         * {@return length of every frame in bytes (type fixed)}
+         */
+        public @Nullable Integer getFixedLength() {
+            return this.fixedLength;
+        }
+
+        /**
+         * Sets length of every frame in bytes (type fixed).
+         * @param fixedLength the new value
+         */
+        public void setFixedLength(@Nullable Integer fixedLength) {
+            this.fixedLength = fixedLength;
         }
 
     }

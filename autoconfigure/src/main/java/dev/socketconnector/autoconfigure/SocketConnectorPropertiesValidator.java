@@ -10,6 +10,7 @@ import dev.socketconnector.TlsOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Heartbeat;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.KeepAlive;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.Framing;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Tls;
 import org.jspecify.annotations.Nullable;
@@ -110,6 +111,7 @@ final class SocketConnectorPropertiesValidator {
         reconnect(prefix + ".reconnect", endpoint.getReconnect());
         idleTimeout(prefix + ".read-idle-timeout", endpoint.getReadIdleTimeout());
         heartbeat(prefix + ".heartbeat", endpoint.getHeartbeat());
+        framing(prefix + ".framing", endpoint.getFraming());
         long offline = endpoint.getOfflineBufferSize().toBytes();
         if (offline < 0 || offline > Integer.MAX_VALUE) {
             throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(), "must be between 0 and 2GB",
@@ -163,6 +165,65 @@ final class SocketConnectorPropertiesValidator {
         if (!interval.isZero() && !StringUtils.hasLength(heartbeat.getPayload())) {
             throw invalid(prefix + ".payload", heartbeat.getPayload(), "a heartbeat needs a payload",
                     "the text to send, at least one character (UTF-8), such as PING");
+        }
+    }
+
+    /** The values of {@code framing.type}. */
+    static final List<String> FRAMING_TYPES = List.of("none", "lines", "delimiter", "length-prefixed", "fixed");
+
+    private static void framing(String prefix, Framing framing) {
+        String type = framing.getType();
+        if (!FRAMING_TYPES.contains(type)) {
+            throw invalid(prefix + ".type", type, "unknown framing type", "one of " + String.join(", ", FRAMING_TYPES));
+        }
+        if (framing.getDelimiter() != null && !"delimiter".equals(type)) {
+            throw problem(prefix + ".delimiter", framing.getDelimiter(),
+                    "a delimiter is set but framing.type is " + type,
+                    "Set '" + prefix + ".type' to delimiter, or remove '" + prefix + ".delimiter'.");
+        }
+        if (framing.getFixedLength() != null && !"fixed".equals(type)) {
+            throw problem(prefix + ".fixed-length", framing.getFixedLength(),
+                    "a fixed length is set but framing.type is " + type,
+                    "Set '" + prefix + ".type' to fixed, or remove '" + prefix + ".fixed-length'.");
+        }
+        switch (type) {
+            case "lines", "delimiter", "length-prefixed" -> {
+                long maxLength = framing.getMaxLength().toBytes();
+                if (maxLength < 1 || maxLength > dev.socketconnector.Framing.MAX_FRAME_LENGTH) {
+                    throw invalid(prefix + ".max-length", framing.getMaxLength(), "out of range",
+                            "a size from 1B to " + dev.socketconnector.Framing.MAX_FRAME_LENGTH + "B, such as 64KB");
+                }
+                if ("delimiter".equals(type)) {
+                    String delimiter = framing.getDelimiter();
+                    if (delimiter == null || delimiter.isEmpty()) {
+                        throw invalid(prefix + ".delimiter", delimiter, "framing.type delimiter needs a delimiter",
+                                "the text that ends each frame, such as \"\\r\\n\" or \"|\"");
+                    }
+                    int bytes = delimiter.getBytes(StandardCharsets.UTF_8).length;
+                    if (bytes > 1024) {
+                        throw invalid(prefix + ".delimiter", delimiter, "the delimiter is " + bytes + " bytes long",
+                                "a text of at most 1024 bytes in UTF-8");
+                    }
+                }
+                if ("length-prefixed".equals(type)) {
+                    int field = framing.getLengthFieldBytes();
+                    if (field != 1 && field != 2 && field != 4 && field != 8) {
+                        throw invalid(prefix + ".length-field-bytes", field, "unsupported length field size",
+                                "1, 2, 4 or 8");
+                    }
+                }
+            }
+            case "fixed" -> {
+                Integer length = framing.getFixedLength();
+                if (length == null || length < 1 || length > dev.socketconnector.Framing.MAX_FRAME_LENGTH) {
+                    throw invalid(prefix + ".fixed-length", length,
+                            (length == null) ? "framing.type fixed needs a fixed-length" : "out of range",
+                            "the length of every frame in bytes, from 1 to "
+                                    + dev.socketconnector.Framing.MAX_FRAME_LENGTH);
+                }
+            }
+            default -> {
+            }
         }
     }
 

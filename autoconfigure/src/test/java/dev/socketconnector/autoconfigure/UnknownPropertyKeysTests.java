@@ -114,12 +114,14 @@ class UnknownPropertyKeysTests {
                     "endpoints.*.connect-on-startup", "endpoints.*.tls.bundle", "endpoints.*.reconnect.jitter",
                     "endpoints.*.reconnect.stable-after", "endpoints.*.offline-buffer-size", "read-idle-timeout",
                     "keep-alive.idle", "keep-alive.interval", "keep-alive.count", "keep-alive.user-timeout",
-                    "endpoints.*.read-idle-timeout", "endpoints.*.heartbeat.interval", "endpoints.*.heartbeat.payload")
+                    "endpoints.*.read-idle-timeout", "endpoints.*.heartbeat.interval", "endpoints.*.heartbeat.payload",
+                    "endpoints.*.framing.type", "endpoints.*.framing.max-length", "endpoints.*.framing.delimiter",
+                    "endpoints.*.framing.length-field-bytes", "endpoints.*.framing.fixed-length")
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
         // 7 top-level leaves + 6 keep-alive + 2 write-buffer + 9 tls + 8 endpoint leaves
-        // + 9 endpoint tls + 6 reconnect + 2 heartbeat
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2);
+        // + 9 endpoint tls + 6 reconnect + 2 heartbeat + 5 framing
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2 + 5);
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String closest) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.socketconnector.Framing;
 import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.Resolver;
 import dev.socketconnector.SocketConnectOptions;
@@ -31,10 +32,12 @@ import dev.socketconnector.Transport;
  * heartbeat); never modified
  * @param connectAttemptDelay the Happy Eyeballs stagger between address attempts
  * @param resolver how host names resolve, at every connect attempt
+ * @param framing the framing of connects whose options set none
  */
 public record ConnectorSettings(Transport transport, int eventLoopThreads, Duration connectTimeout,
         Duration shutdownTimeout, Supplier<TlsOptions> tls, SocketObserver observer, boolean noDelay,
         KeepAliveOptions keepAlive, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
         Map<String, Supplier<? extends SocketConnectOptions<?>>> endpoints, Duration readIdleTimeout,
-        Duration heartbeatInterval, byte[] heartbeatPayload, Duration connectAttemptDelay, Resolver resolver) {
+        Duration heartbeatInterval, byte[] heartbeatPayload, Duration connectAttemptDelay, Resolver resolver,
+        Framing framing) {
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.socketconnector.Framing;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectException;
 import dev.socketconnector.SocketConnectOptions;
@@ -157,7 +158,7 @@ final class Dialer {
         EventLoop loop = this.loops.next();
         NettySocket<D> socket = new NettySocket<>(this.connector, Long.toString(this.socketIds.incrementAndGet()),
                 endpoint, options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
-                this.settings.writeBufferHighWaterMark());
+                this.settings.writeBufferHighWaterMark(), framing(options));
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         if (!this.connector.track(socket, future)) {
             throw new IllegalStateException("the connector is closed");
@@ -188,6 +189,12 @@ final class Dialer {
             }
         });
         return future;
+    }
+
+    /** The framing of a connect: its options', else the connector's default. */
+    private Framing framing(SocketConnectOptions<?> options) {
+        Framing framing = options.framing();
+        return (framing != null) ? framing : this.settings.framing();
     }
 
     /**

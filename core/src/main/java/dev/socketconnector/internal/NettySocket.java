@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import dev.socketconnector.Framing;
 import dev.socketconnector.IpFamily;
 import dev.socketconnector.ReadyState;
 import dev.socketconnector.Socket;
@@ -81,6 +82,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      */
     final OutboundBuffer outbound;
 
+    /**
+     * The socket's framing, or null for raw bytes: what the {@code frames} handler
+     * decodes and the write path encodes.
+     */
+    final @Nullable FrameCodec frames;
+
     volatile SocketHandler<D> handler;
 
     private volatile @Nullable D data;
@@ -105,6 +112,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
             int highWaterMark) {
+        this(connector, id, endpoint, options, tls, unix, channel, loop, lowWaterMark, highWaterMark, Framing.none());
+    }
+
+    NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
+            @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
+            int highWaterMark, Framing framing) {
         super((tls != null) ? tls : TlsConnection.PLAIN);
         this.connector = connector;
         this.id = id;
@@ -115,8 +128,9 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         this.loop = loop;
         this.handler = options.socket();
         this.data = options.data();
+        this.frames = FrameCodec.of(framing);
         this.events = new SocketEventsHandler<>(this);
-        this.outbound = new OutboundBuffer(this, lowWaterMark, highWaterMark);
+        this.outbound = new OutboundBuffer(this, lowWaterMark, highWaterMark, this.frames);
     }
 
     // ---- identity and state ----
@@ -317,7 +331,9 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         if (this.state != OPEN || this.outbound.outputClosed()) {
             return -1;
         }
-        int accepted = (length > 0) ? write0(data, offset, length) : 0;
+        // with a framing, end(data) sends one frame even for an empty payload; end()
+        // sends none
+        int accepted = (length > 0 || (this.frames != null && data != NO_BYTES)) ? write0(data, offset, length) : 0;
         if (accepted < 0) {
             return -1;
         }

@@ -426,9 +426,9 @@ public final class NettySocketConnector implements SocketConnector {
     /**
      * Builds a new channel's pipeline, the one place that does, head to tail in
      * {@link PipelineNames} order: {@code tls-sniffer} and {@code tls} on a TLS socket,
-     * {@code idle} where a read-idle timeout or a heartbeat applies, then {@code events}.
-     * Called by the {@link Dialer} on the channel's event loop once the channel is
-     * registered.
+     * {@code idle} where a read-idle timeout or a heartbeat applies, {@code frames} with
+     * a framing, then {@code events}. Called by the {@link Dialer} on the channel's event
+     * loop once the channel is registered.
      */
     static void initPipeline(ChannelPipeline pipeline, @Nullable TlsConnection tls, NettySocket<?> socket) {
         if (tls != null) {
@@ -440,6 +440,12 @@ public final class NettySocketConnector implements SocketConnector {
         if (idle != null) {
             pipeline.addLast(PipelineNames.IDLE, idle);
             socket.events.idle = idle;
+        }
+        FrameCodec frames = socket.frames;
+        if (frames != null) {
+            FrameDecoders.FrameDecoder decoder = frames.newDecoder();
+            socket.events.frameDecoder(decoder);
+            pipeline.addLast(PipelineNames.FRAMES, decoder);
         }
         pipeline.addLast(PipelineNames.EVENTS, socket.events);
     }

@@ -72,6 +72,12 @@ final class OutboundBuffer {
     private final int lowWaterMark;
 
     /**
+     * The framing's encoder, or null for raw bytes ({@code Framing.none()}): then every
+     * write takes the unframed path below, unchanged.
+     */
+    private final @Nullable FrameCodec frames;
+
+    /**
      * Made by the first cross-thread write (any thread; a duplicate from a race is
      * harmless).
      */
@@ -118,9 +124,14 @@ final class OutboundBuffer {
     private @Nullable Runnable afterAccepted;
 
     OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark) {
+        this(socket, lowWaterMark, highWaterMark, null);
+    }
+
+    OutboundBuffer(NettySocket<?> socket, int lowWaterMark, int highWaterMark, @Nullable FrameCodec frames) {
         this.socket = socket;
         this.lowWaterMark = lowWaterMark;
         this.highWaterMark = highWaterMark;
+        this.frames = frames;
     }
 
     /** The events handler's context, where buffers are written. Loop. */
@@ -181,29 +192,10 @@ final class OutboundBuffer {
      * state. Any thread.
      */
     int write(byte[] data, int offset, int length) {
-        return write(data, offset, length, true);
-    }
-
-    /**
-     * Writes {@code data} whole or not at all, without counting it in
-     * {@link #bytesWritten()}: the heartbeat's write ({@link IdleHandler}). It takes the
-     * same path as {@link #write(byte[], int, int)}, so whatever that path does to a
-     * write it does to this one. Loop.
-     * @return the length, 0 when the buffer cannot take it whole now (nothing written),
-     * -1 when the output is closed
-     */
-    int writeUncounted(byte[] data) {
-        assert this.socket.loop.inEventLoop();
-        if (this.outputClosed) {
-            return -1;
+        FrameCodec frames = this.frames;
+        if (frames != null) {
+            return writeFrame(frames, data, offset, length, true);
         }
-        if (queuedCount() + nettyPendingBytes() + data.length > this.highWaterMark) {
-            return 0;
-        }
-        return write(data, 0, data.length, false);
-    }
-
-    private int write(byte[] data, int offset, int length, boolean counted) {
         if (length == 0) {
             return 0;
         }
@@ -212,7 +204,7 @@ final class OutboundBuffer {
         if (accepted > 0) {
             ByteBuf buffer = this.socket.channel.alloc().ioBuffer(accepted);
             buffer.writeBytes(data, offset, accepted);
-            submit(buffer, accepted, onLoop, counted);
+            submit(buffer, accepted, onLoop);
         }
         return accepted;
     }
@@ -222,6 +214,10 @@ final class OutboundBuffer {
      * it took. Any thread.
      */
     int write(ByteBuffer data) {
+        FrameCodec frames = this.frames;
+        if (frames != null) {
+            return writeFrame(frames, data);
+        }
         int length = data.remaining();
         if (length == 0) {
             return 0;
@@ -234,9 +230,122 @@ final class OutboundBuffer {
             slice.limit(slice.position() + accepted);
             buffer.writeBytes(slice);
             data.position(data.position() + accepted);
-            submit(buffer, accepted, onLoop, true);
+            submit(buffer, accepted, onLoop);
         }
         return accepted;
+    }
+
+    /**
+     * Writes bytes the socket sends for itself (the heartbeat, {@link IdleHandler}):
+     * framed like any write when the socket has a framing, always whole or not at all,
+     * and not counted in {@code bytesWritten()}. Loop when unframed; any thread framed.
+     * @return the payload's length, 0 when the buffer cannot take it whole now (nothing
+     * written), or -1 once the output is closed
+     */
+    int writeUncounted(byte[] data) {
+        FrameCodec frames = this.frames;
+        if (frames != null) {
+            return writeFrame(frames, data, 0, data.length, false);
+        }
+        assert this.socket.loop.inEventLoop();
+        if (this.outputClosed) {
+            return -1;
+        }
+        if (data.length == 0 || queuedCount() + nettyPendingBytes() + data.length > this.highWaterMark) {
+            // whole or not at all: a heartbeat split by the mark would corrupt the stream
+            return 0;
+        }
+        int accepted = reserve(data.length, true);
+        if (accepted > 0) {
+            ByteBuf buffer = this.socket.channel.alloc().ioBuffer(accepted);
+            buffer.writeBytes(data, 0, accepted);
+            submit(buffer, 0, true);
+        }
+        return accepted;
+    }
+
+    // ---- frames: one buffer per frame, accepted whole or not at all ----
+
+    /**
+     * Accepts one whole frame of {@code length} payload bytes, or nothing: the frame
+     * (length field, payload, delimiter) is built in one buffer, so frames from several
+     * threads never interleave. Any thread.
+     * @param counted whether the payload counts in {@code bytesWritten()}
+     * @return {@code length} when accepted, 0 when the buffer cannot take the frame now,
+     * -1 once the output is closed
+     * @throws IllegalArgumentException when the framing cannot send this payload
+     */
+    private int writeFrame(FrameCodec frames, byte[] data, int offset, int length, boolean counted) {
+        int wireLength = frames.wireLength(length);
+        frames.checkContent(data, offset, length);
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int reserved = reserveFrame(wireLength, onLoop);
+        if (reserved <= 0) {
+            return reserved;
+        }
+        ByteBuf buffer = this.socket.channel.alloc().ioBuffer(wireLength);
+        frames.writeHeader(buffer, length);
+        buffer.writeBytes(data, offset, length);
+        frames.writeTrailer(buffer);
+        submit(buffer, counted ? length : 0, onLoop);
+        return length;
+    }
+
+    /**
+     * {@link #writeFrame(FrameCodec, byte[], int, int, boolean)} for the remaining bytes
+     * of {@code data}, advancing its position past them when accepted.
+     */
+    private int writeFrame(FrameCodec frames, ByteBuffer data) {
+        int length = data.remaining();
+        int wireLength = frames.wireLength(length);
+        frames.checkContent(data);
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int reserved = reserveFrame(wireLength, onLoop);
+        if (reserved <= 0) {
+            return reserved;
+        }
+        ByteBuf buffer = this.socket.channel.alloc().ioBuffer(wireLength);
+        frames.writeHeader(buffer, length);
+        buffer.writeBytes(data.duplicate());
+        data.position(data.position() + length);
+        frames.writeTrailer(buffer);
+        submit(buffer, length, onLoop);
+        return length;
+    }
+
+    /**
+     * Reserves room for one whole frame of {@code wireLength} bytes: granted whenever the
+     * buffer is below the high-water mark (the frame may then take it past the mark, so
+     * any frame up to {@code maxLength} can be written), else nothing and a drain is
+     * requested.
+     * @return {@code wireLength}, 0, or -1 once the output is closed
+     */
+    private int reserveFrame(int wireLength, boolean onLoop) {
+        if (onLoop) {
+            if (this.queuedBytes != 0) {
+                drainQueue();
+            }
+            if (this.highWaterMark - nettyPendingBytes() > 0) {
+                return wireLength;
+            }
+        }
+        else {
+            for (;;) {
+                long queued = this.queuedBytes;
+                if ((queued & OUTPUT_CLOSED_BIT) != 0) {
+                    return -1;
+                }
+                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
+                if (room <= 0) {
+                    break;
+                }
+                if (QUEUED_BYTES.compareAndSet(this, queued, queued + wireLength + QUEUED_WRITE_OVERHEAD)) {
+                    return wireLength;
+                }
+            }
+        }
+        requestDrain(onLoop);
+        return 0;
     }
 
     /**
@@ -276,10 +385,12 @@ final class OutboundBuffer {
         return accepted;
     }
 
-    private void submit(ByteBuf buffer, int accepted, boolean onLoop, boolean counted) {
-        if (counted) {
-            BYTES_WRITTEN.addAndGet(this, accepted);
-        }
+    /**
+     * Hands an accepted buffer to the loop, directly or through the queue.
+     * @param counted the payload bytes it adds to {@code bytesWritten()}
+     */
+    private void submit(ByteBuf buffer, int counted, boolean onLoop) {
+        BYTES_WRITTEN.addAndGet(this, counted);
         if (onLoop) {
             writeNow(buffer);
         }

@@ -146,6 +146,7 @@ final class SocketClosing<D> {
             return;
         }
         this.endFired = true;
+        this.events.reportPartialFrame();
         this.events.dispatch(END, null);
         this.events.afterDispatch();
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.SSLException;
 
+import dev.socketconnector.FrameException;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketTransportException;
@@ -68,10 +69,29 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     private boolean inReadBatch;
 
+    /** The {@code frames} handler, with a framing; else null. */
+    private FrameDecoders.@Nullable FrameDecoder frameDecoder;
+
     SocketEventsHandler(NettySocket<D> socket) {
         this.socket = socket;
         this.attempt = new ConnectAttempt<>(socket, this);
         this.closing = new SocketClosing<>(socket, this);
+    }
+
+    /** Set by {@code initPipeline} with the socket's frame decoder. Loop. */
+    void frameDecoder(FrameDecoders.FrameDecoder decoder) {
+        this.frameDecoder = decoder;
+    }
+
+    /**
+     * Before {@code end}: a stream that ended inside a frame calls error with
+     * {@code ERR_PARTIAL_FRAME}. Loop.
+     */
+    void reportPartialFrame() {
+        FrameDecoders.FrameDecoder decoder = this.frameDecoder;
+        if (decoder != null && decoder.partialFrame()) {
+            fireError(FrameDecoders.partial());
+        }
     }
 
     /** The handler's context once added to the pipeline, or null. Loop. */
@@ -226,6 +246,13 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         if (this.socket.state() == NettySocket.CLOSED) {
             return;
         }
+        if (this.frameDecoder != null) {
+            FrameException frameError = FrameDecoders.frameError(cause);
+            if (frameError != null) {
+                frameFailed(frameError);
+                return;
+            }
+        }
         // the socket is closing before error runs: a write there returns -1 (nothing
         // accepted is dropped)
         this.socket.closeOutput();
@@ -249,6 +276,22 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
             fireError(cause);
             this.closing.closeChannel();
         }
+    }
+
+    /**
+     * Bad framing from the peer: error, then close with it as close's error. Only the
+     * first is reported; what the decoder raises after it (while the socket closes) is
+     * dropped. Loop.
+     */
+    private void frameFailed(FrameException error) {
+        if (this.socket.state() != NettySocket.OPEN) {
+            logger.debug("Frame error on {} while it closes", this.socket, error);
+            return;
+        }
+        this.socket.closeOutput();
+        this.socket.advance(NettySocket.CLOSING);
+        fireError(error);
+        this.closing.closeWithError(error);
     }
 
     private static boolean isTlsFailure(Throwable cause) {

@@ -1,10 +1,8 @@
 package dev.socketconnector.sample;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -29,14 +27,17 @@ import org.springframework.stereotype.Component;
  * {@code "msg 8 hello"}), matches each echoed line to its write and records the
  * round-trip time.
  * <p>
+ * The endpoint has line framing ({@code socket.connector.endpoints.echo.framing.type:
+ * lines} in {@code application.yaml}): {@code data} receives one whole line per call,
+ * without its line end, and each {@code write} sends one line, all or nothing.
+ * <p>
  * Callbacks run on the socket's event loop and never block; {@link #send} and
  * {@link #ping} may be called from any thread and return a future that the reply
- * completes. Each socket's partial line lives in its {@code data()}, so a reconnect
- * starts clean.
+ * completes.
  */
 @Component
 @SocketEndpoint("echo")
-public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> {
+public final class EchoHandler implements SocketHandler<Object> {
 
     private static final Log logger = LogFactory.getLog(EchoHandler.class);
 
@@ -61,26 +62,18 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
     }
 
     @Override
-    public void open(Socket<LineBuffer> socket) {
-        socket.data(new LineBuffer());
+    public void open(Socket<Object> socket) {
         logger.info("Echo socket " + socket.id() + " open: " + socket.localAddress() + ":" + socket.localPort() + " -> "
                 + socket.remoteAddress() + ":" + socket.remotePort() + ", " + socket.getTLSVersion());
     }
 
     @Override
-    public void data(Socket<LineBuffer> socket, byte[] data) {
-        LineBuffer lines = socket.data();
-        if (lines == null) {
-            lines = new LineBuffer();
-            socket.data(lines);
-        }
-        for (String line : lines.append(data)) {
-            received(socket, line);
-        }
+    public void data(Socket<Object> socket, byte[] line) {
+        received(socket, new String(line, StandardCharsets.UTF_8));
     }
 
     @Override
-    public void close(Socket<LineBuffer> socket, @Nullable Throwable error) {
+    public void close(Socket<Object> socket, @Nullable Throwable error) {
         logger.info("Echo socket " + socket.id() + " closed" + ((error != null) ? ": " + error : ""));
         Iterator<Pending> waiting = this.pending.values().iterator();
         while (waiting.hasNext()) {
@@ -124,16 +117,25 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
 
     private CompletableFuture<RoundTrip> write(Socket<?> socket, String kind, String prefix, String text) {
         long id = this.sequence.incrementAndGet();
-        byte[] line = (prefix + " " + id + " " + text + "\n").getBytes(StandardCharsets.UTF_8);
+        // one frame: the line framing adds the line end
+        byte[] line = (prefix + " " + id + " " + text).getBytes(StandardCharsets.UTF_8);
         Pending write = new Pending(kind, System.nanoTime(), socket.id(), new CompletableFuture<>());
         this.pending.put(id, write);
         CompletableFuture<RoundTrip> reply = write.reply()
             .orTimeout(this.replyTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .whenComplete((result, failure) -> this.pending.remove(id));
-        int accepted = socket.write(line);
+        int accepted;
+        try {
+            accepted = socket.write(line);
+        }
+        catch (IllegalArgumentException ex) {
+            // longer than framing.max-length
+            write.reply().completeExceptionally(ex);
+            return reply;
+        }
         if (accepted != line.length) {
-            // -1: the socket is ending or closed; fewer bytes: its write buffer is full
-            // (backpressure)
+            // -1: the socket is ending or closed; 0: its write buffer is full
+            // (backpressure): a framed write takes the whole line or nothing
             write.reply()
                 .completeExceptionally(new IllegalStateException("socket " + socket.id()
                         + ((accepted < 0) ? " is closed" : " is not writable (write buffer full)")));
@@ -141,7 +143,7 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
         return reply;
     }
 
-    private void received(Socket<LineBuffer> socket, String line) {
+    private void received(Socket<Object> socket, String line) {
         String[] parts = line.split(" ", 3);
         if (parts.length < 2) {
             return;
@@ -169,35 +171,6 @@ public final class EchoHandler implements SocketHandler<EchoHandler.LineBuffer> 
     }
 
     private record Pending(String kind, long sentNanos, String socketId, CompletableFuture<RoundTrip> reply) {
-    }
-
-    /**
-     * A socket's bytes since its last complete line: TCP delivers chunks, not lines.
-     */
-    public static final class LineBuffer {
-
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
-        /**
-         * Appends received bytes and returns the lines they complete.
-         * @param data the received bytes
-         * @return the complete lines, without their newline
-         */
-        List<String> append(byte[] data) {
-            List<String> lines = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < data.length; i++) {
-                if (data[i] == '\n') {
-                    this.partial.write(data, start, i - start);
-                    lines.add(this.partial.toString(StandardCharsets.UTF_8));
-                    this.partial.reset();
-                    start = i + 1;
-                }
-            }
-            this.partial.write(data, start, data.length - start);
-            return lines;
-        }
-
     }
 
 }

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.socketconnector.Framing;
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
 import dev.socketconnector.EndpointState;
 import dev.socketconnector.ManagedEndpoint;
 import dev.socketconnector.autoconfigure.SocketEndpointRegistry;
@@ -39,6 +41,9 @@ class SampleApplicationTests {
 
     @Autowired
     private SocketEndpointRegistry endpoints;
+
+    @Autowired
+    private SocketConnector connector;
 
     @Value("${sample.echo.port}")
     private int echoServerPort;
@@ -80,6 +85,11 @@ class SampleApplicationTests {
             .containsEntry("socketId", socket.id());
         assertThat(((Number) reply.get("millis")).doubleValue()).isPositive();
         assertThat(socket.bytesWritten()).isGreaterThan(writtenBefore);
+    }
+
+    @Test
+    void echoEndpointHasLineFramingFromItsProperties() {
+        assertThat(this.connector.endpoints().get("echo").framing()).isEqualTo(Framing.lines(16 * 1024));
     }
 
     @Test
