@@ -240,6 +240,17 @@ class ReadIdleAndHeartbeatTests {
         assertThat(copy.heartbeatPayload()).isEqualTo(PING);
         copy.heartbeatPayload()[0] = 'X';
         assertThat(copy.heartbeatPayload()).isEqualTo(PING);
+        UnixSocketOptions<Void> unix = UnixSocketOptions.<Void>builder()
+            .unix("/tmp/x.sock")
+            .socket(new RecordingSocketHandler<>())
+            .readIdleTimeout(Duration.ZERO)
+            .heartbeat(Duration.ofMillis(250), PING)
+            .build()
+            .toBuilder()
+            .build();
+        assertThat(unix.readIdleTimeout()).isZero();
+        assertThat(unix.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(unix.heartbeatPayload()).isEqualTo(PING);
         TcpSocketConnectOptions<Void> unset = options(1, new RecordingSocketHandler<>());
         assertThat(unset.readIdleTimeout()).isNull();
         assertThat(unset.heartbeatInterval()).isNull();

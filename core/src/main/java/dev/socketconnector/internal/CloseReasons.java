@@ -9,6 +9,9 @@ import org.jspecify.annotations.Nullable;
  * Classifies why an opened socket closed, for
  * {@code SocketObserver.closed(socket, endpoint, reason)} and the
  * {@code socket.connector.closes} meter: a closed set of reasons, so tags stay bounded.
+ * {@link #IDLE} is any {@code ETIMEDOUT} close error outside the connector's shutdown: a
+ * read-idle timeout ({@code IdleHandler}), the kernel giving up on a dead peer
+ * (keep-alive probes, TCP_USER_TIMEOUT), or an {@code end()} that could not finish.
  */
 final class CloseReasons {
 
