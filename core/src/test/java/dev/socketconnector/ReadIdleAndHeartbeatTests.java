@@ -134,7 +134,10 @@ class ReadIdleAndHeartbeatTests {
             List<Long> gaps = reader.gaps(PING);
             System.err.println("heartbeat 200 ms (" + connector.transport() + "): gaps at the peer " + gaps + " ms");
             assertThat(reader.text()).isEqualTo("PING\n".repeat(reader.count(PING)));
-            assertThat(gaps).allSatisfy((gap) -> assertThat(gap).isBetween(150L, 400L));
+            // timed at the peer's reads: a read delayed by a loaded machine shortens the next
+            // gap by as much, so the spacing is checked on average, and no gap is a miss
+            assertThat(gaps.stream().mapToLong(Long::longValue).average().orElseThrow()).isBetween(170.0, 300.0);
+            assertThat(gaps).allSatisfy((gap) -> assertThat(gap).isLessThan(450L));
             assertThat(socket.bytesWritten()).as("heartbeats are not counted").isZero();
         }
     }
@@ -147,15 +150,26 @@ class ReadIdleAndHeartbeatTests {
             Socket<Void> socket = connector.connect(options(server.port(), handler)).get(10, TimeUnit.SECONDS);
             TimedReader reader = TimedReader.start(server.accept());
             byte[] data = "data\n".getBytes(StandardCharsets.US_ASCII);
+            // a writer descheduled for most of an interval (a loaded machine) leaves a quiet
+            // gap in which a heartbeat is right: only such gaps may have one
+            int quietGaps = 0;
+            long last = System.nanoTime();
             for (int i = 0; i < 30; i++) {
                 assertThat(socket.write(data)).isEqualTo(data.length);
                 Thread.sleep(50);
+                long now = System.nanoTime();
+                quietGaps += (now - last > TimeUnit.MILLISECONDS.toNanos(150)) ? 1 : 0;
+                last = now;
             }
             Await.until("the data at the peer", Duration.ofSeconds(5), () -> reader.count(data) == 30);
-            assertThat(reader.count(PING)).as("heartbeats during 1.5 s of writes every 50 ms").isZero();
+            assertThat(reader.count(PING)).as("heartbeats during 1.5 s of writes every 50 ms (" + quietGaps
+                    + " writer gaps over 150 ms)")
+                .isLessThanOrEqualTo(quietGaps);
+            int early = reader.count(PING);
             assertThat(socket.bytesWritten()).isEqualTo(30L * data.length);
-            Await.until("a heartbeat once the writes stop", Duration.ofSeconds(2), () -> reader.count(PING) == 1);
-            assertThat(reader.text()).isEqualTo("data\n".repeat(30) + "PING\n");
+            Await.until("a heartbeat once the writes stop", Duration.ofSeconds(2),
+                    () -> reader.count(PING) == early + 1);
+            assertThat(reader.text()).endsWith("data\nPING\n");
             assertThat(socket.bytesWritten()).isEqualTo(30L * data.length);
         }
     }

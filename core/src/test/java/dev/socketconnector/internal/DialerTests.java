@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.socketconnector.Await;
+import dev.socketconnector.Framing;
 import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
@@ -147,7 +148,7 @@ class DialerTests {
         ConnectorSettings settings = new ConnectorSettings(Transport.AUTO, 1, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, KeepAliveOptions.DISABLED,
                 512 * 1024, 1024 * 1024, Map.of(), Duration.ZERO, Duration.ZERO, new byte[0], Duration.ofMillis(250),
-                Resolver.jdk());
+                Resolver.jdk(), Framing.none());
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;

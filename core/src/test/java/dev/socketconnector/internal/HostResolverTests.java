@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.socketconnector.Framing;
 import dev.socketconnector.KeepAliveOptions;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectException;
@@ -135,7 +136,7 @@ class HostResolverTests {
         ConnectorSettings settings = new ConnectorSettings(Transport.NIO, 1, connectTimeout, Duration.ofSeconds(1),
                 () -> TlsOptions.DEFAULTS, SocketObserver.NONE, true, KeepAliveOptions.DISABLED, 512 * 1024,
                 1024 * 1024, Map.of(), Duration.ZERO, Duration.ZERO, new byte[0], Duration.ofMillis(250),
-                Resolver.jdk());
+                Resolver.jdk(), Framing.none());
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;
