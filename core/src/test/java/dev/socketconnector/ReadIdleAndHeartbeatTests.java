@@ -134,7 +134,8 @@ class ReadIdleAndHeartbeatTests {
             List<Long> gaps = reader.gaps(PING);
             System.err.println("heartbeat 200 ms (" + connector.transport() + "): gaps at the peer " + gaps + " ms");
             assertThat(reader.text()).isEqualTo("PING\n".repeat(reader.count(PING)));
-            // timed at the peer's reads: a read delayed by a loaded machine shortens the next
+            // timed at the peer's reads: a read delayed by a loaded machine shortens the
+            // next
             // gap by as much, so the spacing is checked on average, and no gap is a miss
             assertThat(gaps.stream().mapToLong(Long::longValue).average().orElseThrow()).isBetween(170.0, 300.0);
             assertThat(gaps).allSatisfy((gap) -> assertThat(gap).isLessThan(450L));
@@ -150,7 +151,8 @@ class ReadIdleAndHeartbeatTests {
             Socket<Void> socket = connector.connect(options(server.port(), handler)).get(10, TimeUnit.SECONDS);
             TimedReader reader = TimedReader.start(server.accept());
             byte[] data = "data\n".getBytes(StandardCharsets.US_ASCII);
-            // a writer descheduled for most of an interval (a loaded machine) leaves a quiet
+            // a writer descheduled for most of an interval (a loaded machine) leaves a
+            // quiet
             // gap in which a heartbeat is right: only such gaps may have one
             int quietGaps = 0;
             long last = System.nanoTime();
@@ -162,8 +164,8 @@ class ReadIdleAndHeartbeatTests {
                 last = now;
             }
             Await.until("the data at the peer", Duration.ofSeconds(5), () -> reader.count(data) == 30);
-            assertThat(reader.count(PING)).as("heartbeats during 1.5 s of writes every 50 ms (" + quietGaps
-                    + " writer gaps over 150 ms)")
+            assertThat(reader.count(PING))
+                .as("heartbeats during 1.5 s of writes every 50 ms (" + quietGaps + " writer gaps over 150 ms)")
                 .isLessThanOrEqualTo(quietGaps);
             int early = reader.count(PING);
             assertThat(socket.bytesWritten()).isEqualTo(30L * data.length);
