@@ -354,7 +354,10 @@ public interface Socket<D> {
      * Returns the signature algorithms both sides support, in Node's form
      * ({@code "ECDSA+SHA256"}), when the server asked for a client certificate (as Node
      * does; Bun returns an empty list there); an empty list otherwise; null on a plain
-     * socket or before the handshake.
+     * socket or before the handshake. On TLS 1.3 with the OPENSSL provider the
+     * CertificateRequest is encrypted and is read when this is first called, so after
+     * close this answers null unless it was called while the socket was open (Node's
+     * answers null after close).
      * @return the shared signature algorithms, or null
      */
     @Nullable List<String> getSharedSigalgs();
@@ -373,7 +376,9 @@ public interface Socket<D> {
 
     /**
      * {@return the session ticket the server issued, or null when none was issued or on a
-     * plain socket}
+     * plain socket; on TLS 1.3 with the OPENSSL provider the ticket is read (decrypted)
+     * when this is first called, so after close it is null unless this was called while
+     * the socket was open (Node's answers null after close)}
      */
     byte @Nullable [] getTLSTicket();
 

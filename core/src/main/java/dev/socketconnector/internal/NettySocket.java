@@ -109,6 +109,18 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     /** The addresses, cached once connected; they stay readable after close. */
     private volatile SocketAddresses addresses = SocketAddresses.NONE;
 
+    /**
+     * The connector's registry (one map for every socket from connect() to close): the
+     * connect future, which the connector's close fails if the loop never reported it.
+     */
+    volatile java.util.concurrent.@Nullable CompletableFuture<?> connectFuture;
+
+    /**
+     * The connector's registry: open has fired and close has not run, so
+     * {@code sockets()} and {@code socket(id)} list this socket.
+     */
+    volatile boolean listed;
+
     NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
             int highWaterMark) {

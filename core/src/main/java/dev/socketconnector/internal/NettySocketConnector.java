@@ -68,14 +68,14 @@ public final class NettySocketConnector implements SocketConnector {
 
     private final SocketObserver observer;
 
-    private final Map<String, NettySocket<?>> sockets = new ConcurrentHashMap<>();
-
     /**
-     * Every socket from connect() until its close has run, with its connect future: what
-     * a close that races connect() fails and cleans up once the event loops have stopped
-     * (a connect that never reached its loop).
+     * Every socket from connect() until its close has run, by id: one map for both what
+     * {@code sockets()} lists (those {@link NettySocket#listed}, open and not yet closed)
+     * and what a close that races connect() fails and cleans up once the event loops have
+     * stopped (a connect that never reached its loop; its
+     * {@link NettySocket#connectFuture}).
      */
-    private final Map<NettySocket<?>, CompletableFuture<?>> live = new ConcurrentHashMap<>();
+    private final Map<String, NettySocket<?>> live = new ConcurrentHashMap<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -150,12 +150,28 @@ public final class NettySocketConnector implements SocketConnector {
         return timeout.isZero() ? Duration.ofSeconds(10) : timeout;
     }
 
+    /** The socket opened: sockets() lists it until its close. Loop. */
     void register(NettySocket<?> socket) {
-        this.sockets.put(socket.id, socket);
+        socket.listed = true;
+        // completed by now: an open socket need not keep it for its whole life
+        socket.connectFuture = null;
     }
 
+    /** The socket's close has run: it leaves the registry. Loop. */
     void unregister(NettySocket<?> socket) {
-        this.sockets.remove(socket.id, socket);
+        socket.listed = false;
+        this.live.remove(socket.id, socket);
+    }
+
+    /** The open sockets (listed), in no particular order. */
+    private List<NettySocket<?>> listed() {
+        List<NettySocket<?>> listed = new ArrayList<>();
+        for (NettySocket<?> socket : this.live.values()) {
+            if (socket.listed) {
+                listed.add(socket);
+            }
+        }
+        return listed;
     }
 
     @Override
@@ -211,8 +227,8 @@ public final class NettySocketConnector implements SocketConnector {
      * (its future failed)
      */
     boolean track(NettySocket<?> socket, CompletableFuture<?> future) {
-        this.live.put(socket, future);
-        socket.closeFuture.whenComplete((ignored, failure) -> this.live.remove(socket));
+        socket.connectFuture = future;
+        this.live.put(socket.id, socket);
         if (this.closed.get()) {
             // close() began after connect0's check: it may already have swept live
             // sockets
@@ -233,10 +249,13 @@ public final class NettySocketConnector implements SocketConnector {
      * handler sees nothing (the loop that would run its callbacks has stopped); the
      * connect future fails with ECONNABORTED, the cause naming the closed connector.
      */
-    private void abandon(NettySocket<?> socket, CompletableFuture<?> future) {
-        this.live.remove(socket);
-        future.completeExceptionally(
-                new SocketConnectException("ECONNABORTED", "connect", socket.options.target(), closedDuringConnect()));
+    private void abandon(NettySocket<?> socket, @Nullable CompletableFuture<?> future) {
+        socket.listed = false;
+        this.live.remove(socket.id, socket);
+        if (future != null) {
+            future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+                    closedDuringConnect()));
+        }
         try {
             if (socket.channel.isOpen()) {
                 // a channel whose registration the loop never ran; Netty asserts loop
@@ -283,12 +302,13 @@ public final class NettySocketConnector implements SocketConnector {
 
     @Override
     public List<Socket<?>> sockets() {
-        return List.copyOf(this.sockets.values());
+        return List.copyOf(listed());
     }
 
     @Override
     public @Nullable Socket<?> socket(String id) {
-        return this.sockets.get(id);
+        NettySocket<?> socket = this.live.get(id);
+        return (socket != null && socket.listed) ? socket : null;
     }
 
     @Override
@@ -305,7 +325,7 @@ public final class NettySocketConnector implements SocketConnector {
         // managed endpoints first: they stop reconnecting and end their sockets
         this.managed.closeAll();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
-        for (NettySocket<?> socket : this.sockets.values()) {
+        for (NettySocket<?> socket : listed()) {
             if (socket.referenced()) {
                 waits.add(socket.closeFuture);
                 socket.end();
@@ -318,7 +338,7 @@ public final class NettySocketConnector implements SocketConnector {
             .completeOnTimeout(null, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)
             .thenCompose((ignored) -> {
                 List<CompletableFuture<Void>> terminations = new ArrayList<>();
-                for (NettySocket<?> socket : this.sockets.values()) {
+                for (NettySocket<?> socket : listed()) {
                     terminations.add(terminateAtShutdown(socket, timeout));
                 }
                 // a loop that is shutting down closes its channels at once, before queued
@@ -331,13 +351,15 @@ public final class NettySocketConnector implements SocketConnector {
             .whenComplete((ignored, failure) -> {
                 this.resolvers.close();
                 this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener((done) -> {
-                    for (NettySocket<?> socket : this.sockets.values()) {
+                    for (NettySocket<?> socket : listed()) {
                         socket.discardQueue();
+                        socket.listed = false;
                     }
-                    this.sockets.clear();
                     try {
                         // the loops have stopped: nothing can still be reporting these
-                        this.live.forEach(this::abandon);
+                        for (NettySocket<?> socket : List.copyOf(this.live.values())) {
+                            abandon(socket, socket.connectFuture);
+                        }
                     }
                     finally {
                         this.terminated.complete(null);
@@ -419,8 +441,8 @@ public final class NettySocketConnector implements SocketConnector {
 
     @Override
     public String toString() {
-        return "SocketConnector[transport=" + this.transport.transport() + ", sockets=" + this.sockets.size()
-                + ", closed=" + this.closed.get() + "]";
+        return "SocketConnector[transport=" + this.transport.transport() + ", sockets=" + listed().size() + ", closed="
+                + this.closed.get() + "]";
     }
 
     /**

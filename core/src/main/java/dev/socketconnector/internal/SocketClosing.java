@@ -188,8 +188,13 @@ final class SocketClosing<D> {
             return;
         }
         this.endRequested = true;
-        armEndDeadline();
         this.socket.outbound.afterAccepted(this::finishEnd);
+        if (this.socket.channel.isOpen()) {
+            // still flushing (or waiting for writers on other threads): bound the wait.
+            // With nothing to send, the FIN and the close went out just now and there is
+            // nothing to bound (no timer per end())
+            armEndDeadline();
+        }
     }
 
     private void finishEnd() {
@@ -240,7 +245,12 @@ final class SocketClosing<D> {
             return;
         }
         if (this.socket.isTls()) {
-            this.socket.outbound.flushBefore(context);
+            if (this.socket.outbound.flushPending()) {
+                // the records written so far go out before close_notify (after it the
+                // engine wraps no data); with nothing written since the last flush, this
+                // flush would only make the SslHandler wrap an empty buffer
+                this.socket.outbound.flushBefore(context);
+            }
             this.socket.tls.closeOutbound(context).addListener((future) -> action.run());
         }
         else {

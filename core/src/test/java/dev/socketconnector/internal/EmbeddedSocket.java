@@ -65,6 +65,8 @@ final class EmbeddedSocket<D> implements AutoCloseable {
         NettySocket<D> socket = new NettySocket<>(connector, "1", null, options, tls, false, channel,
                 (loop != null) ? loop : channel.eventLoop(), lowWaterMark, highWaterMark);
         EmbeddedSocket<D> embedded = new EmbeddedSocket<>(connector, channel, socket);
+        // tracked from connect() as the Dialer does: the connector's registry
+        connector.track(socket, embedded.future);
         socket.events.connecting(embedded.future, System.nanoTime(), TimeUnit.SECONDS.toNanos(10));
         channel.pipeline().addLast(PipelineNames.EVENTS, socket.events);
         return embedded;

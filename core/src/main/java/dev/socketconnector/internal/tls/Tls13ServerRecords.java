@@ -1,5 +1,6 @@
 package dev.socketconnector.internal.tls;
 
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
@@ -8,9 +9,27 @@ import org.jspecify.annotations.Nullable;
  * What a TLS 1.3 server encrypts that the Socket members need: the CertificateRequest
  * (for {@code getSharedSigalgs()}) and the session ticket ({@code getTLSTicket()}), read
  * by decrypting the records the sniffer kept with the traffic secrets from BoringSSL's
- * key log. State is per connection and loop only, except the ticket, which is published.
+ * key log.
+ * <p>
+ * Lazily: the records are decrypted when one of those two members first asks (on the
+ * caller's thread), not at every handshake; most connections never ask, and decrypting
+ * was a large share of a TLS 1.3 connect's CPU. Until then the server's encrypted
+ * handshake records stay kept (a few KB: its certificate chain), and so do the records
+ * after it, within bounds: once more than {@link #LAZY_RECORDS} records or
+ * {@link #LAZY_BYTES} bytes are kept, they are decrypted on the loop as they come (until
+ * the ticket, as before the records were read lazily). Close wipes what is kept; a member
+ * that never asked while the socket was open then answers null (as Node's do after
+ * close). Every method is synchronized (the loop and a getter's thread may both decrypt).
  */
 final class Tls13ServerRecords {
+
+    /**
+     * Kept server records (handshake and after) beyond which they are decrypted eagerly.
+     */
+    static final int LAZY_RECORDS = 12;
+
+    /** Bytes of kept server records beyond which they are decrypted eagerly. */
+    static final int LAZY_BYTES = 32 * 1024;
 
     private final TlsSniffer sniffer;
 
@@ -26,7 +45,16 @@ final class Tls13ServerRecords {
 
     private volatile byte @Nullable [] ticket;
 
+    /** Decrypts under the current phase's secret; null until the first record. */
+    private TlsSecrets.@Nullable Decryptor13 decryptor;
+
+    /** The phase {@link #decryptor} belongs to (0 handshake, 1 application). */
+    private int decryptorPhase = -1;
+
     private boolean inspected;
+
+    /** Every kept record was decrypted or dropped; nothing more will be kept. */
+    private boolean finished;
 
     Tls13ServerRecords(TlsSniffer sniffer, TlsSecrets secrets) {
         this.sniffer = sniffer;
@@ -48,25 +76,26 @@ final class Tls13ServerRecords {
      * @param suiteName the negotiated suite's standard name, or null when not known yet
      * @param inspected whether the handshake's snapshot was taken
      */
-    void decrypt(@Nullable String suiteName, boolean inspected) {
+    synchronized void decrypt(@Nullable String suiteName, boolean inspected) {
         this.inspected = inspected;
         TlsSecrets.Suite13 suite = (suiteName != null) ? TlsSecrets.Suite13.of(suiteName) : null;
         if (suite == null) {
             finishDecrypting();
             return;
         }
-        while (!this.sniffer.encryptedServerRecords.isEmpty()) {
-            byte[] secret = this.secrets
-                .get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE : TlsSecrets.SERVER_TRAFFIC);
-            if (secret == null) {
+        while (this.sniffer.hasKeptRecords()) {
+            TlsSecrets.Decryptor13 current = decryptor(suite);
+            if (current == null) {
                 if (this.sniffer.isHandshakeDone()) {
                     finishDecrypting();
                 }
                 return;
             }
-            byte[] record = this.sniffer.encryptedServerRecords.remove(0);
-            byte[] inner = TlsSecrets.decrypt13(suite, secret, this.serverSequence++, record);
-            Arrays.fill(secret, (byte) 0);
+            byte[] record = this.sniffer.takeRecord();
+            if (record == null) {
+                return;
+            }
+            byte[] inner = current.decrypt(this.serverSequence++, record);
             Arrays.fill(record, (byte) 0);
             if (inner == null || inner.length == 0) {
                 finishDecrypting();
@@ -82,6 +111,43 @@ final class Tls13ServerRecords {
                 return;
             }
             Arrays.fill(inner, (byte) 0);
+        }
+    }
+
+    /**
+     * The decryptor of the current phase, made once per phase from its secret (which is
+     * zeroed here); null when the key log has not given that secret yet (or the suite's
+     * cipher is missing).
+     */
+    private TlsSecrets.@Nullable Decryptor13 decryptor(TlsSecrets.Suite13 suite) {
+        if (this.decryptor != null && this.decryptorPhase == this.serverPhase) {
+            return this.decryptor;
+        }
+        byte[] secret = this.secrets
+            .get((this.serverPhase == 0) ? TlsSecrets.SERVER_HANDSHAKE : TlsSecrets.SERVER_TRAFFIC);
+        if (secret == null) {
+            return null;
+        }
+        closeDecryptor();
+        try {
+            this.decryptor = new TlsSecrets.Decryptor13(suite, secret);
+            this.decryptorPhase = this.serverPhase;
+            return this.decryptor;
+        }
+        catch (GeneralSecurityException ex) {
+            return null;
+        }
+        finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private void closeDecryptor() {
+        TlsSecrets.Decryptor13 current = this.decryptor;
+        if (current != null) {
+            current.close();
+            this.decryptor = null;
+            this.decryptorPhase = -1;
         }
     }
 
@@ -121,8 +187,28 @@ final class Tls13ServerRecords {
         return done;
     }
 
+    /**
+     * Whether the kept records may wait for a getter: within {@link #LAZY_RECORDS}
+     * records and {@link #LAZY_BYTES} bytes. Loop.
+     */
+    boolean mayWait() {
+        return this.sniffer.keptRecords() <= LAZY_RECORDS && this.sniffer.keptBytes() <= LAZY_BYTES;
+    }
+
+    /** Whether the server's handshake records were read (its Finished was seen). */
+    synchronized boolean handshakeRead() {
+        return this.serverPhase == 1;
+    }
+
+    /** Whether every record that could hold the ticket was read (or dropped). */
+    synchronized boolean finished() {
+        return this.finished;
+    }
+
     private void finishDecrypting() {
+        closeDecryptor();
         if (this.sniffer.isHandshakeDone() || this.inspected) {
+            this.finished = true;
             this.secrets.remove(TlsSecrets.SERVER_HANDSHAKE);
             this.secrets.remove(TlsSecrets.SERVER_TRAFFIC);
             this.serverMessages = new byte[0];
@@ -131,8 +217,10 @@ final class Tls13ServerRecords {
     }
 
     /** Zeroes the partial messages kept between records (on close). */
-    void wipe() {
+    synchronized void wipe() {
+        this.finished = true;
         Arrays.fill(this.serverMessages, (byte) 0);
+        closeDecryptor();
     }
 
 }

@@ -66,6 +66,16 @@ final class TlsChannelConnection implements TlsConnection {
 
     private final TlsCertificateViews certificates = new TlsCertificateViews();
 
+    /**
+     * TLS 1.3 with the key log: the shared sigalgs are read from the encrypted
+     * CertificateRequest when first asked ({@link #sharedSigalgs13}), not at the
+     * handshake. Written before the snapshot is published.
+     */
+    private boolean sigalgsDeferred;
+
+    /** The deferred shared sigalgs once read; guarded by {@link #serverRecords}. */
+    private @Nullable List<String> sharedSigalgs13;
+
     private volatile boolean disposed;
 
     /**
@@ -105,6 +115,16 @@ final class TlsChannelConnection implements TlsConnection {
         return this.secrets;
     }
 
+    /** This connection's TLS 1.3 server records (tests: read lazily). */
+    Tls13ServerRecords serverRecords() {
+        return this.serverRecords;
+    }
+
+    /** This connection's sniffer (tests: what it keeps). */
+    TlsSniffer sniffer() {
+        return this.sniffer;
+    }
+
     TlsProvider provider() {
         return this.context.provider();
     }
@@ -136,7 +156,7 @@ final class TlsChannelConnection implements TlsConnection {
         this.context.trustManager().register(engine, this);
         this.handler = sslHandler;
         this.channel = channel;
-        this.sniffer.onServerRecord(this::decryptServerRecords);
+        this.sniffer.onServerRecord(this::serverRecordKept);
         return new Handlers(this.sniffer, sslHandler);
     }
 
@@ -237,15 +257,15 @@ final class TlsChannelConnection implements TlsConnection {
         if (openSslName == null) {
             openSslName = CipherSuiteConverter.toOpenSsl(suite, false);
         }
-        if (tls13 && this.context.keyLog()) {
-            // may read the TLS 1.3 CertificateRequest, for the shared sigalgs below
-            decryptServerRecords();
-        }
+        // TLS 1.3 with the key log: the CertificateRequest is encrypted; its sigalgs are
+        // read when getSharedSigalgs() first asks (Tls13ServerRecords)
+        boolean deferSigalgs = tls13 && this.context.keyLog();
         TlsHandshakeFacts facts = this.sniffer.facts.facts();
         if (reused == null) {
             reused = facts.resumed();
         }
-        List<String> sigalgs = TlsNames.sharedSigalgs(facts.clientSigalgs(), facts.certificateRequestSigalgs());
+        List<String> sigalgs = deferSigalgs ? List.of()
+                : TlsNames.sharedSigalgs(facts.clientSigalgs(), facts.certificateRequestSigalgs());
         if (tls13 && !this.context.keyLog() && local != null && session instanceof ExtendedSSLSession extended) {
             sigalgs = TlsNames.jdkSigalgs(extended.getPeerSupportedSignatureAlgorithms());
         }
@@ -257,11 +277,32 @@ final class TlsChannelConnection implements TlsConnection {
                 sigalgs, finished12, tls13 ? null : facts.ticket12(), verification.error(), verification.path(),
                 List.copyOf(peer), (local != null) ? List.copyOf(local) : null, facts.clientRandom(),
                 facts.serverRandom(), session, natives);
+        this.sigalgsDeferred = deferSigalgs;
         this.snapshot = taken;
         // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both
         // providers refuse the same way.
         this.sniffer.handshakeDone(true);
         return verification.error();
+    }
+
+    /**
+     * A TLS 1.3 server record was kept after the handshake: decrypted now only when the
+     * kept records outgrow what may wait for a getter. Loop.
+     */
+    private void serverRecordKept() {
+        if (!this.serverRecords.mayWait()) {
+            decryptServerRecords();
+        }
+    }
+
+    /**
+     * Decrypts the kept TLS 1.3 server records for a member that needs them, on the
+     * caller's thread; nothing once the socket has closed (they were wiped).
+     */
+    private void readServerRecords(TlsSnapshot taken) {
+        if (!this.disposed && !this.serverRecords.finished()) {
+            this.serverRecords.decrypt(taken.cipher().standardName(), true);
+        }
     }
 
     /** Decrypts kept TLS 1.3 server records with the key log secrets (loop only). */
@@ -316,9 +357,12 @@ final class TlsChannelConnection implements TlsConnection {
         if (this.sslPointer != 0) {
             TlsKeyLog.unregister(this.sslPointer, this.secrets);
         }
-        this.secrets.wipe();
-        this.sniffer.wipeRecords();
-        this.serverRecords.wipe();
+        // after a getter's thread has finished decrypting, if one is
+        synchronized (this.serverRecords) {
+            this.secrets.wipe();
+            this.sniffer.wipeRecords();
+            this.serverRecords.wipe();
+        }
     }
 
     // ---- members ----
@@ -379,7 +423,21 @@ final class TlsChannelConnection implements TlsConnection {
     @Override
     public @Nullable List<String> getSharedSigalgs() {
         TlsSnapshot taken = this.snapshot;
-        return (taken != null) ? taken.sharedSigalgs() : null;
+        if (taken == null || !this.sigalgsDeferred) {
+            return (taken != null) ? taken.sharedSigalgs() : null;
+        }
+        synchronized (this.serverRecords) {
+            if (this.sharedSigalgs13 == null) {
+                readServerRecords(taken);
+                if (!this.disposed || this.serverRecords.handshakeRead()) {
+                    TlsHandshakeFacts facts = this.sniffer.facts.facts();
+                    this.sharedSigalgs13 = TlsNames.sharedSigalgs(facts.clientSigalgs(),
+                            facts.certificateRequestSigalgs());
+                }
+            }
+            // null after close when never asked while open: the records were wiped
+            return this.sharedSigalgs13;
+        }
     }
 
     @Override
@@ -419,6 +477,10 @@ final class TlsChannelConnection implements TlsConnection {
             throw unsupported("getTLSTicket()", "TLS 1.3 tickets are encrypted and the JDK has no key log");
         }
         byte[] ticket = this.serverRecords.ticket();
+        if (ticket == null) {
+            readServerRecords(taken);
+            ticket = this.serverRecords.ticket();
+        }
         return (ticket != null) ? ticket.clone() : null;
     }
 

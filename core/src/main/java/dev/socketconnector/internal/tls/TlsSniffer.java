@@ -3,6 +3,7 @@ package dev.socketconnector.internal.tls;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLHandshakeException;
 
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * key share, session reuse, sigalgs, the TLS 1.2 ticket and transcript) and, for TLS 1.3,
  * copies of the first encrypted server records so the key log can decrypt the
  * CertificateRequest and the session ticket. After the handshake it only watches record
- * headers (TLS 1.2 renegotiation) or removes itself. Loop only; one per channel.
+ * headers (TLS 1.2 renegotiation) or removes itself. Loop only, one per channel, except
+ * the kept records, which a getter's thread may take (guarded by their list).
  */
 final class TlsSniffer extends ChannelDuplexHandler {
 
@@ -45,8 +47,15 @@ final class TlsSniffer extends ChannelDuplexHandler {
      */
     final List<Object> transcript = new ArrayList<>();
 
-    /** TLS 1.3: copies of encrypted server records (header and body), oldest first. */
-    final List<byte[]> encryptedServerRecords = new ArrayList<>();
+    /**
+     * TLS 1.3: copies of encrypted server records (header and body), oldest first.
+     * Guarded by itself: the loop adds, and the records may be decrypted on a getter's
+     * thread.
+     */
+    private final List<byte[]> encryptedServerRecords = new ArrayList<>();
+
+    /** The bytes in {@link #encryptedServerRecords}; guarded by the list. */
+    private int keptBytes;
 
     private final Direction inbound = new Direction(true);
 
@@ -54,7 +63,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     private boolean handshakeDone;
 
-    private boolean keepRecords = true;
+    private volatile boolean keepRecords = true;
 
     private volatile boolean refuseRenegotiation;
 
@@ -116,15 +125,66 @@ final class TlsSniffer extends ChannelDuplexHandler {
         wipeRecords();
         ChannelHandlerContext ctx = this.context;
         if (ctx != null && this.handshakeDone && this.facts.tls13) {
-            remove(ctx);
+            if (ctx.executor().inEventLoop()) {
+                remove(ctx);
+            }
+            else {
+                // records decrypted on a getter's thread: the pipeline changes on the
+                // loop
+                try {
+                    ctx.executor().execute(() -> remove(ctx));
+                }
+                catch (RejectedExecutionException ex) {
+                    // the loop has stopped: the channel is gone, and the sniffer with it
+                }
+            }
         }
     }
 
     void wipeRecords() {
-        for (byte[] record : this.encryptedServerRecords) {
-            Arrays.fill(record, (byte) 0);
+        synchronized (this.encryptedServerRecords) {
+            for (byte[] record : this.encryptedServerRecords) {
+                Arrays.fill(record, (byte) 0);
+            }
+            this.encryptedServerRecords.clear();
+            this.keptBytes = 0;
         }
-        this.encryptedServerRecords.clear();
+    }
+
+    /** Whether encrypted server records are kept. Any thread. */
+    boolean hasKeptRecords() {
+        synchronized (this.encryptedServerRecords) {
+            return !this.encryptedServerRecords.isEmpty();
+        }
+    }
+
+    /** How many encrypted server records are kept. Any thread. */
+    int keptRecords() {
+        synchronized (this.encryptedServerRecords) {
+            return this.encryptedServerRecords.size();
+        }
+    }
+
+    /** How many bytes the kept encrypted server records hold. Any thread. */
+    int keptBytes() {
+        synchronized (this.encryptedServerRecords) {
+            return this.keptBytes;
+        }
+    }
+
+    /**
+     * Takes the oldest kept record (the caller zeroes it), or null when none is kept. Any
+     * thread.
+     */
+    byte @Nullable [] takeRecord() {
+        synchronized (this.encryptedServerRecords) {
+            if (this.encryptedServerRecords.isEmpty()) {
+                return null;
+            }
+            byte[] record = this.encryptedServerRecords.remove(0);
+            this.keptBytes -= record.length;
+            return record;
+        }
     }
 
     boolean isHandshakeDone() {
@@ -165,8 +225,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 // decides.
                 this.inbound.broken = true;
             }
-            if (this.handshakeDone && this.facts.tls13 && this.onServerRecord != null
-                    && !this.encryptedServerRecords.isEmpty()) {
+            if (this.handshakeDone && this.facts.tls13 && this.onServerRecord != null && hasKeptRecords()) {
                 this.onServerRecord.run();
             }
         }
@@ -191,6 +250,17 @@ final class TlsSniffer extends ChannelDuplexHandler {
         wipeRecords();
         this.inbound.clear();
         this.outbound.clear();
+    }
+
+    private void keep(byte[] record) {
+        synchronized (this.encryptedServerRecords) {
+            if (this.encryptedServerRecords.size() < MAX_KEPT_RECORDS) {
+                this.encryptedServerRecords.add(record);
+                this.keptBytes += record.length;
+                return;
+            }
+        }
+        Arrays.fill(record, (byte) 0);
     }
 
     /** Thrown inside the reader to refuse a TLS 1.2 renegotiation. */
@@ -327,10 +397,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
             }
             else if (type == TlsWire.APPLICATION_DATA && this.fromServer && TlsSniffer.this.facts.tls13
                     && TlsSniffer.this.keepRecords) {
-                if (TlsSniffer.this.encryptedServerRecords.size() < MAX_KEPT_RECORDS) {
-                    TlsSniffer.this.encryptedServerRecords
-                        .add(Arrays.copyOfRange(this.records, offset, offset + 5 + bodyLength));
-                }
+                keep(Arrays.copyOfRange(this.records, offset, offset + 5 + bodyLength));
             }
         }
 

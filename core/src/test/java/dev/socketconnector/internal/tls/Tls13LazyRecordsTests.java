@@ -1,0 +1,132 @@
+package dev.socketconnector.internal.tls;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.socketconnector.PkiFixture;
+import dev.socketconnector.RecordingSocketHandler;
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TlsOpenSslServer;
+import dev.socketconnector.TlsOptions;
+import dev.socketconnector.TlsProvider;
+import dev.socketconnector.internal.InternalAccess;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TLS 1.3 server records (OPENSSL, with BoringSSL's key log) are decrypted only when
+ * {@code getTLSTicket()} or {@code getSharedSigalgs()} asks, not at every handshake; what
+ * they answer is unchanged, what is kept meanwhile stays bounded, and close wipes it (a
+ * member never asked while open then answers null, as Node's do after close).
+ */
+class Tls13LazyRecordsTests {
+
+    private static final PkiFixture PKI = PkiFixture.get();
+
+    @Test
+    void serverRecordsStayEncryptedUntilTheTicketIsAskedFor() throws Exception {
+        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
+                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
+                        "-tls1_3")) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connect(connector, server, handler, TlsOptions.builder());
+            // s_server sends its line after its session tickets: they have arrived by
+            // then
+            server.send("ping");
+            handler.awaitBytes(5);
+            TlsChannelConnection tls = (TlsChannelConnection) InternalAccess.tlsOf(socket);
+            assertThat(tls.serverRecords().handshakeRead()).as("handshake records decrypted before anyone asked")
+                .isFalse();
+            assertThat(tls.serverRecords().ticket()).as("ticket decrypted before anyone asked").isNull();
+            assertThat(tls.sniffer().keptRecords()).as("records kept for a later getter").isPositive();
+            byte[] ticket = socket.getTLSTicket();
+            assertThat(ticket).isNotEmpty();
+            assertThat(tls.serverRecords().handshakeRead()).isTrue();
+            assertThat(socket.getSharedSigalgs()).as("no CertificateRequest").isEmpty();
+            socket.end();
+            handler.awaitClose();
+            assertThat(tls.sniffer().keptRecords()).as("wiped on close").isZero();
+            assertThat(socket.getTLSTicket()).as("read while open, kept after close").isEqualTo(ticket);
+            assertThat(socket.getSharedSigalgs()).isEmpty();
+        }
+    }
+
+    @Test
+    void sharedSigalgsAreReadWhenAskedAndKeptAfterClose() throws Exception {
+        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
+                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
+                        "-tls1_3", "-Verify", "1", "-CAfile", "ca.crt")) {
+            TlsOptions.Builder tls = TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client.key"));
+            RecordingSocketHandler<Void> asked = new RecordingSocketHandler<>();
+            Socket<Void> socket = connect(connector, server, asked, tls);
+            List<String> shared = socket.getSharedSigalgs();
+            assertThat(shared).contains("ECDSA+SHA256", "RSA-PSS+SHA256");
+            socket.end();
+            asked.awaitClose();
+            assertThat(socket.getSharedSigalgs()).as("read while open, kept after close").isEqualTo(shared);
+
+        }
+    }
+
+    @Test
+    void membersNeverAskedWhileOpenAnswerNullAfterClose() throws Exception {
+        // a connector of its own: a resumed session would have no CertificateRequest
+        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
+                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
+                        "-tls1_3", "-Verify", "1", "-CAfile", "ca.crt")) {
+            TlsOptions.Builder tls = TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client.key"));
+            RecordingSocketHandler<Void> neverAsked = new RecordingSocketHandler<>();
+            Socket<Void> socket = connect(connector, server, neverAsked, tls);
+            assertThat(server.awaitLine("subject=")).contains("CN = test client");
+            socket.end();
+            neverAsked.awaitClose();
+            assertThat(socket.getSharedSigalgs()).as("never asked while open: wiped on close").isNull();
+            assertThat(socket.getTLSTicket()).as("never asked while open: wiped on close").isNull();
+            assertThat(socket.getTLSVersion()).isEqualTo("TLSv1.3");
+            assertThat(socket.getCertificate().subject()).containsEntry("CN", "test client");
+        }
+    }
+
+    @Test
+    void recordsKeptWhileNobodyAsksStayBounded() throws Exception {
+        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
+                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
+                        "-tls1_3")) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connect(connector, server, handler, TlsOptions.builder());
+            int expected = 0;
+            for (int i = 0; i < 40; i++) {
+                String line = "line " + i;
+                server.send(line);
+                expected += line.getBytes(StandardCharsets.US_ASCII).length + 1;
+                // one record per line: wait for each before typing the next
+                handler.awaitBytes(expected);
+            }
+            TlsChannelConnection tls = (TlsChannelConnection) InternalAccess.tlsOf(socket);
+            assertThat(tls.sniffer().keptRecords()).isLessThanOrEqualTo(Tls13ServerRecords.LAZY_RECORDS);
+            assertThat(tls.sniffer().keptBytes()).isLessThanOrEqualTo(Tls13ServerRecords.LAZY_BYTES);
+            // past the bound the records were read on the loop, as they came: the ticket
+            // was among them
+            assertThat(tls.serverRecords().ticket()).isNotNull();
+            assertThat(socket.getTLSTicket()).isNotEmpty();
+        }
+    }
+
+    private static Socket<Void> connect(SocketConnector connector, TlsOpenSslServer server,
+            RecordingSocketHandler<Void> handler, TlsOptions.Builder tls) throws Exception {
+        return connector
+            .connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .tls(tls.provider(TlsProvider.OPENSSL).ca(PKI.file("ca.crt")).build())
+                .socket(handler)
+                .build())
+            .get(10, TimeUnit.SECONDS);
+    }
+
+}
