@@ -1,5 +1,8 @@
 package dev.socketconnector.autoconfigure;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -72,6 +75,20 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
         if (unix != null && !unix.isBlank()) {
             return UnixSocketOptions.builder()
                 .unix(unix)
+                .socket(handler)
+                .allowHalfOpen(this.allowHalfOpen)
+                .tls(tls)
+                .build();
+        }
+        List<String> addresses = this.endpoint.getAddresses();
+        if (addresses != null) {
+            List<InetSocketAddress> parsed = new ArrayList<>(addresses.size());
+            for (String address : addresses) {
+                // validated already, naming the entry
+                parsed.add(HostPorts.parse(address));
+            }
+            return TcpSocketConnectOptions.builder()
+                .addresses(parsed)
                 .socket(handler)
                 .allowHalfOpen(this.allowHalfOpen)
                 .tls(tls)

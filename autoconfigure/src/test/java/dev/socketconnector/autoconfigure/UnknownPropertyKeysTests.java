@@ -116,8 +116,11 @@ class UnknownPropertyKeysTests {
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
         // 6 top-level leaves + 2 keep-alive + 2 write-buffer + 9 tls + 7 endpoint leaves
-        // + 9 endpoint tls + 6 reconnect
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(6 + 2 + 2 + 9 + 7 + 9 + 6);
+        // + 9 endpoint tls + 6 reconnect; issue 16: connect-attempt-delay, resolver,
+        // dns.servers, endpoints.*.addresses
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(6 + 2 + 2 + 9 + 7 + 9 + 6 + 4);
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).contains("connect-attempt-delay", "resolver",
+                "dns.servers[0]", "endpoints.*.addresses[0]");
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String closest) {
