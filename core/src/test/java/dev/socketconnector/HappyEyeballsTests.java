@@ -110,6 +110,30 @@ class HappyEyeballsTests {
     }
 
     @Test
+    void everyAddressAttemptIsLoggedAtDebugOnce() throws Exception {
+        try (TestServer live = TestServer.tcp();
+                SocketConnector connector = connector(Duration.ofSeconds(10));
+                dev.socketconnector.reliability.LogCapture logs = new dev.socketconnector.reliability.LogCapture()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            int refused = SocketConnectTests.closedPort();
+            Socket<Void> socket = connector.connect(options(handler, local(refused), local(live.port())))
+                .get(10, TimeUnit.SECONDS);
+            socket.terminate();
+            handler.awaitClose();
+            List<String> attempts = logs.records()
+                .stream()
+                .filter((r) -> r.getLoggerName().endsWith(".AddressRace") && r.getMessage().contains("connect attempt")
+                        && r.getMessage().startsWith("Socket "))
+                .map(java.util.logging.LogRecord::getMessage)
+                .filter((m) -> !m.contains("failed"))
+                .toList();
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0)).contains("connect attempt 1 to 127.0.0.1:" + refused);
+            assertThat(attempts.get(1)).contains("connect attempt 2 to 127.0.0.1:" + live.port());
+        }
+    }
+
+    @Test
     void slowFirstAttemptThatWouldWinIsNotAborted() throws Exception {
         // both addresses drop SYNs at first; the first frees its queue before the second
         // address is even tried, so the retransmission of the first attempt's SYN (about

@@ -1,7 +1,10 @@
 package dev.socketconnector.autoconfigure;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -89,14 +92,22 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
             }
             return builder.build();
         }
-        TcpSocketConnectOptions.Builder<Object> builder = TcpSocketConnectOptions.builder()
+        TcpSocketConnectOptions.Builder<Object> builder = TcpSocketConnectOptions.builder();
+        List<String> addresses = this.endpoint.getAddresses();
+        if (addresses != null) {
+            List<InetSocketAddress> parsed = new ArrayList<>(addresses.size());
+            for (String address : addresses) {
+                // validated already, naming the entry
+                parsed.add(HostPorts.parse(address));
+            }
+            builder.addresses(parsed);
+        }
+        else {
             // the validator has required both (naming the property)
-            .hostname(Objects.requireNonNull(this.endpoint.getHostname(), "hostname"))
-            .port(Objects.requireNonNull(this.endpoint.getPort(), "port"))
-            .socket(handler)
-            .allowHalfOpen(this.allowHalfOpen)
-            .tls(tls)
-            .framing(framing());
+            builder.hostname(Objects.requireNonNull(this.endpoint.getHostname(), "hostname"))
+                .port(Objects.requireNonNull(this.endpoint.getPort(), "port"));
+        }
+        builder.socket(handler).allowHalfOpen(this.allowHalfOpen).tls(tls).framing(framing());
         if (readIdle != null) {
             builder.readIdleTimeout(readIdle);
         }

@@ -121,6 +121,7 @@ public final class SocketConnectorAutoConfiguration {
             endpoint.setHostname(address.hostname());
             endpoint.setPort(address.port());
             endpoint.setUnix(address.unix());
+            endpoint.setAddresses(null);
             if (address.sslBundle() != null) {
                 endpoint.getTls().setBundle(address.sslBundle());
             }

@@ -1,6 +1,7 @@
 package dev.socketconnector.autoconfigure;
 
 import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.socketconnector.KeepAliveOptions;
+import dev.socketconnector.Resolver;
 import dev.socketconnector.SocketConnectorBuilder;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TlsOptions;
@@ -98,6 +100,7 @@ final class SocketConnectorConfigurer {
             .writeBufferWaterMark((int) p.getWriteBuffer().getLowWaterMark().toBytes(),
                     (int) p.getWriteBuffer().getHighWaterMark().toBytes())
             .tls(this.tlsDefaults);
+        builder.connectAttemptDelay(p.getConnectAttemptDelay()).resolver(resolver(p));
         for (EndpointDefinition endpoint : this.endpoints.values()) {
             // built once now so invalid options fail startup, then again at each
             // connect(name): an endpoint's
@@ -124,6 +127,18 @@ final class SocketConnectorConfigurer {
             .count(keepAlive.getCount())
             .userTimeout(keepAlive.getUserTimeout())
             .build();
+    }
+
+    /** The connector's resolver: {@code resolver} and {@code dns.servers}, validated. */
+    private static Resolver resolver(SocketConnectorProperties properties) {
+        if (properties.getResolver() == SocketConnectorProperties.ResolverType.JDK) {
+            return Resolver.jdk();
+        }
+        List<String> servers = properties.getDns().getServers();
+        if (servers.isEmpty()) {
+            return Resolver.dns();
+        }
+        return Resolver.dns(servers.stream().map(HostPorts::parseIp).toArray(InetSocketAddress[]::new));
     }
 
     /** Returns the properties. */

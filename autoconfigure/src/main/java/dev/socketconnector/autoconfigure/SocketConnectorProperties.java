@@ -80,6 +80,21 @@ public class SocketConnectorProperties {
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
     /**
+     * Happy Eyeballs stagger: how long an address attempt runs before the next address is
+     * tried too. Default unit is milliseconds.
+     */
+    private Duration connectAttemptDelay = Duration.ofMillis(250);
+
+    /**
+     * How host names resolve, at every connect attempt: jdk (the system's resolver, as
+     * every other program) or dns (Netty's DNS client: record TTLs honoured).
+     */
+    private ResolverType resolver = ResolverType.JDK;
+
+    /** DNS client settings, used when resolver is dns. */
+    private final Dns dns = new Dns();
+
+    /**
      * {@return Netty transport of the event loops: AUTO picks io_uring or epoll when
      * their native jars load, NIO otherwise}
      */
@@ -223,6 +238,92 @@ public class SocketConnectorProperties {
      */
     public Map<String, Endpoint> getEndpoints() {
         return this.endpoints;
+    }
+
+    /**
+     * {@return Happy Eyeballs stagger: how long an address attempt runs before the next
+     * address is tried too}
+     */
+    public Duration getConnectAttemptDelay() {
+        return this.connectAttemptDelay;
+    }
+
+    /**
+     * Sets Happy Eyeballs stagger: how long an address attempt runs before the next
+     * address is tried too.
+     * @param connectAttemptDelay the new value
+     */
+    public void setConnectAttemptDelay(Duration connectAttemptDelay) {
+        this.connectAttemptDelay = connectAttemptDelay;
+    }
+
+    /**
+     * {@return how host names resolve, at every connect attempt}
+     */
+    public ResolverType getResolver() {
+        return this.resolver;
+    }
+
+    /**
+     * Sets how host names resolve, at every connect attempt.
+     * @param resolver the new value
+     */
+    public void setResolver(ResolverType resolver) {
+        this.resolver = resolver;
+    }
+
+    /**
+     * {@return DNS client settings, used when resolver is dns}
+     */
+    public Dns getDns() {
+        return this.dns;
+    }
+
+    /** How host names resolve: the values of {@code socket.connector.resolver}. */
+    public enum ResolverType {
+
+        /**
+         * The JVM's resolver ({@code InetAddress.getAllByName}): the system's sources, as
+         * every other program on the host; the JVM caches answers (30 s by default).
+         */
+        JDK,
+
+        /**
+         * Netty's DNS client: asks DNS servers directly, honours record TTLs, reads
+         * resolv.conf and the hosts file.
+         */
+        DNS
+
+    }
+
+    /**
+     * DNS client settings (resolver dns).
+     */
+    public static class Dns {
+
+        /**
+         * DNS servers to ask, in order, as host:port with an IP address ([::1]:53 for
+         * IPv6); empty for the system's (resolv.conf).
+         */
+        private List<String> servers = new ArrayList<>();
+
+        /**
+         * {@return DNS servers to ask, in order, as host:port with an IP address; empty
+         * for the system's}
+         */
+        public List<String> getServers() {
+            return this.servers;
+        }
+
+        /**
+         * Sets DNS servers to ask, in order, as host:port with an IP address; empty for
+         * the system's.
+         * @param servers the new value
+         */
+        public void setServers(List<String> servers) {
+            this.servers = servers;
+        }
+
     }
 
     /**
@@ -625,6 +726,12 @@ public class SocketConnectorProperties {
         private @Nullable String unix;
 
         /**
+         * Ordered failover list of host:port entries ([::1]:port for IPv6), instead of
+         * hostname and port; each is resolved again at every connect attempt.
+         */
+        private @Nullable List<String> addresses;
+
+        /**
          * Bean name of the SocketHandler for this endpoint, unless a handler
          * carries @SocketEndpoint.
          */
@@ -662,6 +769,23 @@ public class SocketConnectorProperties {
          * one frame per write.
          */
         private final Framing framing = new Framing();
+
+        /**
+         * {@return ordered failover list of host:port entries, instead of hostname and
+         * port}
+         */
+        public @Nullable List<String> getAddresses() {
+            return this.addresses;
+        }
+
+        /**
+         * Sets ordered failover list of host:port entries ([::1]:port for IPv6), instead
+         * of hostname and port.
+         * @param addresses the new value
+         */
+        public void setAddresses(@Nullable List<String> addresses) {
+            this.addresses = addresses;
+        }
 
         /**
          * {@return host name or IP address to connect to; set this and port, or unix}

@@ -3,6 +3,7 @@ package dev.socketconnector.autoconfigure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -62,8 +63,60 @@ final class SocketConnectorPropertiesValidator {
                     "a size of at least socket.connector.write-buffer.low-water-mark");
         }
         tls(PREFIX + ".tls", properties.getTls());
+        reach(properties);
         for (Map.Entry<String, Endpoint> entry : properties.getEndpoints().entrySet()) {
             endpoint(entry.getKey(), entry.getValue());
+        }
+    }
+
+    /** connect-attempt-delay, resolver and dns.servers. */
+    private static void reach(SocketConnectorProperties properties) {
+        Duration delay = properties.getConnectAttemptDelay();
+        notNegative(PREFIX + ".connect-attempt-delay", delay);
+        if (delay.compareTo(properties.getConnectTimeout()) > 0) {
+            throw invalid(PREFIX + ".connect-attempt-delay", delay,
+                    "must not exceed connect-timeout (" + properties.getConnectTimeout() + ")",
+                    "a duration from 0 to socket.connector.connect-timeout, such as 250ms");
+        }
+        List<String> servers = properties.getDns().getServers();
+        for (int i = 0; i < servers.size(); i++) {
+            String property = PREFIX + ".dns.servers[" + i + "]";
+            try {
+                HostPorts.parseIp(servers.get(i));
+            }
+            catch (IllegalArgumentException ex) {
+                throw invalid(property, servers.get(i), String.valueOf(ex.getMessage()),
+                        "an IP address and port such as 10.0.0.2:53 or [fd00::53]:53");
+            }
+        }
+        if (!servers.isEmpty() && properties.getResolver() != SocketConnectorProperties.ResolverType.DNS) {
+            throw problem(PREFIX + ".dns.servers", servers,
+                    "DNS servers are set but socket.connector.resolver is "
+                            + properties.getResolver().name().toLowerCase(Locale.ROOT) + " (allowed: jdk, dns)",
+                    "Set 'socket.connector.resolver' to dns to use these servers, or remove '" + PREFIX
+                            + ".dns.servers'.");
+        }
+    }
+
+    private static void addresses(String prefix, Endpoint endpoint, List<String> addresses) {
+        if (StringUtils.hasText(endpoint.getHostname()) || endpoint.getPort() != null
+                || StringUtils.hasText(endpoint.getUnix())) {
+            throw problem(prefix + ".addresses", addresses, "addresses is set together with hostname, port or unix",
+                    "Set either '" + prefix + ".addresses' (a failover list of host:port entries), or '" + prefix
+                            + ".hostname' and '" + prefix + ".port', or '" + prefix + ".unix'.");
+        }
+        if (addresses.isEmpty()) {
+            throw invalid(prefix + ".addresses", addresses, "must not be empty",
+                    "a list of host:port entries such as db1.example:5432,[::1]:5432");
+        }
+        for (int i = 0; i < addresses.size(); i++) {
+            try {
+                HostPorts.parse(addresses.get(i));
+            }
+            catch (IllegalArgumentException ex) {
+                throw invalid(prefix + ".addresses[" + i + "]", addresses.get(i), String.valueOf(ex.getMessage()),
+                        "a host:port entry such as db1.example:5432, 10.0.0.7:5432 or [::1]:5432");
+            }
         }
     }
 
@@ -73,6 +126,12 @@ final class SocketConnectorPropertiesValidator {
             throw problem(prefix, null,
                     "'" + name + "' cannot name an endpoint ('none' tags sockets opened " + "without one)",
                     "Choose another name under socket.connector.endpoints.");
+        }
+        List<String> addresses = endpoint.getAddresses();
+        if (addresses != null) {
+            addresses(prefix, endpoint, addresses);
+            common(prefix, endpoint);
+            return;
         }
         boolean hasHostname = StringUtils.hasText(endpoint.getHostname());
         boolean hasUnix = StringUtils.hasText(endpoint.getUnix());
@@ -84,7 +143,8 @@ final class SocketConnectorPropertiesValidator {
         if (!hasHostname && !hasUnix) {
             throw problem(prefix + ".hostname", null, "the endpoint has no address",
                     "Set '" + prefix + ".hostname' and '" + prefix + ".port' for TCP, or '" + prefix
-                            + ".unix' for a unix domain socket.");
+                            + ".unix' for a unix domain socket, or '" + prefix
+                            + ".addresses' for a failover list of host:port entries.");
         }
         Integer port = endpoint.getPort();
         if (hasHostname) {
@@ -107,11 +167,20 @@ final class SocketConnectorPropertiesValidator {
                         "a path of at most " + MAX_UNIX_PATH_BYTES + " bytes");
             }
         }
+        common(prefix, endpoint);
+    }
+
+    /** What every endpoint has, whatever its address. */
+    private static void common(String prefix, Endpoint endpoint) {
         tls(prefix + ".tls", endpoint.getTls());
         reconnect(prefix + ".reconnect", endpoint.getReconnect());
         idleTimeout(prefix + ".read-idle-timeout", endpoint.getReadIdleTimeout());
         heartbeat(prefix + ".heartbeat", endpoint.getHeartbeat());
         framing(prefix + ".framing", endpoint.getFraming());
+        offlineBuffer(prefix, endpoint);
+    }
+
+    private static void offlineBuffer(String prefix, Endpoint endpoint) {
         long offline = endpoint.getOfflineBufferSize().toBytes();
         if (offline < 0 || offline > Integer.MAX_VALUE) {
             throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(), "must be between 0 and 2GB",

@@ -53,6 +53,10 @@ class ConfigurationMetadataTests {
         assertThat(hintValues("socket.connector.tls.min-version")).containsExactly("TLSv1.2", "TLSv1.3");
         assertThat(hintValues("socket.connector.tls.max-version")).containsExactly("TLSv1.2", "TLSv1.3");
         assertThat(hintValues("socket.connector.tls.alpn")).contains("h2", "http/1.1");
+        assertThat(hintValues("socket.connector.resolver")).containsExactlyInAnyOrderElementsOf(
+                java.util.Arrays.stream(SocketConnectorProperties.ResolverType.values())
+                    .map(ConfigurationMetadataTests::dashed)
+                    .toList());
     }
 
     @Test
@@ -62,7 +66,10 @@ class ConfigurationMetadataTests {
             .filter((key) -> !key.contains("*"))
             .map((key) -> "socket.connector." + key.replace("[0]", ""))
             .toList();
-        assertThat(keys).hasSize(24);
+        // 19 before issue 16, + 5 keep-alive/read-idle (live), + connect-attempt-delay,
+        // resolver,
+        // dns.servers (reach)
+        assertThat(keys).hasSize(24 + 3);
         for (String key : keys) {
             assertThat((String) property(key).get("description")).as(key).isNotBlank();
         }

@@ -120,8 +120,12 @@ class UnknownPropertyKeysTests {
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
         // 7 top-level leaves + 6 keep-alive + 2 write-buffer + 9 tls + 8 endpoint leaves
-        // + 9 endpoint tls + 6 reconnect + 2 heartbeat + 5 framing
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2 + 5);
+        // + 9 endpoint tls + 6 reconnect + 2 heartbeat + 5 framing; reach:
+        // connect-attempt-delay,
+        // resolver, dns.servers, endpoints.*.addresses
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2 + 5 + 4);
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).contains("connect-attempt-delay", "resolver",
+                "dns.servers[0]", "endpoints.*.addresses[0]");
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String closest) {

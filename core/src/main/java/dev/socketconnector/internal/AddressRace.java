@@ -367,7 +367,14 @@ final class AddressRace<D> {
             closeOthers(null);
             forgetLookups();
             SocketClosing<D> closing = this.socket.events.closing;
-            this.socket.loop.execute(closing::closed);
+            try {
+                this.socket.loop.execute(closing::closed);
+            }
+            catch (RejectedExecutionException ex) {
+                // the loop has stopped (a registration it refused): nothing else would
+                // run closed()
+                closing.closed();
+            }
         }
         return true;
     }

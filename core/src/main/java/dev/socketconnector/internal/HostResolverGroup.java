@@ -20,18 +20,18 @@ import io.netty.util.concurrent.Promise;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connector's {@link AddressResolverGroup}, given to its {@code Bootstrap}: resolves
- * an unresolved {@link InetSocketAddress} through the bounded {@link HostResolver}, so
- * Netty's bootstrap does the resolve-then-connect step with the {@code HostResolver}'s
- * guarantees (connects to one name share one lookup, bounded concurrency and queue, a
- * decided connect drops its lookup).
+ * The connector's {@link AddressResolverGroup} for {@code Resolver.jdk()}: resolves an
+ * unresolved {@link InetSocketAddress} through the bounded {@link HostResolver}, so each
+ * connect attempt's lookups keep the {@code HostResolver}'s guarantees (connects to one
+ * name share one lookup, bounded concurrency and queue, a decided connect drops its
+ * lookup).
  * <p>
  * An IP literal resolves to itself without a lookup. A malformed name, or one under
  * {@code .invalid}, fails with an {@link UnknownHostException} without a lookup.
- * {@link AddressResolver#resolveAll} gives every address of the name;
- * {@link AddressResolver#resolve} (what {@code Bootstrap} calls) gives the first. An
- * answer completes the promise from a resolver thread (Netty notifies its listeners on
- * the channel's event loop); a failure is reported on the event loop.
+ * {@link AddressResolver#resolveAll} (what {@link AddressRace} calls at each connect
+ * attempt) gives every address of the name; {@link AddressResolver#resolve} gives the
+ * first. An answer completes the promise from a resolver thread (Netty notifies its
+ * listeners on the channel's event loop); a failure is reported on the event loop.
  */
 final class HostResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
