@@ -1,15 +1,24 @@
 package dev.socketconnector.reliability;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.socketconnector.Await;
+import dev.socketconnector.EndpointState;
 import dev.socketconnector.KeepAliveOptions;
+import dev.socketconnector.ManagedEndpoint;
+import dev.socketconnector.ReadyState;
+import dev.socketconnector.ReconnectPolicy;
 import dev.socketconnector.RecordingSocketHandler;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketTransportException;
 import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.TestServer;
 import dev.socketconnector.Transport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -107,8 +116,7 @@ class DeadPeerTests {
                     handler);
             handler.awaitBytes(3 * 2);
             // the echoed heartbeats keep a healthy but quiet connection open well past
-            // the
-            // timeout
+            // the timeout
             assertThat(Await.poll(timeout.plusMillis(500), handler::isClosed)).as("closed while the peer answered")
                 .isFalse();
             network().blackhole();
@@ -120,6 +128,57 @@ class DeadPeerTests {
             assertThat(((SocketTransportException) error).code()).isEqualTo("ETIMEDOUT");
             assertThat(elapsed).as("detection within interval + timeout + 1 s")
                 .isBetween(timeout.minus(interval).toMillis() - 100, interval.plus(timeout).toMillis() + 1000);
+        }
+    }
+
+    @Test
+    void aManagedEndpointWhosePeerIsBlackholedReconnectsToALiveAddressFromItsList() throws Exception {
+        Duration interval = Duration.ofMillis(200);
+        Duration timeout = Duration.ofSeconds(1);
+        ReconnectPolicy quick = ReconnectPolicy.builder()
+            .initialBackoff(Duration.ofMillis(50))
+            .maxBackoff(Duration.ofMillis(200))
+            .jitter(0)
+            .build();
+        try (TestServer live = TestServer.tcp();
+                SocketConnector connector = SocketConnector.builder()
+                    .endpoint("peer",
+                            TcpSocketConnectOptions.builder()
+                                .addresses(List.of(new InetSocketAddress(network().peerAddress(), network().port()),
+                                        new InetSocketAddress("127.0.0.1", live.port())))
+                                .readIdleTimeout(timeout)
+                                .heartbeat(interval, "hb".getBytes())
+                                .socket(new SocketHandler<Object>() {
+                                })
+                                .build())
+                    .build()) {
+            List<EndpointState> states = new CopyOnWriteArrayList<>();
+            ManagedEndpoint endpoint = connector.manage("peer", quick,
+                    (managed, previous, current, cause) -> states.add(current));
+            Socket<?> first = endpoint.whenConnected().get(10, TimeUnit.SECONDS);
+            assertThat(first.remoteAddress()).as("the first address of the list").isEqualTo(network().peerAddress());
+            network().blackhole();
+            long start = System.nanoTime();
+            // the read-idle timeout drops the silent peer; the reconnect's first attempt
+            // (the blackholed address) gets no answer, so Happy Eyeballs starts the
+            // second
+            // after connectAttemptDelay and that one wins
+            Await.until("reconnected to the live address", Duration.ofSeconds(10),
+                    () -> endpoint.state() == EndpointState.CONNECTED && endpoint.socket() != first);
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            Socket<?> again = endpoint.socket();
+            assertThat(again).isNotNull();
+            assertThat(again.remoteAddress()).isEqualTo("127.0.0.1");
+            assertThat(again.remotePort()).isEqualTo(live.port());
+            assertThat(live.accept()).isNotNull();
+            System.err.println("managed endpoint, peer blackholed, reconnected to the live address ("
+                    + connector.transport() + ") after " + elapsed + " ms");
+            assertThat(elapsed).as("detection + backoff + connectAttemptDelay")
+                .isLessThan(interval.plus(timeout).toMillis() + 1000 + 250 + 1000);
+            assertThat(first.readyState()).isEqualTo(ReadyState.CLOSED);
+            assertThat(endpoint.lastError()).isNull();
+            assertThat(states).containsSubsequence(EndpointState.CONNECTED, EndpointState.BACKING_OFF,
+                    EndpointState.CONNECTING, EndpointState.CONNECTED);
         }
     }
 
