@@ -67,7 +67,8 @@ class FrameDecodersTests {
                 channel.writeInbound(Unpooled.wrappedBuffer(chunk));
                 sent += chunk.length;
             }
-            catch (RuntimeException ex) {
+            catch (Exception ex) {
+                // the frame error, thrown by the embedded channel as it was raised
                 sent += chunk.length;
                 failure = ex;
             }
@@ -95,9 +96,8 @@ class FrameDecodersTests {
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(decoder.partialFrame()).isTrue();
         channel.writeInbound(Unpooled.copiedBuffer("D", StandardCharsets.US_ASCII));
-        ByteBuf frame = channel.readInbound();
-        assertThat(frame.toString(StandardCharsets.US_ASCII)).isEqualTo("0123456789");
-        frame.release();
+        byte[] frame = channel.readInbound();
+        assertThat(new String(frame, StandardCharsets.US_ASCII)).isEqualTo("0123456789");
         assertThat(decoder.partialFrame()).isFalse();
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer("0123456789EX", StandardCharsets.US_ASCII)))
             .satisfies((thrown) -> assertThat(FrameDecoders.frameError(thrown)).isNotNull()
