@@ -126,7 +126,8 @@ public interface Socket<D> {
      * socket reports an error: a write that loses a race with {@code end()},
      * {@code shutdown()}, the peer's FIN or a failure on another thread returns -1
      * instead of accepting bytes that would not be sent. Inside {@code error} the socket
-     * is already closing.
+     * is already closing. With a {@link Framing} other than {@code none()}, each call
+     * sends one frame, all or nothing (see {@link Framing}).
      * @param data the bytes; copied, so the array may be reused once this returns
      * @return the number of bytes accepted: {@code data.length}, fewer, 0 when the buffer
      * is full, or -1 after {@code end()}, {@code shutdown()}, a failure or close

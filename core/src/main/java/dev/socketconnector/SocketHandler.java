@@ -37,7 +37,9 @@ public interface SocketHandler<D> {
     }
 
     /**
-     * Called for bytes received; consecutive peer writes may arrive coalesced.
+     * Called for bytes received; consecutive peer writes may arrive coalesced. With a
+     * {@link Framing} other than {@code none()}, called once per whole frame with its
+     * payload (an empty frame as an empty array).
      * @param socket the socket
      * @param data a fresh array that belongs to the handler
      */

@@ -701,6 +701,43 @@ class FramingTests {
     }
 
     @Test
+    void managedEndpointBuffersWholeFramesWhileOfflineAndSendsEachAsOneFrame() throws Exception {
+        int port = TestServer.freePort();
+        try (SocketConnector managed = SocketConnector.builder()
+            .endpoint("lines",
+                    TcpSocketConnectOptions.<Void>builder()
+                        .hostname("127.0.0.1")
+                        .port(port)
+                        .socket(new RecordingSocketHandler<>())
+                        .framing(Framing.lines(100))
+                        .build())
+            .build()) {
+            ManagedEndpoint endpoint = managed.manage("lines",
+                    ReconnectPolicy.builder()
+                        .initialBackoff(Duration.ofMillis(50))
+                        .maxBackoff(Duration.ofMillis(100))
+                        .offlineBufferSize(64)
+                        .build());
+            assertThat(endpoint.write("a")).isEqualTo(1);
+            assertThat(endpoint.write("")).isZero();
+            assertThat(endpoint.write("bb")).isEqualTo(2);
+            assertThatIllegalArgumentException().isThrownBy(() -> endpoint.write("x\ny"))
+                .withMessageContaining("'\\n'");
+            assertThatIllegalArgumentException().isThrownBy(() -> endpoint.write("z".repeat(101)))
+                .withMessageContaining("maxLength 100");
+            // 3 of 64 bytes buffered: a frame of 62 does not fit, and is not cut
+            assertThat(endpoint.write("c".repeat(62))).isZero();
+            assertThat(endpoint.write("c".repeat(61))).isEqualTo(61);
+            try (TestServer server = TestServer.tcpOnPort(port)) {
+                TestServer.Peer peer = server.accept();
+                assertThat(new String(peer.readExactly(68), StandardCharsets.US_ASCII))
+                    .isEqualTo("a\n\nbb\n" + "c".repeat(61) + "\n");
+                endpoint.close();
+            }
+        }
+    }
+
+    @Test
     void toBuilderKeepsTheFraming() {
         SocketHandler<Void> handler = new RecordingSocketHandler<>();
         TcpSocketConnectOptions<Void> tcp = TcpSocketConnectOptions.<Void>builder()

@@ -230,6 +230,14 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
                 if (this.closed || this.policy.offlineBufferSize() == 0) {
                     return -1;
                 }
+                FrameCodec frames = this.connector.frameCodec(this.name);
+                if (frames != null) {
+                    // a frame is buffered whole or not at all, and checked now as the
+                    // socket's write would
+                    frames.wireLength(data.length);
+                    frames.checkContent(data, 0, data.length);
+                    return this.offline.offerWhole(data, this.policy.offlineBufferSize());
+                }
                 return this.offline.offer(data, this.policy.offlineBufferSize());
             }
         }

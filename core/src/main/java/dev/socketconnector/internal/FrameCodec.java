@@ -1,6 +1,9 @@
 package dev.socketconnector.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import dev.socketconnector.Framing;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 final class FrameCodec {
 
     private static final byte[] NEW_LINE = { '\n' };
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Framing framing;
 
@@ -154,9 +159,39 @@ final class FrameCodec {
 
     private static int indexOf(byte[] data, int offset, int length, byte[] delimiter) {
         byte first = delimiter[0];
-        int end = offset + length - delimiter.length;
-        for (int i = offset; i <= end; i++) {
-            if (data[i] == first && matches(data, i, delimiter)) {
+        int last = offset + length - delimiter.length;
+        int from = offset;
+        while (from <= last) {
+            int found = indexOfByte(data, from, last + 1, first);
+            if (found < 0) {
+                return -1;
+            }
+            if (matches(data, found, delimiter)) {
+                return found;
+            }
+            from = found + 1;
+        }
+        return -1;
+    }
+
+    /**
+     * The first index of {@code value} in {@code data[from, to)}, or -1: eight bytes at a
+     * time (SWAR), so that checking a payload costs less than copying it.
+     */
+    static int indexOfByte(byte[] data, int from, int to, byte value) {
+        long pattern = (value & 0xFFL) * 0x0101010101010101L;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = (long) LONGS.get(data, i) ^ pattern;
+            long zeros = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            if (zeros != 0) {
+                // the lowest flagged byte is the first match (borrows only flag bytes
+                // above a real match)
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (data[i] == value) {
                 return i;
             }
         }

@@ -205,6 +205,18 @@ public final class NettySocketConnector implements SocketConnector {
         return connect0(endpointName, options);
     }
 
+    /**
+     * The framing of the named endpoint's next connect (its options', else the
+     * connector's default), or null for raw bytes: for what a managed endpoint buffers
+     * while offline. Any thread.
+     */
+    @Nullable FrameCodec frameCodec(String endpointName) {
+        Supplier<? extends SocketConnectOptions<?>> supplier = this.settings.endpoints().get(endpointName);
+        SocketConnectOptions<?> options = (supplier != null) ? supplier.get() : null;
+        dev.socketconnector.Framing framing = (options != null) ? options.framing() : null;
+        return FrameCodec.of((framing != null) ? framing : this.settings.framing());
+    }
+
     @Override
     public Map<String, SocketConnectOptions<?>> endpoints() {
         Map<String, SocketConnectOptions<?>> current = new LinkedHashMap<>();

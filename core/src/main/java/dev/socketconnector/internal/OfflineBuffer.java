@@ -31,6 +31,20 @@ final class OfflineBuffer {
         return accepted;
     }
 
+    /**
+     * Copies all of {@code data} if it fits below {@code capacity} (a frame, on an
+     * endpoint with a framing: sent as one write later), else nothing.
+     * @return {@code data.length}, or 0 when it does not fit
+     */
+    int offerWhole(byte[] data, int capacity) {
+        if (data.length > capacity - this.bytes) {
+            return 0;
+        }
+        this.chunks.add(data.clone());
+        this.bytes += data.length;
+        return data.length;
+    }
+
     /** Takes the oldest chunk, or returns null when the buffer is empty. */
     byte @Nullable [] poll() {
         byte[] chunk = this.chunks.poll();

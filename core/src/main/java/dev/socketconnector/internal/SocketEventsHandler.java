@@ -168,7 +168,13 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf buffer)) {
-            ReferenceCountUtil.release(msg);
+            if (msg instanceof byte[] frame) {
+                // a frame the delimiter decoder has already copied out
+                frameRead(frame);
+            }
+            else {
+                ReferenceCountUtil.release(msg);
+            }
             return;
         }
         if (!this.attempt.opened() || this.socket.state() != NettySocket.OPEN) {
@@ -183,6 +189,16 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         this.socket.bytesRead += length;
         this.inReadBatch = true;
         dispatch(DATA, data);
+    }
+
+    /** Delivers a frame that arrived as its own array. Loop. */
+    private void frameRead(byte[] frame) {
+        if (!this.attempt.opened() || this.socket.state() != NettySocket.OPEN) {
+            return;
+        }
+        this.socket.bytesRead += frame.length;
+        this.inReadBatch = true;
+        dispatch(DATA, frame);
     }
 
     @Override

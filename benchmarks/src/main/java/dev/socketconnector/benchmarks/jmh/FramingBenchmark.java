@@ -1,0 +1,232 @@
+package dev.socketconnector.benchmarks.jmh;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.socketconnector.Framing;
+import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnector;
+import dev.socketconnector.SocketHandler;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.benchmarks.BenchmarkServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Line framing next to raw bytes, in one run. Reading: a loopback source streams lines of
+ * {@code size} bytes (plus {@code '\n'}) as fast as the client reads; each invocation
+ * waits until 1 MiB more of the stream has been consumed by the {@code data} callback
+ * (raw: every read; lines: every whole line, its {@code '\n'} counted), so the score is
+ * MiB/s of the stream. Writing: {@code Socket.write} of one {@code size}-byte payload (a
+ * line with {@code lines}) from a user thread to a loopback sink, waiting for
+ * {@code drain} when not accepted; the score is writes per second.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
+public class FramingBenchmark {
+
+    private static final long MIB = 1024 * 1024;
+
+    /** Waits until 1 MiB more of the line stream has reached {@code data}. */
+    @Benchmark
+    public long read(Reader reader) {
+        long target = reader.bytes + MIB;
+        Loopback.awaitCondition(() -> reader.bytes >= target, "data");
+        return reader.callbacks;
+    }
+
+    /** Writes one payload (one line with {@code lines}), waiting for drain if needed. */
+    @Benchmark
+    public int write(Writer writer) {
+        Socket<Void> socket = writer.socket;
+        byte[] payload = writer.payload;
+        int offset = 0;
+        while (offset < payload.length) {
+            long drainsBefore = writer.drains.get();
+            int accepted = socket.write(payload, offset, payload.length - offset);
+            if (accepted < 0) {
+                throw new IllegalStateException("socket closed");
+            }
+            offset += accepted;
+            if (offset < payload.length) {
+                Loopback.awaitCondition(() -> writer.drains.get() != drainsBefore, "drain");
+            }
+        }
+        return offset;
+    }
+
+    /** The socket's framing by name. */
+    static Framing framing(String name) {
+        return "lines".equals(name) ? Framing.lines(64 * 1024) : Framing.none();
+    }
+
+    /** A connector socket reading lines from its own source. */
+    @State(Scope.Benchmark)
+    public static class Reader {
+
+        @Param({ "none", "lines" })
+        String framing = "none";
+
+        @Param({ "64", "4096" })
+        int size;
+
+        volatile long bytes;
+
+        volatile long callbacks;
+
+        private BenchmarkServer source;
+
+        private SocketConnector connector;
+
+        private Socket<Void> socket;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            this.source = BenchmarkServer.start(() -> new LineSource(this.size), "127.0.0.1", 0, null, null, 1);
+            this.connector = SocketConnector.builder().eventLoopThreads(1).build();
+            int lineEnd = "lines".equals(this.framing) ? 1 : 0;
+            this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(this.source.port())
+                .framing(framing(this.framing))
+                .socket(new SocketHandler<Void>() {
+                    @Override
+                    public void data(Socket<Void> socket, byte[] data) {
+                        // one writer (the event loop), so read-modify-write of the
+                        // volatiles is safe
+                        Reader.this.bytes += data.length + lineEnd;
+                        Reader.this.callbacks++;
+                    }
+                })
+                .build()).get(10, TimeUnit.SECONDS);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            this.socket.terminate();
+            this.connector.close();
+            this.source.close();
+        }
+
+    }
+
+    /** A connector socket writing to a loopback sink. */
+    @State(Scope.Benchmark)
+    public static class Writer {
+
+        @Param({ "none", "lines" })
+        String framing = "none";
+
+        @Param({ "64", "4096" })
+        int size;
+
+        final AtomicLong drains = new AtomicLong();
+
+        byte[] payload;
+
+        private BenchmarkServer sink;
+
+        private SocketConnector connector;
+
+        Socket<Void> socket;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            this.payload = new byte[this.size];
+            Arrays.fill(this.payload, (byte) 'x');
+            this.sink = BenchmarkServer.start(Loopback.Sink::new, "127.0.0.1", 0, null, null, 1);
+            this.connector = SocketConnector.builder().eventLoopThreads(1).build();
+            this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(this.sink.port())
+                .framing(framing(this.framing))
+                .socket(new SocketHandler<Void>() {
+                    @Override
+                    public void drain(Socket<Void> socket) {
+                        Writer.this.drains.incrementAndGet();
+                    }
+                })
+                .build()).get(10, TimeUnit.SECONDS);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            this.connector.close();
+            this.sink.close();
+        }
+
+    }
+
+    /**
+     * Sends 64 KiB buffers of whole lines ({@code size} bytes of {@code 'x'} then
+     * {@code '\n'}) for as long as the channel is writable, forever.
+     */
+    static final class LineSource extends ChannelInboundHandlerAdapter {
+
+        private final byte[] chunk;
+
+        LineSource(int size) {
+            int lines = Math.max(1, 64 * 1024 / (size + 1));
+            this.chunk = new byte[lines * (size + 1)];
+            Arrays.fill(this.chunk, (byte) 'x');
+            for (int i = size; i < this.chunk.length; i += size + 1) {
+                this.chunk[i] = '\n';
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            pump(ctx);
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            pump(ctx);
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        private void pump(ChannelHandlerContext ctx) {
+            boolean wrote = false;
+            while (ctx.channel().isActive() && ctx.channel().isWritable()) {
+                ByteBuf buf = ctx.alloc().directBuffer(this.chunk.length).writeBytes(this.chunk);
+                ctx.write(buf, ctx.voidPromise());
+                wrote = true;
+            }
+            if (wrote) {
+                ctx.flush();
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+    }
+
+}
