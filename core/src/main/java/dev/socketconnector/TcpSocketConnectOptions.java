@@ -28,6 +28,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
 
     private final @Nullable Framing framing;
 
+    private final @Nullable RequestReplyOptions requestReply;
+
     private TcpSocketConnectOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.hostname = Objects.requireNonNull(builder.hostname, "hostname");
@@ -39,6 +41,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         this.exclusive = builder.exclusive;
         this.tls = builder.tls;
         this.framing = builder.framing;
+        this.requestReply = builder.requestReply;
     }
 
     /**
@@ -63,6 +66,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         builder.exclusive = this.exclusive;
         builder.tls = this.tls;
         builder.framing = this.framing;
+        builder.requestReply = this.requestReply;
         return builder;
     }
 
@@ -114,6 +118,11 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
     }
 
     @Override
+    public @Nullable RequestReplyOptions requestReply() {
+        return this.requestReply;
+    }
+
+    @Override
     public String target() {
         return (this.hostname.indexOf(':') >= 0 ? "[" + this.hostname + "]" : this.hostname) + ":" + this.port;
     }
@@ -146,6 +155,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         private @Nullable TlsOptions tls;
 
         private @Nullable Framing framing;
+
+        private @Nullable RequestReplyOptions requestReply;
 
         private Builder() {
         }
@@ -243,6 +254,20 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
          */
         public Builder<D> framing(@Nullable Framing framing) {
             this.framing = framing;
+            return this;
+        }
+
+        /**
+         * Enables request/reply ({@link Socket#request(byte[])}) with these options
+         * (default null: none). It needs a framing other than {@link Framing#none()}, set
+         * here or as the connector's default: {@code connect} throws
+         * {@link IllegalArgumentException} naming both options otherwise.
+         * @param requestReply the options, such as {@link RequestReplyOptions#DEFAULT},
+         * or null for none
+         * @return this builder
+         */
+        public Builder<D> requestReply(@Nullable RequestReplyOptions requestReply) {
+            this.requestReply = requestReply;
             return this;
         }
 

@@ -24,6 +24,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
 
     private final @Nullable Framing framing;
 
+    private final @Nullable RequestReplyOptions requestReply;
+
     private UnixSocketOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.unix = Objects.requireNonNull(builder.unix, "unix");
@@ -33,6 +35,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         this.allowHalfOpen = builder.allowHalfOpen;
         this.tls = builder.tls;
         this.framing = builder.framing;
+        this.requestReply = builder.requestReply;
     }
 
     /**
@@ -55,6 +58,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         builder.allowHalfOpen = this.allowHalfOpen;
         builder.tls = this.tls;
         builder.framing = this.framing;
+        builder.requestReply = this.requestReply;
         return builder;
     }
 
@@ -91,6 +95,11 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
     }
 
     @Override
+    public @Nullable RequestReplyOptions requestReply() {
+        return this.requestReply;
+    }
+
+    @Override
     public String target() {
         return this.unix;
     }
@@ -119,6 +128,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         private @Nullable TlsOptions tls;
 
         private @Nullable Framing framing;
+
+        private @Nullable RequestReplyOptions requestReply;
 
         private Builder() {
         }
@@ -195,6 +206,20 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
          */
         public Builder<D> framing(@Nullable Framing framing) {
             this.framing = framing;
+            return this;
+        }
+
+        /**
+         * Enables request/reply ({@link Socket#request(byte[])}) with these options
+         * (default null: none). It needs a framing other than {@link Framing#none()}, set
+         * here or as the connector's default: {@code connect} throws
+         * {@link IllegalArgumentException} naming both options otherwise.
+         * @param requestReply the options, such as {@link RequestReplyOptions#DEFAULT},
+         * or null for none
+         * @return this builder
+         */
+        public Builder<D> requestReply(@Nullable RequestReplyOptions requestReply) {
+            this.requestReply = requestReply;
             return this;
         }
 
