@@ -312,6 +312,64 @@ class RequestReplyTests {
         }
     }
 
+    // ---- a managed endpoint ----
+
+    @Test
+    void aManagedEndpointRequestsThroughItsCurrentSocketAcrossAReconnect() throws Exception {
+        try (TestServer server = TestServer.tcp()) {
+            // the framing is the connector's default here
+            SocketConnector managed = SocketConnector.builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .framing(FRAMING)
+                .endpoint("svc",
+                        TcpSocketConnectOptions.builder()
+                            .hostname("127.0.0.1")
+                            .port(server.port())
+                            .requestReply(RequestReplyOptions.DEFAULT)
+                            .socket(new Frames())
+                            .build())
+                .build();
+            try {
+                ManagedEndpoint endpoint = managed.manage("svc",
+                        ReconnectPolicy.builder()
+                            .initialBackoff(Duration.ofMillis(20))
+                            .maxBackoff(Duration.ofMillis(50))
+                            .build());
+                Socket<?> firstSocket = endpoint.whenConnected().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                FramePeer first = new FramePeer(server.accept());
+                CompletableFuture<byte[]> one = endpoint.request("one".getBytes(StandardCharsets.UTF_8));
+                assertThat(first.read()).asString(StandardCharsets.UTF_8).isEqualTo("one");
+                first.write("re:one".getBytes(StandardCharsets.UTF_8));
+                first.flush();
+                assertThat(one.get(WAIT.toSeconds(), TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8)
+                    .isEqualTo("re:one");
+                CompletableFuture<byte[]> lost = endpoint.request("lost".getBytes(StandardCharsets.UTF_8));
+                first.read();
+                first.peer.close();
+                assertThat(failure(lost)).isInstanceOf(ClosedChannelException.class);
+                FramePeer second = new FramePeer(server.accept());
+                Await.until("the endpoint connected again", WAIT,
+                        () -> endpoint.state() == EndpointState.CONNECTED && endpoint.socket() != firstSocket);
+                CompletableFuture<byte[]> two = endpoint.request("two".getBytes(StandardCharsets.UTF_8));
+                assertThat(second.read()).asString(StandardCharsets.UTF_8).isEqualTo("two");
+                second.write("re:two".getBytes(StandardCharsets.UTF_8));
+                second.flush();
+                assertThat(two.get(WAIT.toSeconds(), TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8)
+                    .isEqualTo("re:two");
+                endpoint.close();
+                CompletableFuture<byte[]> stopped = endpoint.request("three".getBytes(StandardCharsets.UTF_8));
+                assertThat(stopped).isCompletedExceptionally();
+                assertThat(failure(stopped)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'svc'")
+                    .hasMessageContaining("not connected")
+                    .hasMessageContaining("stopped");
+            }
+            finally {
+                managed.close();
+            }
+        }
+    }
+
     // ---- failing at once ----
 
     @Test
