@@ -1,9 +1,11 @@
 package dev.socketconnector.autoconfigure;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.socketconnector.ReconnectPolicy;
+import dev.socketconnector.RequestReplyOptions;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TcpSocketConnectOptions;
@@ -11,6 +13,7 @@ import dev.socketconnector.TlsOptions;
 import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.RequestReply;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,6 +78,7 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
                 .socket(handler)
                 .allowHalfOpen(this.allowHalfOpen)
                 .tls(tls)
+                .requestReply(requestReply())
                 .build();
         }
         return TcpSocketConnectOptions.builder()
@@ -84,6 +88,28 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
             .socket(handler)
             .allowHalfOpen(this.allowHalfOpen)
             .tls(tls)
+            .requestReply(requestReply())
             .build();
+    }
+
+    /**
+     * Returns the endpoint's request/reply options (validated already), or null when none
+     * of its properties is set.
+     */
+    @Nullable RequestReplyOptions requestReply() {
+        RequestReply properties = this.endpoint.getRequestReply();
+        if (!properties.enabled()) {
+            return null;
+        }
+        RequestReplyOptions.Builder builder = RequestReplyOptions.builder();
+        Duration timeout = properties.getTimeout();
+        if (timeout != null) {
+            builder.timeout(timeout);
+        }
+        Integer maxInFlight = properties.getMaxInFlight();
+        if (maxInFlight != null) {
+            builder.maxInFlight(maxInFlight);
+        }
+        return builder.build();
     }
 }

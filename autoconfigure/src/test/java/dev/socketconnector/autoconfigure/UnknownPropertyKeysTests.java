@@ -112,12 +112,13 @@ class UnknownPropertyKeysTests {
             .contains("transport", "event-loop-threads", "keep-alive.initial-delay", "write-buffer.high-water-mark",
                     "tls.bundle", "tls.reject-unauthorized", "tls.alpn[0]", "tls.ciphers[0]", "endpoints.*.hostname",
                     "endpoints.*.connect-on-startup", "endpoints.*.tls.bundle", "endpoints.*.reconnect.jitter",
-                    "endpoints.*.reconnect.stable-after", "endpoints.*.offline-buffer-size")
+                    "endpoints.*.reconnect.stable-after", "endpoints.*.offline-buffer-size",
+                    "endpoints.*.request-reply.timeout", "endpoints.*.request-reply.max-in-flight")
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
         // 6 top-level leaves + 2 keep-alive + 2 write-buffer + 9 tls + 7 endpoint leaves
-        // + 9 endpoint tls + 6 reconnect
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(6 + 2 + 2 + 9 + 7 + 9 + 6);
+        // + 9 endpoint tls + 6 reconnect + 2 request-reply
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(6 + 2 + 2 + 9 + 7 + 9 + 6 + 2);
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String closest) {
