@@ -138,6 +138,59 @@ class RequestReplyTests {
         }
     }
 
+    // ---- requests from the event loop ----
+
+    @Test
+    void requestsFromTheEventLoopAndOtherThreadsKeepTheirOrder() throws Exception {
+        int count = 2_000;
+        RequestReplyOptions options = RequestReplyOptions.builder().maxInFlight(2 * count + 1).build();
+        try (TestServer server = TestServer.tcp()) {
+            List<CompletableFuture<byte[]>> fromLoop = new CopyOnWriteArrayList<>();
+            Frames handler = new Frames() {
+
+                @Override
+                public void data(Socket<Object> socket, byte[] data) {
+                    // the peer's "go" push: requests from the loop, interleaved with the
+                    // test thread's
+                    for (int i = 0; i < count; i++) {
+                        fromLoop.add(socket.request("loop " + i));
+                    }
+                }
+
+            };
+            Socket<Object> socket = connect(server, options, handler);
+            FramePeer peer = new FramePeer(server.accept());
+            CompletableFuture<Void> echoed = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 2 * count; i++) {
+                    byte[] request = peer.read();
+                    peer.write(
+                            ("echo:" + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                    if (peer.nothingToRead()) {
+                        peer.flush();
+                    }
+                }
+                peer.flush();
+            });
+            peer.write("go".getBytes(StandardCharsets.UTF_8));
+            peer.flush();
+            // pipelined, every frame while a request is pending is its reply: "go" must
+            // arrive first
+            Await.until("the loop's first request", WAIT, () -> !fromLoop.isEmpty());
+            List<CompletableFuture<byte[]>> fromTest = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                fromTest.add(socket.request("test " + i));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(fromLoop).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(fromLoop.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8)
+                    .isEqualTo("echo:loop " + i);
+                assertThat(fromTest.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8)
+                    .isEqualTo("echo:test " + i);
+            }
+        }
+    }
+
     // ---- a reply after its timeout goes to data, never to another request ----
 
     @ParameterizedTest
@@ -549,7 +602,7 @@ class RequestReplyTests {
     }
 
     /** Records the frames that reach data, the errors and close. */
-    static final class Frames implements SocketHandler<Object> {
+    static class Frames implements SocketHandler<Object> {
 
         final List<byte[]> frames = new CopyOnWriteArrayList<>();
 
