@@ -81,11 +81,6 @@ final class PendingRequests {
         }
     }
 
-    /** Requests pending now (timed-out pipelined ones included). Any thread. */
-    int inFlight() {
-        return this.inFlight.get();
-    }
-
     // ---- requesting (any thread) ----
 
     /**
