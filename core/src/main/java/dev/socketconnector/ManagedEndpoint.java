@@ -93,6 +93,20 @@ public interface ManagedEndpoint extends AutoCloseable {
     int write(String data);
 
     /**
+     * Sends a request through the current socket while {@link EndpointState#CONNECTED}
+     * ({@link Socket#request(byte[])}: the endpoint's options need the
+     * {@code requestReply} option). Requests pending when the socket closes fail with it;
+     * they are not resent on the next socket.
+     * @param payload the request frame's payload; copied
+     * @return the future of the reply's payload; already failed with an
+     * {@link IllegalStateException} naming the endpoint and its state when it is not
+     * connected
+     * @throws IllegalStateException when the connected socket has no {@code requestReply}
+     * option
+     */
+    CompletableFuture<byte[]> request(byte[] payload);
+
+    /**
      * Stops reconnecting and ends the current socket (FIN after pending writes): the
      * endpoint moves to {@link EndpointState#STOPPED} for good. Bytes still in the
      * offline buffer are dropped and their count logged at WARN. Idempotent.

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -204,6 +205,51 @@ public interface Socket<D> {
      * task.
      */
     void flush();
+
+    // ---- request/reply (an extra: RequestReplyOptions) ----
+
+    /**
+     * Sends {@code payload} as one frame, all or nothing, and returns the future of the
+     * reply frame's payload; needs the {@code requestReply} option
+     * ({@link RequestReplyOptions}, which says how replies are matched). A frame that
+     * completes a request does not reach {@link SocketHandler#data(Socket, byte[]) data};
+     * every other frame does.
+     * <p>
+     * Safe from any thread; concurrent pipelined requests are written in the order their
+     * replies are expected. The future completes exactly once:
+     * <ul>
+     * <li>with the reply, on the socket's event-loop thread: dependent actions that run
+     * there (non-async {@code thenAccept}, ...) must not block;</li>
+     * <li>with a {@link java.util.concurrent.TimeoutException} naming the timeout and the
+     * socket when no reply came in time (on the event loop);</li>
+     * <li>at once (already failed when returned), with a
+     * {@link java.util.concurrent.RejectedExecutionException} when {@code maxInFlight}
+     * requests are pending or the outbound buffer cannot take the frame now (the write
+     * returned 0: retry after {@code drain}), an {@link IllegalArgumentException} when
+     * the framing cannot send the payload or, with a correlation id, the payload's id is
+     * null or already pending, or a {@link java.nio.channels.ClosedChannelException} when
+     * the socket is closing or closed;</li>
+     * <li>when the socket closes with requests pending, with close's error (such as a
+     * {@link SocketTransportException}), or a
+     * {@link java.nio.channels.ClosedChannelException} saying the socket closed before
+     * the reply, on the event loop before {@code close} runs.</li>
+     * </ul>
+     * Cancelling the future frees its slot with a correlation id; a cancelled pipelined
+     * request keeps its place as a timed-out one does (its reply then goes to
+     * {@code data}).
+     * @param payload the request frame's payload; copied
+     * @return the future of the reply's payload
+     * @throws IllegalStateException when the socket has no {@code requestReply} option
+     */
+    CompletableFuture<byte[]> request(byte[] payload);
+
+    /**
+     * Sends the string as UTF-8, as {@link #request(byte[])}.
+     * @param payload the request frame's payload
+     * @return the future of the reply's payload
+     * @throws IllegalStateException when the socket has no {@code requestReply} option
+     */
+    CompletableFuture<byte[]> request(String payload);
 
     /**
      * Half-closes: FIN (on TLS close_notify first) after pending writes; the socket stays

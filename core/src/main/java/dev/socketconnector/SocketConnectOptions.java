@@ -40,6 +40,12 @@ public sealed interface SocketConnectOptions<D> permits TcpSocketConnectOptions,
     @Nullable Framing framing();
 
     /**
+     * {@return the request/reply options that enable {@link Socket#request(byte[])}, or
+     * null for none}
+     */
+    @Nullable RequestReplyOptions requestReply();
+
+    /**
      * {@return the target as text, such as {@code "127.0.0.1:8080"} or
      * {@code "/tmp/app.sock"}}
      */

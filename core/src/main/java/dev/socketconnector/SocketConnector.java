@@ -36,8 +36,8 @@ public interface SocketConnector extends AutoCloseable {
      * @return a future that completes with the socket after {@code open} has returned, or
      * fails with a {@link SocketConnectException}, the TLS failure, or what {@code open}
      * threw
-     * @throws IllegalArgumentException if the TLS options cannot be used (named in the
-     * message)
+     * @throws IllegalArgumentException if the TLS options cannot be used, or
+     * {@code requestReply} is set without a framing (named in the message)
      * @throws IllegalStateException if the connector is closed
      */
     <D> CompletableFuture<Socket<D>> connect(TcpSocketConnectOptions<D> options);

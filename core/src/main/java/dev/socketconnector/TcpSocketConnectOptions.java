@@ -40,6 +40,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
 
     private final @Nullable Framing framing;
 
+    private final @Nullable RequestReplyOptions requestReply;
+
     private TcpSocketConnectOptions(Builder<D> builder) {
         this.hostname = builder.hostname;
         this.port = builder.port;
@@ -54,6 +56,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         this.heartbeatInterval = builder.heartbeatInterval;
         this.heartbeatPayload = builder.heartbeatPayload;
         this.framing = builder.framing;
+        this.requestReply = builder.requestReply;
     }
 
     /**
@@ -82,6 +85,7 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         builder.heartbeatInterval = this.heartbeatInterval;
         builder.heartbeatPayload = this.heartbeatPayload;
         builder.framing = this.framing;
+        builder.requestReply = this.requestReply;
         return builder;
     }
 
@@ -164,6 +168,11 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
      * of them joined by commas.
      */
     @Override
+    public @Nullable RequestReplyOptions requestReply() {
+        return this.requestReply;
+    }
+
+    @Override
     public String target() {
         if (this.hostname != null) {
             return target(this.hostname, this.port);
@@ -220,6 +229,8 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
         private byte @Nullable [] heartbeatPayload;
 
         private @Nullable Framing framing;
+
+        private @Nullable RequestReplyOptions requestReply;
 
         private Builder() {
         }
@@ -381,6 +392,20 @@ public final class TcpSocketConnectOptions<D> implements SocketConnectOptions<D>
          */
         public Builder<D> framing(@Nullable Framing framing) {
             this.framing = framing;
+            return this;
+        }
+
+        /**
+         * Enables request/reply ({@link Socket#request(byte[])}) with these options
+         * (default null: none). It needs a framing other than {@link Framing#none()}, set
+         * here or as the connector's default: {@code connect} throws
+         * {@link IllegalArgumentException} naming both options otherwise.
+         * @param requestReply the options, such as {@link RequestReplyOptions#DEFAULT},
+         * or null for none
+         * @return this builder
+         */
+        public Builder<D> requestReply(@Nullable RequestReplyOptions requestReply) {
+            this.requestReply = requestReply;
             return this;
         }
 

@@ -31,6 +31,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
 
     private final @Nullable Framing framing;
 
+    private final @Nullable RequestReplyOptions requestReply;
+
     private UnixSocketOptions(Builder<D> builder) {
         // build() has validated it (Options), naming the option when it is missing
         this.unix = Objects.requireNonNull(builder.unix, "unix");
@@ -43,6 +45,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         this.heartbeatInterval = builder.heartbeatInterval;
         this.heartbeatPayload = builder.heartbeatPayload;
         this.framing = builder.framing;
+        this.requestReply = builder.requestReply;
     }
 
     /**
@@ -68,6 +71,7 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         builder.heartbeatInterval = this.heartbeatInterval;
         builder.heartbeatPayload = this.heartbeatPayload;
         builder.framing = this.framing;
+        builder.requestReply = this.requestReply;
         return builder;
     }
 
@@ -120,6 +124,11 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
     }
 
     @Override
+    public @Nullable RequestReplyOptions requestReply() {
+        return this.requestReply;
+    }
+
+    @Override
     public String target() {
         return this.unix;
     }
@@ -154,6 +163,8 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
         private byte @Nullable [] heartbeatPayload;
 
         private @Nullable Framing framing;
+
+        private @Nullable RequestReplyOptions requestReply;
 
         private Builder() {
         }
@@ -262,6 +273,20 @@ public final class UnixSocketOptions<D> implements SocketConnectOptions<D> {
          */
         public Builder<D> framing(@Nullable Framing framing) {
             this.framing = framing;
+            return this;
+        }
+
+        /**
+         * Enables request/reply ({@link Socket#request(byte[])}) with these options
+         * (default null: none). It needs a framing other than {@link Framing#none()}, set
+         * here or as the connector's default: {@code connect} throws
+         * {@link IllegalArgumentException} naming both options otherwise.
+         * @param requestReply the options, such as {@link RequestReplyOptions#DEFAULT},
+         * or null for none
+         * @return this builder
+         */
+        public Builder<D> requestReply(@Nullable RequestReplyOptions requestReply) {
+            this.requestReply = requestReply;
             return this;
         }
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.socketconnector.ReconnectPolicy;
+import dev.socketconnector.RequestReplyOptions;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TcpSocketConnectOptions;
@@ -16,6 +17,7 @@ import dev.socketconnector.TlsOptions;
 import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Endpoint;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.RequestReply;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,7 +85,8 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
                 .socket(handler)
                 .allowHalfOpen(this.allowHalfOpen)
                 .tls(tls)
-                .framing(framing());
+                .framing(framing())
+                .requestReply(requestReply());
             if (readIdle != null) {
                 builder.readIdleTimeout(readIdle);
             }
@@ -107,7 +110,11 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
             builder.hostname(Objects.requireNonNull(this.endpoint.getHostname(), "hostname"))
                 .port(Objects.requireNonNull(this.endpoint.getPort(), "port"));
         }
-        builder.socket(handler).allowHalfOpen(this.allowHalfOpen).tls(tls).framing(framing());
+        builder.socket(handler)
+            .allowHalfOpen(this.allowHalfOpen)
+            .tls(tls)
+            .framing(framing())
+            .requestReply(requestReply());
         if (readIdle != null) {
             builder.readIdleTimeout(readIdle);
         }
@@ -141,5 +148,26 @@ record EndpointDefinition(String name, Endpoint endpoint, SocketHandler<Object> 
                 dev.socketconnector.Framing.fixed(Objects.requireNonNull(framing.getFixedLength(), "fixedLength"));
             default -> null;
         };
+    }
+
+    /**
+     * Returns the endpoint's request/reply options (validated already), or null when none
+     * of its properties is set.
+     */
+    @Nullable RequestReplyOptions requestReply() {
+        RequestReply properties = this.endpoint.getRequestReply();
+        if (!properties.enabled()) {
+            return null;
+        }
+        RequestReplyOptions.Builder builder = RequestReplyOptions.builder();
+        Duration timeout = properties.getTimeout();
+        if (timeout != null) {
+            builder.timeout(timeout);
+        }
+        Integer maxInFlight = properties.getMaxInFlight();
+        if (maxInFlight != null) {
+            builder.maxInFlight(maxInFlight);
+        }
+        return builder.build();
     }
 }

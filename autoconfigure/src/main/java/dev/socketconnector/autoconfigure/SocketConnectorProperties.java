@@ -788,6 +788,13 @@ public class SocketConnectorProperties {
         }
 
         /**
+         * Request/reply (ManagedEndpoint.request, Socket.request), pipelined: replies
+         * match requests in order. Setting any of its values enables it; it needs a
+         * framing.
+         */
+        private final RequestReply requestReply = new RequestReply();
+
+        /**
          * {@return host name or IP address to connect to; set this and port, or unix}
          */
         public @Nullable String getHostname() {
@@ -961,6 +968,14 @@ public class SocketConnectorProperties {
             return this.framing;
         }
 
+        /**
+         * {@return request/reply (ManagedEndpoint.request, Socket.request), pipelined;
+         * setting any of its values enables it}
+         */
+        public RequestReply getRequestReply() {
+            return this.requestReply;
+        }
+
     }
 
     /**
@@ -1118,6 +1133,63 @@ public class SocketConnectorProperties {
          */
         public void setFixedLength(@Nullable Integer fixedLength) {
             this.fixedLength = fixedLength;
+        }
+
+    }
+
+    /**
+     * Pipelined request/reply on an endpoint: enabled once any value is set (a
+     * correlation id is set in code, through the connect options).
+     */
+    public static class RequestReply {
+
+        /**
+         * How long each request waits for its reply; 30s when request/reply is enabled by
+         * max-in-flight alone. Default unit is milliseconds.
+         */
+        private @Nullable Duration timeout;
+
+        /**
+         * Most requests pending on one socket; a request beyond it fails at once. 1024
+         * when request/reply is enabled by timeout alone.
+         */
+        private @Nullable Integer maxInFlight;
+
+        /**
+         * {@return how long each request waits for its reply, or null when not set}
+         */
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        /**
+         * Sets how long each request waits for its reply.
+         * @param timeout the new value
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /**
+         * {@return the most requests pending on one socket, or null when not set}
+         */
+        public @Nullable Integer getMaxInFlight() {
+            return this.maxInFlight;
+        }
+
+        /**
+         * Sets the most requests pending on one socket.
+         * @param maxInFlight the new value
+         */
+        public void setMaxInFlight(@Nullable Integer maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
+
+        /**
+         * {@return whether request/reply is enabled: any value is set}
+         */
+        boolean enabled() {
+            return this.timeout != null || this.maxInFlight != null;
         }
 
     }

@@ -13,6 +13,7 @@ import dev.socketconnector.autoconfigure.SocketConnectorProperties.Heartbeat;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.KeepAlive;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Framing;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Reconnect;
+import dev.socketconnector.autoconfigure.SocketConnectorProperties.RequestReply;
 import dev.socketconnector.autoconfigure.SocketConnectorProperties.Tls;
 import org.jspecify.annotations.Nullable;
 
@@ -185,6 +186,19 @@ final class SocketConnectorPropertiesValidator {
         if (offline < 0 || offline > Integer.MAX_VALUE) {
             throw invalid(prefix + ".offline-buffer-size", endpoint.getOfflineBufferSize(), "must be between 0 and 2GB",
                     "a size such as 0 (writes while disconnected return -1) or 64KB");
+        }
+        requestReply(prefix + ".request-reply", endpoint.getRequestReply());
+    }
+
+    private static void requestReply(String prefix, RequestReply requestReply) {
+        Duration timeout = requestReply.getTimeout();
+        if (timeout != null) {
+            positive(prefix + ".timeout", timeout);
+        }
+        Integer maxInFlight = requestReply.getMaxInFlight();
+        if (maxInFlight != null && maxInFlight < 1) {
+            throw invalid(prefix + ".max-in-flight", maxInFlight, "must be at least 1",
+                    "a number of requests of at least 1, such as 1024");
         }
     }
 

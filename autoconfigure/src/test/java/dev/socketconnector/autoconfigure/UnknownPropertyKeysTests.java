@@ -116,14 +116,14 @@ class UnknownPropertyKeysTests {
                     "keep-alive.idle", "keep-alive.interval", "keep-alive.count", "keep-alive.user-timeout",
                     "endpoints.*.read-idle-timeout", "endpoints.*.heartbeat.interval", "endpoints.*.heartbeat.payload",
                     "endpoints.*.framing.type", "endpoints.*.framing.max-length", "endpoints.*.framing.delimiter",
-                    "endpoints.*.framing.length-field-bytes", "endpoints.*.framing.fixed-length")
+                    "endpoints.*.framing.length-field-bytes", "endpoints.*.framing.fixed-length",
+                    "endpoints.*.request-reply.timeout", "endpoints.*.request-reply.max-in-flight")
             .doesNotContain("tls", "endpoints", "endpoints.*", "endpoints.*.tls", "keep-alive")
             .doesNotHaveDuplicates();
         // 7 top-level leaves + 6 keep-alive + 2 write-buffer + 9 tls + 8 endpoint leaves
-        // + 9 endpoint tls + 6 reconnect + 2 heartbeat + 5 framing; reach:
-        // connect-attempt-delay,
-        // resolver, dns.servers, endpoints.*.addresses
-        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2 + 5 + 4);
+        // + 9 endpoint tls + 6 reconnect + 2 heartbeat + 5 framing + 2 request-reply;
+        // connect-attempt-delay, resolver, dns.servers, endpoints.*.addresses
+        assertThat(SocketConnectorPropertyKeys.knownKeys()).hasSize(7 + 6 + 2 + 9 + 8 + 9 + 6 + 2 + 5 + 2 + 4);
         assertThat(SocketConnectorPropertyKeys.knownKeys()).contains("connect-attempt-delay", "resolver",
                 "dns.servers[0]", "endpoints.*.addresses[0]");
     }

@@ -245,6 +245,22 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
     }
 
     @Override
+    public CompletableFuture<byte[]> request(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        Socket<?> open;
+        EndpointState current;
+        synchronized (this.lock) {
+            current = this.state;
+            open = (current == EndpointState.CONNECTED) ? this.socket : null;
+        }
+        if (open == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("managed endpoint '" + this.name
+                    + "' is not connected (state " + current.value() + "): request not sent"));
+        }
+        return open.request(payload);
+    }
+
+    @Override
     public void close() {
         Socket<?> open;
         ScheduledFuture<?> cancel;

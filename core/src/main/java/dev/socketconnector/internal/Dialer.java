@@ -142,6 +142,12 @@ final class Dialer {
         // id, its TLS state, its
         // connect future) must exist on the caller's thread before the channel is
         // registered.
+        Framing framing = framing(options);
+        if (options.requestReply() != null && framing instanceof Framing.None) {
+            throw new IllegalArgumentException(
+                    "requestReply needs a framing other than Framing.none(): set framing(...)"
+                            + " on the connect options or as the connector's default (SocketConnectorBuilder.framing)");
+        }
         Channel channel = (unix ? this.unixChannels : this.tcpChannels).newChannel();
         TlsConnection tls = null;
         if (options.tls() != null) {
@@ -158,7 +164,7 @@ final class Dialer {
         EventLoop loop = this.loops.next();
         NettySocket<D> socket = new NettySocket<>(this.connector, Long.toString(this.socketIds.incrementAndGet()),
                 endpoint, options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
-                this.settings.writeBufferHighWaterMark(), framing(options));
+                this.settings.writeBufferHighWaterMark(), framing);
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         if (!this.connector.track(socket, future)) {
             throw new IllegalStateException("the connector is closed");

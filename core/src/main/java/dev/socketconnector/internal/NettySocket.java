@@ -4,11 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.socketconnector.Framing;
 import dev.socketconnector.IpFamily;
 import dev.socketconnector.ReadyState;
+import dev.socketconnector.RequestReplyOptions;
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
@@ -88,6 +90,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      */
     final @Nullable FrameCodec frames;
 
+    /**
+     * The pending requests, with the {@code requestReply} option (which needs a framing);
+     * else null.
+     */
+    final @Nullable PendingRequests requests;
+
     volatile SocketHandler<D> handler;
 
     private volatile @Nullable D data;
@@ -143,6 +151,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         this.frames = FrameCodec.of(framing);
         this.events = new SocketEventsHandler<>(this);
         this.outbound = new OutboundBuffer(this, lowWaterMark, highWaterMark, this.frames);
+        RequestReplyOptions requestReply = options.requestReply();
+        this.requests = (requestReply != null && this.frames != null) ? new PendingRequests(this, requestReply) : null;
     }
 
     // ---- identity and state ----
@@ -296,6 +306,36 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             return -1;
         }
         return this.outbound.write(data, offset, length);
+    }
+
+    // ---- request/reply ----
+
+    @Override
+    public CompletableFuture<byte[]> request(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        PendingRequests pending = this.requests;
+        if (pending == null) {
+            throw new IllegalStateException("request needs the requestReply option (requestReply(RequestReplyOptions)"
+                    + " on the connect options, with a framing), which " + this + " was connected without");
+        }
+        return pending.request(payload);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> request(String payload) {
+        return request(payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a request's frame (see {@link OutboundBuffer#writeRequestFrame(byte[])}).
+     * Any thread.
+     * @return 1 when accepted, 0 when the buffer is full, -1 when closing or closed
+     */
+    int writeRequestFrame(byte[] payload) {
+        if (this.state != OPEN || this.outbound.outputClosed()) {
+            return -1;
+        }
+        return this.outbound.writeRequestFrame(payload);
     }
 
     /**

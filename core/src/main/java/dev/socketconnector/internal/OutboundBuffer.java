@@ -314,6 +314,32 @@ final class OutboundBuffer {
     }
 
     /**
+     * Writes a request's frame ({@link PendingRequests}): a counted frame write whose
+     * result tells an accepted empty frame from a full buffer ({@code write} returns 0
+     * for both). Any thread; the caller has checked the state.
+     * @return 1 when the whole frame was accepted, 0 when the buffer cannot take it now,
+     * -1 once the output is closed
+     * @throws IllegalArgumentException when the framing cannot send this payload
+     */
+    int writeRequestFrame(byte[] data) {
+        FrameCodec frames = Objects.requireNonNull(this.frames, "a request needs a framing");
+        int length = data.length;
+        int wireLength = frames.wireLength(length);
+        frames.checkContent(data, 0, length);
+        boolean onLoop = this.socket.loop.inEventLoop();
+        int reserved = reserveFrame(wireLength, onLoop);
+        if (reserved <= 0) {
+            return reserved;
+        }
+        ByteBuf buffer = this.socket.channel.alloc().ioBuffer(wireLength);
+        frames.writeHeader(buffer, length);
+        buffer.writeBytes(data, 0, length);
+        frames.writeTrailer(buffer);
+        submit(buffer, length, onLoop);
+        return 1;
+    }
+
+    /**
      * Reserves room for one whole frame of {@code wireLength} bytes: granted whenever the
      * buffer is below the high-water mark (the frame may then take it past the mark, so
      * any frame up to {@code maxLength} can be written), else nothing and a drain is

@@ -414,6 +414,11 @@ final class SocketClosing<D> {
         }
         socket.connector.unregister(socket);
         socket.releaseJvm();
+        PendingRequests requests = socket.requests;
+        if (requests != null) {
+            // every pending request fails once, before close runs
+            requests.closed(this.closeError);
+        }
         if (!this.events.attempt.done()) {
             // closed during the connect (peer reset during the TLS handshake, connector
             // shutdown)

@@ -188,6 +188,10 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         buffer.release();
         this.socket.bytesRead += length;
         this.inReadBatch = true;
+        PendingRequests requests = this.socket.requests;
+        if (requests != null && isReply(requests, data)) {
+            return;
+        }
         dispatch(DATA, data);
     }
 
@@ -198,7 +202,25 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         }
         this.socket.bytesRead += frame.length;
         this.inReadBatch = true;
+        PendingRequests requests = this.socket.requests;
+        if (requests != null && isReply(requests, frame)) {
+            return;
+        }
         dispatch(DATA, frame);
+    }
+
+    /**
+     * Whether a frame completed a pending request (then it does not reach data); what the
+     * user's correlation id function threw goes to error, and the frame to data. Loop.
+     */
+    private boolean isReply(PendingRequests requests, byte[] frame) {
+        try {
+            return requests.reply(frame);
+        }
+        catch (RuntimeException ex) {
+            fireError(ex);
+            return false;
+        }
     }
 
     @Override
