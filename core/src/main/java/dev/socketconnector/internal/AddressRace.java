@@ -296,9 +296,22 @@ final class AddressRace<D> {
                     }
                 });
         }
-        if (this.attemptDelayNanos > 0) {
+        if (this.attemptDelayNanos > 0 && mayHaveMore()) {
             this.stagger = this.socket.loop.schedule(this::next, this.attemptDelayNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Whether an address may follow the one just dialled (more of this entry's, or
+     * another entry): without one there is nothing to stagger, and a connect to one
+     * address schedules no task. Loop.
+     */
+    private boolean mayHaveMore() {
+        if (this.cursor + 1 < this.targets.size()) {
+            return true;
+        }
+        List<InetSocketAddress> addresses = this.targets.get(this.cursor).addresses;
+        return addresses != null && this.within < addresses.size();
     }
 
     private void connect(Channel channel, InetSocketAddress address) {
