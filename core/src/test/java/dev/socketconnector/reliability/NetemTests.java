@@ -76,6 +76,10 @@ class NetemTests {
      */
     private static final String MTU = "65000";
 
+    private static final NetworkCommands COMMANDS = new NetworkCommands("the lossy test network",
+            "root (CAP_NET_ADMIN), iproute2 (ip, tc), and either the kernel's sch_netem qdisc or TUN devices"
+                    + " (/dev/net/tun) with python3 for the user-space impairment");
+
     private static @Nullable ChildEcho sink;
 
     /** The user-space impairment, when the kernel has no sch_netem. */
@@ -89,8 +93,8 @@ class NetemTests {
     @BeforeAll
     static void createNamespace() throws Exception {
         try {
-            run("ip", "netns", "add", NAMESPACE);
-            inNamespace("ip", "link", "set", "lo", "up");
+            COMMANDS.run("ip", "netns", "add", NAMESPACE);
+            COMMANDS.inNamespace(NAMESPACE, "ip", "link", "set", "lo", "up");
             if (kernelHasNetem()) {
                 vethWithNetem();
             }
@@ -115,31 +119,31 @@ class NetemTests {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(why(probe, "did not finish in 20 s"));
+            throw new AssertionError(COMMANDS.why(probe, "did not finish in 20 s"));
         }
         if (process.exitValue() == 0) {
-            inNamespace("tc", "qdisc", "del", "dev", "lo", "root");
+            COMMANDS.inNamespace(NAMESPACE, "tc", "qdisc", "del", "dev", "lo", "root");
             return true;
         }
         if (output.contains("qdisc kind is unknown")) {
             return false;
         }
-        throw new AssertionError(why(probe, "exited " + process.exitValue() + ": " + output));
+        throw new AssertionError(COMMANDS.why(probe, "exited " + process.exitValue() + ": " + output));
     }
 
     private static void vethWithNetem() throws Exception {
         impairment = "tc netem";
-        run("ip", "link", "add", HOST_LINK, "type", "veth", "peer", "name", PEER_LINK);
-        run("ip", "link", "set", PEER_LINK, "netns", NAMESPACE);
-        run("ip", "link", "set", "dev", HOST_LINK, "mtu", MTU);
-        inNamespace("ip", "link", "set", "dev", PEER_LINK, "mtu", MTU);
-        run("ip", "addr", "add", HOST + "/30", "dev", HOST_LINK);
-        run("ip", "link", "set", HOST_LINK, "up");
-        inNamespace("ip", "addr", "add", PEER + "/30", "dev", PEER_LINK);
-        inNamespace("ip", "link", "set", PEER_LINK, "up");
-        run(qdisc("tc", "qdisc", "add", "dev", HOST_LINK, "root"));
-        inNamespace(qdisc("tc", "qdisc", "add", "dev", PEER_LINK, "root"));
-        run("ip", "route", "add", BLACKHOLE + "/32", "via", PEER, "dev", HOST_LINK);
+        COMMANDS.run("ip", "link", "add", HOST_LINK, "type", "veth", "peer", "name", PEER_LINK);
+        COMMANDS.run("ip", "link", "set", PEER_LINK, "netns", NAMESPACE);
+        COMMANDS.run("ip", "link", "set", "dev", HOST_LINK, "mtu", MTU);
+        COMMANDS.inNamespace(NAMESPACE, "ip", "link", "set", "dev", PEER_LINK, "mtu", MTU);
+        COMMANDS.run("ip", "addr", "add", HOST + "/30", "dev", HOST_LINK);
+        COMMANDS.run("ip", "link", "set", HOST_LINK, "up");
+        COMMANDS.inNamespace(NAMESPACE, "ip", "addr", "add", PEER + "/30", "dev", PEER_LINK);
+        COMMANDS.inNamespace(NAMESPACE, "ip", "link", "set", PEER_LINK, "up");
+        COMMANDS.run(qdisc("tc", "qdisc", "add", "dev", HOST_LINK, "root"));
+        COMMANDS.inNamespace(NAMESPACE, qdisc("tc", "qdisc", "add", "dev", PEER_LINK, "root"));
+        COMMANDS.run("ip", "route", "add", BLACKHOLE + "/32", "via", PEER, "dev", HOST_LINK);
     }
 
     /**
@@ -153,8 +157,8 @@ class NetemTests {
         Matcher delay = Pattern.compile("delay (\\d+)ms").matcher(QDISC);
         String lossRatio = loss.find() ? Double.toString(Integer.parseInt(loss.group(1)) / 100.0) : "0";
         String delayMillis = delay.find() ? delay.group(1) : "0";
-        run("ip", "tuntap", "add", "dev", HOST_LINK, "mode", "tun");
-        run("ip", "tuntap", "add", "dev", PEER_LINK, "mode", "tun");
+        COMMANDS.run("ip", "tuntap", "add", "dev", HOST_LINK, "mode", "tun");
+        COMMANDS.run("ip", "tuntap", "add", "dev", PEER_LINK, "mode", "tun");
         java.nio.file.Path script = java.nio.file.Files.createTempFile("impair", ".py");
         try (java.io.InputStream in = NetemTests.class.getResourceAsStream("/netem/impair.py")) {
             java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -165,7 +169,7 @@ class NetemTests {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         }
         catch (IOException ex) {
-            throw new AssertionError(why(command, "cannot run it: " + ex.getMessage()), ex);
+            throw new AssertionError(COMMANDS.why(command, "cannot run it: " + ex.getMessage()), ex);
         }
         impairer = process;
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
@@ -183,17 +187,17 @@ class NetemTests {
             line = ready.get(20, TimeUnit.SECONDS);
         }
         catch (java.util.concurrent.TimeoutException ex) {
-            throw new AssertionError(why(command, "did not report READY in 20 s"), ex);
+            throw new AssertionError(COMMANDS.why(command, "did not report READY in 20 s"), ex);
         }
         if (!"READY".equals(line)) {
-            throw new AssertionError(why(command, "did not start: " + line));
+            throw new AssertionError(COMMANDS.why(command, "did not start: " + line));
         }
-        run("ip", "link", "set", PEER_LINK, "netns", NAMESPACE);
-        run("ip", "addr", "add", HOST, "peer", PEER, "dev", HOST_LINK);
-        run("ip", "link", "set", "dev", HOST_LINK, "mtu", MTU, "up");
-        inNamespace("ip", "addr", "add", PEER, "peer", HOST, "dev", PEER_LINK);
-        inNamespace("ip", "link", "set", "dev", PEER_LINK, "mtu", MTU, "up");
-        run("ip", "route", "add", BLACKHOLE + "/32", "dev", HOST_LINK);
+        COMMANDS.run("ip", "link", "set", PEER_LINK, "netns", NAMESPACE);
+        COMMANDS.run("ip", "addr", "add", HOST, "peer", PEER, "dev", HOST_LINK);
+        COMMANDS.run("ip", "link", "set", "dev", HOST_LINK, "mtu", MTU, "up");
+        COMMANDS.inNamespace(NAMESPACE, "ip", "addr", "add", PEER, "peer", HOST, "dev", PEER_LINK);
+        COMMANDS.inNamespace(NAMESPACE, "ip", "link", "set", "dev", PEER_LINK, "mtu", MTU, "up");
+        COMMANDS.run("ip", "route", "add", BLACKHOLE + "/32", "dev", HOST_LINK);
     }
 
     private static String[] qdisc(String... command) {
@@ -211,8 +215,8 @@ class NetemTests {
         }
         sink = null;
         echo = null;
-        quietly("ip", "netns", "del", NAMESPACE);
-        quietly("ip", "link", "del", HOST_LINK);
+        NetworkCommands.quietly("ip", "netns", "del", NAMESPACE);
+        NetworkCommands.quietly("ip", "link", "del", HOST_LINK);
         Process process = impairer;
         impairer = null;
         if (process != null) {
@@ -220,50 +224,6 @@ class NetemTests {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-    }
-
-    private static void inNamespace(String... command) throws Exception {
-        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE));
-        all.addAll(Arrays.asList(command));
-        run(all.toArray(new String[0]));
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (IOException ex) {
-            throw new AssertionError(why(command, "cannot run it: " + ex.getMessage()), ex);
-        }
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(why(command, "did not finish in 20 s"));
-        }
-        if (process.exitValue() != 0) {
-            throw new AssertionError(why(command,
-                    "exited " + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).trim()));
-        }
-    }
-
-    private static String why(String[] command, String what) {
-        return "cannot build the lossy test network: `" + String.join(" ", command) + "` " + what
-                + ". These tests need root (CAP_NET_ADMIN), iproute2 (ip, tc), and either the kernel's sch_netem"
-                + " qdisc or TUN devices (/dev/net/tun) with python3 for the user-space impairment; they are not"
-                + " skipped.";
-    }
-
-    private static void quietly(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-            process.waitFor(20, TimeUnit.SECONDS);
-        }
-        catch (IOException | InterruptedException ex) {
-            // best effort
         }
     }
 

@@ -1,11 +1,6 @@
 package dev.socketconnector.reliability;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * are not skipped). {@link #close()} removes everything.
  */
 final class PeerNamespace implements AutoCloseable {
+
+    private static final NetworkCommands COMMANDS = new NetworkCommands("the blackhole test network",
+            "root (CAP_NET_ADMIN) and iproute2");
 
     private static final long ID = ProcessHandle.current().pid() % 100000;
 
@@ -62,14 +60,14 @@ final class PeerNamespace implements AutoCloseable {
 
     private void create() throws Exception {
         String peerLink = "scd" + this.hostLink.substring(3, this.hostLink.length() - 1) + "p";
-        run("ip", "netns", "add", this.namespace);
-        inNamespace("ip", "link", "set", "lo", "up");
-        run("ip", "link", "add", this.hostLink, "type", "veth", "peer", "name", peerLink);
-        run("ip", "link", "set", peerLink, "netns", this.namespace);
-        run("ip", "addr", "add", this.host + "/30", "dev", this.hostLink);
-        run("ip", "link", "set", this.hostLink, "up");
-        inNamespace("ip", "addr", "add", this.peer + "/30", "dev", peerLink);
-        inNamespace("ip", "link", "set", peerLink, "up");
+        COMMANDS.run("ip", "netns", "add", this.namespace);
+        COMMANDS.inNamespace(this.namespace, "ip", "link", "set", "lo", "up");
+        COMMANDS.run("ip", "link", "add", this.hostLink, "type", "veth", "peer", "name", peerLink);
+        COMMANDS.run("ip", "link", "set", peerLink, "netns", this.namespace);
+        COMMANDS.run("ip", "addr", "add", this.host + "/30", "dev", this.hostLink);
+        COMMANDS.run("ip", "link", "set", this.hostLink, "up");
+        COMMANDS.inNamespace(this.namespace, "ip", "addr", "add", this.peer + "/30", "dev", peerLink);
+        COMMANDS.inNamespace(this.namespace, "ip", "link", "set", peerLink, "up");
         this.echo = ChildEcho.start(List.of("ip", "netns", "exec", this.namespace), this.peer, false);
     }
 
@@ -89,7 +87,7 @@ final class PeerNamespace implements AutoCloseable {
 
     /** From now on nothing the peer sends reaches this side. */
     void blackhole() throws Exception {
-        inNamespace("ip", "route", "add", "blackhole", this.host + "/32");
+        COMMANDS.inNamespace(this.namespace, "ip", "route", "add", "blackhole", this.host + "/32");
         this.blackholed = true;
     }
 
@@ -97,7 +95,7 @@ final class PeerNamespace implements AutoCloseable {
     void restore() throws Exception {
         if (this.blackholed) {
             this.blackholed = false;
-            inNamespace("ip", "route", "del", "blackhole", this.host + "/32");
+            COMMANDS.inNamespace(this.namespace, "ip", "route", "del", "blackhole", this.host + "/32");
         }
     }
 
@@ -108,50 +106,8 @@ final class PeerNamespace implements AutoCloseable {
         if (child != null) {
             child.close();
         }
-        quietly("ip", "netns", "del", this.namespace);
-        quietly("ip", "link", "del", this.hostLink);
-    }
-
-    private void inNamespace(String... command) throws Exception {
-        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", this.namespace));
-        all.addAll(Arrays.asList(command));
-        run(all.toArray(new String[0]));
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (IOException ex) {
-            throw new AssertionError(why(command, "cannot run it: " + ex.getMessage()), ex);
-        }
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(why(command, "did not finish in 20 s"));
-        }
-        if (process.exitValue() != 0) {
-            throw new AssertionError(why(command,
-                    "exited " + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).trim()));
-        }
-    }
-
-    private static String why(String[] command, String what) {
-        return "cannot build the blackhole test network: `" + String.join(" ", command) + "` " + what
-                + ". These tests need root (CAP_NET_ADMIN) and iproute2; they are not skipped.";
-    }
-
-    private static void quietly(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-            process.waitFor(20, TimeUnit.SECONDS);
-        }
-        catch (IOException | InterruptedException ex) {
-            // best effort
-        }
+        NetworkCommands.quietly("ip", "netns", "del", this.namespace);
+        NetworkCommands.quietly("ip", "link", "del", this.hostLink);
     }
 
 }
