@@ -23,14 +23,24 @@
  * <li>{@code SocketClosing}: ending and closing (the peer's end, {@code end},
  * {@code shutdown}, {@code terminate}, the end deadline, the {@code timeout} deadline,
  * close's error and reason, close fired once).</li>
+ * <li>{@code Dialer}: registration through Netty's {@code Bootstrap};
+ * {@code AddressRace}: one TCP connect across every address of its target (resolved at
+ * each attempt by {@code HostResolverGroup} or {@code DnsResolvers}), RFC 8305 Happy
+ * Eyeballs, the winner gets the socket's pipeline.</li>
+ * <li>{@code IdleHandler}: the read-idle timeout and the heartbeat (loop timers).</li>
+ * <li>{@code FrameCodec} and {@code FrameDecoders}: framing, the encoder used by
+ * {@code OutboundBuffer} and the decoder in the pipeline; {@code PendingRequests}:
+ * request/reply matching.</li>
  * <li>{@code DefaultManagedEndpoint}: a managed endpoint's connects and backoff;
  * {@code EndpointListeners} delivers its transitions to its state listeners,
  * {@code OfflineBuffer} holds what is written while it has no socket.</li>
  * </ul>
  *
  * <h2>Pipeline</h2> Head to tail ({@code PipelineNames}): {@code tls-sniffer} and
- * {@code tls} (the {@code SslHandler}) on a TLS socket, then {@code events}. Nothing
- * else; {@code timeout(seconds)} is a deadline scheduled on the loop, not a handler.
+ * {@code tls} (the {@code SslHandler}) on a TLS socket, {@code idle} where a read-idle
+ * timeout or heartbeat is set, {@code frames} with a framing, then {@code events}.
+ * Nothing else; {@code timeout(seconds)} is a deadline scheduled on the loop, not a
+ * handler.
  *
  * <h2>Write path</h2> {@code write} reserves bytes below the high-water mark (on the loop
  * against what Netty holds; elsewhere by one CAS that also counts what is queued, each
@@ -44,11 +54,11 @@
  * first: later writes return -1, and the FIN (or close_notify) follows every byte already
  * accepted.
  *
- * <h2>Connect phases</h2> register → resolve → dial → (TLS: handshake) → {@code open},
- * under one deadline. A failed dial fires {@code connectError} only; a failed or refused
- * handshake fires {@code handshake(false)} then {@code close}; an {@code open} that
- * throws fires {@code error} then {@code close}; each then fails the connect future,
- * once.
+ * <h2>Connect phases</h2> register → resolve → dial (every address, staggered) → (TLS:
+ * handshake) → {@code open}, under one deadline. A failed dial fires {@code connectError}
+ * only; a failed or refused handshake fires {@code handshake(false)} then {@code close};
+ * an {@code open} that throws fires {@code error} then {@code close}; each then fails the
+ * connect future, once.
  *
  * <h2>Threading</h2> One socket's callbacks run on its channel's event loop, one at a
  * time, and no lock is held while they run. The handler's and the connect attempt's
