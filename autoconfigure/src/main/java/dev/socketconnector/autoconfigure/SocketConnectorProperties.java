@@ -372,7 +372,7 @@ public class SocketConnectorProperties {
             this.initialDelay = initialDelay;
         }
 
-        // ---- issue 16: the full form (KeepAliveOptions) ----
+        // ---- the full form (KeepAliveOptions) ----
 
         /**
          * Idle time before the first keep-alive probe (TCP_KEEPIDLE), whole seconds from
@@ -924,7 +924,7 @@ public class SocketConnectorProperties {
             this.offlineBufferSize = offlineBufferSize;
         }
 
-        // ---- issue 16: noticing when the peer is gone ----
+        // ---- noticing when the peer is gone ----
 
         /**
          * Time without receiving anything after which the socket is reset and closes with

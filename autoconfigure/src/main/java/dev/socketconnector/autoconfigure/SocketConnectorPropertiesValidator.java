@@ -202,7 +202,7 @@ final class SocketConnectorPropertiesValidator {
         }
     }
 
-    // ---- issue 16: keep-alive, read-idle timeout, heartbeat ----
+    // ---- keep-alive, read-idle timeout, heartbeat ----
 
     private static void keepAlive(String prefix, KeepAlive keepAlive) {
         if (keepAlive.getIdle() != null) {
