@@ -10,10 +10,6 @@ import dev.socketconnector.SocketConnector;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.benchmarks.BenchmarkServer;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -101,7 +97,8 @@ public class FramingBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            this.source = BenchmarkServer.start(() -> new LineSource(this.size), "127.0.0.1", 0, null, null, 1);
+            this.source = BenchmarkServer.start(() -> new Loopback.Source(lines(this.size)), "127.0.0.1", 0, null, null,
+                    1);
             this.connector = SocketConnector.builder().eventLoopThreads(1).build();
             int lineEnd = "lines".equals(this.framing) ? 1 : 0;
             this.socket = this.connector.connect(TcpSocketConnectOptions.<Void>builder()
@@ -177,56 +174,17 @@ public class FramingBenchmark {
     }
 
     /**
-     * Sends 64 KiB buffers of whole lines ({@code size} bytes of {@code 'x'} then
-     * {@code '\n'}) for as long as the channel is writable, forever.
+     * 64 KiB of whole lines ({@code size} bytes of {@code 'x'} then {@code '\n'}), the
+     * content the loopback source sends, forever.
      */
-    static final class LineSource extends ChannelInboundHandlerAdapter {
-
-        private final byte[] chunk;
-
-        LineSource(int size) {
-            int lines = Math.max(1, 64 * 1024 / (size + 1));
-            this.chunk = new byte[lines * (size + 1)];
-            Arrays.fill(this.chunk, (byte) 'x');
-            for (int i = size; i < this.chunk.length; i += size + 1) {
-                this.chunk[i] = '\n';
-            }
+    static byte[] lines(int size) {
+        int lines = Math.max(1, 64 * 1024 / (size + 1));
+        byte[] chunk = new byte[lines * (size + 1)];
+        Arrays.fill(chunk, (byte) 'x');
+        for (int i = size; i < chunk.length; i += size + 1) {
+            chunk[i] = '\n';
         }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            pump(ctx);
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            pump(ctx);
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        private void pump(ChannelHandlerContext ctx) {
-            boolean wrote = false;
-            while (ctx.channel().isActive() && ctx.channel().isWritable()) {
-                ByteBuf buf = ctx.alloc().directBuffer(this.chunk.length).writeBytes(this.chunk);
-                ctx.write(buf, ctx.voidPromise());
-                wrote = true;
-            }
-            if (wrote) {
-                ctx.flush();
-            }
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-
+        return chunk;
     }
 
 }

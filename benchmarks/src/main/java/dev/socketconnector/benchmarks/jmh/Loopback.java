@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Helpers shared by the JMH benchmarks: bounded waits and the loopback peers (a sink, a
@@ -50,14 +51,23 @@ final class Loopback {
     }
 
     /**
-     * Sends {@code chunk}-byte buffers for as long as the channel is writable, forever.
+     * Sends {@code chunk}-byte buffers (of the given content, or of whatever the pooled
+     * buffer holds) for as long as the channel is writable, forever.
      */
     static final class Source extends ChannelInboundHandlerAdapter {
 
         private final int chunk;
 
+        private final byte @Nullable [] content;
+
         Source(int chunk) {
             this.chunk = chunk;
+            this.content = null;
+        }
+
+        Source(byte[] content) {
+            this.chunk = content.length;
+            this.content = content;
         }
 
         @Override
@@ -76,7 +86,13 @@ final class Loopback {
             boolean wrote = false;
             while (ctx.channel().isActive() && ctx.channel().isWritable()) {
                 ByteBuf buf = ctx.alloc().directBuffer(this.chunk);
-                buf.writerIndex(this.chunk);
+                byte[] content = this.content;
+                if (content != null) {
+                    buf.writeBytes(content);
+                }
+                else {
+                    buf.writerIndex(this.chunk);
+                }
                 ctx.write(buf, ctx.voidPromise());
                 wrote = true;
             }
