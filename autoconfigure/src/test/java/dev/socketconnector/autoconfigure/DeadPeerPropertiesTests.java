@@ -15,13 +15,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import static dev.socketconnector.autoconfigure.InvalidPropertyAssertions.failsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -150,27 +148,6 @@ class DeadPeerPropertiesTests {
                         .isEqualTo("close:" + SocketTransportException.class.getSimpleName());
                 });
         }
-    }
-
-    private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String reason,
-            String action) {
-        return (context) -> {
-            assertThat(context).hasFailed();
-            Throwable failure = context.getStartupFailure();
-            InvalidSocketConnectorPropertyException cause = null;
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                if (t instanceof InvalidSocketConnectorPropertyException invalid) {
-                    cause = invalid;
-                    break;
-                }
-            }
-            assertThat(cause).as("cause of %s", failure).isNotNull();
-            assertThat(cause.getProperty()).isEqualTo(property);
-            FailureAnalysis analysis = new SocketConnectorFailureAnalyzer().analyze(failure);
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("Property: " + property).contains(reason);
-            assertThat(analysis.getAction()).contains(action);
-        };
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,18 +1,14 @@
 package dev.socketconnector.autoconfigure;
 
-import org.springframework.boot.test.context.runner.ContextConsumer;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.socketconnector.autoconfigure.InvalidPropertyAssertions.failsWith;
 
 /**
  * Tests that invalid {@code socket.connector.*} values fail startup with an
@@ -149,30 +145,6 @@ class SocketConnectorPropertiesValidationTests {
             .withPropertyValues("socket.connector.endpoints.none.hostname=127.0.0.1",
                     "socket.connector.endpoints.none.port=7")
             .run(failsWith("socket.connector.endpoints.none", "'none' cannot name an endpoint", "another name"));
-    }
-
-    private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String reason,
-            String action) {
-        return (context) -> {
-            assertThat(context).hasFailed();
-            Throwable failure = context.getStartupFailure();
-            InvalidSocketConnectorPropertyException cause = findCause(failure);
-            assertThat(cause).as("cause of %s", failure).isNotNull();
-            assertThat(cause.getProperty()).isEqualTo(property);
-            FailureAnalysis analysis = new SocketConnectorFailureAnalyzer().analyze(failure);
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("Property: " + property).contains(reason);
-            assertThat(analysis.getAction()).contains(action);
-        };
-    }
-
-    private static InvalidSocketConnectorPropertyException findCause(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof InvalidSocketConnectorPropertyException invalid) {
-                return invalid;
-            }
-        }
-        return null;
     }
 
     @Configuration(proxyBeanMethods = false)
