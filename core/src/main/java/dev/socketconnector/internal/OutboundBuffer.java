@@ -276,6 +276,16 @@ final class OutboundBuffer {
      * @throws IllegalArgumentException when the framing cannot send this payload
      */
     private int writeFrame(FrameCodec frames, byte[] data, int offset, int length, boolean counted) {
+        int accepted = acceptFrame(frames, data, offset, length, counted);
+        return (accepted > 0) ? length : accepted;
+    }
+
+    /**
+     * The frame write itself: reserves, builds the frame in one buffer and submits it.
+     * @return a positive number when the whole frame was accepted (also for an empty
+     * payload), 0 when the buffer cannot take it now, -1 once the output is closed
+     */
+    private int acceptFrame(FrameCodec frames, byte[] data, int offset, int length, boolean counted) {
         int wireLength = frames.wireLength(length);
         frames.checkContent(data, offset, length);
         boolean onLoop = this.socket.loop.inEventLoop();
@@ -288,7 +298,7 @@ final class OutboundBuffer {
         buffer.writeBytes(data, offset, length);
         frames.writeTrailer(buffer);
         submit(buffer, counted ? length : 0, onLoop);
-        return length;
+        return reserved;
     }
 
     /**
@@ -323,20 +333,8 @@ final class OutboundBuffer {
      */
     int writeRequestFrame(byte[] data) {
         FrameCodec frames = Objects.requireNonNull(this.frames, "a request needs a framing");
-        int length = data.length;
-        int wireLength = frames.wireLength(length);
-        frames.checkContent(data, 0, length);
-        boolean onLoop = this.socket.loop.inEventLoop();
-        int reserved = reserveFrame(wireLength, onLoop);
-        if (reserved <= 0) {
-            return reserved;
-        }
-        ByteBuf buffer = this.socket.channel.alloc().ioBuffer(wireLength);
-        frames.writeHeader(buffer, length);
-        buffer.writeBytes(data, 0, length);
-        frames.writeTrailer(buffer);
-        submit(buffer, length, onLoop);
-        return 1;
+        int accepted = acceptFrame(frames, data, 0, data.length, true);
+        return (accepted > 0) ? 1 : accepted;
     }
 
     /**
