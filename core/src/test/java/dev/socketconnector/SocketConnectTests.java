@@ -5,6 +5,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,9 +34,21 @@ class SocketConnectTests {
         try (TestServer server = TestServer.tcp()) {
             AtomicBoolean openReturned = new AtomicBoolean();
             AtomicReference<String> completedOn = new AtomicReference<>();
+            // open waits (bounded) until the test has attached its dependent action: else
+            // a
+            // connect faster than this thread completes the future first and the action
+            // runs here, not on the loop
+            CountDownLatch attached = new CountDownLatch(1);
             RecordingSocketHandler<String> handler = new RecordingSocketHandler<String>().onOpen((s) -> {
                 assertThat(s.readyState()).isEqualTo(ReadyState.OPEN);
                 assertThat(s.data()).isEqualTo("ctx");
+                try {
+                    assertThat(attached.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(ex);
+                }
                 openReturned.set(true);
             });
             CompletableFuture<Socket<String>> future = this.connector.connect(TcpSocketConnectOptions.<String>builder()
@@ -44,11 +57,13 @@ class SocketConnectTests {
                 .socket(handler)
                 .data("ctx")
                 .build());
-            Socket<String> socket = future.thenApply((s) -> {
+            CompletableFuture<Socket<String>> completed = future.thenApply((s) -> {
                 assertThat(openReturned).isTrue();
                 completedOn.set(Thread.currentThread().getName());
                 return s;
-            }).get(10, TimeUnit.SECONDS);
+            });
+            attached.countDown();
+            Socket<String> socket = completed.get(10, TimeUnit.SECONDS);
             assertThat(socket).isSameAs(handler.awaitOpen());
             assertThat(completedOn.get()).isIn(handler.threads());
             assertThat(socket.listener()).isNull();
