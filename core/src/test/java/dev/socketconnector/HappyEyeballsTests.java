@@ -134,6 +134,55 @@ class HappyEyeballsTests {
     }
 
     @Test
+    void aConnectToOneAddressIsLoggedAsTheRaceLogsIt() throws Exception {
+        // one IP address needs no race (Dialer dials it directly): the same DEBUG lines
+        try (TestServer live = TestServer.tcp();
+                SocketConnector connector = connector(Duration.ofSeconds(10));
+                dev.socketconnector.reliability.LogCapture logs = new dev.socketconnector.reliability.LogCapture()) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(live.port())
+                    .socket(handler)
+                    .build())
+                .get(10, TimeUnit.SECONDS);
+            socket.terminate();
+            handler.awaitClose();
+            List<String> lines = logs.records()
+                .stream()
+                .filter((r) -> r.getLoggerName().endsWith(".AddressRace") && r.getMessage().startsWith("Socket "))
+                .map(java.util.logging.LogRecord::getMessage)
+                .toList();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).contains("connect attempt 1 to 127.0.0.1:" + live.port());
+            assertThat(lines.get(1)).contains("connected to 127.0.0.1:" + live.port() + " after 1 attempt(s)");
+        }
+    }
+
+    @Test
+    void cancellingTheConnectToOneAddressStopsIt() throws Exception {
+        try (SaturatedListener only = SaturatedListener.open("127.0.0.1", 0);
+                SocketConnector connector = connector(Duration.ofSeconds(10))) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            CompletableFuture<Socket<Void>> connect = connector.connect(options(handler, local(only.port())));
+            // the attempt is in flight (its SYN dropped)
+            Thread.sleep(200);
+            assertThat(connect.cancel(false)).isTrue();
+            Throwable error = handler.awaitConnectError();
+            assertThat(error).isInstanceOfSatisfying(SocketConnectException.class,
+                    (ex) -> assertThat(ex.code()).isEqualTo("ECONNABORTED"));
+            // once the listener frees its queue, no retransmitted SYN of ours arrives
+            only.acceptAll();
+            Thread.sleep(1500);
+            assertThat(only.acceptAll()).isZero();
+            assertThat(handler.events()).containsExactly("connectError");
+            assertThat(connector.sockets()).isEmpty();
+            assertThat(this.observed).containsExactly("connecting", "connectFailed:ECONNABORTED");
+        }
+    }
+
+    @Test
     void slowFirstAttemptThatWouldWinIsNotAborted() throws Exception {
         // both addresses drop SYNs at first; the first frees its queue before the second
         // address is even tried, so the retransmission of the first attempt's SYN (about

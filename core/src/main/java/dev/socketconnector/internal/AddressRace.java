@@ -54,7 +54,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class AddressRace<D> {
 
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AddressRace.class);
+    /**
+     * The connect attempts' DEBUG lines; {@link Dialer}'s direct path (one address, no
+     * race) writes the same lines here.
+     */
+    static final InternalLogger logger = InternalLoggerFactory.getInstance(AddressRace.class);
 
     /** At most this many other failures ride along as suppressed exceptions. */
     private static final int MAX_SUPPRESSED = 8;
@@ -146,6 +150,39 @@ final class AddressRace<D> {
                 }
             }
         });
+    }
+
+    /**
+     * The one address of a target that needs neither a lookup nor a race: an IP literal
+     * hostname, or an {@code addresses} list of one resolved entry (or one IP literal).
+     * Such a connect is dialled directly ({@link Dialer}), with what the race would do
+     * for it: the same address, DEBUG lines, errors and deadline.
+     * @param options the connect's options
+     * @return the address, or null when the target needs a lookup or has several entries
+     */
+    static @Nullable InetSocketAddress single(TcpSocketConnectOptions<?> options) {
+        List<InetSocketAddress> entries = options.addresses();
+        String host;
+        int port;
+        if (entries.isEmpty()) {
+            host = options.hostname();
+            port = options.port();
+        }
+        else if (entries.size() == 1) {
+            InetSocketAddress entry = entries.get(0);
+            if (!entry.isUnresolved()) {
+                return entry;
+            }
+            host = entry.getHostString();
+            port = entry.getPort();
+        }
+        else {
+            return null;
+        }
+        if (host != null && (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host))) {
+            return new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), port);
+        }
+        return null;
     }
 
     /**
@@ -508,7 +545,8 @@ final class AddressRace<D> {
         return ErrorCodes.connectFailure(cause, target);
     }
 
-    private static String target(InetSocketAddress address) {
+    /** An address as the attempts' DEBUG lines and errors name it. */
+    static String target(InetSocketAddress address) {
         String host = (address.getAddress() != null) ? NetUtil.toAddressString(address.getAddress())
                 : address.getHostString();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();

@@ -2,6 +2,7 @@ package dev.socketconnector.internal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -173,10 +174,19 @@ final class Dialer {
         if (observer != SocketObserver.NONE) {
             observer.connecting(socket, endpoint, tls != null, options.target());
         }
-        Attempt<D> attempt = new Attempt<>(socket, tls, future, start);
+        InetSocketAddress single = (remote == null) ? AddressRace.single((TcpSocketConnectOptions<D>) options) : null;
+        Attempt<D> attempt = new Attempt<>(socket, tls, future, start, single);
         ChannelFactory<Channel> prepared = () -> channel;
         ChannelFuture connected;
-        if (remote == null) {
+        if (single != null) {
+            // TCP to one IP address (a literal, or one resolved entry): nothing to look
+            // up
+            // and nothing to race, so Bootstrap dials it with the socket's pipeline in
+            // place, as a unix connect
+            attempt.cancellable();
+            connected = this.tcp.clone(loop).channelFactory(prepared).handler(attempt).connect(single);
+        }
+        else if (remote == null) {
             // TCP: register the first channel; the race resolves, then dials every
             // address (Happy Eyeballs)
             AddressRace<D> race = new AddressRace<>(socket, tls, future, start, this.settings, this.tcp,
@@ -208,7 +218,10 @@ final class Dialer {
      * builds the pipeline behind itself and starts the deadline; it reports the outcome
      * of the TCP or unix connect to the socket before Bootstrap's own listeners run (they
      * close the channel on failure, and the socket must have seen the connect's error
-     * before its close), then leaves the pipeline. Loop.
+     * before its close), then leaves the pipeline. A TCP connect to a single address (no
+     * race) also writes the race's DEBUG lines, names the address in its errors as the
+     * race does, and stops when the connect future is cancelled before the TCP connect
+     * completes. Created on the caller's thread; the rest runs on the loop.
      */
     private final class Attempt<D> extends ChannelOutboundHandlerAdapter {
 
@@ -220,14 +233,50 @@ final class Dialer {
 
         private final long startNanos;
 
+        /** The one TCP address dialled without a race, or null (unix). */
+        private final @Nullable InetSocketAddress address;
+
         private boolean started;
 
+        /**
+         * The TCP connect to {@link #address} has succeeded: a cancel no longer stops it.
+         */
+        private boolean connected;
+
         Attempt(NettySocket<D> socket, @Nullable TlsConnection tls, CompletableFuture<Socket<D>> future,
-                long startNanos) {
+                long startNanos, @Nullable InetSocketAddress address) {
             this.socket = socket;
             this.tls = tls;
             this.future = future;
             this.startNanos = startNanos;
+            this.address = address;
+        }
+
+        /**
+         * Cancelling the connect future before the TCP connect completes fails the
+         * connect (connectError with ECONNABORTED, once), as during a race. Caller's
+         * thread, before registration.
+         */
+        void cancellable() {
+            this.future.whenComplete((ignored, failure) -> {
+                if (failure instanceof CancellationException) {
+                    try {
+                        this.socket.loop.execute(this::cancelled);
+                    }
+                    catch (RejectedExecutionException ex) {
+                        // the loops have stopped: the connector's close has failed the
+                        // connect
+                    }
+                }
+            });
+        }
+
+        private void cancelled() {
+            if (this.connected || this.socket.events.connectDone()) {
+                return;
+            }
+            this.socket.events.connectFailed(new SocketConnectException("ECONNABORTED", "connect",
+                    this.socket.options.target(), new CancellationException("the connect future was cancelled")));
         }
 
         @Override
@@ -247,16 +296,37 @@ final class Dialer {
         @Override
         public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress,
                 @Nullable SocketAddress localAddress, ChannelPromise promise) {
+            InetSocketAddress address = this.address;
+            if (address != null && AddressRace.logger.isDebugEnabled()) {
+                AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id, 1,
+                        AddressRace.target(address), this.socket.options.target());
+            }
             ChannelPromise attempt = ctx.newPromise();
             attempt.addListener((ChannelFuture done) -> {
                 if (ctx.pipeline().context(this) != null) {
                     ctx.pipeline().remove(this);
                 }
                 if (done.isSuccess()) {
+                    if (address != null) {
+                        this.connected = true;
+                        if (AddressRace.logger.isDebugEnabled()) {
+                            AddressRace.logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id,
+                                    AddressRace.target(address), 1);
+                        }
+                    }
                     promise.trySuccess();
                 }
                 else {
-                    failed(done.cause());
+                    if (address != null) {
+                        if (!this.socket.events.connectDone()) {
+                            AddressRace.logger.debug("Socket {} connect attempt to {} failed", this.socket.id,
+                                    AddressRace.target(address), done.cause());
+                        }
+                        failed(ErrorCodes.connectFailure(done.cause(), AddressRace.target(address)));
+                    }
+                    else {
+                        failed(done.cause());
+                    }
                     promise.tryFailure(done.cause());
                 }
             });
