@@ -2,6 +2,7 @@ package dev.socketconnector.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.socketconnector.SocketConnectException;
@@ -51,6 +52,9 @@ final class SocketClosing<D> {
     private boolean inputEnded;
 
     private boolean endRequested;
+
+    /** end()'s FIN and close are queued in a task of their own (no end deadline). */
+    private boolean finQueued;
 
     private @Nullable ScheduledFuture<?> endDeadline;
 
@@ -189,7 +193,7 @@ final class SocketClosing<D> {
         }
         this.endRequested = true;
         this.socket.outbound.afterAccepted(this::finishEnd);
-        if (this.socket.channel.isOpen()) {
+        if (this.socket.channel.isOpen() && !this.finQueued) {
             // still flushing (or waiting for writers on other threads): bound the wait.
             // With nothing to send, the FIN and the close went out just now and there is
             // nothing to bound (no timer per end())
@@ -198,22 +202,45 @@ final class SocketClosing<D> {
     }
 
     private void finishEnd() {
-        Runnable finAndClose = () -> {
-            if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
-                this.localClose = true;
-                // FIN first: a bare close() with unread input would send only a reset
-                duplex.shutdownOutput().addListener((ChannelFuture done) -> done.channel().close());
-            }
-            else {
-                closeChannel();
-            }
-        };
         if (!this.socket.isTls() && !this.socket.outbound.flushPending() && this.socket.nettyPendingBytes() == 0) {
             // nothing left to send: no empty write to wait for
-            finAndClose.run();
+            queueFinAndClose();
             return;
         }
-        closeOutboundThen(finAndClose);
+        closeOutboundThen(this::queueFinAndClose);
+    }
+
+    /**
+     * The FIN then close of end(), once everything accepted is flushed. Inside a callback
+     * (end() in open, data or handshake) they go out in a task of their own right after
+     * it rather than from the callback's deep stack: Netty fills in an exception's stack
+     * trace at every shutdownOutput, and at a close inside channelActive (while the
+     * connect's promise is still held) one more, each costing in proportion to the stack.
+     * The end deadline is not armed for it. Loop.
+     */
+    private void queueFinAndClose() {
+        if (this.events.inCallback()) {
+            this.finQueued = true;
+            try {
+                this.socket.loop.execute(this::finAndClose);
+                return;
+            }
+            catch (RejectedExecutionException ex) {
+                // the loop is shutting down: close now
+            }
+        }
+        finAndClose();
+    }
+
+    private void finAndClose() {
+        if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
+            this.localClose = true;
+            // FIN first: a bare close() with unread input would send only a reset
+            duplex.shutdownOutput().addListener((ChannelFuture done) -> done.channel().close());
+        }
+        else {
+            closeChannel();
+        }
     }
 
     /**
