@@ -105,8 +105,11 @@ public final class NettySocketConnector implements SocketConnector {
         this.transport.checkKeepAlive(settings.keepAlive());
         // JFR events (connect, handshake, close) come from an observer too: off the read
         // and write paths, and
-        // one isEnabled() check per socket event while no recording enables them
-        this.observer = GuardedObserver.of(settings.observer().andThen(JfrSocketObserver.INSTANCE));
+        // one isEnabled() check per socket event while no recording enables them. Only
+        // the
+        // configured observer is guarded (ours does not throw): without one, each event
+        // is one direct call, with no guard
+        this.observer = GuardedObserver.of(settings.observer()).andThen(JfrSocketObserver.INSTANCE);
         long connectorId = CONNECTOR_IDS.incrementAndGet();
         this.group = this.transport.newGroup(settings.eventLoopThreads(),
                 new DefaultThreadFactory("socket-connector-" + connectorId, true));
