@@ -73,6 +73,10 @@ sealed interface TlsSource {
      * {@return the values of {@code sources}, in order}
      */
     static List<Object> values(List<TlsSource> sources) {
+        if (sources.isEmpty()) {
+            // the usual case (no client certificate): no stream per TlsOptions built
+            return List.of();
+        }
         return sources.stream().map(TlsSource::value).toList();
     }
 
