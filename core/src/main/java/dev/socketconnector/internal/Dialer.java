@@ -15,6 +15,7 @@ import dev.socketconnector.SocketObserver;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.Transport;
 import dev.socketconnector.UnixSocketOptions;
+import dev.socketconnector.internal.jfr.JfrSocketObserver;
 import dev.socketconnector.internal.tls.TlsConnection;
 import dev.socketconnector.internal.tls.TlsConnections;
 import io.netty.bootstrap.Bootstrap;
@@ -171,7 +172,10 @@ final class Dialer {
             throw new IllegalStateException("the connector is closed");
         }
         SocketObserver observer = this.connector.observer();
-        if (observer != SocketObserver.NONE) {
+        if (observer != SocketObserver.NONE
+                && (observer != JfrSocketObserver.INSTANCE || JfrSocketObserver.INSTANCE.recordsConnects())) {
+            // with only the JFR observer and no recording of its connect event, nothing
+            // reads the target: no string is built per connect
             observer.connecting(socket, endpoint, tls != null, options.target());
         }
         InetSocketAddress single = (remote == null) ? AddressRace.single((TcpSocketConnectOptions<D>) options) : null;

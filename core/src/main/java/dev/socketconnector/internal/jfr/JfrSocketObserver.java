@@ -29,6 +29,15 @@ public final class JfrSocketObserver implements SocketObserver {
     private JfrSocketObserver() {
     }
 
+    /**
+     * Whether a recording enables the connect event: without one, {@code connecting} does
+     * nothing, and the caller may skip building its arguments (the target string).
+     * @return whether {@link ConnectEvent} is enabled
+     */
+    public boolean recordsConnects() {
+        return new ConnectEvent().isEnabled();
+    }
+
     @Override
     public void connecting(Socket<?> socket, @Nullable String endpoint, boolean tls, String target) {
         ConnectEvent event = new ConnectEvent();
