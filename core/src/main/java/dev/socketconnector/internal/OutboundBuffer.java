@@ -49,6 +49,15 @@ final class OutboundBuffer {
      */
     static final int QUEUED_WRITE_OVERHEAD = 160;
 
+    /**
+     * The largest TLS record's plaintext (RFC 8446 5.1), which the {@code SslHandler}
+     * wraps per record by default. A write accepted in part on a TLS socket is cut to a
+     * multiple of it, so that a writer repeating the same record-aligned chunks (64 KiB,
+     * say) hands the {@code SslHandler} buffers that each end on a record boundary: a
+     * record that spans two buffers is copied into a new one before it is encrypted.
+     */
+    static final int TLS_RECORD_PLAINTEXT = 16 * 1024;
+
     private static final AtomicLongFieldUpdater<OutboundBuffer> BYTES_WRITTEN = AtomicLongFieldUpdater
         .newUpdater(OutboundBuffer.class, "bytesWritten");
 
@@ -387,7 +396,7 @@ final class OutboundBuffer {
                 drainQueue();
             }
             long room = this.highWaterMark - nettyPendingBytes();
-            accepted = (int) Math.max(0, Math.min(length, room));
+            accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, this.highWaterMark - room);
         }
         else {
             for (;;) {
@@ -396,7 +405,7 @@ final class OutboundBuffer {
                     return -1;
                 }
                 long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
-                accepted = (int) Math.max(0, Math.min(length, room));
+                accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, this.highWaterMark - room);
                 if (accepted == 0
                         || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted + QUEUED_WRITE_OVERHEAD)) {
                     break;
@@ -405,6 +414,27 @@ final class OutboundBuffer {
         }
         if (accepted < length) {
             requestDrain(onLoop);
+        }
+        return accepted;
+    }
+
+    /**
+     * What a write of {@code length} bytes that fits {@code accepted} of them takes: all
+     * of {@code accepted}, except on a TLS socket, where a write of at least one record
+     * that does not fit whole takes whole records only ({@link #TLS_RECORD_PLAINTEXT}):
+     * none when less than one fits, provided the buffer holds more than the low-water
+     * mark, so that the drain that follows waits for bytes to leave (a mark within one
+     * record of the other would otherwise fire drain for a write that still takes
+     * nothing). The rest is the caller's to write again on {@code drain}, as with any
+     * partial write.
+     * @param held what the buffer holds now (queued and in Netty)
+     */
+    private int recordAligned(int accepted, int length, long held) {
+        if (accepted < length && length >= TLS_RECORD_PLAINTEXT && this.socket.isTls()) {
+            int whole = accepted - accepted % TLS_RECORD_PLAINTEXT;
+            if (whole > 0 || held > this.lowWaterMark) {
+                return whole;
+            }
         }
         return accepted;
     }
