@@ -96,6 +96,25 @@ class TlsWriteTests {
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
     void bunStyleTransferWithPartialWritesDeliversEveryByteInOrder(TlsProvider provider) throws Exception {
+        transfer(this.connector, provider, true);
+    }
+
+    @Test
+    void marksWithinOneRecordOfEachOtherStillMakeProgress() throws Exception {
+        // after drain Netty holds no more than the low-water mark: the retry takes what
+        // fits even when that is less than a record
+        try (SocketConnector close = SocketConnector.builder().writeBufferWaterMark(HIGH - 10_000, HIGH).build()) {
+            transfer(close, TlsProvider.OPENSSL, false);
+        }
+    }
+
+    /**
+     * Sends 2 MiB in 64 KiB chunks the way Bun's docs show, checks what the server
+     * decrypted and, when {@code wholeRecords}, that every partial write took whole
+     * records.
+     */
+    private static void transfer(SocketConnector connector, TlsProvider provider, boolean wholeRecords)
+            throws Exception {
         byte[] payload = ascii(2 * 1024 * 1024, 7);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         // the server copies what it decrypts, in order (on its loop)
@@ -139,7 +158,14 @@ class TlsWriteTests {
                 drains.incrementAndGet();
                 pump[0].run();
             });
-            Socket<Void> socket = connect(server.port(), provider, handler);
+            Socket<Void> socket = connector
+                .connect(TcpSocketConnectOptions.<Void>builder()
+                    .hostname("127.0.0.1")
+                    .port(server.port())
+                    .socket(handler)
+                    .tls(TlsOptions.builder().provider(provider).ca(PKI.file("ca.crt")).build())
+                    .build())
+                .get(10, TimeUnit.SECONDS);
             Await.poll(Duration.ofSeconds(30), () -> {
                 synchronized (received) {
                     return received.size() >= payload.length;
@@ -153,7 +179,10 @@ class TlsWriteTests {
             assertThat(drains.get()).isPositive();
             // every partial write took whole records, so every chunk stayed cut on record
             // boundaries
-            assertThat(partials).isNotEmpty().allSatisfy((written) -> assertThat(written % RECORD).isZero());
+            assertThat(partials).isNotEmpty();
+            if (wholeRecords) {
+                assertThat(partials).allSatisfy((written) -> assertThat(written % RECORD).isZero());
+            }
             socket.end();
             assertThat(handler.awaitClose()).isNull();
         }

@@ -395,8 +395,9 @@ final class OutboundBuffer {
             if (this.queuedBytes != 0) {
                 drainQueue();
             }
-            long room = this.highWaterMark - nettyPendingBytes();
-            accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, this.highWaterMark - room);
+            long pending = nettyPendingBytes();
+            long room = this.highWaterMark - pending;
+            accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, pending);
         }
         else {
             for (;;) {
@@ -404,8 +405,9 @@ final class OutboundBuffer {
                 if ((queued & OUTPUT_CLOSED_BIT) != 0) {
                     return -1;
                 }
-                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
-                accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, this.highWaterMark - room);
+                long pending = nettyPendingBytes();
+                long room = this.highWaterMark - pending - queued - QUEUED_WRITE_OVERHEAD;
+                accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, pending);
                 if (accepted == 0
                         || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted + QUEUED_WRITE_OVERHEAD)) {
                     break;
@@ -422,17 +424,17 @@ final class OutboundBuffer {
      * What a write of {@code length} bytes that fits {@code accepted} of them takes: all
      * of {@code accepted}, except on a TLS socket, where a write of at least one record
      * that does not fit whole takes whole records only ({@link #TLS_RECORD_PLAINTEXT}):
-     * none when less than one fits, provided the buffer holds more than the low-water
-     * mark, so that the drain that follows waits for bytes to leave (a mark within one
-     * record of the other would otherwise fire drain for a write that still takes
-     * nothing). The rest is the caller's to write again on {@code drain}, as with any
-     * partial write.
-     * @param held what the buffer holds now (queued and in Netty)
+     * none when less than one fits, provided Netty holds more than the low-water mark:
+     * the drain that follows then waits for bytes to leave, and the retry finds room
+     * (without that condition, marks within one record of each other would fire drain
+     * after drain for a write that still takes nothing). The rest is the caller's to
+     * write again on {@code drain}, as with any partial write.
+     * @param pending what Netty holds now
      */
-    private int recordAligned(int accepted, int length, long held) {
+    private int recordAligned(int accepted, int length, long pending) {
         if (accepted < length && length >= TLS_RECORD_PLAINTEXT && this.socket.isTls()) {
             int whole = accepted - accepted % TLS_RECORD_PLAINTEXT;
-            if (whole > 0 || held > this.lowWaterMark) {
+            if (whole > 0 || pending > this.lowWaterMark) {
                 return whole;
             }
         }
