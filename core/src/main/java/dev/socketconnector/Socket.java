@@ -122,13 +122,17 @@ public interface Socket<D> {
      * {@link SocketHandler#drain(Socket) drain}, which fires once the buffer has fallen
      * below the low-water mark. A write from a thread other than the socket's event loop
      * is also charged its bookkeeping (about 160 bytes per write) against the mark, so
-     * many tiny writes cannot hold more memory than the mark allows. Accepted bytes are
-     * delivered in order before the FIN of {@code end()} or {@code shutdown()}, or the
-     * socket reports an error: a write that loses a race with {@code end()},
-     * {@code shutdown()}, the peer's FIN or a failure on another thread returns -1
-     * instead of accepting bytes that would not be sent. Inside {@code error} the socket
-     * is already closing. With a {@link Framing} other than {@code none()}, each call
-     * sends one frame, all or nothing (see {@link Framing}).
+     * many tiny writes cannot hold more memory than the mark allows. On a TLS socket, a
+     * write of 16 KiB or more that does not fit whole takes whole TLS records (multiples
+     * of 16 KiB), none when less than one fits while the buffer holds more than the
+     * low-water mark: chunks that are multiples of 16 KiB then reach the encryption cut
+     * on record boundaries, without a copy. Accepted bytes are delivered in order before
+     * the FIN of {@code end()} or {@code shutdown()}, or the socket reports an error: a
+     * write that loses a race with {@code end()}, {@code shutdown()}, the peer's FIN or a
+     * failure on another thread returns -1 instead of accepting bytes that would not be
+     * sent. Inside {@code error} the socket is already closing. With a {@link Framing}
+     * other than {@code none()}, each call sends one frame, all or nothing (see
+     * {@link Framing}).
      * @param data the bytes; copied, so the array may be reused once this returns
      * @return the number of bytes accepted: {@code data.length}, fewer, 0 when the buffer
      * is full, or -1 after {@code end()}, {@code shutdown()}, a failure or close

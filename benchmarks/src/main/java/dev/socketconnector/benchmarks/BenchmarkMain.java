@@ -106,6 +106,7 @@ public final class BenchmarkMain {
             // both clients use BoringSSL when netty-tcnative loads (the connector's
             // TlsProvider.AUTO), JDK otherwise
             result.field("tls_provider", io.netty.handler.ssl.OpenSsl.isAvailable() ? "openssl" : "jdk");
+            TlsSeen.addTo(result);
         }
         return result.toString();
     }

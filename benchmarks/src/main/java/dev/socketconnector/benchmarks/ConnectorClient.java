@@ -207,6 +207,7 @@ public final class ConnectorClient implements BenchmarkClient {
 
         @Override
         public void open(Socket<Void> socket) {
+            TlsSeen.record(socket);
             this.cpuStartNanos = CpuClock.processCpuNanos();
             this.startNanos = System.nanoTime();
             pump(socket);
@@ -313,6 +314,7 @@ public final class ConnectorClient implements BenchmarkClient {
         }
 
         void start(Socket<Void> socket) {
+            TlsSeen.record(socket);
             send(socket);
         }
 

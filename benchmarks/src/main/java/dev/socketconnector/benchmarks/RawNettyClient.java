@@ -283,6 +283,11 @@ public final class RawNettyClient implements BenchmarkClient {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof SslHandshakeCompletionEvent handshake) {
                 if (handshake.isSuccess()) {
+                    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+                    if (ssl != null) {
+                        TlsSeen.record(ssl.engine().getSession().getProtocol(),
+                                ssl.engine().getSession().getCipherSuite());
+                    }
                     opened(ctx);
                 }
                 else {

@@ -49,6 +49,15 @@ final class OutboundBuffer {
      */
     static final int QUEUED_WRITE_OVERHEAD = 160;
 
+    /**
+     * The largest TLS record's plaintext (RFC 8446 5.1), which the {@code SslHandler}
+     * wraps per record by default. A write accepted in part on a TLS socket is cut to a
+     * multiple of it, so that a writer repeating the same record-aligned chunks (64 KiB,
+     * say) hands the {@code SslHandler} buffers that each end on a record boundary: a
+     * record that spans two buffers is copied into a new one before it is encrypted.
+     */
+    static final int TLS_RECORD_PLAINTEXT = 16 * 1024;
+
     private static final AtomicLongFieldUpdater<OutboundBuffer> BYTES_WRITTEN = AtomicLongFieldUpdater
         .newUpdater(OutboundBuffer.class, "bytesWritten");
 
@@ -386,8 +395,9 @@ final class OutboundBuffer {
             if (this.queuedBytes != 0) {
                 drainQueue();
             }
-            long room = this.highWaterMark - nettyPendingBytes();
-            accepted = (int) Math.max(0, Math.min(length, room));
+            long pending = nettyPendingBytes();
+            long room = this.highWaterMark - pending;
+            accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, pending);
         }
         else {
             for (;;) {
@@ -395,8 +405,9 @@ final class OutboundBuffer {
                 if ((queued & OUTPUT_CLOSED_BIT) != 0) {
                     return -1;
                 }
-                long room = this.highWaterMark - nettyPendingBytes() - queued - QUEUED_WRITE_OVERHEAD;
-                accepted = (int) Math.max(0, Math.min(length, room));
+                long pending = nettyPendingBytes();
+                long room = this.highWaterMark - pending - queued - QUEUED_WRITE_OVERHEAD;
+                accepted = recordAligned((int) Math.max(0, Math.min(length, room)), length, pending);
                 if (accepted == 0
                         || QUEUED_BYTES.compareAndSet(this, queued, queued + accepted + QUEUED_WRITE_OVERHEAD)) {
                     break;
@@ -405,6 +416,27 @@ final class OutboundBuffer {
         }
         if (accepted < length) {
             requestDrain(onLoop);
+        }
+        return accepted;
+    }
+
+    /**
+     * What a write of {@code length} bytes that fits {@code accepted} of them takes: all
+     * of {@code accepted}, except on a TLS socket, where a write of at least one record
+     * that does not fit whole takes whole records only ({@link #TLS_RECORD_PLAINTEXT}):
+     * none when less than one fits, provided Netty holds more than the low-water mark:
+     * the drain that follows then waits for bytes to leave, and the retry finds room
+     * (without that condition, marks within one record of each other would fire drain
+     * after drain for a write that still takes nothing). The rest is the caller's to
+     * write again on {@code drain}, as with any partial write.
+     * @param pending what Netty holds now
+     */
+    private int recordAligned(int accepted, int length, long pending) {
+        if (accepted < length && length >= TLS_RECORD_PLAINTEXT && this.socket.isTls()) {
+            int whole = accepted - accepted % TLS_RECORD_PLAINTEXT;
+            if (whole > 0 || pending > this.lowWaterMark) {
+                return whole;
+            }
         }
         return accepted;
     }
