@@ -588,6 +588,21 @@ function residentBytes() {
   return Number(match[1]) * 1024;
 }
 
+// VmRSS once it has settled (two reads 100 ms apart within 64 KiB, at most 20 reads), as
+// MemoryProbe.residentBytesSettled.
+async function residentBytesSettled() {
+  let previous = residentBytes();
+  for (let i = 0; i < 20; i++) {
+    await Bun.sleep(100);
+    const current = residentBytes();
+    if (Math.abs(current - previous) <= 64 * 1024) {
+      return current;
+    }
+    previous = current;
+  }
+  return previous;
+}
+
 async function idle(spec) {
   const errors = [];
   const handler = {
@@ -624,10 +639,10 @@ async function idle(spec) {
     socket.end();
   }
   const heapBefore = await heapAfterFullGc();
-  const rssBefore = residentBytes();
+  const rssBefore = await residentBytesSettled();
   const sockets = await openAll(spec.conns);
   const heapAfter = await heapAfterFullGc();
-  const rssAfter = residentBytes();
+  const rssAfter = await residentBytesSettled();
   for (const socket of sockets) {
     if (socket.readyState !== 1) {
       throw new BenchmarkFailure(`a connection closed while idle (readyState ${socket.readyState})`);
