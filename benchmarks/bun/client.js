@@ -605,9 +605,23 @@ async function residentBytesSettled() {
 
 async function idle(spec) {
   const errors = [];
+  // a TLS socket is open once its handshake is done (Bun.connect resolves at TCP connect)
+  const handshakes = new Map();
   const handler = {
     data(socket, data) {
       errors.push(new BenchmarkFailure(`the echo server sent ${data.length} bytes to an idle connection`));
+    },
+    handshake(socket, success, authorizationError) {
+      const ready = handshakes.get(socket) ?? deferred();
+      handshakes.set(socket, ready);
+      if (success) {
+        ready.resolve(socket);
+      } else {
+        ready.reject(failure(`TLS handshake with ${spec.target}`, authorizationError ?? new Error("handshake failed")));
+      }
+    },
+    close(socket) {
+      handshakes.get(socket)?.reject(new BenchmarkFailure(`a connection to ${spec.target} closed during its handshake`));
     },
     error(socket, error) {
       log(`idle connection error: ${oneLine(error)}`);
@@ -618,8 +632,21 @@ async function idle(spec) {
       errors.push(error);
     },
   };
-  if (spec.tls) {
-    throw new UsageError("option --tls is not supported by idle");
+  async function open() {
+    let socket;
+    try {
+      socket = await connect(spec, handler);
+    } catch (error) {
+      throw failure(`idle connect to ${spec.target}`, error);
+    }
+    if (!spec.tls) {
+      return socket;
+    }
+    const ready = handshakes.get(socket) ?? deferred();
+    handshakes.set(socket, ready);
+    await ready.promise;
+    handshakes.delete(socket);
+    return socket;
   }
   async function openAll(conns) {
     const sockets = [];
@@ -627,9 +654,7 @@ async function idle(spec) {
     for (let from = 0; from < conns; from += batch) {
       const opens = [];
       for (let i = from; i < Math.min(conns, from + batch); i++) {
-        opens.push(connect(spec, handler).catch((error) => {
-          throw failure(`idle connect to ${spec.target}`, error);
-        }));
+        opens.push(open());
       }
       sockets.push(...(await Promise.all(opens)));
     }
