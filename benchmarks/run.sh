@@ -31,6 +31,11 @@
 #   JAVA, JAVA_OPTS      the java command and options for the clients (default: java, none)
 #   SERVER_JAVA_OPTS     options for the server JVMs
 #   OUT                  directory for the raw JSON lines (default: a new temp dir, printed at the end)
+#   BUN                  path of a bun binary (e.g. 1.4.5: `npm install bun@1.4.5` in a directory outside the repo,
+#                        then BUN=<dir>/node_modules/bun/bin/bun.exe): when set, the Bun reference client
+#                        (bun/client.js) runs too, in the same alternation, and each row also prints Bun's median and
+#                        the connector/Bun ratio. Bun always runs on its own single epoll event loop, whatever the
+#                        row's transport (the row's other two clients run on that transport). Unset: no Bun.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -55,8 +60,18 @@ CONNECT_CONCURRENCY="${CONNECT_CONCURRENCY:-50}"
 IDLE_CONNS="${IDLE_CONNS:-5000}"
 CLIENT_THREADS="${CLIENT_THREADS:-}"
 SERVER_THREADS="${SERVER_THREADS:-}"
+BUN="${BUN:-}"
 OUT="${OUT:-$(mktemp -d -t socket-connector-bench.XXXXXX)}"
 mkdir -p "$OUT"
+
+clients="connector raw-netty"
+if [[ -n "$BUN" ]]; then
+  if ! bun_version="$("$BUN" --version 2>&1)"; then
+    echo "error: BUN=$BUN does not run: $bun_version" >&2
+    exit 1
+  fi
+  clients="connector raw-netty bun"
+fi
 
 if [[ ! -f "$JAR" ]]; then
   echo "error: $JAR not found; build it first: ./mvnw -B package -pl core,benchmarks -am -DskipTests" >&2
@@ -160,11 +175,27 @@ for variant in $VARIANTS; do
       args="$(args_for "$bench" "$mult") --transport $transport"
       for run in $(seq 1 "$RUNS"); do
         # alternate which client goes first, so neither always runs on a warmer machine
-        if (( run % 2 )); then order="connector raw-netty"; else order="raw-netty connector"; fi
+        if [[ -z "$BUN" ]]; then
+          if (( run % 2 )); then order="connector raw-netty"; else order="raw-netty connector"; fi
+        else
+          # rotate the three clients: each goes first, second and third in turn
+          case $(( run % 3 )) in
+            1) order="connector raw-netty bun" ;;
+            2) order="raw-netty bun connector" ;;
+            0) order="bun connector raw-netty" ;;
+          esac
+        fi
         for client in $order; do
           echo "[run.sh] $variant $transport $bench run $run/$RUNS $client" >&2
-          # shellcheck disable=SC2086
-          if ! line="$("$JAVA" $JAVA_OPTS -jar "$JAR" $args --client "$client" $threads 2>>"$OUT/client.err")"; then
+          if [[ "$client" == bun ]]; then
+            # Bun has one event loop and no transport choice: the benchmark's own options only
+            # shellcheck disable=SC2046
+            cmd=("$BUN" "$here/bun/client.js" $(args_for "$bench" "$mult"))
+          else
+            # shellcheck disable=SC2206
+            cmd=("$JAVA" $JAVA_OPTS -jar "$JAR" $args --client "$client" $threads)
+          fi
+          if ! line="$("${cmd[@]}" 2>>"$OUT/client.err")"; then
             echo "error: $bench ($variant, $transport, $client, run $run) failed: $(tail -1 "$OUT/client.err")" >&2
             exit 1
           fi
@@ -178,9 +209,13 @@ done
 med() { field "$1" <"$2" | median; }
 
 echo
-echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), client threads ${CLIENT_THREADS:-default})"
+echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), client threads ${CLIENT_THREADS:-default}${BUN:+, Bun $bun_version})"
 printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' variant transport benchmark metric connector raw-netty ratio \
   "cpu_s c" "cpu_s r" "cpu ratio" "p50/p99 us (connector | raw-netty)"
+if [[ -n "$BUN" ]]; then
+  printf '%-5s %-9s %-24s %-10s %12s %7s %7s %9s   %s\n' "" "" "  Bun (same run):" "" bun "c/bun" "cpu_s b" "cpu c/b" \
+    "p50/p99 us (bun)"
+fi
 for variant in $VARIANTS; do
   for transport in $TRANSPORTS; do
     for bench in $BENCHES; do
@@ -204,6 +239,16 @@ for variant in $VARIANTS; do
       fi
       printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' "$variant" "$transport" "$name" "$metric" "$c" "$r" \
         "$ratio" "$cc" "$cr" "$cpu" "$lat"
+      bf="$OUT/$variant.$transport.$bench.bun.jsonl"
+      if [[ -n "$BUN" && -f "$bf" ]]; then
+        b="$(med "$metric" "$bf")"
+        bratio="$(awk -v c="$c" -v b="$b" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.3f", c / b }')"
+        cb="$(med cpu_s "$bf")"
+        bcpu="$(awk -v c="$cc" -v b="$cb" 'BEGIN { if (b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.3f", c / b }')"
+        blat=""
+        [[ "$bench" == pingpong* ]] && blat="$(med p50_us "$bf")/$(med p99_us "$bf")"
+        printf '%-5s %-9s %-24s %-10s %12s %7s %7s %9s   %s\n' "" "" "  bun (epoll)" "" "$b" "$bratio" "$cb" "$bcpu" "$blat"
+      fi
     done
   done
 done
@@ -211,4 +256,8 @@ echo "ratio = connector / raw-netty on the same transport and TLS provider, same
 echo "bytes_per_conn where lower is better); cold = the sizes given, warm = 4x those sizes"
 echo "cpu_s = client process CPU seconds for the measured work (c = connector, r = raw-netty); cpu ratio = c / r"
 echo "(lower is better; steadier than wall-clock rates on a shared machine)"
+if [[ -n "$BUN" ]]; then
+  echo "bun = the Bun reference client (bun/client.js, Bun.connect, its own epoll loop), same run; c/bun = connector / bun"
+  echo "(rates: higher is better; idle: lower is better); cpu c/b = connector CPU seconds / Bun's"
+fi
 echo "raw results: $OUT"

@@ -106,10 +106,11 @@ public final class ConnectorClient implements BenchmarkClient {
         try (SocketConnector connector = connector(spec)) {
             openAll(connector, spec, Math.min(8, spec.conns())).forEach(Socket::end);
             long heapBefore = MemoryProbe.heapAfterFullGc();
-            long rssBefore = MemoryProbe.residentBytes();
+            long rssBefore = MemoryProbe.residentBytesSettled();
             List<Socket<Void>> sockets = openAll(connector, spec, spec.conns());
             long heapAfter = MemoryProbe.heapAfterFullGc();
-            long rssAfter = MemoryProbe.residentBytes();
+            long rssAfter = MemoryProbe.residentBytesSettled();
+            MemoryProbe.holdIfAsked();
             for (Socket<Void> socket : sockets) {
                 if (socket.readyState() != ReadyState.OPEN) {
                     throw new BenchmarkFailure("a connection closed while idle (" + socket.readyState() + ")");

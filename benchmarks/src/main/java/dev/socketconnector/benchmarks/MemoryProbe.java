@@ -38,6 +38,54 @@ public final class MemoryProbe {
     }
 
     /**
+     * Keeps the idle connections open for the seconds given by the system property
+     * {@code benchmarks.idle.holdSeconds} (default 0: returns at once), so a heap
+     * histogram ({@code jcmd <pid> GC.class_histogram}) or a heap dump can be taken while
+     * they are held. Logs the process id to stderr first.
+     */
+    public static void holdIfAsked() {
+        long seconds = Long.getLong("benchmarks.idle.holdSeconds", 0);
+        if (seconds <= 0) {
+            return;
+        }
+        BenchmarkMain.log("holding the idle connections for %d s (pid %d)", seconds, ProcessHandle.current().pid());
+        try {
+            Thread.sleep(seconds * 1000);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Returns the resident set size once it has settled: reads {@code VmRSS} every 100 ms
+     * until two reads in a row differ by at most 64 KiB (at most 20 reads, 2 s), so
+     * memory still being touched after the last connection opened (a JIT compilation
+     * finishing, an allocator arena) is counted where it belongs rather than at a random
+     * point.
+     * @return bytes resident, the last of the reads
+     * @throws BenchmarkFailure when /proc is not available (not Linux)
+     */
+    public static long residentBytesSettled() {
+        long previous = residentBytes();
+        for (int i = 0; i < 20; i++) {
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long current = residentBytes();
+            if (Math.abs(current - previous) <= 64 * 1024) {
+                return current;
+            }
+            previous = current;
+        }
+        return previous;
+    }
+
+    /**
      * Returns the resident set size of this process.
      * @return bytes resident, from {@code VmRSS} in /proc/self/status
      * @throws BenchmarkFailure when /proc is not available (not Linux)

@@ -141,10 +141,11 @@ public final class RawNettyClient implements BenchmarkClient {
         try (Client client = new Client(spec)) {
             openAll(client, Math.min(8, spec.conns()), spec).forEach(Channel::close);
             long heapBefore = MemoryProbe.heapAfterFullGc();
-            long rssBefore = MemoryProbe.residentBytes();
+            long rssBefore = MemoryProbe.residentBytesSettled();
             List<Channel> channels = openAll(client, spec.conns(), spec);
             long heapAfter = MemoryProbe.heapAfterFullGc();
-            long rssAfter = MemoryProbe.residentBytes();
+            long rssAfter = MemoryProbe.residentBytesSettled();
+            MemoryProbe.holdIfAsked();
             for (Channel channel : channels) {
                 if (!channel.isActive()) {
                     throw new BenchmarkFailure("a connection closed while idle");

@@ -266,7 +266,10 @@ final class ConnectAttempt<D> {
         cancelDeadline();
         NettySocket<D> socket = this.socket;
         socket.advance(NettySocket.OPEN);
-        socket.openedAt = Instant.now();
+        socket.markOpened(Instant.now());
+        // decided: an open socket need not keep the race (its targets, addresses and
+        // lists) for its whole life; closeChannel then closes the channel directly
+        this.race = null;
         this.visible = true;
         this.opened = true;
         socket.connector.register(socket);

@@ -46,6 +46,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     private static final byte[] NO_BYTES = {};
 
+    private static final long NOT_OPENED = Long.MIN_VALUE;
+
     @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "keepingAlive");
@@ -112,7 +114,11 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     private volatile boolean referenced = true;
 
-    volatile @Nullable Instant openedAt;
+    /**
+     * When open fired, in nanoseconds since the epoch, or {@link #NOT_OPENED}: a long
+     * instead of an {@code Instant} saves an object per socket (openedAt() builds one).
+     */
+    private volatile long openedAtEpochNanos = NOT_OPENED;
 
     /** The addresses, cached once connected; they stay readable after close. */
     private volatile SocketAddresses addresses = SocketAddresses.NONE;
@@ -203,7 +209,13 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public @Nullable Instant openedAt() {
-        return this.openedAt;
+        long nanos = this.openedAtEpochNanos;
+        return (nanos != NOT_OPENED) ? Instant.ofEpochSecond(0, nanos) : null;
+    }
+
+    /** Records when open fired. Loop. */
+    void markOpened(Instant now) {
+        this.openedAtEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     @Override

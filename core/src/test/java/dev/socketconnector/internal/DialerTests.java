@@ -63,6 +63,26 @@ class DialerTests {
     }
 
     @Test
+    void openSocketKeepsNoAddressRaceAndStillCloses() throws Exception {
+        NettySocketConnector connector = connector();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
+                .get(10, TimeUnit.SECONDS);
+            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            // an idle open socket holds no connect-time state: the race, its targets and
+            // addresses are garbage once the socket is open (issue 14, idle memory)
+            Object race = nettySocket.loop.submit(() -> nettySocket.events.attempt.race()).get(10, TimeUnit.SECONDS);
+            assertThat(race).isNull();
+            assertThat(socket.openedAt()).isNotNull();
+            // the close goes to the channel directly
+            socket.end();
+            assertThat(handler.awaitClose()).isNull();
+            assertThat(handler.rawEvents()).endsWith("close");
+        }
+    }
+
+    @Test
     void nameWithSeveralAddressesConnectsToTheFirst() throws Exception {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {

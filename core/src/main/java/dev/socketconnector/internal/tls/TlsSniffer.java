@@ -103,6 +103,9 @@ final class TlsSniffer extends ChannelDuplexHandler {
         this.handshakeDone = true;
         this.transcript.clear();
         this.outbound.headersOnly = true;
+        // an idle socket keeps no handshake-sized buffers (issue 14, idle memory)
+        this.inbound.trim();
+        this.outbound.trim();
         if (this.facts.tls13) {
             if (!this.keepRecords) {
                 remove(ctx);
@@ -149,6 +152,15 @@ final class TlsSniffer extends ChannelDuplexHandler {
             this.encryptedServerRecords.clear();
             this.keptBytes = 0;
         }
+    }
+
+    /**
+     * {@return the bytes of the arrays both directions hold for partial records and
+     * messages} Loop (tests).
+     */
+    int bufferCapacity() {
+        return this.inbound.records.length + this.inbound.messages.length + this.outbound.records.length
+                + this.outbound.messages.length;
     }
 
     /** Whether encrypted server records are kept. Any thread. */
@@ -275,6 +287,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
     }
 
     /** One direction's record and handshake-message reassembly. */
+    private static final byte[] NO_BYTES = {};
+
     private final class Direction {
 
         private final boolean fromServer;
@@ -303,6 +317,21 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
         Direction(boolean fromServer) {
             this.fromServer = fromServer;
+        }
+
+        /**
+         * Drops the buffers that hold nothing (wiped first), so a socket that has
+         * finished its handshake does not keep their grown arrays while idle. Loop.
+         */
+        void trim() {
+            if (this.recordLength == 0 && this.records.length > 0) {
+                Arrays.fill(this.records, (byte) 0);
+                this.records = NO_BYTES;
+            }
+            if (this.messageLength == 0 && this.messages.length > 0) {
+                Arrays.fill(this.messages, (byte) 0);
+                this.messages = NO_BYTES;
+            }
         }
 
         void clear() {
@@ -341,6 +370,11 @@ final class TlsSniffer extends ChannelDuplexHandler {
             System.arraycopy(this.records, offset, this.records, 0, this.recordLength - offset);
             Arrays.fill(this.records, this.recordLength - offset, this.recordLength, (byte) 0);
             this.recordLength -= offset;
+            if (TlsSniffer.this.handshakeDone && this.recordLength == 0) {
+                // after the handshake (TLS 1.3 records kept for the lazy getters), an
+                // idle socket holds no read-sized buffer between reads
+                trim();
+            }
             if (this.headersOnly && this.recordLength > 0) {
                 // Switch to header-only reading at a record boundary: replay what is
                 // left.

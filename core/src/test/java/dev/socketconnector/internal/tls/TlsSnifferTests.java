@@ -85,6 +85,30 @@ class TlsSnifferTests {
 
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void aSnifferThatStaysAfterTheHandshakeHoldsNoBuffersBetweenReads(String version) throws Exception {
+        // TLS 1.3 keeps the sniffer for the server's records (lazy getters), TLS 1.2 to
+        // watch for renegotiation: an idle socket must not keep handshake-sized arrays
+        TlsSniffer sniffer = new TlsSniffer();
+        EmbeddedChannel client = client(sniffer, version);
+        EmbeddedChannel server = server(version);
+        pump(client, server);
+        assertThat(client.pipeline().get(SslHandler.class).handshakeFuture().isSuccess()).isTrue();
+        assertThat(sniffer.bufferCapacity()).as("during the handshake").isPositive();
+        sniffer.handshakeDone(true);
+        assertThat(client.pipeline().get(TlsSniffer.class)).as("the sniffer stays").isSameAs(sniffer);
+        assertThat(sniffer.bufferCapacity()).as("after handshakeDone").isZero();
+        server.writeAndFlush(Unpooled.wrappedBuffer(new byte[3000]));
+        pump(client, server);
+        ByteBuf read = client.readInbound();
+        assertThat(read.readableBytes()).isEqualTo(3000);
+        read.release();
+        assertThat(sniffer.bufferCapacity()).as("after a read of whole records").isZero();
+        client.finishAndReleaseAll();
+        server.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void snifferReadsTheHandshakeAndPassesBytesUnchanged(String version) throws Exception {
         TlsSniffer sniffer = new TlsSniffer();
         EmbeddedChannel client = client(sniffer, version);
