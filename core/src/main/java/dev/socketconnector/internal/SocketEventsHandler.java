@@ -81,6 +81,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     /** Set by {@code initPipeline} with the socket's frame decoder. Loop. */
     void frameDecoder(FrameDecoders.FrameDecoder decoder) {
         this.frameDecoder = decoder;
+        // frames is right before events in the pipeline (initPipeline)
+        decoder.deliverTo(this);
     }
 
     /**
@@ -195,8 +197,11 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         dispatch(DATA, data);
     }
 
-    /** Delivers a frame that arrived as its own array. Loop. */
-    private void frameRead(byte[] frame) {
+    /**
+     * Delivers a frame that arrived as its own array: from the delimiter decoder directly
+     * (one call per frame, no pipeline hop), or as a {@code byte[]} message. Loop.
+     */
+    void frameRead(byte[] frame) {
         if (!this.attempt.opened() || this.socket.state() != NettySocket.OPEN) {
             return;
         }
