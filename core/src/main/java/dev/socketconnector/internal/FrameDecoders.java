@@ -57,6 +57,14 @@ final class FrameDecoders {
          */
         int heldCapacity();
 
+        /**
+         * Hands each decoded frame straight to {@code events}, the handler right after
+         * this one in the pipeline, instead of one {@code fireChannelRead} per frame;
+         * decoders that emit buffers ignore it. Loop, before the first read.
+         */
+        default void deliverTo(SocketEventsHandler<?> events) {
+        }
+
     }
 
     static FrameDecoder newDecoder(Framing framing) {
@@ -142,7 +150,8 @@ final class FrameDecoders {
      * {@code lines(maxLength)} and {@code delimiter(bytes, maxLength)}: frames cut where
      * the delimiter is found ({@code ByteBuf.indexOf}, eight bytes at a time), each
      * copied once, straight from the read buffer into the {@code byte[]} handed to
-     * {@code data} (a {@code byte[]} message, which the events handler delivers as is).
+     * {@code data}: handed straight to the events handler (see
+     * {@link FrameDecoder#deliverTo}), or as a {@code byte[]} message when there is none.
      * Only the unfinished frame at the end of a read is kept, in a {@code byte[]} of at
      * most {@code maxLength} plus the delimiter; reads are never merged. Netty's
      * {@code LineBasedFrameDecoder} and {@code DelimiterBasedFrameDecoder} were used
@@ -167,10 +176,29 @@ final class FrameDecoders {
 
         private boolean failed;
 
+        /** Where frames go; null: down the pipeline as {@code byte[]} messages. */
+        private @Nullable SocketEventsHandler<?> events;
+
         DelimitedDecoder(byte[] delimiter, boolean lines, int maxLength) {
             this.delimiter = delimiter;
             this.lines = lines;
             this.maxLength = maxLength;
+        }
+
+        @Override
+        public void deliverTo(SocketEventsHandler<?> events) {
+            this.events = events;
+        }
+
+        /** One frame to the events handler, or down the pipeline. */
+        private void emit(ChannelHandlerContext ctx, byte[] frame) {
+            SocketEventsHandler<?> events = this.events;
+            if (events != null) {
+                events.frameRead(frame);
+            }
+            else {
+                ctx.fireChannelRead(frame);
+            }
         }
 
         @Override
@@ -222,7 +250,7 @@ final class FrameDecoders {
                 byte[] frame = new byte[payloadEnd - from];
                 in.getBytes(from, frame);
                 from = found + length;
-                ctx.fireChannelRead(frame);
+                emit(ctx, frame);
                 if (this.failed) {
                     return;
                 }
@@ -293,7 +321,7 @@ final class FrameDecoders {
             if (this.partial.length > 8192) {
                 this.partial = NONE;
             }
-            ctx.fireChannelRead(frame);
+            emit(ctx, frame);
             return this.failed ? -1 : next;
         }
 
