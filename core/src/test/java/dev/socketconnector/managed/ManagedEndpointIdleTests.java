@@ -55,8 +55,10 @@ class ManagedEndpointIdleTests {
             List<TestServer.Peer> peers = new ArrayList<>();
             peers.add(server.accept());
             long start = System.nanoTime();
+            // the state turns CONNECTED before the listener hears of it: wait for both
             Await.until("a second connection after the idle close", Duration.ofSeconds(5),
-                    () -> server.acceptedCount() >= 2 && endpoint.state() == EndpointState.CONNECTED);
+                    () -> server.acceptedCount() >= 2 && endpoint.state() == EndpointState.CONNECTED
+                            && transitions.stream().filter("CONNECTING->CONNECTED"::equals).count() >= 2);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(endpoint.socket()).isNotSameAs(first);
             assertThat(elapsed).as("idle close after 400 ms, then a reconnect").isBetween(350L, 3000L);
