@@ -167,12 +167,15 @@ public interface Socket<D> {
 
     /**
      * Writes what fits, then sends FIN after everything accepted has been flushed, then
-     * closes. A reply arriving after the FIN is not delivered: use {@link #shutdown()} to
-     * keep reading. The same on TLS (Bun half-closes a TLS socket on {@code end()}, so a
-     * reply still arrives there). The socket then reports {@link ReadyState#CLOSING}, and
-     * {@code close} runs later on the event loop (Bun runs it inside the call). If the
-     * socket has not closed within the connector's shutdown timeout (10 s when that is
-     * zero) because the peer has stopped reading, it is reset and {@code close} gets a
+     * closes once the peer's FIN has come, or a second after ours when the peer sends
+     * none (closing at once with input not yet read would reset the connection, and a
+     * reset makes the peer's kernel discard what we sent that the peer has not read yet).
+     * A reply arriving after the FIN is read and not delivered: use {@link #shutdown()}
+     * to keep reading. The same on TLS (Bun half-closes a TLS socket on {@code end()}, so
+     * a reply still arrives there). The socket then reports {@link ReadyState#CLOSING},
+     * and {@code close} runs later on the event loop (Bun runs it inside the call). If
+     * the socket has not closed within the connector's shutdown timeout (10 s when that
+     * is zero) because the peer has stopped reading, it is reset and {@code close} gets a
      * {@link SocketTransportException} with code {@code ETIMEDOUT} whose cause says the
      * peer stopped reading and how many bytes were not sent.
      * @param data the final bytes

@@ -336,7 +336,14 @@ class CorrectnessTests {
                     .onData((socket, data) -> socket.end());
                 Socket<Void> socket = connect(this.connector, server.port(), handler, false);
                 TestServer.Peer peer = server.accept();
-                Future<byte[]> read = pool.submit(peer::readToEnd);
+                // the peer closes once it has read our FIN, as a server does (end() waits
+                // for
+                // that, up to a second, before it closes)
+                Future<byte[]> read = pool.submit(() -> {
+                    byte[] all = peer.readToEnd();
+                    peer.close();
+                    return all;
+                });
                 AtomicLong accepted = new AtomicLong();
                 CountDownLatch started = new CountDownLatch(writers);
                 List<Future<?>> running = new ArrayList<>();

@@ -146,7 +146,8 @@ final class IdleHandler extends ChannelDuplexHandler {
 
     private void readCheck() {
         this.readTimer = null;
-        if (this.stopped || this.socket.state() == NettySocket.CLOSED || this.socket.events.closing.inputEnded()) {
+        if (this.stopped || this.socket.state() == NettySocket.CLOSED || this.socket.events.closing.inputEnded()
+                || this.socket.events.closing.lingering()) {
             return;
         }
         long idle = System.nanoTime() - this.lastRead;

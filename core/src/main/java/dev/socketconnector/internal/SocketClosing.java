@@ -38,6 +38,13 @@ final class SocketClosing<D> {
     private static final SocketEventsHandler.Callback CLOSE = (handler, socket, error) -> handler.close(socket,
             (Throwable) error);
 
+    /**
+     * How long end() waits after its FIN for the peer's FIN before it closes anyway: a
+     * peer that answers our FIN with its own (what servers do) gets a graceful close well
+     * within it; one that never closes costs a second in CLOSING, not the end timeout.
+     */
+    static final Duration END_LINGER = Duration.ofSeconds(1);
+
     private final NettySocket<D> socket;
 
     private final SocketEventsHandler<D> events;
@@ -57,6 +64,12 @@ final class SocketClosing<D> {
     private boolean finQueued;
 
     private @Nullable ScheduledFuture<?> endDeadline;
+
+    /** After end()'s FIN: the bound on waiting for the peer's FIN. */
+    private @Nullable ScheduledFuture<?> lingerDeadline;
+
+    /** end()'s FIN is out: waiting for the peer's FIN to close. */
+    private boolean lingering;
 
     private boolean closeFired;
 
@@ -236,10 +249,52 @@ final class SocketClosing<D> {
         if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
             this.localClose = true;
             // FIN first: a bare close() with unread input would send only a reset
-            duplex.shutdownOutput().addListener((ChannelFuture done) -> done.channel().close());
+            duplex.shutdownOutput().addListener((ChannelFuture done) -> {
+                if (!done.isSuccess() || this.inputEnded) {
+                    done.channel().close();
+                }
+                else {
+                    lingerThenClose();
+                }
+            });
         }
         else {
             closeChannel();
+        }
+    }
+
+    /**
+     * After end()'s FIN, the close waits for the peer's FIN (which closes the socket
+     * through {@link #peerEnded()}), reading and discarding what still arrives, for at
+     * most the end timeout. Closing at once would lose data: a close with input the
+     * kernel holds unread (TLS 1.3 session tickets, a reply, anything in flight) sends a
+     * reset instead of a graceful close, and the reset makes the peer's kernel discard
+     * what we sent that the peer has not read yet. Everything accepted has been handed to
+     * the kernel by now, so when the peer never closes the bound ({@link #END_LINGER}, or
+     * the end timeout when shorter) closes quietly. Loop.
+     */
+    private void lingerThenClose() {
+        cancelEndDeadline();
+        if (this.closeFired) {
+            return;
+        }
+        this.lingering = true;
+        Duration bound = this.socket.connector.endTimeout();
+        if (bound.compareTo(END_LINGER) > 0) {
+            bound = END_LINGER;
+        }
+        this.lingerDeadline = this.socket.loop.schedule(() -> {
+            this.lingerDeadline = null;
+            if (!this.closeFired) {
+                this.socket.channel.close();
+            }
+        }, bound.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelEndDeadline() {
+        if (this.endDeadline != null) {
+            this.endDeadline.cancel(false);
+            this.endDeadline = null;
         }
     }
 
@@ -428,9 +483,10 @@ final class SocketClosing<D> {
             this.timeout.cancel(false);
             this.timeout = null;
         }
-        if (this.endDeadline != null) {
-            this.endDeadline.cancel(false);
-            this.endDeadline = null;
+        cancelEndDeadline();
+        if (this.lingerDeadline != null) {
+            this.lingerDeadline.cancel(false);
+            this.lingerDeadline = null;
         }
         socket.discardQueue();
         try {
@@ -485,6 +541,14 @@ final class SocketClosing<D> {
      * Whether the input is done (the peer's FIN or close_notify, or shutdown(true)):
      * nothing more will be received. Loop.
      */
+    /**
+     * Whether end()'s FIN is out and the socket waits for the peer's FIN to close (what
+     * arrives meanwhile is discarded: a silent peer is not read idle then). Loop.
+     */
+    boolean lingering() {
+        return this.lingering;
+    }
+
     boolean inputEnded() {
         return this.inputEnded;
     }
