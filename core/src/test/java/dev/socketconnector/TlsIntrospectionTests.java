@@ -162,6 +162,24 @@ class TlsIntrospectionTests {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({ "OPENSSL, -tls1_3, P-384, secp384r1, 384", "OPENSSL, -tls1_2, P-256, prime256v1, 256",
+            "JDK, -tls1_3, P-521, secp521r1, 521", "JDK, -tls1_2, X25519, X25519, 253" })
+    void ephemeralKeyInfoFirstAskedAfterCloseAnswersAsWhileOpen(TlsProvider provider, String version, String group,
+            String name, int size) throws Exception {
+        // the info is made when first asked, from what the handshake captured: the
+        // engine is gone by then
+        try (TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key", version,
+                "-groups", group)) {
+            TlsRecordingHandler handler = new TlsRecordingHandler();
+            Socket<Void> socket = connect(server, TlsOptions.builder().provider(provider), handler);
+            socket.end();
+            handler.awaitClose();
+            assertThat(socket.getEphemeralKeyInfo()).isEqualTo(new EphemeralKeyInfo("ECDH", name, size));
+            assertThat(socket.getEphemeralKeyInfo()).isSameAs(socket.getEphemeralKeyInfo());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
     void alpnProtocolIsTheOneTheServerSelected(TlsProvider provider) throws Exception {

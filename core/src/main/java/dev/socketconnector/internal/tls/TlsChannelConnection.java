@@ -269,7 +269,9 @@ final class TlsChannelConnection implements TlsConnection {
         if (tls13 && !this.context.keyLog() && local != null && session instanceof ExtendedSSLSession extended) {
             sigalgs = TlsNames.jdkSigalgs(extended.getPeerSupportedSignatureAlgorithms());
         }
-        EphemeralKeyInfo keyInfo = TlsNames.ephemeralKeyInfo(facts, tls13, reused);
+        // the EphemeralKeyInfo (a name lookup, a format for an unknown group) is made
+        // when first asked
+        TlsSnapshot.KeyExchange keyInfo = TlsSnapshot.KeyExchange.of(facts, tls13, reused);
         TlsSnapshot taken = new TlsSnapshot(version,
                 new CipherNameAndProtocol((openSslName != null) ? openSslName : suite, suite,
                         TlsNames.cipherVersion(suite)),

@@ -1,9 +1,9 @@
 package dev.socketconnector.internal.tls;
 
 import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +11,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.TlsProvider;
@@ -56,6 +54,17 @@ public final class TlsConnections {
         }
     };
 
+    /**
+     * The last connect's options merged: the next connect with the same options and
+     * defaults (the same instances; {@code TlsOptions} is immutable) skips the merge and
+     * the key's construction, and finds its context with the key instance the map holds.
+     */
+    private volatile @Nullable Merged lastMerged;
+
+    /** One options/defaults pair merged, with its provider and context key. */
+    private record Merged(TlsOptions options, TlsOptions defaults, TlsOptions merged, TlsProvider provider, Key key) {
+    }
+
     public TlsConnections(Supplier<TlsOptions> defaults) {
         this.defaults = defaults;
     }
@@ -84,17 +93,39 @@ public final class TlsConnections {
      * part of it so a session verified for one name, or kept without verification, is
      * never resumed by a connection that would have refused it.
      */
-    private record Key(@Nullable List<X509Certificate> ca, @Nullable List<X509Certificate> cert,
-            @Nullable PrivateKey key, @Nullable TrustManagerFactory trustManagerFactory,
-            @Nullable KeyManagerFactory keyManagerFactory, @Nullable String serverName,
-            @Nullable Boolean rejectUnauthorized, @Nullable List<String> alpnProtocols, @Nullable String minVersion,
-            @Nullable String maxVersion, @Nullable List<String> ciphers, TlsProvider provider) {
+    private static final class Key {
+
+        private final List<Object> fields;
+
+        /**
+         * Computed once: the key of the last connect's options is reused, and looking it
+         * up must not hash certificates and lists again.
+         */
+        private final int hash;
+
+        private Key(List<Object> fields) {
+            this.fields = fields;
+            this.hash = fields.hashCode();
+        }
 
         static Key of(TlsOptions options, TlsProvider provider) {
-            return new Key(options.ca(), options.cert(), options.key(), options.trustManagerFactory(),
+            // Arrays.asList: the fields may be null
+            return new Key(Arrays.asList(options.ca(), options.cert(), options.key(), options.trustManagerFactory(),
                     options.keyManagerFactory(), options.serverName(), options.rejectUnauthorized(),
-                    options.alpnProtocols(), options.minVersion(), options.maxVersion(), options.ciphers(), provider);
+                    options.alpnProtocols(), options.minVersion(), options.maxVersion(), options.ciphers(), provider));
         }
+
+        @Override
+        public boolean equals(@Nullable Object other) {
+            return this == other
+                    || (other instanceof Key key && this.hash == key.hash && this.fields.equals(key.fields));
+        }
+
+        @Override
+        public int hashCode() {
+            return this.hash;
+        }
+
     }
 
     /**
@@ -109,9 +140,21 @@ public final class TlsConnections {
      * @throws IllegalArgumentException naming the TLS option that cannot be used
      */
     public TlsConnection newConnection(TlsOptions options, @Nullable String host, int port, ByteBufAllocator alloc) {
-        TlsOptions merged = options.withDefaults(this.defaults.get());
-        TlsProvider provider = resolve(merged.provider());
-        Key key = Key.of(merged, provider);
+        TlsOptions defaultOptions = this.defaults.get();
+        Merged last = this.lastMerged;
+        TlsOptions merged;
+        TlsProvider provider;
+        Key key;
+        if (last != null && last.options() == options && last.defaults() == defaultOptions) {
+            merged = last.merged();
+            provider = last.provider();
+            key = last.key();
+        }
+        else {
+            merged = options.withDefaults(defaultOptions);
+            provider = resolve(merged.provider());
+            key = Key.of(merged, provider);
+        }
         Context context;
         synchronized (this.contexts) {
             context = this.contexts.get(key);
@@ -124,6 +167,9 @@ public final class TlsConnections {
                     context = raced;
                 }
             }
+        }
+        if (last == null || last.key() != key) {
+            this.lastMerged = new Merged(options, defaultOptions, merged, provider, key);
         }
         boolean reject = merged.rejectUnauthorized() == null || merged.rejectUnauthorized();
         if (!reject && this.insecureWarned.compareAndSet(false, true)) {

@@ -97,18 +97,19 @@ final class TlsNames {
      * Node's {@code getEphemeralKeyInfo()} on a client, from the handshake as seen on the
      * wire.
      */
-    static EphemeralKeyInfo ephemeralKeyInfo(TlsHandshakeFacts facts, boolean tls13, boolean reused) {
+    static EphemeralKeyInfo ephemeralKeyInfo(boolean tls13, boolean reused, int keyShareGroup,
+            int serverKeyExchangeGroup, int dhBits) {
         if (tls13) {
-            return group(facts.keyShareGroup());
+            return group(keyShareGroup);
         }
         if (reused) {
             return EphemeralKeyInfo.NONE;
         }
-        if (facts.serverKeyExchangeGroup() >= 0) {
-            return group(facts.serverKeyExchangeGroup());
+        if (serverKeyExchangeGroup >= 0) {
+            return group(serverKeyExchangeGroup);
         }
-        if (facts.dhBits() > 0) {
-            return new EphemeralKeyInfo("DH", null, facts.dhBits());
+        if (dhBits > 0) {
+            return new EphemeralKeyInfo("DH", null, dhBits);
         }
         return EphemeralKeyInfo.NONE;
     }

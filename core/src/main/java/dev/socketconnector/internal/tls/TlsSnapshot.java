@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param cipher the suite
  * @param alpn the ALPN protocol, {@code ""} when none
  * @param reused whether the session was resumed
- * @param ephemeralKeyInfo the key exchange
+ * @param keyExchange the key exchange as read off the wire; {@link #ephemeralKeyInfo()}
+ * is derived from it when first asked, not at every handshake
  * @param sharedSigalgs the shared signature algorithms in Node's format
  * @param finished12 both sides' TLS 1.2 Finished, or null when the provider cannot
  * compute them (or TLS 1.3)
@@ -33,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * @param natives whether BoringSSL natives supplied the master secret and key log
  */
 record TlsSnapshot(@Nullable String version, CipherNameAndProtocol cipher, String alpn, boolean reused,
-        EphemeralKeyInfo ephemeralKeyInfo, List<String> sharedSigalgs, TlsSecrets.@Nullable Finished12 finished12,
+        KeyExchange keyExchange, List<String> sharedSigalgs, TlsSecrets.@Nullable Finished12 finished12,
         byte @Nullable [] ticket12, @Nullable TlsAuthorizationException authorizationError,
         List<X509Certificate> verifiedPath, List<X509Certificate> peerChain, @Nullable List<X509Certificate> localChain,
         byte @Nullable [] clientRandom, byte @Nullable [] serverRandom, @Nullable SSLSession session, boolean natives) {
@@ -45,8 +46,63 @@ record TlsSnapshot(@Nullable String version, CipherNameAndProtocol cipher, Strin
         return "TLSv1.3".equals(this.version);
     }
 
+    /**
+     * {@return the key exchange in Node's {@code getEphemeralKeyInfo()} form}
+     */
+    EphemeralKeyInfo ephemeralKeyInfo() {
+        return this.keyExchange.info();
+    }
+
     static TlsSnapshot failed(TlsAuthorizationException error) {
-        return new TlsSnapshot(null, new CipherNameAndProtocol(null, null, null), "", false, EphemeralKeyInfo.NONE,
+        return new TlsSnapshot(null, new CipherNameAndProtocol(null, null, null), "", false, KeyExchange.NONE,
                 List.of(), null, null, error, List.of(), List.of(), null, null, null, null, false);
     }
+
+    /**
+     * The key exchange facts {@link TlsNames#ephemeralKeyInfo} needs (plain values,
+     * captured at the handshake, so the answer is the same while open and after close);
+     * the {@link EphemeralKeyInfo} is made on the first call and kept. Thread-safe: a
+     * race makes equal values.
+     */
+    static final class KeyExchange {
+
+        static final KeyExchange NONE = new KeyExchange(false, false, -1, -1, -1);
+
+        private final boolean tls13;
+
+        private final boolean reused;
+
+        private final int keyShareGroup;
+
+        private final int serverKeyExchangeGroup;
+
+        private final int dhBits;
+
+        private volatile @Nullable EphemeralKeyInfo info;
+
+        KeyExchange(boolean tls13, boolean reused, int keyShareGroup, int serverKeyExchangeGroup, int dhBits) {
+            this.tls13 = tls13;
+            this.reused = reused;
+            this.keyShareGroup = keyShareGroup;
+            this.serverKeyExchangeGroup = serverKeyExchangeGroup;
+            this.dhBits = dhBits;
+        }
+
+        static KeyExchange of(TlsHandshakeFacts facts, boolean tls13, boolean reused) {
+            return new KeyExchange(tls13, reused, facts.keyShareGroup(), facts.serverKeyExchangeGroup(),
+                    facts.dhBits());
+        }
+
+        EphemeralKeyInfo info() {
+            EphemeralKeyInfo value = this.info;
+            if (value == null) {
+                value = TlsNames.ephemeralKeyInfo(this.tls13, this.reused, this.keyShareGroup,
+                        this.serverKeyExchangeGroup, this.dhBits);
+                this.info = value;
+            }
+            return value;
+        }
+
+    }
+
 }
