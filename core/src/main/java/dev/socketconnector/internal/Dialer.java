@@ -183,10 +183,9 @@ final class Dialer {
         ChannelFactory<Channel> prepared = () -> channel;
         ChannelFuture connected;
         if (single != null) {
-            // TCP to one IP address (a literal, or one resolved entry): nothing to look
-            // up
-            // and nothing to race, so Bootstrap dials it with the socket's pipeline in
-            // place, as a unix connect
+            // TCP to one IP address (a literal, or one resolved entry): no lookup and
+            // no race, so Bootstrap dials it with the socket's pipeline in place, as a
+            // unix connect
             attempt.cancellable();
             connected = this.tcp.clone(loop).channelFactory(prepared).handler(attempt).connect(single);
         }

@@ -172,9 +172,8 @@ final class IdleHandler extends ChannelDuplexHandler {
         long idle = now - this.lastWrite;
         if (idle >= this.heartbeatNanos) {
             this.socket.outbound.writeUncounted(this.payload);
-            // counts as a write even when skipped (the buffer is full): the next try is
-            // an
-            // interval away
+            // counts as a write even when skipped (the buffer is full): the next try
+            // is an interval away
             this.lastWrite = now;
             idle = 0;
         }
