@@ -104,11 +104,9 @@ public final class NettySocketConnector implements SocketConnector {
         // before any loop starts: a user timeout on NIO fails the build
         this.transport.checkKeepAlive(settings.keepAlive());
         // JFR events (connect, handshake, close) come from an observer too: off the read
-        // and write paths, and
-        // one isEnabled() check per socket event while no recording enables them. Only
-        // the
-        // configured observer is guarded (ours does not throw): without one, each event
-        // is one direct call, with no guard
+        // and write paths, and one isEnabled() check per socket event while no recording
+        // enables them. Only the configured observer is guarded (ours does not throw):
+        // without one, each event is one direct call, with no guard
         this.observer = GuardedObserver.of(settings.observer()).andThen(JfrSocketObserver.INSTANCE);
         long connectorId = CONNECTOR_IDS.incrementAndGet();
         this.group = this.transport.newGroup(settings.eventLoopThreads(),

@@ -286,9 +286,9 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     }
 
-    /** One direction's record and handshake-message reassembly. */
     private static final byte[] NO_BYTES = {};
 
+    /** One direction's record and handshake-message reassembly. */
     private final class Direction {
 
         private final boolean fromServer;
