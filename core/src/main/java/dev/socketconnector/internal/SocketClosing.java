@@ -174,7 +174,8 @@ final class SocketClosing<D> {
      * was never sent. Loop.
      */
     private void armEndDeadline() {
-        if (this.endDeadline != null || this.closeFired) {
+        if (this.endDeadline != null || this.closeFired || this.lingering) {
+            // lingering: everything is sent, and the linger has its own bound
             return;
         }
         Duration timeout = this.socket.connector.endTimeout();
