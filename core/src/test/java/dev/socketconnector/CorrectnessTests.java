@@ -215,8 +215,7 @@ class CorrectnessTests {
                     .build())
                 .get(10, TimeUnit.SECONDS);
             // the handler records "end" before its onEnd action runs: wait for the
-            // write's
-            // result itself
+            // write's result itself
             Await.poll(Duration.ofSeconds(5), () -> writtenInEnd.get() != Integer.MIN_VALUE);
             if (provider == TlsProvider.OPENSSL) {
                 // Netty's OpenSSL engine closes both directions on close_notify: the
@@ -337,8 +336,7 @@ class CorrectnessTests {
                 Socket<Void> socket = connect(this.connector, server.port(), handler, false);
                 TestServer.Peer peer = server.accept();
                 // the peer closes once it has read our FIN, as a server does (end() waits
-                // for
-                // that, up to a second, before it closes)
+                // for that, up to a second, before it closes)
                 Future<byte[]> read = pool.submit(() -> {
                     byte[] all = peer.readToEnd();
                     peer.close();

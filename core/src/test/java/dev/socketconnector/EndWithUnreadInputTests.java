@@ -51,8 +51,7 @@ class EndWithUnreadInputTests {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onOpen((socket) -> {
                 // test only: open holds the loop (bounded) until the peer's bytes are on
                 // their way, so they arrive while the socket is not reading and are
-                // unread
-                // when end() would close it
+                // unread when end() would close it
                 try {
                     peerWrote.await(5, TimeUnit.SECONDS);
                     Thread.sleep(50);
@@ -73,8 +72,7 @@ class EndWithUnreadInputTests {
             peerWrote.countDown();
             Socket<Void> socket = connecting.get(10, TimeUnit.SECONDS);
             // a slow reader: the client has ended (and before the fix had closed) before
-            // the
-            // peer reads anything
+            // the peer reads anything
             Await.poll(Duration.ofMillis(500), () -> socket.readyState() == ReadyState.CLOSED);
             byte[] received = peer.readToEnd();
             assertThat(received.length).as("bytes the peer received").isEqualTo(SIZE);
@@ -89,16 +87,14 @@ class EndWithUnreadInputTests {
     @EnumSource(value = TlsProvider.class, names = { "OPENSSL", "JDK" })
     void tls13EndRightAfterOpenDeliversEverythingAccepted(TlsProvider provider) throws Exception {
         // the server's session tickets follow the handshake: they are unread input when
-        // an
-        // end() inside open would close at once
+        // an end() inside open would close at once
         byte[] payload = payload();
         try (TlsNettyServer server = TlsNettyServer.start(PKI, (ctx, ssl) -> {
         })) {
             AtomicInteger accepted = new AtomicInteger();
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<Void>().onOpen((socket) -> {
                 // the handshake's bytes may still count against the high-water mark: a
-                // TLS
-                // write then takes whole records, fewer than offered
+                // TLS write then takes whole records, fewer than offered
                 accepted.set(socket.write(payload));
                 socket.end();
             });

@@ -135,8 +135,8 @@ class ReadIdleAndHeartbeatTests {
             System.err.println("heartbeat 200 ms (" + connector.transport() + "): gaps at the peer " + gaps + " ms");
             assertThat(reader.text()).isEqualTo("PING\n".repeat(reader.count(PING)));
             // timed at the peer's reads: a read delayed by a loaded machine shortens the
-            // next
-            // gap by as much, so the spacing is checked on average, and no gap is a miss
+            // next gap by as much, so the spacing is checked on average, and no gap is a
+            // miss
             assertThat(gaps.stream().mapToLong(Long::longValue).average().orElseThrow()).isBetween(170.0, 300.0);
             assertThat(gaps).allSatisfy((gap) -> assertThat(gap).isLessThan(450L));
             assertThat(socket.bytesWritten()).as("heartbeats are not counted").isZero();
@@ -152,8 +152,7 @@ class ReadIdleAndHeartbeatTests {
             TimedReader reader = TimedReader.start(server.accept());
             byte[] data = "data\n".getBytes(StandardCharsets.US_ASCII);
             // a writer descheduled for most of an interval (a loaded machine) leaves a
-            // quiet
-            // gap in which a heartbeat is right: only such gaps may have one
+            // quiet gap in which a heartbeat is right: only such gaps may have one
             int quietGaps = 0;
             long last = System.nanoTime();
             for (int i = 0; i < 30; i++) {

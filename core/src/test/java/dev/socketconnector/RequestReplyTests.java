@@ -214,8 +214,7 @@ class RequestReplyTests {
             CompletableFuture<byte[]> next = socket.request(frame(2, "second"));
             peer.read();
             // the late reply first: pipelined it is matched to the timed-out request,
-            // which
-            // kept its place
+            // which kept its place
             peer.write(frame(1, "late reply"));
             peer.write(frame(2, "reply"));
             peer.flush();

@@ -35,8 +35,7 @@ class SocketConnectTests {
             AtomicBoolean openReturned = new AtomicBoolean();
             AtomicReference<String> completedOn = new AtomicReference<>();
             // open waits (bounded) until the test has attached its dependent action: else
-            // a
-            // connect faster than this thread completes the future first and the action
+            // a connect faster than this thread completes the future first and the action
             // runs here, not on the loop
             CountDownLatch attached = new CountDownLatch(1);
             RecordingSocketHandler<String> handler = new RecordingSocketHandler<String>().onOpen((s) -> {

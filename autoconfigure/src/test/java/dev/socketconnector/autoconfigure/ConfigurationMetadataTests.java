@@ -67,8 +67,7 @@ class ConfigurationMetadataTests {
             .map((key) -> "socket.connector." + key.replace("[0]", ""))
             .toList();
         // 19 before issue 16, + 5 keep-alive/read-idle (live), + connect-attempt-delay,
-        // resolver,
-        // dns.servers (reach)
+        // resolver, dns.servers (reach)
         assertThat(keys).hasSize(24 + 3);
         for (String key : keys) {
             assertThat((String) property(key).get("description")).as(key).isNotBlank();

@@ -141,9 +141,8 @@ final class Dialer {
             remote = this.connector.nettyTransport().unixAddress(((UnixSocketOptions<D>) options).unix());
         }
         // The channel is made here rather than inside Bootstrap.connect: the socket (its
-        // id, its TLS state, its
-        // connect future) must exist on the caller's thread before the channel is
-        // registered.
+        // id, its TLS state, its connect future) must exist on the caller's thread before
+        // the channel is registered.
         Framing framing = framing(options);
         if (options.requestReply() != null && framing instanceof Framing.None) {
             throw new IllegalArgumentException(

@@ -122,8 +122,8 @@ final class SocketClosing<D> {
         this.peerEndedFirst = !this.endRequested && !this.localClose;
         if (this.outputShutdownRequested || this.socket.outputClosed() || this.socket.state() != NettySocket.OPEN) {
             // Bun: after our own shutdown() the peer's FIN closes the socket without end;
-            // both directions
-            // are shut (or ours is being shut): close once what was accepted is flushed
+            // both directions are shut (or ours is being shut): close once what was
+            // accepted is flushed
             closeAfterFlush();
             return;
         }

@@ -161,8 +161,7 @@ class DeadPeerTests {
             long start = System.nanoTime();
             // the read-idle timeout drops the silent peer; the reconnect's first attempt
             // (the blackholed address) gets no answer, so Happy Eyeballs starts the
-            // second
-            // after connectAttemptDelay and that one wins
+            // second after connectAttemptDelay and that one wins
             Await.until("reconnected to the live address", Duration.ofSeconds(10),
                     () -> endpoint.state() == EndpointState.CONNECTED && endpoint.socket() != first);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
