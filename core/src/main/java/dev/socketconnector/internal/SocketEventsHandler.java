@@ -40,7 +40,12 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     // the callbacks dispatch() runs: constants, so dispatching allocates nothing
     static final Callback OPEN = (handler, socket, none) -> handler.open(socket);
 
-    static final Callback HANDSHAKE_OK = (handler, socket, error) -> handler.handshake(socket, true, (Throwable) error);
+    // with rejectUnauthorized false the verdict may not be reached yet (null here): a
+    // handler that takes it asks the socket, which verifies then; the default callback
+    // ignores it, so the verification waits for a question
+    static final Callback HANDSHAKE_OK = (handler, socket, error) -> handler.handshake(socket, true,
+            (error != null || !HandlerMethods.overridesHandshake(handler)) ? (Throwable) error
+                    : socket.getAuthorizationError());
 
     static final Callback HANDSHAKE_FAILED = (handler, socket, error) -> handler.handshake(socket, false,
             (Throwable) error);

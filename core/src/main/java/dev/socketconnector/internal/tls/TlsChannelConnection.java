@@ -86,9 +86,19 @@ final class TlsChannelConnection implements TlsConnection {
 
     /**
      * The verdict reached during the (last) handshake by the trust manager, or null when
-     * none ran (resumed).
+     * none ran (resumed, or deferred: {@code rejectUnauthorized} false).
      */
     private volatile TlsVerifier.@Nullable Result verification;
+
+    /**
+     * When the trust manager last saw the server's chain without verifying it
+     * ({@code rejectUnauthorized} false), in epoch milliseconds; 0 when it did not. A
+     * deferred verdict is reached as of that instant.
+     */
+    private volatile long chainSeenAtMillis;
+
+    /** This connection's verdict once the handshake completed (tests). */
+    private volatile @Nullable TlsVerdict verdict;
 
     TlsChannelConnection(TlsConnections.Context context, @Nullable String host, int port, @Nullable String serverName,
             boolean rejectUnauthorized, ByteBufAllocator alloc) {
@@ -163,16 +173,33 @@ final class TlsChannelConnection implements TlsConnection {
     /**
      * Verifies the server's chain during the handshake (called by {@link TlsTrustManager}
      * on the thread running the engine's handshake tasks, the event loop) and keeps the
-     * verdict.
+     * verdict. With {@code rejectUnauthorized} false nothing here needs the verdict: only
+     * the instant is noted, and the chain is verified as of it when the handshake
+     * completes with a callback that takes the error, or when a member first asks.
      * @param chain the chain the server sent, leaf first
      * @return the error that must abort the handshake ({@code rejectUnauthorized} true),
      * or null to go on
      */
     @Nullable TlsAuthorizationException verifyDuringHandshake(List<X509Certificate> chain) {
         this.verifications++;
+        if (!this.rejectUnauthorized) {
+            this.verification = null;
+            this.chainSeenAtMillis = System.currentTimeMillis();
+            return null;
+        }
         TlsVerifier.Result result = this.context.verifier().verify(chain, this.checkName);
         this.verification = result;
-        return this.rejectUnauthorized ? result.error() : null;
+        return result.error();
+    }
+
+    /** This connection's verifier (tests: whether it has loaded its trust anchors). */
+    TlsVerifier verifier() {
+        return this.context.verifier();
+    }
+
+    /** This connection's verdict, or null before the handshake completed (tests). */
+    @Nullable TlsVerdict verdict() {
+        return this.verdict;
     }
 
     @Override
@@ -212,11 +239,21 @@ final class TlsChannelConnection implements TlsConnection {
             // no certificate: verification reports it
         }
         TlsVerifier.Result verification = this.verification;
-        if (verification == null || !verification.sent().equals(peer)) {
+        TlsVerdict verdict;
+        if (verification != null && verification.sent().equals(peer)) {
+            verdict = TlsVerdict.of(verification);
+        }
+        else if (this.rejectUnauthorized) {
             // a resumed session: no certificate check ran in this handshake; the chain
-            // the session carries is
-            // checked here (a cache hit when the first connection verified it)
-            verification = this.context.verifier().verify(peer, this.checkName);
+            // the session carries is checked here (a cache hit when the first connection
+            // verified it)
+            verdict = TlsVerdict.of(this.context.verifier().verify(peer, this.checkName));
+        }
+        else {
+            // nothing refuses this peer: verified when first asked, as of the handshake
+            long seenAt = this.chainSeenAtMillis;
+            verdict = TlsVerdict.deferred(this.context.verifier(), peer, this.checkName,
+                    (seenAt != 0) ? seenAt : System.currentTimeMillis());
         }
         List<X509Certificate> local = this.context.localChain();
         if (local == null && session.getLocalCertificates() != null) {
@@ -276,15 +313,16 @@ final class TlsChannelConnection implements TlsConnection {
                 new CipherNameAndProtocol((openSslName != null) ? openSslName : suite, suite,
                         TlsNames.cipherVersion(suite)),
                 (sslHandler.applicationProtocol() != null) ? sslHandler.applicationProtocol() : "", reused, keyInfo,
-                sigalgs, finished12, tls13 ? null : facts.ticket12(), verification.error(), verification.path(),
-                List.copyOf(peer), (local != null) ? List.copyOf(local) : null, facts.clientRandom(),
-                facts.serverRandom(), session, natives);
+                sigalgs, finished12, tls13 ? null : facts.ticket12(), verdict, List.copyOf(peer),
+                (local != null) ? List.copyOf(local) : null, facts.clientRandom(), facts.serverRandom(), session,
+                natives);
         this.sigalgsDeferred = deferSigalgs;
+        this.verdict = verdict;
         this.snapshot = taken;
         // TLS 1.2 keeps a header-only reader for disableRenegotiation(), so both
         // providers refuse the same way.
         this.sniffer.handshakeDone(true);
-        return verification.error();
+        return verdict.reached() ? verdict.error() : null;
     }
 
     /**

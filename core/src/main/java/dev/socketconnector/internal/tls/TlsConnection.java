@@ -179,11 +179,14 @@ public interface TlsConnection {
     }
 
     /**
-     * Called when the SslHandler reports a completed handshake: verifies the peer (chain
-     * and host name) and records the outcome. Never throws. Loop.
+     * Called when the SslHandler reports a completed handshake: records the outcome and
+     * the peer's verdict (chain and host name), reached during the handshake when
+     * {@link #rejectUnauthorized()}, else deferred until {@link #authorized()} or
+     * {@link #getAuthorizationError()} first asks (so the handshake callback must ask
+     * {@code getAuthorizationError()} when it takes the error). Never throws. Loop.
      * @param ctx the events handler's context
      * @return the authorization error (a {@code TlsAuthorizationException}), or null when
-     * authorized
+     * authorized or when the verdict is deferred
      */
     @Nullable Throwable handshakeCompleted(ChannelHandlerContext ctx);
 

@@ -260,6 +260,12 @@ public final class TlsConnections {
         TlsVerifier verifier = (options.ca() != null) ? TlsVerifier.trusting(options.ca())
                 : (options.trustManagerFactory() != null) ? TlsVerifier.trusting(options.trustManagerFactory())
                         : TlsVerifier.jdkDefault();
+        if (options.rejectUnauthorized() == null || options.rejectUnauthorized()) {
+            // these connections verify during every handshake: a trust store that cannot
+            // be read fails the connect now; without verification it is read when a
+            // verdict is first asked for, if ever
+            verifier.loadAnchors();
+        }
         return new Context(sslContext, provider, verifier, trustManager, options.cert(), keyLog);
     }
 

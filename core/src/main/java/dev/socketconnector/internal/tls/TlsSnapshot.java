@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param finished12 both sides' TLS 1.2 Finished, or null when the provider cannot
  * compute them (or TLS 1.3)
  * @param ticket12 the TLS 1.2 session ticket, or null
- * @param authorizationError why the peer is not authorized, or null
- * @param verifiedPath the chain from the peer's leaf to the trust anchor (or as sent)
+ * @param verdict the peer's authorization (why it is not authorized, the chain to the
+ * trust anchor), reached during the handshake or when first asked
  * @param peerChain the chain the peer sent
  * @param localChain our certificate chain, or null
  * @param clientRandom the client random from the wire
@@ -35,15 +35,31 @@ import org.jspecify.annotations.Nullable;
  */
 record TlsSnapshot(@Nullable String version, CipherNameAndProtocol cipher, String alpn, boolean reused,
         KeyExchange keyExchange, List<String> sharedSigalgs, TlsSecrets.@Nullable Finished12 finished12,
-        byte @Nullable [] ticket12, @Nullable TlsAuthorizationException authorizationError,
-        List<X509Certificate> verifiedPath, List<X509Certificate> peerChain, @Nullable List<X509Certificate> localChain,
-        byte @Nullable [] clientRandom, byte @Nullable [] serverRandom, @Nullable SSLSession session, boolean natives) {
+        byte @Nullable [] ticket12, TlsVerdict verdict, List<X509Certificate> peerChain,
+        @Nullable List<X509Certificate> localChain, byte @Nullable [] clientRandom, byte @Nullable [] serverRandom,
+        @Nullable SSLSession session, boolean natives) {
 
     /**
      * {@return whether the version is TLS 1.3}
      */
     boolean tls13() {
         return "TLSv1.3".equals(this.version);
+    }
+
+    /**
+     * {@return why the peer is not authorized, or null} Verifies now when the verdict was
+     * deferred.
+     */
+    @Nullable TlsAuthorizationException authorizationError() {
+        return this.verdict.error();
+    }
+
+    /**
+     * {@return the chain from the peer's leaf to the trust anchor when one was found,
+     * else the chain as sent} Verifies now when the verdict was deferred.
+     */
+    List<X509Certificate> verifiedPath() {
+        return this.verdict.path();
     }
 
     /**
@@ -55,7 +71,8 @@ record TlsSnapshot(@Nullable String version, CipherNameAndProtocol cipher, Strin
 
     static TlsSnapshot failed(TlsAuthorizationException error) {
         return new TlsSnapshot(null, new CipherNameAndProtocol(null, null, null), "", false, KeyExchange.NONE,
-                List.of(), null, null, error, List.of(), List.of(), null, null, null, null, false);
+                List.of(), null, null, TlsVerdict.of(new TlsVerifier.Result(error, List.of())), List.of(), null, null,
+                null, null, false);
     }
 
     /**

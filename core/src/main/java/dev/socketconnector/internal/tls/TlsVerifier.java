@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -41,12 +42,14 @@ import org.jspecify.annotations.Nullable;
  * The name check itself is {@link TlsHostnames#checkServerIdentity}.
  * <p>
  * Called during the handshake by {@link TlsTrustManager} (and after it for a resumed
- * session, whose handshake checks no certificate); results are cached per chain and name
- * for at most a minute. Thread-safe.
+ * session, whose handshake checks no certificate), or when first asked for a verdict that
+ * was deferred ({@link TlsVerdict}), always as of a given instant; results are cached per
+ * chain and name for at most a minute. The trust anchors are loaded on the first
+ * verification, so a connector that never verifies never loads the JDK trust store; the
+ * JDK default trust store is loaded once per JVM and its verifier (and cache) shared.
+ * Thread-safe.
  */
 final class TlsVerifier {
-
-    private static volatile @Nullable List<X509Certificate> jdkAnchors;
 
     private static final int CACHE_SIZE = 256;
 
@@ -66,24 +69,64 @@ final class TlsVerifier {
     private static final Set<String> WEAK_SIGNATURE_OIDS = Set.of("1.2.840.113549.1.1.2", "1.2.840.113549.1.1.3",
             "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.10040.4.3", "1.2.840.10045.4.1", "1.3.14.3.2.29");
 
-    private final Set<X509Certificate> anchors;
+    /** Where the trust anchors come from; called once, on the first verification. */
+    private final Supplier<List<X509Certificate>> source;
+
+    /** The trust anchors once loaded; guarded by this for the load. */
+    private volatile @Nullable Anchors anchors;
 
     /** Recent verifications by (chain, name); bounded, each kept for at most a minute. */
     private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
 
-    /**
-     * The anchors by subject: finding an issuer is a lookup, not a scan of the whole
-     * trust store.
-     */
-    private final Map<X500Principal, List<X509Certificate>> anchorsBySubject;
+    private TlsVerifier(Supplier<List<X509Certificate>> source) {
+        this.source = source;
+    }
 
-    private TlsVerifier(List<X509Certificate> anchors) {
-        this.anchors = Set.copyOf(anchors);
-        Map<X500Principal, List<X509Certificate>> bySubject = new HashMap<>();
-        for (X509Certificate anchor : this.anchors) {
-            bySubject.computeIfAbsent(anchor.getSubjectX500Principal(), (subject) -> new ArrayList<>(1)).add(anchor);
+    /**
+     * The trust anchors, and the same by subject: finding an issuer is a lookup, not a
+     * scan of the whole trust store.
+     */
+    private record Anchors(Set<X509Certificate> all, Map<X500Principal, List<X509Certificate>> bySubject) {
+
+        static Anchors of(List<X509Certificate> anchors) {
+            Set<X509Certificate> all = Set.copyOf(anchors);
+            Map<X500Principal, List<X509Certificate>> bySubject = new HashMap<>();
+            for (X509Certificate anchor : all) {
+                bySubject.computeIfAbsent(anchor.getSubjectX500Principal(), (subject) -> new ArrayList<>(1))
+                    .add(anchor);
+            }
+            return new Anchors(all, Map.copyOf(bySubject));
         }
-        this.anchorsBySubject = Map.copyOf(bySubject);
+    }
+
+    /**
+     * Loads the trust anchors now if not yet done, so a trust store that cannot be read
+     * fails the connect that would need it, not a later verification.
+     * @throws IllegalStateException when the trust store cannot be loaded
+     */
+    void loadAnchors() {
+        anchors();
+    }
+
+    /**
+     * Whether the trust anchors were loaded (tests: an unverified connector loads none).
+     */
+    boolean anchorsLoaded() {
+        return this.anchors != null;
+    }
+
+    private Anchors anchors() {
+        Anchors loaded = this.anchors;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = this.anchors;
+                if (loaded == null) {
+                    loaded = Anchors.of(this.source.get());
+                    this.anchors = loaded;
+                }
+            }
+        }
+        return loaded;
     }
 
     /**
@@ -102,30 +145,43 @@ final class TlsVerifier {
 
     /** Returns a verifier trusting the given CAs. */
     static TlsVerifier trusting(List<X509Certificate> ca) {
-        return new TlsVerifier(List.copyOf(ca));
+        List<X509Certificate> anchors = List.copyOf(ca);
+        return new TlsVerifier(() -> anchors);
     }
 
-    /** Returns a verifier trusting the issuers a trust manager factory accepts. */
+    /**
+     * Returns a verifier trusting the issuers a trust manager factory accepts (asked on
+     * the first verification).
+     */
     static TlsVerifier trusting(TrustManagerFactory factory) {
-        return new TlsVerifier(acceptedIssuers(factory.getTrustManagers()));
+        return new TlsVerifier(() -> acceptedIssuers(factory.getTrustManagers()));
     }
 
-    /** Returns a verifier trusting the JDK's default trust store. */
+    /**
+     * Returns the verifier trusting the JDK's default trust store: one per JVM, which
+     * loads the trust store on its first verification.
+     */
     static TlsVerifier jdkDefault() {
-        List<X509Certificate> anchors = jdkAnchors;
-        if (anchors == null) {
+        return JdkDefault.VERIFIER;
+    }
+
+    /** Holds the JDK default verifier, made on first use. */
+    private static final class JdkDefault {
+
+        static final TlsVerifier VERIFIER = new TlsVerifier(JdkDefault::load);
+
+        private static List<X509Certificate> load() {
             try {
                 TrustManagerFactory factory = TrustManagerFactory
                     .getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init((KeyStore) null);
-                anchors = acceptedIssuers(factory.getTrustManagers());
+                return acceptedIssuers(factory.getTrustManagers());
             }
             catch (GeneralSecurityException ex) {
                 throw new IllegalStateException("the JDK trust store cannot be loaded", ex);
             }
-            jdkAnchors = anchors;
         }
-        return new TlsVerifier(anchors);
+
     }
 
     private static List<X509Certificate> acceptedIssuers(TrustManager[] managers) {
@@ -139,24 +195,36 @@ final class TlsVerifier {
     }
 
     /**
-     * Verifies the chain the peer sent and, when {@code name} is not null, that the leaf
-     * is for {@code name}. Never throws.
+     * Verifies the chain the peer sent, now, and, when {@code name} is not null, that the
+     * leaf is for {@code name}. Never throws.
      * @param sent the peer's chain, leaf first
      * @param name the host name or IP literal to check, or null to skip the check
      * @return the outcome
      */
     Result verify(List<X509Certificate> sent, @Nullable String name) {
+        return verify(sent, name, System.currentTimeMillis());
+    }
+
+    /**
+     * Verifies the chain the peer sent as of {@code atMillis} (validity dates are checked
+     * against that instant) and, when {@code name} is not null, that the leaf is for
+     * {@code name}. Never throws (a trust store that cannot be loaded is reported as the
+     * verification's error).
+     * @param sent the peer's chain, leaf first
+     * @param name the host name or IP literal to check, or null to skip the check
+     * @param atMillis the instant to verify at, in epoch milliseconds
+     * @return the outcome
+     */
+    Result verify(List<X509Certificate> sent, @Nullable String name, long atMillis) {
         if (sent.isEmpty()) {
-            return withSent(check(sent, name), sent);
+            return withSent(check(sent, name, atMillis), sent);
         }
         // the same chain and name verify the same way: reconnects to one server skip the
-        // path building and
-        // signature checks (a result is kept a minute at most, and never past a
-        // certificate's validity edge)
+        // path building and signature checks (a result holds for a minute at most after
+        // the instant it was reached, and never across a certificate's validity edge)
         CacheKey key = new CacheKey(List.copyOf(sent), name);
-        long now = System.nanoTime();
         Cached cached = this.cache.get(key);
-        if (cached != null && now - cached.expiresAtNanos < 0) {
+        if (cached != null && cached.fromMillis <= atMillis && atMillis < cached.untilMillis) {
             TlsAuthorizationException error = cached.result.error();
             // an exception is an object each socket must own: a cached failure is handed
             // out as a copy
@@ -166,11 +234,11 @@ final class TlsVerifier {
                                     Objects.requireNonNullElse(error.getMessage(), error.code()), error.getCause()),
                             cached.result.path(), cached.result.sent());
         }
-        Result result = withSent(check(sent, name), key.chain());
+        Result result = withSent(check(sent, name, atMillis), key.chain());
         if (this.cache.size() >= CACHE_SIZE) {
             this.cache.clear();
         }
-        this.cache.put(key, new Cached(result, now + cacheTtlNanos(sent)));
+        this.cache.put(key, new Cached(result, atMillis, atMillis + cacheTtlMillis(sent, atMillis)));
         return result;
     }
 
@@ -182,9 +250,8 @@ final class TlsVerifier {
      * How long a result may be reused: at most a minute, and never past a certificate's
      * validity edge.
      */
-    private static long cacheTtlNanos(List<X509Certificate> sent) {
+    private static long cacheTtlMillis(List<X509Certificate> sent, long nowMillis) {
         long ttl = TimeUnit.MINUTES.toMillis(1);
-        long nowMillis = System.currentTimeMillis();
         for (X509Certificate certificate : sent) {
             long untilEnd = certificate.getNotAfter().getTime() - nowMillis;
             long untilStart = certificate.getNotBefore().getTime() - nowMillis;
@@ -193,26 +260,27 @@ final class TlsVerifier {
                 ttl = Math.min(ttl, untilStart);
             }
         }
-        return TimeUnit.MILLISECONDS.toNanos(ttl);
+        return ttl;
     }
 
-    private Result check(List<X509Certificate> sent, @Nullable String name) {
+    private Result check(List<X509Certificate> sent, @Nullable String name, long atMillis) {
         if (sent.isEmpty()) {
             return new Result(error("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate"), sent);
         }
         try {
+            Anchors trust = anchors();
             List<X509Certificate> path = new ArrayList<>();
             X509Certificate anchor = null;
             X509Certificate current = sent.get(0);
             Set<X509Certificate> seen = new HashSet<>();
             while (current != null && seen.add(current)) {
                 path.add(current);
-                if (this.anchors.contains(current)) {
+                if (trust.all().contains(current)) {
                     anchor = current;
                     break;
                 }
                 X509Certificate trusted = issuerOf(current,
-                        this.anchorsBySubject.getOrDefault(current.getIssuerX500Principal(), List.of()));
+                        trust.bySubject().getOrDefault(current.getIssuerX500Principal(), List.of()));
                 if (trusted != null) {
                     anchor = trusted;
                     if (!trusted.equals(current)) {
@@ -240,7 +308,7 @@ final class TlsVerifier {
                 }
             }
             if (error == null) {
-                error = validity(path);
+                error = validity(path, atMillis);
             }
             if (error == null && anchor != null) {
                 error = purpose(path, anchor);
@@ -249,7 +317,7 @@ final class TlsVerifier {
                 error = signatureLevel(path, anchor);
             }
             if (error == null && anchor != null) {
-                error = pkix(path, anchor);
+                error = pkix(path, anchor, atMillis);
             }
             if (error == null && name != null) {
                 error = TlsHostnames.checkServerIdentity(name, sent.get(0));
@@ -262,8 +330,8 @@ final class TlsVerifier {
         }
     }
 
-    private static @Nullable TlsAuthorizationException validity(List<X509Certificate> path) {
-        Date now = new Date();
+    private static @Nullable TlsAuthorizationException validity(List<X509Certificate> path, long atMillis) {
+        Date now = new Date(atMillis);
         for (X509Certificate certificate : path) {
             try {
                 certificate.checkValidity(now);
@@ -284,7 +352,8 @@ final class TlsVerifier {
      * path, so its constraints bind the certificates below it as OpenSSL enforces them
      * (the JDK ignores the constraints of a bare anchor).
      */
-    private static @Nullable TlsAuthorizationException pkix(List<X509Certificate> path, X509Certificate anchor) {
+    private static @Nullable TlsAuthorizationException pkix(List<X509Certificate> path, X509Certificate anchor,
+            long atMillis) {
         List<X509Certificate> certificates = new ArrayList<>(path);
         if (anchor.getExtensionValue(NAME_CONSTRAINTS) == null || !selfSigned(anchor)) {
             certificates.remove(anchor);
@@ -295,6 +364,7 @@ final class TlsVerifier {
         try {
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
             parameters.setRevocationEnabled(false);
+            parameters.setDate(new Date(atMillis));
             CertPathValidator.getInstance("PKIX")
                 .validate(CertificateFactory.getInstance("X.509").generateCertPath(certificates), parameters);
             return null;
@@ -425,7 +495,11 @@ final class TlsVerifier {
     private record CacheKey(List<X509Certificate> chain, @Nullable String name) {
     }
 
-    private record Cached(Result result, long expiresAtNanos) {
+    /**
+     * A result, valid for instants from {@code fromMillis} until before
+     * {@code untilMillis}.
+     */
+    private record Cached(Result result, long fromMillis, long untilMillis) {
     }
 
 }

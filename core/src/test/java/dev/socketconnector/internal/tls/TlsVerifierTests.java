@@ -130,4 +130,29 @@ class TlsVerifierTests {
         assertThat(again.error()).isNotSameAs(result.error());
     }
 
+    /**
+     * A verification runs as of a given instant (a deferred verdict is reached as of its
+     * handshake), and a cached verdict answers only for instants inside the window it was
+     * reached for.
+     */
+    @Test
+    void verdictIsReachedAsOfTheGivenInstantAndTheCacheKeepsToItsWindow() throws Exception {
+        TlsVerifier verifier = TlsVerifier.trusting(List.of(read("ca.crt")));
+        X509Certificate server = read("server.crt");
+        long now = System.currentTimeMillis();
+        assertThat(verifier.verify(List.of(server), "127.0.0.1", now).error()).isNull();
+        long afterExpiry = server.getNotAfter().getTime() + 1000;
+        assertThat(verifier.verify(List.of(server), "127.0.0.1", afterExpiry).error().code())
+            .isEqualTo("CERT_HAS_EXPIRED");
+        assertThat(verifier.verify(List.of(server), "127.0.0.1", now).error()).as("the same answer for that instant")
+            .isNull();
+        X509Certificate expired = read("expired.crt");
+        assertThat(verifier.verify(List.of(expired), "127.0.0.1", now).error().code()).isEqualTo("CERT_HAS_EXPIRED");
+        // in 2020 the leaf was valid and the CA (made today) was not yet
+        long in2020 = java.time.Instant.parse("2020-06-01T00:00:00Z").toEpochMilli();
+        assertThat(verifier.verify(List.of(expired), "127.0.0.1", in2020).error().code())
+            .as("not the verdict cached for now")
+            .isEqualTo("CERT_NOT_YET_VALID");
+    }
+
 }
