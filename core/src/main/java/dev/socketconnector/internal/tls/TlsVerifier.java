@@ -150,11 +150,12 @@ final class TlsVerifier {
     }
 
     /**
-     * Returns a verifier trusting the issuers a trust manager factory accepts (asked on
-     * the first verification).
+     * Returns a verifier trusting the issuers a trust manager factory accepts (asked now,
+     * so a factory that cannot answer fails the connect that uses it).
      */
     static TlsVerifier trusting(TrustManagerFactory factory) {
-        return new TlsVerifier(() -> acceptedIssuers(factory.getTrustManagers()));
+        List<X509Certificate> anchors = acceptedIssuers(factory.getTrustManagers());
+        return new TlsVerifier(() -> anchors);
     }
 
     /**
