@@ -351,21 +351,48 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 feedHeaders(buf);
                 return;
             }
+            if (this.recordLength == 0) {
+                // no partial record waits: whole records are read straight from the
+                // buffer, and only a trailing partial one is copied (issue 14: copying
+                // every handshake byte was a third of a TLS connect's allocation)
+                int index = buf.readerIndex();
+                int end = buf.writerIndex();
+                while (end - index >= 5) {
+                    int bodyLength = buf.getUnsignedShort(index + 3);
+                    if (end - index < 5 + bodyLength) {
+                        break;
+                    }
+                    record(buf.getUnsignedByte(index), buf, index, bodyLength);
+                    index += 5 + bodyLength;
+                }
+                if (index < end) {
+                    this.records = ensure(this.records, end - index);
+                    buf.getBytes(index, this.records, 0, end - index);
+                    this.recordLength = end - index;
+                }
+                return;
+            }
             int length = buf.readableBytes();
             this.records = ensure(this.records, this.recordLength + length);
             buf.getBytes(buf.readerIndex(), this.records, this.recordLength, length);
             this.recordLength += length;
+            ByteBuf held = Unpooled.wrappedBuffer(this.records, 0, this.recordLength);
             int offset = 0;
-            while (this.recordLength - offset >= 5) {
-                int bodyLength = ((this.records[offset + 3] & 0xff) << 8) | (this.records[offset + 4] & 0xff);
-                if (this.recordLength - offset < 5 + bodyLength) {
-                    break;
+            try {
+                while (this.recordLength - offset >= 5) {
+                    int bodyLength = ((this.records[offset + 3] & 0xff) << 8) | (this.records[offset + 4] & 0xff);
+                    if (this.recordLength - offset < 5 + bodyLength) {
+                        break;
+                    }
+                    record(this.records[offset] & 0xff, held, offset, bodyLength);
+                    offset += 5 + bodyLength;
+                    if (this.headersOnly) {
+                        break;
+                    }
                 }
-                record(this.records[offset] & 0xff, offset, bodyLength);
-                offset += 5 + bodyLength;
-                if (this.headersOnly) {
-                    break;
-                }
+            }
+            finally {
+                held.release();
             }
             System.arraycopy(this.records, offset, this.records, 0, this.recordLength - offset);
             Arrays.fill(this.records, this.recordLength - offset, this.recordLength, (byte) 0);
@@ -411,7 +438,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
             }
         }
 
-        private void record(int type, int offset, int bodyLength) throws RenegotiationRefusedException {
+        /** One whole record, header at {@code offset} of {@code source}. */
+        private void record(int type, ByteBuf source, int offset, int bodyLength) throws RenegotiationRefusedException {
             if (type == TlsWire.CHANGE_CIPHER_SPEC) {
                 if (!TlsSniffer.this.facts.tls13) {
                     this.encrypted = true;
@@ -419,7 +447,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
             }
             else if (type == TlsWire.HANDSHAKE) {
                 if (!this.encrypted) {
-                    messages(offset + 5, bodyLength);
+                    messages(source, offset + 5, bodyLength);
                 }
                 else if (!this.finishedSeen) {
                     this.finishedSeen = true;
@@ -431,13 +459,37 @@ final class TlsSniffer extends ChannelDuplexHandler {
             }
             else if (type == TlsWire.APPLICATION_DATA && this.fromServer && TlsSniffer.this.facts.tls13
                     && TlsSniffer.this.keepRecords) {
-                keep(Arrays.copyOfRange(this.records, offset, offset + 5 + bodyLength));
+                byte[] record = new byte[5 + bodyLength];
+                source.getBytes(offset, record);
+                keep(record);
             }
         }
 
-        private void messages(int offset, int length) {
+        private void messages(ByteBuf source, int offset, int length) {
+            if (this.messageLength == 0) {
+                // no partial message waits: whole messages straight from the record
+                int index = offset;
+                int end = offset + length;
+                while (end - index >= 4) {
+                    int bodyLength = source.getUnsignedMedium(index + 1);
+                    if (end - index < 4 + bodyLength) {
+                        break;
+                    }
+                    byte[] message = new byte[4 + bodyLength];
+                    source.getBytes(index, message);
+                    TlsSniffer.this.transcript.add(message);
+                    TlsSniffer.this.facts.message(message);
+                    index += 4 + bodyLength;
+                }
+                if (index < end) {
+                    this.messages = ensure(this.messages, end - index);
+                    source.getBytes(index, this.messages, 0, end - index);
+                    this.messageLength = end - index;
+                }
+                return;
+            }
             this.messages = ensure(this.messages, this.messageLength + length);
-            System.arraycopy(this.records, offset, this.messages, this.messageLength, length);
+            source.getBytes(offset, this.messages, this.messageLength, length);
             this.messageLength += length;
             int start = 0;
             while (this.messageLength - start >= 4) {
