@@ -384,7 +384,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         void opened(Socket<Object> opened) {
             DefaultManagedEndpoint endpoint = DefaultManagedEndpoint.this;
             NettySocket<?> netty = (NettySocket<?>) opened;
-            netty.closeFuture.whenComplete((ignored, failure) -> ended(netty.events.closing.closeError(), true));
+            netty.closeFuture.whenComplete((ignored, failure) -> ended(netty.events.closeError(), true));
             List<CompletableFuture<Socket<?>>> connected = null;
             long outage = -1;
             int attempts = 0;

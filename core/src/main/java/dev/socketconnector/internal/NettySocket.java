@@ -403,7 +403,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events.closing::endOutput);
+        execute(() -> this.events.closing().endOutput());
         return accepted;
     }
 
@@ -426,12 +426,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             if (advance(CLOSING)) {
                 // end and close each run in their own task, never nested inside this call
                 // (even on the loop)
-                executeLater(this.events.closing::shutdownInput);
+                executeLater(() -> this.events.closing().shutdownInput());
             }
         }
         else if (!this.outbound.outputClosed()) {
             closeOutput();
-            execute(this.events.closing::shutdownOutput);
+            execute(() -> this.events.closing().shutdownOutput());
         }
     }
 
@@ -442,7 +442,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events.closing::terminate);
+        execute(() -> this.events.closing().terminate());
     }
 
     /**
@@ -453,7 +453,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             return;
         }
         closeOutput();
-        execute(() -> this.events.closing.closeWithError(error));
+        execute(() -> this.events.closing().closeWithError(error));
     }
 
     @Override
@@ -464,7 +464,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         if (this.state == CLOSED) {
             return;
         }
-        execute(() -> this.events.closing.armTimeout(seconds));
+        execute(() -> this.events.closing().armTimeout(seconds));
     }
 
     @Override

@@ -398,10 +398,11 @@ public final class NettySocketConnector implements SocketConnector {
                                 + "bytes were never sent (the peer did not read them)",
                         socket.id, (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(),
                         unsent);
-                socket.events.closing.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
-                        new IOException("terminated by the connector's shutdown after " + timeout.toMillis() + " ms: "
-                                + unsent + " accepted bytes were never sent to " + target
-                                + " (the peer did not read them)")));
+                socket.events.closing()
+                    .closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
+                            new IOException("terminated by the connector's shutdown after " + timeout.toMillis()
+                                    + " ms: " + unsent + " accepted bytes were never sent to " + target
+                                    + " (the peer did not read them)")));
             }
             else {
                 logger.debug("Terminating {} after the shutdown timeout", socket);
