@@ -290,7 +290,7 @@ public final class NettySocketConnector implements SocketConnector {
         }
         socket.discardQueue();
         socket.releaseJvm();
-        socket.closeFuture.complete(null);
+        socket.closeCompleted();
     }
 
     @Override
@@ -340,7 +340,7 @@ public final class NettySocketConnector implements SocketConnector {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (NettySocket<?> socket : listed()) {
             if (socket.referenced()) {
-                waits.add(socket.closeFuture);
+                waits.add(socket.closeFuture());
                 socket.end();
             }
             else {
@@ -415,7 +415,7 @@ public final class NettySocketConnector implements SocketConnector {
                 // the write's cancellation,
                 // and a loop stopping before it completes never fires channelInactive
                 // (Netty 4.2.18; IoUringCloseTests)
-                socket.closeFuture.whenComplete((ignored, failure) -> done.complete(null));
+                socket.closeFuture().whenComplete((ignored, failure) -> done.complete(null));
             }
         };
         try {

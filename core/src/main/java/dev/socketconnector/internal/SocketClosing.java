@@ -517,7 +517,7 @@ final class SocketClosing<D> {
             }
             attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
                     socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
-            socket.closeFuture.complete(null);
+            socket.closeCompleted();
             return;
         }
         if (this.events.connectVisible()) {
@@ -527,7 +527,7 @@ final class SocketClosing<D> {
             observer().closed(socket, socket.endpoint, CloseReasons.of(socket.connector.isClosed(), this.tlsFailed,
                     this.peerEndedFirst, this.localClose || this.endRequested, this.timeoutFired, this.closeError));
         }
-        socket.closeFuture.complete(null);
+        socket.closeCompleted();
         if (attempt != null) {
             attempt.closed();
         }

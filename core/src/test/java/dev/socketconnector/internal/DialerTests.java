@@ -99,11 +99,15 @@ class DialerTests {
                     () -> java.util.Arrays.asList(nettySocket.events.attempt(), nettySocket.events.closingStarted()))
                 .get(10, TimeUnit.SECONDS);
             assertThat(state).containsExactly(null, false);
+            // nor a close future: it is made when something waits for the close
+            assertThat(nettySocket.closeFutureMade()).isFalse();
             assertThat(socket.readyState()).isEqualTo(dev.socketconnector.ReadyState.OPEN);
             // it still closes as an open socket does: close fires once, without error
             socket.end();
             assertThat(handler.awaitClose()).isNull();
             assertThat(handler.rawEvents()).containsExactly("open", "close");
+            // a close future asked for after the close is complete
+            assertThat(nettySocket.closeFuture()).isCompleted();
         }
     }
 
