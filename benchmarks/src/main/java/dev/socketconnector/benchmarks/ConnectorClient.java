@@ -107,6 +107,7 @@ public final class ConnectorClient implements BenchmarkClient {
             openAll(connector, spec, Math.min(8, spec.conns())).forEach(Socket::end);
             long heapBefore = MemoryProbe.heapAfterFullGc();
             long rssBefore = MemoryProbe.residentBytesSettled();
+            MemoryProbe.holdBeforeIfAsked();
             List<Socket<Void>> sockets = openAll(connector, spec, spec.conns());
             long heapAfter = MemoryProbe.heapAfterFullGc();
             long rssAfter = MemoryProbe.residentBytesSettled();

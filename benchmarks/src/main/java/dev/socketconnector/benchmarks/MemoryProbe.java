@@ -44,11 +44,26 @@ public final class MemoryProbe {
      * they are held. Logs the process id to stderr first.
      */
     public static void holdIfAsked() {
-        long seconds = Long.getLong("benchmarks.idle.holdSeconds", 0);
+        hold("benchmarks.idle.holdSeconds", "holding the idle connections");
+    }
+
+    /**
+     * Pauses at the "before" point (after the warm-up and its full GC, before the idle
+     * connections open) for the seconds given by the system property
+     * {@code benchmarks.idle.holdBeforeSeconds} (default 0: returns at once), so the
+     * process's memory can be read there too (a native-memory baseline,
+     * {@code /proc/<pid>/smaps}). Logs the process id to stderr first.
+     */
+    public static void holdBeforeIfAsked() {
+        hold("benchmarks.idle.holdBeforeSeconds", "holding before the idle connections open");
+    }
+
+    private static void hold(String property, String what) {
+        long seconds = Long.getLong(property, 0);
         if (seconds <= 0) {
             return;
         }
-        BenchmarkMain.log("holding the idle connections for %d s (pid %d)", seconds, ProcessHandle.current().pid());
+        BenchmarkMain.log("%s for %d s (pid %d)", what, seconds, ProcessHandle.current().pid());
         try {
             Thread.sleep(seconds * 1000);
         }

@@ -142,6 +142,7 @@ public final class RawNettyClient implements BenchmarkClient {
             openAll(client, Math.min(8, spec.conns()), spec).forEach(Channel::close);
             long heapBefore = MemoryProbe.heapAfterFullGc();
             long rssBefore = MemoryProbe.residentBytesSettled();
+            MemoryProbe.holdBeforeIfAsked();
             List<Channel> channels = openAll(client, spec.conns(), spec);
             long heapAfter = MemoryProbe.heapAfterFullGc();
             long rssAfter = MemoryProbe.residentBytesSettled();

@@ -416,7 +416,7 @@ final class AddressRace<D> {
             cancelStagger();
             closeOthers(null);
             forgetLookups();
-            SocketClosing<D> closing = this.socket.events.closing;
+            SocketClosing<D> closing = this.socket.events.closing();
             try {
                 this.socket.loop.execute(closing::closed);
             }

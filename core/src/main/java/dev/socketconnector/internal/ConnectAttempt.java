@@ -141,7 +141,7 @@ final class ConnectAttempt<D> {
         SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
         this.socket.advance(NettySocket.CLOSED);
         this.socket.closeOutput();
-        this.events.closing.closeChannel();
+        this.events.closing().closeChannel();
         observer().connectFailed(this.socket, this.socket.endpoint, this.socket.isTls(), elapsedSince(this.startNanos),
                 error);
         CompletableFuture<Socket<D>> future = this.future;
@@ -166,7 +166,7 @@ final class ConnectAttempt<D> {
      */
     boolean active() {
         if (this.done) {
-            this.events.closing.closeChannel();
+            this.events.closing().closeChannel();
             return false;
         }
         if (!this.socket.isTls()) {
@@ -258,7 +258,7 @@ final class ConnectAttempt<D> {
         observer().connectFailed(this.socket, this.socket.endpoint, true, elapsedSince(this.startNanos), error);
         this.pendingFailure = error;
         this.socket.closeOutput();
-        this.events.closing.closeChannel();
+        this.events.closing().closeChannel();
     }
 
     private void open() {
@@ -280,7 +280,7 @@ final class ConnectAttempt<D> {
         if (failure != null) {
             this.pendingFailure = failure;
             socket.closeOutput();
-            this.events.closing.closeChannel();
+            this.events.closing().closeChannel();
             return;
         }
         this.events.afterDispatch();
@@ -289,6 +289,11 @@ final class ConnectAttempt<D> {
         this.future = null;
         if (future != null) {
             future.complete(socket);
+        }
+        if (socket.state() == NettySocket.OPEN) {
+            // opened for good: the socket keeps no connect-time state from here on (a
+            // close inside open, or while the future completed, still finds this attempt)
+            this.events.connectSucceeded();
         }
     }
 

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * blocks: connects are asynchronous.
  * <p>
  * It learns of its socket's close from the socket's close notification
- * ({@link NettySocket#closeFuture}), not from a handler wrapped around the user's, so
+ * ({@link NettySocket#closeFuture()}), not from a handler wrapped around the user's, so
  * {@code reload(...)} on its socket never stops reconnects.
  * <p>
  * State is guarded by {@code lock}, which is never held while a connect, a socket write
@@ -384,7 +384,7 @@ final class DefaultManagedEndpoint implements ManagedEndpoint {
         void opened(Socket<Object> opened) {
             DefaultManagedEndpoint endpoint = DefaultManagedEndpoint.this;
             NettySocket<?> netty = (NettySocket<?>) opened;
-            netty.closeFuture.whenComplete((ignored, failure) -> ended(netty.events.closing.closeError(), true));
+            netty.closeFuture().whenComplete((ignored, failure) -> ended(netty.events.closeError(), true));
             List<CompletableFuture<Socket<?>>> connected = null;
             long outage = -1;
             int attempts = 0;

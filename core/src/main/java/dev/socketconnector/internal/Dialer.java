@@ -193,7 +193,7 @@ final class Dialer {
             // address (Happy Eyeballs)
             AddressRace<D> race = new AddressRace<>(socket, tls, future, start, this.settings, this.tcp,
                     this.tcpChannels, this.resolvers, (TcpSocketConnectOptions<D>) options);
-            socket.events.attempt.race(race);
+            socket.events.race(race);
             connected = this.tcp.clone(loop).channelFactory(prepared).handler(race.starter()).register();
         }
         else {

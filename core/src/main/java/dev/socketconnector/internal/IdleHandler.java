@@ -146,8 +146,8 @@ final class IdleHandler extends ChannelDuplexHandler {
 
     private void readCheck() {
         this.readTimer = null;
-        if (this.stopped || this.socket.state() == NettySocket.CLOSED || this.socket.events.closing.inputEnded()
-                || this.socket.events.closing.lingering()) {
+        if (this.stopped || this.socket.state() == NettySocket.CLOSED || this.socket.events.inputEnded()
+                || this.socket.events.lingering()) {
             return;
         }
         long idle = System.nanoTime() - this.lastRead;
@@ -156,10 +156,11 @@ final class IdleHandler extends ChannelDuplexHandler {
             return;
         }
         this.stopped = true;
-        this.socket.events.closing.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "read",
-                new IOException("read idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms (readIdleTimeout "
-                        + TimeUnit.NANOSECONDS.toMillis(this.readIdleNanos) + " ms): nothing received from "
-                        + this.socket.options.target())));
+        this.socket.events.closing()
+            .closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "read",
+                    new IOException("read idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms (readIdleTimeout "
+                            + TimeUnit.NANOSECONDS.toMillis(this.readIdleNanos) + " ms): nothing received from "
+                            + this.socket.options.target())));
         this.socket.terminate();
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.socketconnector.Framing;
 import dev.socketconnector.IpFamily;
@@ -49,6 +50,10 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     private static final long NOT_OPENED = Long.MIN_VALUE;
 
     @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<NettySocket, CompletableFuture> CLOSE_FUTURE = AtomicReferenceFieldUpdater
+        .newUpdater(NettySocket.class, CompletableFuture.class, "closeFuture");
+
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
         .newUpdater(NettySocket.class, "keepingAlive");
 
@@ -76,9 +81,13 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     /**
      * Completed once the socket has closed (or failed to connect): what graceful shutdown
-     * waits for.
+     * and a managed endpoint wait for. Made when first asked ({@link #closeFuture()}):
+     * most sockets never are.
      */
-    final java.util.concurrent.CompletableFuture<Void> closeFuture = new java.util.concurrent.CompletableFuture<>();
+    private volatile @Nullable CompletableFuture<Void> closeFuture;
+
+    /** The socket has closed (or failed to connect): see {@link #closeCompleted()}. */
+    private volatile boolean closeDone;
 
     /**
      * Both halves of the write path: accepting on any thread, writing, flushing and drain
@@ -162,6 +171,45 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     }
 
     // ---- identity and state ----
+
+    /**
+     * The future completed once the socket has closed (or failed to connect), made on
+     * first call; already completed when asked after the close. Any thread.
+     * @return the close future
+     */
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> future = this.closeFuture;
+        if (future == null) {
+            CompletableFuture<Void> made = new CompletableFuture<>();
+            future = CLOSE_FUTURE.compareAndSet(this, null, made) ? made
+                    : (CompletableFuture<Void>) Objects.requireNonNull(this.closeFuture);
+            // read after publishing the future: closeCompleted() writes closeDone before
+            // it
+            // reads the future, so one of the two completes it
+            if (this.closeDone) {
+                future.complete(null);
+            }
+        }
+        return future;
+    }
+
+    /** Whether the close future has been asked for (and so made). Any thread. */
+    boolean closeFutureMade() {
+        return this.closeFuture != null;
+    }
+
+    /**
+     * The socket has closed (or failed to connect): completes its close future, now or
+     * when it is first asked for. Any thread.
+     */
+    void closeCompleted() {
+        this.closeDone = true;
+        CompletableFuture<Void> future = this.closeFuture;
+        if (future != null) {
+            future.complete(null);
+        }
+    }
 
     int state() {
         return this.state;
@@ -403,7 +451,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events.closing::endOutput);
+        execute(() -> this.events.closing().endOutput());
         return accepted;
     }
 
@@ -426,12 +474,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             if (advance(CLOSING)) {
                 // end and close each run in their own task, never nested inside this call
                 // (even on the loop)
-                executeLater(this.events.closing::shutdownInput);
+                executeLater(() -> this.events.closing().shutdownInput());
             }
         }
         else if (!this.outbound.outputClosed()) {
             closeOutput();
-            execute(this.events.closing::shutdownOutput);
+            execute(() -> this.events.closing().shutdownOutput());
         }
     }
 
@@ -442,7 +490,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         }
         closeOutput();
         advance(CLOSING);
-        execute(this.events.closing::terminate);
+        execute(() -> this.events.closing().terminate());
     }
 
     /**
@@ -453,7 +501,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
             return;
         }
         closeOutput();
-        execute(() -> this.events.closing.closeWithError(error));
+        execute(() -> this.events.closing().closeWithError(error));
     }
 
     @Override
@@ -464,7 +512,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         if (this.state == CLOSED) {
             return;
         }
-        execute(() -> this.events.closing.armTimeout(seconds));
+        execute(() -> this.events.closing().armTimeout(seconds));
     }
 
     @Override

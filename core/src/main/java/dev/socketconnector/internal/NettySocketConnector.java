@@ -290,7 +290,7 @@ public final class NettySocketConnector implements SocketConnector {
         }
         socket.discardQueue();
         socket.releaseJvm();
-        socket.closeFuture.complete(null);
+        socket.closeCompleted();
     }
 
     @Override
@@ -340,7 +340,7 @@ public final class NettySocketConnector implements SocketConnector {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (NettySocket<?> socket : listed()) {
             if (socket.referenced()) {
-                waits.add(socket.closeFuture);
+                waits.add(socket.closeFuture());
                 socket.end();
             }
             else {
@@ -398,10 +398,11 @@ public final class NettySocketConnector implements SocketConnector {
                                 + "bytes were never sent (the peer did not read them)",
                         socket.id, (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(),
                         unsent);
-                socket.events.closing.closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
-                        new IOException("terminated by the connector's shutdown after " + timeout.toMillis() + " ms: "
-                                + unsent + " accepted bytes were never sent to " + target
-                                + " (the peer did not read them)")));
+                socket.events.closing()
+                    .closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",
+                            new IOException("terminated by the connector's shutdown after " + timeout.toMillis()
+                                    + " ms: " + unsent + " accepted bytes were never sent to " + target
+                                    + " (the peer did not read them)")));
             }
             else {
                 logger.debug("Terminating {} after the shutdown timeout", socket);
@@ -414,7 +415,7 @@ public final class NettySocketConnector implements SocketConnector {
                 // the write's cancellation,
                 // and a loop stopping before it completes never fires channelInactive
                 // (Netty 4.2.18; IoUringCloseTests)
-                socket.closeFuture.whenComplete((ignored, failure) -> done.complete(null));
+                socket.closeFuture().whenComplete((ignored, failure) -> done.complete(null));
             }
         };
         try {

@@ -109,7 +109,7 @@ final class SocketClosing<D> {
      * Loop.
      */
     void peerEnded() {
-        if (!this.events.attempt.opened()) {
+        if (!this.events.opened()) {
             // a FIN before the TLS handshake has finished: the handshake fails
             // (ECONNRESET, as Node)
             closeChannel();
@@ -280,6 +280,10 @@ final class SocketClosing<D> {
             return;
         }
         this.lingering = true;
+        // the peer's FIN now closes the channel at once: with half-closure on, Netty
+        // would first shut our input down, which on a socket whose both directions are
+        // done fails with ENOTCONN (an exception with its stack trace per connection)
+        this.socket.channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         Duration bound = this.socket.connector.endTimeout();
         if (bound.compareTo(END_LINGER) > 0) {
             bound = END_LINGER;
@@ -346,7 +350,7 @@ final class SocketClosing<D> {
      */
     void shutdownInput() {
         assert this.socket.loop.inEventLoop();
-        if (this.closeFired || !this.events.attempt.opened()) {
+        if (this.closeFired || !this.events.opened()) {
             // called inside handshake: the socket never opens, so neither end nor close
             // fires for it
             return;
@@ -400,7 +404,7 @@ final class SocketClosing<D> {
      */
     void closeChannel() {
         this.localClose = true;
-        AddressRace<D> race = this.events.attempt.race();
+        AddressRace<D> race = this.events.race();
         if (race != null && race.closeUndecided()) {
             // no address has connected yet: the race closes its channels and runs
             // closed()
@@ -450,7 +454,7 @@ final class SocketClosing<D> {
 
     private void timeoutPassed() {
         this.timeout = null;
-        if (this.socket.state() == NettySocket.CLOSED || !this.events.attempt.opened()) {
+        if (this.socket.state() == NettySocket.CLOSED || !this.events.opened()) {
             return;
         }
         this.timeoutFired = true;
@@ -469,9 +473,8 @@ final class SocketClosing<D> {
         }
         this.closeFired = true;
         NettySocket<D> socket = this.socket;
-        if (socket.unix && this.events.attempt.done() && this.events.attempt.opened() && !this.localClose
-                && !this.endFired && !this.outputShutdownRequested && this.closeError == null
-                && socket.state() == NettySocket.OPEN) {
+        if (socket.unix && this.events.opened() && !this.localClose && !this.endFired && !this.outputShutdownRequested
+                && this.closeError == null && socket.state() == NettySocket.OPEN) {
             // NIO domain channels close on the peer's FIN without
             // ChannelInputShutdownEvent: the FIN is still
             // reported as end before close (allowHalfOpen cannot keep such a socket open)
@@ -503,34 +506,37 @@ final class SocketClosing<D> {
             // every pending request fails once, before close runs
             requests.closed(this.closeError);
         }
-        if (!this.events.attempt.done()) {
+        ConnectAttempt<D> attempt = this.events.attempt();
+        if (attempt != null && !attempt.done()) {
             // closed during the connect (peer reset during the TLS handshake, connector
             // shutdown)
-            if (this.events.attempt.visible() || (socket.isTls() && this.events.attempt.handshakeStarted())) {
+            if (attempt.visible() || (socket.isTls() && attempt.handshakeStarted())) {
                 this.closeFired = false;
-                handshakeFailedOnClose();
+                handshakeFailedOnClose(attempt);
                 return;
             }
-            this.events.attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+            attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
                     socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
-            socket.closeFuture.complete(null);
+            socket.closeCompleted();
             return;
         }
-        if (this.events.attempt.visible()) {
+        if (this.events.connectVisible()) {
             this.events.dispatch(CLOSE, this.closeError);
         }
-        if (this.events.attempt.opened()) {
+        if (this.events.opened()) {
             observer().closed(socket, socket.endpoint, CloseReasons.of(socket.connector.isClosed(), this.tlsFailed,
                     this.peerEndedFirst, this.localClose || this.endRequested, this.timeoutFired, this.closeError));
         }
-        socket.closeFuture.complete(null);
-        this.events.attempt.closed();
+        socket.closeCompleted();
+        if (attempt != null) {
+            attempt.closed();
+        }
     }
 
-    private void handshakeFailedOnClose() {
+    private void handshakeFailedOnClose(ConnectAttempt<D> attempt) {
         SocketConnectException error = new SocketConnectException("ECONNRESET", "connect", this.socket.options.target(),
                 null);
-        this.events.attempt.handshakeFailed(this.socket.tls.handshakeFailed(error));
+        attempt.handshakeFailed(this.socket.tls.handshakeFailed(error));
         closed();
     }
 

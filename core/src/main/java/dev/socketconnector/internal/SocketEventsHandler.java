@@ -75,11 +75,18 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     private @Nullable ChannelHandlerContext ctx;
 
-    /** The connect: deadline, failure, handshake outcome, open, the future. */
-    final ConnectAttempt<D> attempt;
+    /**
+     * The connect (deadline, failure, handshake outcome, open, the future) until the
+     * socket has opened and its future has completed; then null: an open socket keeps no
+     * connect-time state (issue 14, idle memory).
+     */
+    private @Nullable ConnectAttempt<D> attempt;
 
-    /** Ending and closing: end, shutdown, terminate, the deadlines, close. */
-    final SocketClosing<D> closing;
+    /**
+     * Ending and closing (end, shutdown, terminate, the deadlines, close), made by the
+     * first of them ({@link #closing()}): an idle open socket has none.
+     */
+    private @Nullable SocketClosing<D> closing;
 
     /**
      * The read-idle timeout and heartbeat of this socket, or null; started when it opens.
@@ -98,7 +105,87 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     SocketEventsHandler(NettySocket<D> socket) {
         this.socket = socket;
         this.attempt = new ConnectAttempt<>(socket, this);
-        this.closing = new SocketClosing<>(socket, this);
+    }
+
+    /**
+     * The socket's ending and closing, made on first use. Loop (or any thread once the
+     * loop has stopped).
+     */
+    SocketClosing<D> closing() {
+        SocketClosing<D> closing = this.closing;
+        if (closing == null) {
+            closing = new SocketClosing<>(this.socket, this);
+            this.closing = closing;
+        }
+        return closing;
+    }
+
+    /**
+     * The connect while it runs, or null once the socket has opened (and its future has
+     * completed). Loop.
+     */
+    @Nullable ConnectAttempt<D> attempt() {
+        return this.attempt;
+    }
+
+    /**
+     * The socket has opened and its connect future has completed: the attempt is dropped.
+     * Loop.
+     */
+    void connectSucceeded() {
+        this.attempt = null;
+    }
+
+    /** Sets the TCP connect's race; caller's thread, before registration. */
+    void race(AddressRace<D> race) {
+        Objects.requireNonNull(this.attempt, "attempt").race(race);
+    }
+
+    /** The TCP connect's race while no address has won it, or null. Loop. */
+    @Nullable AddressRace<D> race() {
+        ConnectAttempt<D> attempt = this.attempt;
+        return (attempt != null) ? attempt.race() : null;
+    }
+
+    /**
+     * Whether a user callback has seen the socket (handshake or open): close will fire.
+     * Loop.
+     */
+    boolean connectVisible() {
+        ConnectAttempt<D> attempt = this.attempt;
+        return attempt == null || attempt.visible();
+    }
+
+    /**
+     * The error close reported, or null: read once the socket's closeFuture has completed
+     * (any thread).
+     */
+    @Nullable Throwable closeError() {
+        SocketClosing<D> closing = this.closing;
+        return (closing != null) ? closing.closeError() : null;
+    }
+
+    /**
+     * Whether the closing state has been made (by an end, shutdown, terminate, close, the
+     * peer's FIN or a timeout). Loop.
+     */
+    boolean closingStarted() {
+        return this.closing != null;
+    }
+
+    /** Whether the input is done (see {@link SocketClosing#inputEnded()}). Loop. */
+    boolean inputEnded() {
+        SocketClosing<D> closing = this.closing;
+        return closing != null && closing.inputEnded();
+    }
+
+    /**
+     * Whether end() lingers for the peer's FIN (see {@link SocketClosing#lingering()}).
+     * Loop.
+     */
+    boolean lingering() {
+        SocketClosing<D> closing = this.closing;
+        return closing != null && closing.lingering();
     }
 
     /** Set by {@code initPipeline} with the socket's frame decoder. Loop. */
@@ -128,7 +215,10 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     /** Starts the connect deadline; called on the loop once the channel is registered. */
     void connecting(CompletableFuture<Socket<D>> future, long startNanos, long timeoutNanos) {
-        this.attempt.start(future, startNanos, timeoutNanos);
+        ConnectAttempt<D> attempt = this.attempt;
+        if (attempt != null) {
+            attempt.start(future, startNanos, timeoutNanos);
+        }
     }
 
     /** The socket is opening: the idle timers (if any) start. Loop. */
@@ -140,12 +230,16 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     }
 
     boolean connectDone() {
-        return this.attempt.done();
+        ConnectAttempt<D> attempt = this.attempt;
+        return attempt == null || attempt.done();
     }
 
     /** The TCP or unix connect failed (or DNS did). Loop. */
     void connectFailed(Throwable cause) {
-        this.attempt.failed(cause);
+        ConnectAttempt<D> attempt = this.attempt;
+        if (attempt != null) {
+            attempt.failed(cause);
+        }
     }
 
     @Override
@@ -163,7 +257,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         }
         this.activeSeen = true;
         this.socket.cacheAddresses();
-        if (this.attempt.active()) {
+        ConnectAttempt<D> attempt = this.attempt;
+        if (attempt != null && attempt.active()) {
             ctx.fireChannelActive();
         }
     }
@@ -171,16 +266,19 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
-            this.attempt.handshakeCompleted(ctx, handshake);
+            ConnectAttempt<D> attempt = this.attempt;
+            if (attempt != null) {
+                attempt.handshakeCompleted(ctx, handshake);
+            }
         }
         else if (event instanceof ChannelInputShutdownEvent) {
-            this.closing.peerEnded();
+            closing().peerEnded();
         }
         else if (event instanceof SslCloseCompletionEvent close) {
             if (close.isSuccess()) {
                 // the peer's close_notify ends the stream as its FIN does, whichever
                 // comes first (Node's rule); after our own shutdown() the FIN decides
-                this.closing.peerClosedTls();
+                closing().peerClosedTls();
             }
         }
         else {
@@ -202,7 +300,7 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (!this.attempt.opened() || this.socket.state() != NettySocket.OPEN) {
+        if (!opened() || this.socket.state() != NettySocket.OPEN) {
             // not delivered: before open, or a reply after our own end()/terminate()
             buffer.release();
             return;
@@ -225,7 +323,7 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
      * (one call per frame, no pipeline hop), or as a {@code byte[]} message. Loop.
      */
     void frameRead(byte[] frame) {
-        if (!this.attempt.opened() || this.socket.state() != NettySocket.OPEN) {
+        if (!opened() || this.socket.state() != NettySocket.OPEN) {
             return;
         }
         countRead(frame.length);
@@ -276,7 +374,8 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     /** Whether the socket has opened (open has fired). Loop. */
     boolean opened() {
-        return this.attempt.opened();
+        ConnectAttempt<D> attempt = this.attempt;
+        return attempt == null || attempt.opened();
     }
 
     /** Flushes what the callbacks wrote once the outermost one has returned. Loop. */
@@ -307,11 +406,11 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!this.attempt.opened()) {
+        if (!opened()) {
             // before open the connect outcome (handshake event, close, timeout) reports
             // the failure
             logger.debug("Exception before open on {}", this.socket, cause);
-            this.closing.closeChannel();
+            closing().closeChannel();
             return;
         }
         if (this.socket.state() == NettySocket.CLOSED) {
@@ -329,23 +428,23 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         this.socket.closeOutput();
         this.socket.advance(NettySocket.CLOSING);
         if (isTlsFailure(cause)) {
-            this.closing.tlsFailed();
+            closing().tlsFailed();
             Throwable error = this.socket.tls.handshakeFailed(cause);
             fireError(error);
-            this.closing.closeChannel();
+            closing().closeChannel();
         }
         else if (cause instanceof IOException) {
             SocketTransportException error = ErrorCodes.transportFailure(cause, "read");
             if (error != null) {
-                this.closing.closeWithError(error);
+                closing().closeWithError(error);
             }
             else {
-                this.closing.closeChannel();
+                closing().closeChannel();
             }
         }
         else {
             fireError(cause);
-            this.closing.closeChannel();
+            closing().closeChannel();
         }
     }
 
@@ -362,7 +461,7 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         this.socket.closeOutput();
         this.socket.advance(NettySocket.CLOSING);
         fireError(error);
-        this.closing.closeWithError(error);
+        closing().closeWithError(error);
     }
 
     private static boolean isTlsFailure(Throwable cause) {
@@ -429,7 +528,7 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        this.closing.closed();
+        closing().closed();
         ctx.fireChannelInactive();
     }
 
@@ -437,7 +536,7 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
         // a channel that never became active (failed connect) is unregistered without
         // channelInactive
-        this.closing.closed();
+        closing().closed();
         ctx.fireChannelUnregistered();
     }
 

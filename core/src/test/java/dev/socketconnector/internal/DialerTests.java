@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +23,7 @@ import dev.socketconnector.SocketObserver;
 import dev.socketconnector.TcpSocketConnectOptions;
 import dev.socketconnector.TlsOptions;
 import dev.socketconnector.Transport;
+import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,13 +74,71 @@ class DialerTests {
             NettySocket<?> nettySocket = (NettySocket<?>) socket;
             // an idle open socket holds no connect-time state: the race, its targets and
             // addresses are garbage once the socket is open (issue 14, idle memory)
-            Object race = nettySocket.loop.submit(() -> nettySocket.events.attempt.race()).get(10, TimeUnit.SECONDS);
+            Object race = nettySocket.loop.submit(() -> nettySocket.events.race()).get(10, TimeUnit.SECONDS);
             assertThat(race).isNull();
             assertThat(socket.openedAt()).isNotNull();
             // the close goes to the channel directly
             socket.end();
             assertThat(handler.awaitClose()).isNull();
             assertThat(handler.rawEvents()).endsWith("close");
+        }
+    }
+
+    @Test
+    void openSocketKeepsNoConnectAttemptNorClosingStateAndStillCloses() throws Exception {
+        NettySocketConnector connector = connector();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
+                .get(10, TimeUnit.SECONDS);
+            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            // an idle open socket holds neither its connect attempt (deadline, future,
+            // flags) nor any closing state: both are garbage or not yet made while it is
+            // open (issue 14, idle memory)
+            List<Object> state = nettySocket.loop.submit(
+                    () -> java.util.Arrays.asList(nettySocket.events.attempt(), nettySocket.events.closingStarted()))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(state).containsExactly(null, false);
+            // nor a close future: it is made when something waits for the close
+            assertThat(nettySocket.closeFutureMade()).isFalse();
+            assertThat(socket.readyState()).isEqualTo(dev.socketconnector.ReadyState.OPEN);
+            // it still closes as an open socket does: close fires once, without error
+            socket.end();
+            assertThat(handler.awaitClose()).isNull();
+            assertThat(handler.rawEvents()).containsExactly("open", "close");
+            // a close future asked for once close has fired completes (at once, or when
+            // the close that fired close has finished)
+            assertThat(nettySocket.closeFuture()).succeedsWithin(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void endsLingerClosesOnThePeersFinWithoutShuttingInputDown() throws Exception {
+        NettySocketConnector connector = connector();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
+            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
+                .get(10, TimeUnit.SECONDS);
+            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            try (java.net.Socket peer = listener.accept()) {
+                peer.setSoTimeout(5000);
+                socket.end();
+                // our FIN has arrived: the socket lingers for the peer's FIN
+                assertThat(peer.getInputStream().read()).isEqualTo(-1);
+                Await.until("linger", Duration.ofSeconds(5), () -> onLoop(nettySocket, nettySocket.events::lingering));
+                // the peer's FIN closes the channel directly: Netty does not shut the
+                // input of a socket whose both directions are done (that fails with
+                // ENOTCONN, an exception with a stack trace per connection)
+                Object halfClosure = onLoop(nettySocket,
+                        () -> nettySocket.channel.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));
+                assertThat(halfClosure).isEqualTo(Boolean.FALSE);
+                long closedAt = System.nanoTime();
+                peer.shutdownOutput();
+                assertThat(handler.awaitClose()).isNull();
+                // closed by the peer's FIN, well before the linger's bound
+                assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(SocketClosing.END_LINGER);
+                assertThat(handler.rawEvents()).containsExactly("open", "close");
+            }
         }
     }
 
@@ -151,6 +211,18 @@ class DialerTests {
         assertThat(AddressRace.interleave(List.of(a4, b4, c4, a6))).containsExactly(a4, a6, b4, c4);
         assertThat(AddressRace.interleave(List.of(a4, b4))).containsExactly(a4, b4);
         assertThat(AddressRace.interleave(List.of(b6))).containsExactly(b6);
+    }
+
+    /**
+     * Runs {@code task} on the socket's loop and returns what it returned (5 s at most).
+     */
+    private static <T> T onLoop(NettySocket<?> socket, Callable<T> task) {
+        try {
+            return socket.loop.submit(task).get(5, TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private NettySocketConnector connector() throws UnknownHostException {
