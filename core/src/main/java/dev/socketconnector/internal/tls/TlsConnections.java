@@ -260,12 +260,11 @@ public final class TlsConnections {
         TlsVerifier verifier = (options.ca() != null) ? TlsVerifier.trusting(options.ca())
                 : (options.trustManagerFactory() != null) ? TlsVerifier.trusting(options.trustManagerFactory())
                         : TlsVerifier.jdkDefault();
-        if (options.rejectUnauthorized() == null || options.rejectUnauthorized()) {
-            // these connections verify during every handshake: a trust store that cannot
-            // be read fails the connect now; without verification it is read when a
-            // verdict is first asked for, if ever
-            verifier.loadAnchors();
-        }
+        // loaded here, on the connect() caller's thread and once per context, even when
+        // verification waits for a question (rejectUnauthorized false): reading a trust
+        // store is file I/O, which must never run on an event loop, and one that cannot
+        // be read fails this connect, not a later verification
+        verifier.loadAnchors();
         return new Context(sslContext, provider, verifier, trustManager, options.cert(), keyLog);
     }
 

@@ -44,10 +44,10 @@ import org.jspecify.annotations.Nullable;
  * Called during the handshake by {@link TlsTrustManager} (and after it for a resumed
  * session, whose handshake checks no certificate), or when first asked for a verdict that
  * was deferred ({@link TlsVerdict}), always as of a given instant; results are cached per
- * chain and name for at most a minute. The trust anchors are loaded on the first
- * verification, so a connector that never verifies never loads the JDK trust store; the
- * JDK default trust store is loaded once per JVM and its verifier (and cache) shared.
- * Thread-safe.
+ * chain and name for at most a minute. The trust anchors are loaded when a TLS context is
+ * built ({@link #loadAnchors()}, the connect() caller's thread: never file I/O on a
+ * loop), or else on the first verification; the JDK default trust store is loaded once
+ * per JVM and its verifier (and cache) shared. Thread-safe.
  */
 final class TlsVerifier {
 
@@ -69,7 +69,7 @@ final class TlsVerifier {
     private static final Set<String> WEAK_SIGNATURE_OIDS = Set.of("1.2.840.113549.1.1.2", "1.2.840.113549.1.1.3",
             "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.10040.4.3", "1.2.840.10045.4.1", "1.3.14.3.2.29");
 
-    /** Where the trust anchors come from; called once, on the first verification. */
+    /** Where the trust anchors come from; called once. */
     private final Supplier<List<X509Certificate>> source;
 
     /** The trust anchors once loaded; guarded by this for the load. */
@@ -109,7 +109,7 @@ final class TlsVerifier {
     }
 
     /**
-     * Whether the trust anchors were loaded (tests: an unverified connector loads none).
+     * Whether the trust anchors were loaded (tests).
      */
     boolean anchorsLoaded() {
         return this.anchors != null;
