@@ -69,9 +69,8 @@ class DialerTests {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
-                .get(10, TimeUnit.SECONDS);
-            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            NettySocket<Void> nettySocket = open(connector, listener, handler);
+            Socket<Void> socket = nettySocket;
             // an idle open socket holds no connect-time state: the race, its targets and
             // addresses are garbage once the socket is open (issue 14, idle memory)
             Object race = nettySocket.loop.submit(() -> nettySocket.events.race()).get(10, TimeUnit.SECONDS);
@@ -89,9 +88,8 @@ class DialerTests {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
-                .get(10, TimeUnit.SECONDS);
-            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            NettySocket<Void> nettySocket = open(connector, listener, handler);
+            Socket<Void> socket = nettySocket;
             // an idle open socket holds neither its connect attempt (deadline, future,
             // flags) nor any closing state: both are garbage or not yet made while it is
             // open (issue 14, idle memory)
@@ -117,9 +115,8 @@ class DialerTests {
         NettySocketConnector connector = connector();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
-            Socket<Void> socket = connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
-                .get(10, TimeUnit.SECONDS);
-            NettySocket<?> nettySocket = (NettySocket<?>) socket;
+            NettySocket<Void> nettySocket = open(connector, listener, handler);
+            Socket<Void> socket = nettySocket;
             try (java.net.Socket peer = listener.accept()) {
                 peer.setSoTimeout(5000);
                 socket.end();
@@ -244,6 +241,13 @@ class DialerTests {
         NettySocketConnector connector = new NettySocketConnector(settings, resolver);
         this.connectors.add(connector);
         return connector;
+    }
+
+    /** Connects to the loopback listener and waits for the socket to open. */
+    private static NettySocket<Void> open(NettySocketConnector connector, ServerSocket listener,
+            RecordingSocketHandler<Void> handler) throws Exception {
+        return (NettySocket<Void>) connector.<Void>connect(options("127.0.0.1", listener.getLocalPort(), handler))
+            .get(10, TimeUnit.SECONDS);
     }
 
     private static TcpSocketConnectOptions<Void> options(String host, int port, RecordingSocketHandler<Void> handler) {
