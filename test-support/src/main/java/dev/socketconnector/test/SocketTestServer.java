@@ -2,7 +2,9 @@ package dev.socketconnector.test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -49,6 +51,10 @@ public final class SocketTestServer
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
 
     private static final int READ_TIMEOUT_MILLIS = 30_000;
+
+    private static final Duration REBIND_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final long REBIND_PAUSE_MILLIS = 50;
 
     private final Function<String, @Nullable String> replies;
 
@@ -118,11 +124,7 @@ public final class SocketTestServer
             return this;
         }
         try {
-            ServerSocket socket = (this.certificate != null)
-                    ? this.certificate.serverContext().getServerSocketFactory().createServerSocket()
-                    : new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port));
+            ServerSocket socket = bind();
             this.port = socket.getLocalPort();
             this.server = socket;
             Thread acceptor = new Thread(() -> acceptLoop(socket), "socket-test-server-" + this.port);
@@ -132,6 +134,37 @@ public final class SocketTestServer
         }
         catch (IOException ex) {
             throw new IllegalStateException("cannot start the test server on 127.0.0.1:" + this.port, ex);
+        }
+    }
+
+    /**
+     * Binds a listening socket: on an ephemeral port the first time, then on the same
+     * port. The same port can be refused for a moment after {@link #stop()} (a socket of
+     * the last run still closing, or another process's connection briefly using it as its
+     * local port), so that bind is retried for up to {@link #REBIND_TIMEOUT}.
+     */
+    private ServerSocket bind() throws IOException {
+        long deadline = System.nanoTime() + REBIND_TIMEOUT.toNanos();
+        while (true) {
+            ServerSocket socket = (this.certificate != null)
+                    ? this.certificate.serverContext().getServerSocketFactory().createServerSocket()
+                    : new ServerSocket();
+            try {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port));
+                return socket;
+            }
+            catch (BindException ex) {
+                closeQuietly(socket);
+                if (this.port == 0 || System.nanoTime() - deadline >= 0) {
+                    throw ex;
+                }
+                sleep(REBIND_PAUSE_MILLIS);
+            }
+            catch (IOException | RuntimeException ex) {
+                closeQuietly(socket);
+                throw ex;
+            }
         }
     }
 
@@ -341,6 +374,16 @@ public final class SocketTestServer
         }
         finally {
             this.connections.remove(connection);
+        }
+    }
+
+    private static void sleep(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to bind the test server again");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.socketconnector.test;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,6 +77,33 @@ class SocketTestServerTests {
             assertThat(readExactly(again.getInputStream(), 5)).isEqualTo("PONG\n");
         }
         assertThat(this.script.acceptedConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void startAfterStopWaitsForItsPortWhileSomethingElseStillHoldsIt() throws Exception {
+        int port = this.script.port();
+        this.script.stop();
+        ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> {
+            try (squatter) {
+                Thread.sleep(300);
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        try {
+            this.script.start();
+        }
+        finally {
+            released.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(squatter.isClosed()).isTrue();
+        assertThat(this.script.port()).isEqualTo(port);
+        try (Socket client = connect(port)) {
+            client.getOutputStream().write("PING\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(readExactly(client.getInputStream(), 5)).isEqualTo("PONG\n");
+        }
     }
 
     @Test
