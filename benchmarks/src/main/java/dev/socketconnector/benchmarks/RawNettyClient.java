@@ -53,10 +53,18 @@ import org.jspecify.annotations.Nullable;
  * the connector's overhead reads as a ratio. Pooled direct buffers, writability-driven
  * backpressure ({@code channelWritabilityChanged}), flushes batched per write burst or
  * per read loop, the run's transport (NIO, epoll or io_uring, {@code --transport}) on a
- * {@link MultiThreadIoEventLoopGroup}, and the connector's defaults where they matter
- * (TCP_NODELAY, write-buffer water marks 512 KiB / 1 MiB, OpenSSL when available).
+ * {@link MultiThreadIoEventLoopGroup} of one event loop unless {@code --threads} says
+ * otherwise (the benchmark contract's plain Netty client, {@code BENCHMARKS.md}), and the
+ * connector's defaults where they matter (TCP_NODELAY, write-buffer water marks 512 KiB /
+ * 1 MiB, OpenSSL when available).
  */
 public final class RawNettyClient implements BenchmarkClient {
+
+    /**
+     * Event loops when {@code --threads} is not given: one, as the contract's plain Netty
+     * client (and Bun) run, not Netty's default of two per core.
+     */
+    static final int DEFAULT_THREADS = 1;
 
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
@@ -194,7 +202,8 @@ public final class RawNettyClient implements BenchmarkClient {
 
         Client(RunSpec spec) {
             this.spec = spec;
-            this.group = new MultiThreadIoEventLoopGroup(spec.threads(), ioHandlerFactory(spec.transport()));
+            this.group = new MultiThreadIoEventLoopGroup((spec.threads() > 0) ? spec.threads() : DEFAULT_THREADS,
+                    ioHandlerFactory(spec.transport()));
             this.ssl = spec.tls() ? clientContext(spec.insecure()) : null;
             this.bootstrap = new Bootstrap().group(this.group)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

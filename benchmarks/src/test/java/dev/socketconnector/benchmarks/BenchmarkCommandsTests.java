@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
@@ -180,6 +181,17 @@ class BenchmarkCommandsTests {
                     "--timeout", "20"))
                 .isInstanceOf(BenchmarkFailure.class)
                 .hasMessageContaining("short read");
+        }
+    }
+
+    @Test
+    void rawNettyRunsOneEventLoopUnlessThreadsSaysOtherwise() {
+        try (RawNettyClient.Client defaults = new RawNettyClient.Client(
+                RunSpec.from("connect", BenchOptions.parse(new String[] { "--port", "1" })));
+                RawNettyClient.Client three = new RawNettyClient.Client(RunSpec.from("connect",
+                        BenchOptions.parse(new String[] { "--port", "1", "--threads", "3" })))) {
+            assertThat(((MultiThreadIoEventLoopGroup) defaults.group).executorCount()).isEqualTo(1);
+            assertThat(((MultiThreadIoEventLoopGroup) three.group).executorCount()).isEqualTo(3);
         }
     }
 
