@@ -93,12 +93,13 @@ public final class SocketConnectorBuilder {
     }
 
     /**
-     * Sets the number of event-loop threads (default 0: one per core,
-     * {@code NettyRuntime.availableProcessors()}; Netty's own default is two per core).
-     * One per core was picked from measurements on a 2-core machine: with 100 ping-pong
-     * connections two loops gave the best rate and p99 at the CPU cost of one, four loops
-     * cost about 20 % more CPU for no gain (README, Benchmarks). Each socket stays on one
-     * loop for its life.
+     * Sets the number of event-loop threads (default 0: one per two cores, at least one,
+     * of {@code NettyRuntime.availableProcessors()}; Netty's own default is two per
+     * core). Picked from measurements on a 2-core machine (benchmarks/README.md): with
+     * 100 ping-pong connections one loop had the same round-trip rate as two with a p99
+     * about a quarter lower, since the loops share the cores with the application's own
+     * threads (and, there, the server's); two loops only helped connection churn (about
+     * 10 % more connects per second). Each socket stays on one loop for its life.
      * @param threads 0 or more
      * @return this builder
      */
@@ -376,7 +377,8 @@ public final class SocketConnectorBuilder {
     public SocketConnector build() {
         if (this.eventLoopThreads < 0) {
             throw new IllegalArgumentException(
-                    "eventLoopThreads must be 0 (one per core) or more (was " + this.eventLoopThreads + ")");
+                    "eventLoopThreads must be 0 (one per two cores, at least one) or more (was " + this.eventLoopThreads
+                            + ")");
         }
         if (this.connectTimeout.isNegative() || this.connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive (was " + this.connectTimeout + ")");

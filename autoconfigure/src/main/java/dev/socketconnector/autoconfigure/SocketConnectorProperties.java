@@ -36,7 +36,7 @@ public class SocketConnectorProperties {
      */
     private Transport transport = Transport.AUTO;
 
-    /** Number of event-loop threads; 0 means one per core. */
+    /** Number of event-loop threads; 0 means one per two cores, at least one. */
     private int eventLoopThreads = 0;
 
     /**

@@ -43,7 +43,7 @@ final class SocketConnectorPropertiesValidator {
     static void validate(SocketConnectorProperties properties) {
         if (properties.getEventLoopThreads() < 0) {
             throw invalid(PREFIX + ".event-loop-threads", properties.getEventLoopThreads(), "must not be negative",
-                    "0 (one per core) or a positive number of threads");
+                    "0 (one per two cores, at least one) or a positive number of threads");
         }
         positive(PREFIX + ".connect-timeout", properties.getConnectTimeout());
         if (properties.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {

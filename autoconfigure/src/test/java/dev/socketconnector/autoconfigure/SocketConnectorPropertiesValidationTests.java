@@ -128,7 +128,8 @@ class SocketConnectorPropertiesValidationTests {
     @Test
     void negativeEventLoopThreadsShouldFail() {
         this.contextRunner.withPropertyValues("socket.connector.event-loop-threads=-1")
-            .run(failsWith("socket.connector.event-loop-threads", "must not be negative", "0 (one per core)"));
+            .run(failsWith("socket.connector.event-loop-threads", "must not be negative",
+                    "0 (one per two cores, at least one)"));
     }
 
     @Test

@@ -16,7 +16,7 @@ import dev.socketconnector.Transport;
  * The validated settings of a connector, as built by {@code SocketConnectorBuilder}.
  *
  * @param transport the transport
- * @param eventLoopThreads event-loop threads, 0 for one per core
+ * @param eventLoopThreads event-loop threads, 0 for one per two cores (at least one)
  * @param connectTimeout the connect timeout, covering DNS, TCP and the TLS handshake
  * @param shutdownTimeout how long a graceful close waits
  * @param tls the TLS defaults, read once per connect
