@@ -1,6 +1,7 @@
 package dev.socketconnector.internal;
 
 import java.lang.reflect.Field;
+import java.util.concurrent.TimeUnit;
 
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnector;
@@ -26,10 +27,18 @@ public final class InternalAccess {
 
     /**
      * {@return the bytes a socket holds: queued for its event loop (with their overhead)
-     * plus Netty's buffer}
+     * plus Netty's buffer, read on the socket's event loop} Read from another thread, the
+     * sum could count a buffer twice while the loop moves it from the queue into the
+     * pipeline (writers reserving room see that same conservative sum, so they accept
+     * less, never more).
+     * @throws Exception when the loop does not answer within 10 s
      */
-    public static long unsentBytes(Socket<?> socket) {
-        return ((NettySocket<?>) socket).unsentBytes();
+    public static long unsentBytes(Socket<?> socket) throws Exception {
+        NettySocket<?> nettySocket = (NettySocket<?>) socket;
+        if (nettySocket.loop.inEventLoop()) {
+            return nettySocket.unsentBytes();
+        }
+        return nettySocket.loop.submit(nettySocket::unsentBytes).get(10, TimeUnit.SECONDS);
     }
 
     /**

@@ -284,9 +284,9 @@ class FaultTests {
 
     /**
      * Bytes the socket holds: Netty's outbound buffer plus writes queued for the event
-     * loop.
+     * loop, read on the loop (see {@link InternalAccess#unsentBytes}).
      */
-    private static long pending(Socket<?> socket) {
+    private static long pending(Socket<?> socket) throws Exception {
         return InternalAccess.unsentBytes(socket);
     }
 
