@@ -133,6 +133,23 @@ final class TlsKeyLog implements KeyLogCallback {
         return true;
     }
 
+    /**
+     * The value of an ASCII hex digit, or -1 ({@code Character.digit} looks Unicode
+     * tables up for what BoringSSL writes in lower-case ASCII).
+     */
+    private static int hexDigit(byte digit) {
+        if (digit >= '0' && digit <= '9') {
+            return digit - '0';
+        }
+        if (digit >= 'a' && digit <= 'f') {
+            return digit - 'a' + 10;
+        }
+        if (digit >= 'A' && digit <= 'F') {
+            return digit - 'A' + 10;
+        }
+        return -1;
+    }
+
     private static int indexOf(byte[] line, int from) {
         for (int i = Math.max(from, 0); i < line.length; i++) {
             if (line[i] == ' ') {
@@ -148,8 +165,8 @@ final class TlsKeyLog implements KeyLogCallback {
         }
         byte[] secret = new byte[(end - start) / 2];
         for (int i = 0; i < secret.length; i++) {
-            int high = Character.digit(line[start + 2 * i], 16);
-            int low = Character.digit(line[start + 2 * i + 1], 16);
+            int high = hexDigit(line[start + 2 * i]);
+            int low = hexDigit(line[start + 2 * i + 1]);
             if (high < 0 || low < 0) {
                 Arrays.fill(secret, (byte) 0);
                 return null;

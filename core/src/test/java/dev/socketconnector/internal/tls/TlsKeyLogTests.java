@@ -58,6 +58,28 @@ class TlsKeyLogTests {
     }
 
     @Test
+    void decodesUpperAndLowerCaseHexAndRefusesOtherDigits() {
+        long ssl = 0x7e57_0003L;
+        TlsSecrets secrets = new TlsSecrets();
+        TlsKeyLog.register(ssl, secrets);
+        try {
+            byte[] upper = (TlsSecrets.EXPORTER + " " + RANDOM + " 09AFaf\n").getBytes(StandardCharsets.US_ASCII);
+            TlsKeyLog.instance().handle(ssl, upper);
+            assertThat(secrets.get(TlsSecrets.EXPORTER)).containsExactly(0x09, 0xaf, 0xaf);
+            for (String bad : new String[] { "0g", "0:", "/0", "0G", "0@", "0`", "\u00e90" }) {
+                byte[] line = (TlsSecrets.SERVER_TRAFFIC + " " + RANDOM + " " + bad + "\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+                TlsKeyLog.instance().handle(ssl, line);
+                assertThat(secrets.get(TlsSecrets.SERVER_TRAFFIC)).as(bad).isNull();
+            }
+        }
+        finally {
+            TlsKeyLog.unregister(ssl, secrets);
+            secrets.wipe();
+        }
+    }
+
+    @Test
     void dropsLinesOfUnregisteredConnections() {
         byte[] line = line(TlsSecrets.EXPORTER);
         TlsKeyLog.instance().handle(0x7e57_0002L, line);
