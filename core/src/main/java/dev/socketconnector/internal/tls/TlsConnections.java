@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -55,11 +56,15 @@ public final class TlsConnections {
     };
 
     /**
-     * The last connect's options merged: the next connect with the same options and
-     * defaults (the same instances; {@code TlsOptions} is immutable) skips the merge and
-     * the key's construction, and finds its context with the key instance the map holds.
+     * The last connect's options merged: the next connect with equal options (the same
+     * instance, or an equal one built anew for each connect; {@code TlsOptions} is
+     * immutable) and the same defaults instance skips the merge and the key's
+     * construction, and finds its context with the key instance the map holds.
      */
     private volatile @Nullable Merged lastMerged;
+
+    /** How many connects merged their options (tests: the last merge is reused). */
+    private final AtomicInteger merges = new AtomicInteger();
 
     /** One options/defaults pair merged, with its provider and context key. */
     private record Merged(TlsOptions options, TlsOptions defaults, TlsOptions merged, TlsProvider provider, Key key) {
@@ -145,12 +150,16 @@ public final class TlsConnections {
         TlsOptions merged;
         TlsProvider provider;
         Key key;
-        if (last != null && last.options() == options && last.defaults() == defaultOptions) {
+        if (last != null && last.defaults() == defaultOptions
+                && (last.options() == options || last.options().equals(options))) {
+            // equal options merge to equal options (the merge and the provider depend
+            // on the fields only): most callers build their options for each connect
             merged = last.merged();
             provider = last.provider();
             key = last.key();
         }
         else {
+            this.merges.incrementAndGet();
             merged = options.withDefaults(defaultOptions);
             provider = resolve(merged.provider());
             key = Key.of(merged, provider);
@@ -179,6 +188,13 @@ public final class TlsConnections {
                     (host != null) ? host + ":" + port : "a unix socket");
         }
         return new TlsChannelConnection(context, host, port, merged.serverName(), reject, alloc);
+    }
+
+    /**
+     * How many connects merged their options instead of reusing the last merge (tests).
+     */
+    int merges() {
+        return this.merges.get();
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,10 +89,14 @@ record TlsHandshakeFacts(byte @Nullable [] clientRandom, byte @Nullable [] serve
                     this.ticket);
         }
 
-        /** Parses one plaintext handshake message (type, 3-byte length, body). */
-        void message(byte[] message) {
-            TlsReader reader = new TlsReader(message, 4, message.length);
-            switch (message[0] & 0xff) {
+        /**
+         * Parses one plaintext handshake message (type, 3-byte length, body) at index
+         * {@code offset} of {@code buf}, where it arrived; keeps no reference to the
+         * buffer and leaves its indexes alone.
+         */
+        void message(ByteBuf buf, int offset, int length) {
+            TlsReader reader = new TlsReader(buf, offset + 4, offset + length);
+            switch (buf.getUnsignedByte(offset)) {
                 case TlsWire.CLIENT_HELLO -> clientHello(reader);
                 case TlsWire.SERVER_HELLO -> serverHello(reader);
                 case TlsWire.NEW_SESSION_TICKET -> this.ticket = newSessionTicket12(reader);

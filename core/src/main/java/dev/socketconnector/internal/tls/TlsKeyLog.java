@@ -1,7 +1,6 @@
 package dev.socketconnector.internal.tls;
 
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +61,11 @@ final class TlsKeyLog implements KeyLogCallback {
         }
     }
 
+    /** The callback the contexts install (tests feed it lines). */
+    static TlsKeyLog instance() {
+        return INSTANCE;
+    }
+
     static void register(long ssl, TlsSecrets secrets) {
         CONNECTIONS.put(ssl, secrets);
     }
@@ -87,7 +91,12 @@ final class TlsKeyLog implements KeyLogCallback {
             if (first < 0 || second < 0) {
                 return;
             }
-            String label = new String(line, 0, first, StandardCharsets.US_ASCII);
+            // the label is matched where it lies: a line no member uses (the client's
+            // traffic secrets) is neither decoded nor kept
+            String label = keptLabel(line, first);
+            if (label == null) {
+                return;
+            }
             int end = line.length;
             while (end > second + 1 && (line[end - 1] == '\n' || line[end - 1] == '\r' || line[end - 1] == 0)) {
                 end--;
@@ -100,6 +109,45 @@ final class TlsKeyLog implements KeyLogCallback {
         finally {
             Arrays.fill(line, (byte) 0);
         }
+    }
+
+    /**
+     * Returns the label of {@link TlsSecrets#KEPT} that the line's first {@code length}
+     * bytes spell, or null.
+     */
+    private static @Nullable String keptLabel(byte[] line, int length) {
+        for (String label : TlsSecrets.KEPT) {
+            if (label.length() == length && spells(line, label)) {
+                return label;
+            }
+        }
+        return null;
+    }
+
+    private static boolean spells(byte[] line, String label) {
+        for (int i = 0; i < label.length(); i++) {
+            if (line[i] != label.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The value of an ASCII hex digit, or -1 ({@code Character.digit} looks Unicode
+     * tables up for what BoringSSL writes in lower-case ASCII).
+     */
+    private static int hexDigit(byte digit) {
+        if (digit >= '0' && digit <= '9') {
+            return digit - '0';
+        }
+        if (digit >= 'a' && digit <= 'f') {
+            return digit - 'a' + 10;
+        }
+        if (digit >= 'A' && digit <= 'F') {
+            return digit - 'A' + 10;
+        }
+        return -1;
     }
 
     private static int indexOf(byte[] line, int from) {
@@ -117,8 +165,8 @@ final class TlsKeyLog implements KeyLogCallback {
         }
         byte[] secret = new byte[(end - start) / 2];
         for (int i = 0; i < secret.length; i++) {
-            int high = Character.digit(line[start + 2 * i], 16);
-            int low = Character.digit(line[start + 2 * i + 1], 16);
+            int high = hexDigit(line[start + 2 * i]);
+            int low = hexDigit(line[start + 2 * i + 1]);
             if (high < 0 || low < 0) {
                 Arrays.fill(secret, (byte) 0);
                 return null;

@@ -1,23 +1,35 @@
 package dev.socketconnector.internal.tls;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
 /**
- * A bounds-checked big-endian reader over part of an array, for TLS handshake messages; a
- * read past the end throws {@code IllegalArgumentException("truncated TLS message")}.
+ * A bounds-checked big-endian reader over part of an array or of a buffer (where a
+ * handshake message arrived, not copied), for TLS handshake messages; a read past the end
+ * throws {@code IllegalArgumentException("truncated TLS message")}. Reads by absolute
+ * index: the buffer's reader index is left alone.
  */
 final class TlsReader {
 
-    private final byte[] data;
+    private final ByteBuf data;
 
     private int position;
 
     private final int end;
 
     TlsReader(byte[] data, int offset, int end) {
-        if (end > data.length || offset > end) {
+        this(Unpooled.wrappedBuffer(data), offset, end);
+    }
+
+    /**
+     * Reads {@code data} from index {@code offset} to {@code end} (absolute indexes,
+     * within its written bytes); the caller keeps the buffer alive while reading.
+     */
+    TlsReader(ByteBuf data, int offset, int end) {
+        if (end > data.writerIndex() || offset < 0 || offset > end) {
             throw new IllegalArgumentException("truncated TLS message");
         }
         this.data = data;
@@ -35,24 +47,25 @@ final class TlsReader {
 
     int peek() {
         check(1);
-        return this.data[this.position] & 0xff;
+        return this.data.getUnsignedByte(this.position);
     }
 
     int u8() {
         check(1);
-        return this.data[this.position++] & 0xff;
+        return this.data.getUnsignedByte(this.position++);
     }
 
     int u16() {
         check(2);
-        int value = ((this.data[this.position] & 0xff) << 8) | (this.data[this.position + 1] & 0xff);
+        int value = this.data.getUnsignedShort(this.position);
         this.position += 2;
         return value;
     }
 
     byte[] bytes(int count) {
         check(count);
-        byte[] bytes = Arrays.copyOfRange(this.data, this.position, this.position + count);
+        byte[] bytes = new byte[count];
+        this.data.getBytes(this.position, bytes);
         this.position += count;
         return bytes;
     }

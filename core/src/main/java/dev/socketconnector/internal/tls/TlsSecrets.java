@@ -33,7 +33,8 @@ final class TlsSecrets {
 
     static final String MASTER = "CLIENT_RANDOM";
 
-    private static final List<String> KEPT = List.of(SERVER_HANDSHAKE, SERVER_TRAFFIC, EXPORTER, MASTER);
+    /** The labels whose secrets are kept; the key log decodes no other line. */
+    static final List<String> KEPT = List.of(SERVER_HANDSHAKE, SERVER_TRAFFIC, EXPORTER, MASTER);
 
     private final Map<String, byte[]> secrets = new HashMap<>();
 

@@ -43,7 +43,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     /**
      * TLS 1.2 transcript: plaintext handshake messages (byte[]) and {@link Finished}
-     * markers.
+     * markers. Emptied, and no longer added to, once the ServerHello (or a
+     * HelloRetryRequest) has chosen TLS 1.3, which has no use for it.
      */
     final List<Object> transcript = new ArrayList<>();
 
@@ -293,11 +294,11 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
         private final boolean fromServer;
 
-        private byte[] records = new byte[0];
+        private byte[] records = NO_BYTES;
 
         private int recordLength;
 
-        private byte[] messages = new byte[0];
+        private byte[] messages = NO_BYTES;
 
         private int messageLength;
 
@@ -337,8 +338,8 @@ final class TlsSniffer extends ChannelDuplexHandler {
         void clear() {
             Arrays.fill(this.records, (byte) 0);
             Arrays.fill(this.messages, (byte) 0);
-            this.records = new byte[0];
-            this.messages = new byte[0];
+            this.records = NO_BYTES;
+            this.messages = NO_BYTES;
             this.recordLength = 0;
             this.messageLength = 0;
         }
@@ -475,10 +476,7 @@ final class TlsSniffer extends ChannelDuplexHandler {
                     if (end - index < 4 + bodyLength) {
                         break;
                     }
-                    byte[] message = new byte[4 + bodyLength];
-                    source.getBytes(index, message);
-                    TlsSniffer.this.transcript.add(message);
-                    TlsSniffer.this.facts.message(message);
+                    message(source, index, 4 + bodyLength);
                     index += 4 + bodyLength;
                 }
                 if (index < end) {
@@ -492,19 +490,45 @@ final class TlsSniffer extends ChannelDuplexHandler {
             source.getBytes(offset, this.messages, this.messageLength, length);
             this.messageLength += length;
             int start = 0;
-            while (this.messageLength - start >= 4) {
-                int bodyLength = ((this.messages[start + 1] & 0xff) << 16) | ((this.messages[start + 2] & 0xff) << 8)
-                        | (this.messages[start + 3] & 0xff);
-                if (this.messageLength - start < 4 + bodyLength) {
-                    break;
+            ByteBuf held = Unpooled.wrappedBuffer(this.messages, 0, this.messageLength);
+            try {
+                while (this.messageLength - start >= 4) {
+                    int bodyLength = ((this.messages[start + 1] & 0xff) << 16)
+                            | ((this.messages[start + 2] & 0xff) << 8) | (this.messages[start + 3] & 0xff);
+                    if (this.messageLength - start < 4 + bodyLength) {
+                        break;
+                    }
+                    message(held, start, 4 + bodyLength);
+                    start += 4 + bodyLength;
                 }
-                byte[] message = Arrays.copyOfRange(this.messages, start, start + 4 + bodyLength);
-                TlsSniffer.this.transcript.add(message);
-                TlsSniffer.this.facts.message(message);
-                start += 4 + bodyLength;
+            }
+            finally {
+                held.release();
             }
             System.arraycopy(this.messages, start, this.messages, 0, this.messageLength - start);
             this.messageLength -= start;
+        }
+
+        /**
+         * One whole plaintext handshake message at index {@code offset} of
+         * {@code source}: parsed where it lies, and copied into the transcript unless TLS
+         * 1.3 was chosen (then the transcript is dropped: only TLS 1.2's Finished is
+         * computed from it). A message that does not parse is still kept, as it was sent.
+         */
+        private void message(ByteBuf source, int offset, int length) {
+            try {
+                TlsSniffer.this.facts.message(source, offset, length);
+            }
+            finally {
+                if (TlsSniffer.this.facts.tls13) {
+                    TlsSniffer.this.transcript.clear();
+                }
+                else {
+                    byte[] message = new byte[length];
+                    source.getBytes(offset, message);
+                    TlsSniffer.this.transcript.add(message);
+                }
+            }
         }
 
         private static byte[] ensure(byte[] array, int size) {

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The last connect's merged options are reused only for the same options and defaults
- * instances: another options or defaults instance is merged again and finds its own
- * context.
+ * The last connect's merged options are reused only for equal options and the same
+ * defaults instance: other options or another defaults instance are merged again and find
+ * their own context.
  */
 class TlsConnectionsMergeTests {
 
@@ -38,6 +38,25 @@ class TlsConnectionsMergeTests {
         assertThat(connections.contexts()).containsExactly(afterSecond.get(1), afterFirst.get(0));
         connection(connections, second);
         assertThat(connections.contexts()).containsExactly(afterFirst.get(0), afterSecond.get(1));
+    }
+
+    @Test
+    void equalOptionsBuiltForEachConnectReuseTheLastMerge() {
+        TlsConnections connections = new TlsConnections(() -> TlsOptions.DEFAULTS);
+        TlsConnection first = connection(connections,
+                TlsOptions.builder().provider(TlsProvider.JDK).rejectUnauthorized(false).build());
+        TlsConnection second = connection(connections,
+                TlsOptions.builder().provider(TlsProvider.JDK).rejectUnauthorized(false).build());
+        assertThat(connections.merges()).isEqualTo(1);
+        assertThat(connections.contexts()).hasSize(1);
+        assertThat(first.rejectUnauthorized()).isFalse();
+        assertThat(second.rejectUnauthorized()).isFalse();
+        // an options instance that differs in one field is merged again
+        TlsConnection third = connection(connections,
+                TlsOptions.builder().provider(TlsProvider.JDK).rejectUnauthorized(true).build());
+        assertThat(connections.merges()).isEqualTo(2);
+        assertThat(connections.contexts()).hasSize(2);
+        assertThat(third.rejectUnauthorized()).isTrue();
     }
 
     @Test

@@ -172,6 +172,10 @@ class TlsSnifferTests {
         }
         else {
             assertThat(facts.keyShareGroup()).isEqualTo(0x001d);
+            // TLS 1.3 computes nothing from the transcript: once the ServerHello chose
+            // it,
+            // the hellos are neither copied nor kept
+            assertThat(sniffer.transcript).isEmpty();
         }
         client.finishAndReleaseAll();
         server.finishAndReleaseAll();
