@@ -364,14 +364,16 @@ final class Dialer {
         private void dial() {
             SocketAddress remote = this.remote;
             InetSocketAddress address = this.address;
-            if (remote == null) {
+            Channel channel = this.socket.channel;
+            if (remote == null || !channel.isOpen()) {
+                // cancelled, timed out or closed with the connector before the dial:
+                // already reported
                 return;
             }
             if (address != null && AddressRace.logger.isDebugEnabled()) {
                 AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id, 1,
                         AddressRace.target(address), this.socket.options.target());
             }
-            Channel channel = this.socket.channel;
             ChannelPromise dialled = channel.newPromise();
             dialled.addListener((ChannelFuture done) -> dialled(done));
             channel.connect(remote, dialled);
