@@ -175,8 +175,8 @@ final class Dialer {
             }
         }
         EventLoop loop = this.loops.next();
-        NettySocket<D> socket = new NettySocket<>(this.connector, Long.toString(this.socketIds.incrementAndGet()),
-                endpoint, options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
+        NettySocket<D> socket = new NettySocket<>(this.connector, this.socketIds.incrementAndGet(), endpoint, options,
+                tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
                 this.settings.writeBufferHighWaterMark(), framing);
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         if (!this.connector.track(socket, future)) {
@@ -371,7 +371,7 @@ final class Dialer {
                 return;
             }
             if (address != null && AddressRace.logger.isDebugEnabled()) {
-                AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id, 1,
+                AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id(), 1,
                         AddressRace.target(address), this.socket.options.target());
             }
             ChannelPromise dialled = channel.newPromise();
@@ -389,7 +389,7 @@ final class Dialer {
                 if (address != null) {
                     this.connected = true;
                     if (AddressRace.logger.isDebugEnabled()) {
-                        AddressRace.logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id,
+                        AddressRace.logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id(),
                                 AddressRace.target(address), 1);
                     }
                 }
@@ -397,7 +397,7 @@ final class Dialer {
             }
             if (address != null) {
                 if (!this.socket.events.connectDone()) {
-                    AddressRace.logger.debug("Socket {} connect attempt to {} failed", this.socket.id,
+                    AddressRace.logger.debug("Socket {} connect attempt to {} failed", this.socket.id(),
                             AddressRace.target(address), done.cause());
                 }
                 failed(ErrorCodes.connectFailure(done.cause(), AddressRace.target(address)));
