@@ -240,7 +240,7 @@ final class Dialer {
         }
     }
 
-    /** The options a Bootstrap would set on each of its channels, in its order. */
+    /** The options a Bootstrap sets on each of its channels. */
     @SuppressWarnings("unchecked")
     private static Map.Entry<ChannelOption<?>, Object>[] options(Bootstrap bootstrap) {
         return bootstrap.config()
@@ -335,8 +335,7 @@ final class Dialer {
         void registered(ChannelFuture registration) {
             Channel channel = registration.channel();
             if (!registration.isSuccess()) {
-                // as Bootstrap: the channel is closed, and the failure reaches neither
-                // the
+                // as Bootstrap: the channel is closed; the failure reaches neither the
                 // pipeline nor the group
                 if (channel.isOpen()) {
                     channel.unsafe().closeForcibly();
