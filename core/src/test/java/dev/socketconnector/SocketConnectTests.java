@@ -69,6 +69,11 @@ class SocketConnectTests {
             assertThat(socket.bytesWritten()).isZero();
             assertThat(this.connector.sockets()).containsExactly(socket);
             assertThat(this.connector.socket(socket.id())).isSameAs(socket);
+            // only the id itself finds the socket: not another spelling of its number
+            assertThat(this.connector.socket("0" + socket.id())).isNull();
+            assertThat(this.connector.socket("+" + socket.id())).isNull();
+            assertThat(this.connector.socket(socket.id() + "x")).isNull();
+            assertThat(this.connector.socket("")).isNull();
             assertThat(socket.openedAt()).isNotNull();
             assertThat(socket.endpoint()).isNull();
         }

@@ -299,7 +299,7 @@ final class AddressRace<D> {
     private void dial(InetSocketAddress address) {
         int attempt = ++this.attempts;
         if (logger.isDebugEnabled()) {
-            logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id, attempt, target(address),
+            logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id(), attempt, target(address),
                     this.socket.options.target());
         }
         Channel channel = this.spare;
@@ -376,7 +376,7 @@ final class AddressRace<D> {
         if (this.decided) {
             return;
         }
-        logger.debug("Socket {} connect attempt to {} failed", this.socket.id, target(address), done.cause());
+        logger.debug("Socket {} connect attempt to {} failed", this.socket.id(), target(address), done.cause());
         record(ErrorCodes.connectFailure(done.cause(), target(address)));
         next();
     }
@@ -388,7 +388,7 @@ final class AddressRace<D> {
         closeOthers(channel);
         forgetLookups();
         if (logger.isDebugEnabled()) {
-            logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id, target(address),
+            logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id(), target(address),
                     this.attempts);
         }
         this.socket.channel = channel;
@@ -593,7 +593,7 @@ final class AddressRace<D> {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // an attempt's failure is reported through its connect future
-            logger.debug("Exception on a connect attempt of socket {}", AddressRace.this.socket.id, cause);
+            logger.debug("Exception on a connect attempt of socket {}", AddressRace.this.socket.id(), cause);
         }
 
     }

@@ -2,6 +2,7 @@ package dev.socketconnector.internal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,23 +23,24 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Starts connects: makes the socket and its first channel, and hands the channel to
- * Netty's {@link Bootstrap}, which registers it. A unix connect is then dialled by
- * Bootstrap; a TCP connect is run by its {@link AddressRace}, which resolves the name (or
- * each entry of {@code addresses}) through the connector's resolver group at this attempt
- * and dials every address, Happy Eyeballs style.
+ * Starts connects: makes the socket and its first channel. A unix connect, or a TCP
+ * connect to one IP address, sets the channel's options, registers it on its loop and
+ * dials it itself ({@link Attempt}); any other TCP connect hands the channel to Netty's
+ * {@link Bootstrap}, which registers it, and is run by its {@link AddressRace}, which
+ * resolves the name (or each entry of {@code addresses}) through the connector's resolver
+ * group at this attempt and dials every address, Happy Eyeballs style.
  * <p>
  * One connect deadline covers DNS, TCP and the TLS handshake: it starts when the channel
  * is registered (on its event loop) and counts from the {@code connect()} call. Names
@@ -49,6 +51,8 @@ import org.jspecify.annotations.Nullable;
  * loop.
  */
 final class Dialer {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(Dialer.class);
 
     private final NettySocketConnector connector;
 
@@ -75,6 +79,12 @@ final class Dialer {
      * addresses through).
      */
     private final Bootstrap unix;
+
+    /** {@link #tcp}'s channel options, set on a channel dialled without Bootstrap. */
+    private final Map.Entry<ChannelOption<?>, Object>[] tcpOptions;
+
+    /** {@link #unix}'s channel options. */
+    private final Map.Entry<ChannelOption<?>, Object>[] unixOptions;
 
     private final AtomicLong socketIds = new AtomicLong();
 
@@ -110,6 +120,8 @@ final class Dialer {
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.TCP_NODELAY, settings.noDelay());
         transport.keepAliveOptions(this.tcp, settings.keepAlive());
+        this.tcpOptions = options(this.tcp);
+        this.unixOptions = options(this.unix);
     }
 
     /**
@@ -163,8 +175,8 @@ final class Dialer {
             }
         }
         EventLoop loop = this.loops.next();
-        NettySocket<D> socket = new NettySocket<>(this.connector, Long.toString(this.socketIds.incrementAndGet()),
-                endpoint, options, tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
+        NettySocket<D> socket = new NettySocket<>(this.connector, this.socketIds.incrementAndGet(), endpoint, options,
+                tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
                 this.settings.writeBufferHighWaterMark(), framing);
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         if (!this.connector.track(socket, future)) {
@@ -178,35 +190,65 @@ final class Dialer {
             observer.connecting(socket, endpoint, tls != null, options.target());
         }
         InetSocketAddress single = (remote == null) ? AddressRace.single((TcpSocketConnectOptions<D>) options) : null;
-        Attempt<D> attempt = new Attempt<>(socket, tls, future, start, single);
-        ChannelFactory<Channel> prepared = () -> channel;
-        ChannelFuture connected;
-        if (single != null) {
-            // TCP to one IP address (a literal, or one resolved entry): no lookup and
-            // no race, so Bootstrap dials it with the socket's pipeline in place, as a
-            // unix connect
-            attempt.cancellable();
-            connected = this.tcp.clone(loop).channelFactory(prepared).handler(attempt).connect(single);
-        }
-        else if (remote == null) {
+        if (single == null && remote == null) {
             // TCP: register the first channel; the race resolves, then dials every
             // address (Happy Eyeballs)
             AddressRace<D> race = new AddressRace<>(socket, tls, future, start, this.settings, this.tcp,
                     this.tcpChannels, this.resolvers, (TcpSocketConnectOptions<D>) options);
             socket.events.race(race);
-            connected = this.tcp.clone(loop).channelFactory(prepared).handler(race.starter()).register();
+            ChannelFactory<Channel> prepared = () -> channel;
+            ChannelFuture registered = this.tcp.clone(loop).channelFactory(prepared).handler(race.starter()).register();
+            Attempt<D> attempt = new Attempt<>(socket, tls, future, start, null, null);
+            registered.addListener((ChannelFuture done) -> {
+                if (!done.isSuccess()) {
+                    // a failed registration, the one failure that reaches neither the
+                    // pipeline nor the group
+                    attempt.failed(done.cause());
+                }
+            });
+            return future;
         }
-        else {
-            connected = this.unix.clone(loop).channelFactory(prepared).handler(attempt).connect(remote);
+        // TCP to one IP address (a literal, or one resolved entry), or a unix path: no
+        // lookup and no race. The channel is set up, registered and dialled here rather
+        // than by a Bootstrap per connect (whose clone copies its option and attribute
+        // maps, and whose connect runs through one more handler in the pipeline)
+        Attempt<D> attempt = new Attempt<>(socket, tls, future, start, (single != null) ? single : remote, single);
+        if (single != null) {
+            attempt.cancellable();
         }
-        connected.addListener((ChannelFuture done) -> {
-            if (!done.isSuccess()) {
-                // a failed registration, the one failure that reaches neither the
-                // pipeline nor the group
-                attempt.failed(done.cause());
-            }
-        });
+        setOptions(channel, (single != null) ? this.tcpOptions : this.unixOptions);
+        loop.register(channel).addListener((ChannelFuture registered) -> attempt.registered(registered));
         return future;
+    }
+
+    /**
+     * Sets a new channel's options before its registration, as Bootstrap does (and with
+     * its WARN when the transport refuses one). Caller's thread.
+     */
+    @SuppressWarnings("unchecked")
+    private static void setOptions(Channel channel, Map.Entry<ChannelOption<?>, Object>[] options) {
+        for (Map.Entry<ChannelOption<?>, Object> option : options) {
+            try {
+                if (!channel.config().setOption((ChannelOption<Object>) option.getKey(), option.getValue())) {
+                    logger.warn("Unknown channel option '{}' for channel '{}'", option.getKey(), channel);
+                }
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Failed to set channel option '{}' with value '{}' for channel '{}'", option.getKey(),
+                        option.getValue(), channel, ex);
+            }
+        }
+    }
+
+    /** The options a Bootstrap sets on each of its channels. */
+    @SuppressWarnings("unchecked")
+    private static Map.Entry<ChannelOption<?>, Object>[] options(Bootstrap bootstrap) {
+        return bootstrap.config()
+            .options()
+            .entrySet()
+            .stream()
+            .map((option) -> Map.entry(option.getKey(), option.getValue()))
+            .toArray(Map.Entry[]::new);
     }
 
     /** The framing of a connect: its options', else the connector's default. */
@@ -216,16 +258,16 @@ final class Dialer {
     }
 
     /**
-     * One connect as Bootstrap sees it: its handler. Once the channel is registered it
-     * builds the pipeline behind itself and starts the deadline; it reports the outcome
-     * of the TCP or unix connect to the socket before Bootstrap's own listeners run (they
-     * close the channel on failure, and the socket must have seen the connect's error
-     * before its close), then leaves the pipeline. A TCP connect to a single address (no
-     * race) also writes the race's DEBUG lines, names the address in its errors as the
-     * race does, and stops when the connect future is cancelled before the TCP connect
-     * completes. Created on the caller's thread; the rest runs on the loop.
+     * One connect to a single address (TCP) or a unix path: once the channel is
+     * registered it builds the pipeline and starts the deadline, then dials. It reports
+     * the dial's outcome to the socket before it closes a channel whose dial failed (the
+     * socket must have seen the connect's error before its close). A TCP connect also
+     * writes the race's DEBUG lines, names the address in its errors as the race does,
+     * and stops when the connect future is cancelled before the TCP connect completes.
+     * During a race it only reports a failed registration. Created on the caller's
+     * thread; the rest runs on the loop.
      */
-    private final class Attempt<D> extends ChannelOutboundHandlerAdapter {
+    private final class Attempt<D> {
 
         private final NettySocket<D> socket;
 
@@ -235,7 +277,10 @@ final class Dialer {
 
         private final long startNanos;
 
-        /** The one TCP address dialled without a race, or null (unix). */
+        /** Where this attempt dials, or null during a race. */
+        private final @Nullable SocketAddress remote;
+
+        /** The one TCP address dialled without a race, or null (unix, race). */
         private final @Nullable InetSocketAddress address;
 
         private boolean started;
@@ -246,11 +291,12 @@ final class Dialer {
         private boolean connected;
 
         Attempt(NettySocket<D> socket, @Nullable TlsConnection tls, CompletableFuture<Socket<D>> future,
-                long startNanos, @Nullable InetSocketAddress address) {
+                long startNanos, @Nullable SocketAddress remote, @Nullable InetSocketAddress address) {
             this.socket = socket;
             this.tls = tls;
             this.future = future;
             this.startNanos = startNanos;
+            this.remote = remote;
             this.address = address;
         }
 
@@ -281,58 +327,85 @@ final class Dialer {
                     this.socket.options.target(), new CancellationException("the connect future was cancelled")));
         }
 
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            // added by Bootstrap before registration: Netty calls this once the channel
-            // is registered
-            NettySocketConnector.initPipeline(ctx.pipeline(), this.tls, this.socket);
+        /**
+         * The channel's registration is done: on success the pipeline is built and the
+         * deadline starts, then the dial follows in a task of its own (as Bootstrap's:
+         * after {@code channelRegistered} has gone through the pipeline). Loop.
+         */
+        void registered(ChannelFuture registration) {
+            Channel channel = registration.channel();
+            if (!registration.isSuccess()) {
+                // as Bootstrap: the channel is closed; the failure reaches neither the
+                // pipeline nor the group
+                if (channel.isOpen()) {
+                    channel.unsafe().closeForcibly();
+                }
+                failed(registration.cause());
+                return;
+            }
+            NettySocketConnector.initPipeline(channel.pipeline(), this.tls, this.socket);
             start();
             if (Dialer.this.connector.isClosed()) {
                 // registered while the loop shuts down, possibly after it closed its
-                // channels: fail here, on the
-                // loop, rather than leave an open channel behind
+                // channels: fail here, on the loop, rather than leave an open channel
+                // behind
                 this.socket.events.connectFailed(NettySocketConnector.closedDuringConnect());
+                return;
+            }
+            try {
+                channel.eventLoop().execute(this::dial);
+            }
+            catch (RejectedExecutionException ex) {
+                failed(ex);
             }
         }
 
-        @Override
-        public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress,
-                @Nullable SocketAddress localAddress, ChannelPromise promise) {
+        private void dial() {
+            SocketAddress remote = this.remote;
             InetSocketAddress address = this.address;
+            Channel channel = this.socket.channel;
+            if (remote == null || !channel.isOpen()) {
+                // cancelled, timed out or closed with the connector before the dial:
+                // already reported
+                return;
+            }
             if (address != null && AddressRace.logger.isDebugEnabled()) {
-                AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id, 1,
+                AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id(), 1,
                         AddressRace.target(address), this.socket.options.target());
             }
-            ChannelPromise attempt = ctx.newPromise();
-            attempt.addListener((ChannelFuture done) -> {
-                if (ctx.pipeline().context(this) != null) {
-                    ctx.pipeline().remove(this);
-                }
-                if (done.isSuccess()) {
-                    if (address != null) {
-                        this.connected = true;
-                        if (AddressRace.logger.isDebugEnabled()) {
-                            AddressRace.logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id,
-                                    AddressRace.target(address), 1);
-                        }
+            ChannelPromise dialled = channel.newPromise();
+            dialled.addListener((ChannelFuture done) -> dialled(done));
+            channel.connect(remote, dialled);
+        }
+
+        /**
+         * The TCP or unix connect's outcome, before Netty fires {@code channelActive} on
+         * success. Loop.
+         */
+        private void dialled(ChannelFuture done) {
+            InetSocketAddress address = this.address;
+            if (done.isSuccess()) {
+                if (address != null) {
+                    this.connected = true;
+                    if (AddressRace.logger.isDebugEnabled()) {
+                        AddressRace.logger.debug("Socket {} connected to {} after {} attempt(s)", this.socket.id(),
+                                AddressRace.target(address), 1);
                     }
-                    promise.trySuccess();
                 }
-                else {
-                    if (address != null) {
-                        if (!this.socket.events.connectDone()) {
-                            AddressRace.logger.debug("Socket {} connect attempt to {} failed", this.socket.id,
-                                    AddressRace.target(address), done.cause());
-                        }
-                        failed(ErrorCodes.connectFailure(done.cause(), AddressRace.target(address)));
-                    }
-                    else {
-                        failed(done.cause());
-                    }
-                    promise.tryFailure(done.cause());
+                return;
+            }
+            if (address != null) {
+                if (!this.socket.events.connectDone()) {
+                    AddressRace.logger.debug("Socket {} connect attempt to {} failed", this.socket.id(),
+                            AddressRace.target(address), done.cause());
                 }
-            });
-            ctx.connect(remoteAddress, localAddress, attempt);
+                failed(ErrorCodes.connectFailure(done.cause(), AddressRace.target(address)));
+            }
+            else {
+                failed(done.cause());
+            }
+            // as Bootstrap's connect: a failed dial closes its channel
+            done.channel().close();
         }
 
         /**

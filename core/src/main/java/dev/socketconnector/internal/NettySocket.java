@@ -59,7 +59,17 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     final NettySocketConnector connector;
 
-    final String id;
+    /**
+     * The socket's number, unique per connector: its id in decimal, and its key in the
+     * connector's registry.
+     */
+    final long number;
+
+    /**
+     * {@link #number} as the id string, made when first asked (a socket whose id nobody
+     * reads does not hold one); a race makes equal strings, which is harmless.
+     */
+    private @Nullable String id;
 
     final @Nullable String endpoint;
 
@@ -144,18 +154,19 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      */
     volatile boolean listed;
 
-    NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
+    NettySocket(NettySocketConnector connector, long number, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
             int highWaterMark) {
-        this(connector, id, endpoint, options, tls, unix, channel, loop, lowWaterMark, highWaterMark, Framing.none());
+        this(connector, number, endpoint, options, tls, unix, channel, loop, lowWaterMark, highWaterMark,
+                Framing.none());
     }
 
-    NettySocket(NettySocketConnector connector, String id, @Nullable String endpoint, SocketConnectOptions<D> options,
+    NettySocket(NettySocketConnector connector, long number, @Nullable String endpoint, SocketConnectOptions<D> options,
             @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
             int highWaterMark, Framing framing) {
         super((tls != null) ? tls : TlsConnection.PLAIN);
         this.connector = connector;
-        this.id = id;
+        this.number = number;
         this.endpoint = endpoint;
         this.options = options;
         this.unix = unix;
@@ -247,7 +258,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public String id() {
-        return this.id;
+        String id = this.id;
+        if (id == null) {
+            id = Long.toString(this.number);
+            this.id = id;
+        }
+        return id;
     }
 
     @Override
@@ -636,7 +652,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public String toString() {
-        return "Socket[id=" + this.id + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
+        return "Socket[id=" + id() + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
                 + ", readyState=" + readyState().value() + ", tls=" + isTls() + "]";
     }
 

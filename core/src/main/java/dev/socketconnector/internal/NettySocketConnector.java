@@ -69,13 +69,13 @@ public final class NettySocketConnector implements SocketConnector {
     private final SocketObserver observer;
 
     /**
-     * Every socket from connect() until its close has run, by id: one map for both what
-     * {@code sockets()} lists (those {@link NettySocket#listed}, open and not yet closed)
-     * and what a close that races connect() fails and cleans up once the event loops have
-     * stopped (a connect that never reached its loop; its
+     * Every socket from connect() until its close has run, by number (its id in decimal):
+     * one map for both what {@code sockets()} lists (those {@link NettySocket#listed},
+     * open and not yet closed) and what a close that races connect() fails and cleans up
+     * once the event loops have stopped (a connect that never reached its loop; its
      * {@link NettySocket#connectFuture}).
      */
-    private final Map<String, NettySocket<?>> live = new ConcurrentHashMap<>();
+    private final Map<Long, NettySocket<?>> live = new ConcurrentHashMap<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -161,7 +161,7 @@ public final class NettySocketConnector implements SocketConnector {
     /** The socket's close has run: it leaves the registry. Loop. */
     void unregister(NettySocket<?> socket) {
         socket.listed = false;
-        this.live.remove(socket.id, socket);
+        this.live.remove(socket.number, socket);
     }
 
     /** The open sockets (listed), in no particular order. */
@@ -241,7 +241,7 @@ public final class NettySocketConnector implements SocketConnector {
      */
     boolean track(NettySocket<?> socket, CompletableFuture<?> future) {
         socket.connectFuture = future;
-        this.live.put(socket.id, socket);
+        this.live.put(socket.number, socket);
         if (this.closed.get()) {
             // close() began after connect0's check: it may already have swept live
             // sockets
@@ -264,7 +264,7 @@ public final class NettySocketConnector implements SocketConnector {
      */
     private void abandon(NettySocket<?> socket, @Nullable CompletableFuture<?> future) {
         socket.listed = false;
-        this.live.remove(socket.id, socket);
+        this.live.remove(socket.number, socket);
         if (future != null) {
             future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
                     closedDuringConnect()));
@@ -320,8 +320,16 @@ public final class NettySocketConnector implements SocketConnector {
 
     @Override
     public @Nullable Socket<?> socket(String id) {
-        NettySocket<?> socket = this.live.get(id);
-        return (socket != null && socket.listed) ? socket : null;
+        long number;
+        try {
+            number = Long.parseLong(id);
+        }
+        catch (NumberFormatException ex) {
+            return null;
+        }
+        NettySocket<?> socket = this.live.get(number);
+        // "007" or "+7" parse to the number of the socket whose id is "7"
+        return (socket != null && socket.listed && socket.id().equals(id)) ? socket : null;
     }
 
     @Override
@@ -396,7 +404,7 @@ public final class NettySocketConnector implements SocketConnector {
                 logger.warn(
                         "Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
                                 + "bytes were never sent (the peer did not read them)",
-                        socket.id, (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(),
+                        socket.id(), (socket.endpoint != null) ? socket.endpoint : "none", target, timeout.toMillis(),
                         unsent);
                 socket.events.closing()
                     .closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "write",

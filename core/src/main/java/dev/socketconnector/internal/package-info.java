@@ -23,10 +23,11 @@
  * <li>{@code SocketClosing}: ending and closing (the peer's end, {@code end},
  * {@code shutdown}, {@code terminate}, the end deadline, the {@code timeout} deadline,
  * close's error and reason, close fired once).</li>
- * <li>{@code Dialer}: registration through Netty's {@code Bootstrap};
- * {@code AddressRace}: one TCP connect across every address of its target (resolved at
- * each attempt by {@code HostResolverGroup} or {@code DnsResolvers}), RFC 8305 Happy
- * Eyeballs, the winner gets the socket's pipeline.</li>
+ * <li>{@code Dialer}: registers and dials the channel itself for one IP address or a unix
+ * path, through Netty's {@code Bootstrap} for a race; {@code AddressRace}: one TCP
+ * connect across every address of its target (resolved at each attempt by
+ * {@code HostResolverGroup} or {@code DnsResolvers}), RFC 8305 Happy Eyeballs, the winner
+ * gets the socket's pipeline.</li>
  * <li>{@code IdleHandler}: the read-idle timeout and the heartbeat (loop timers).</li>
  * <li>{@code FrameCodec} and {@code FrameDecoders}: framing, the encoder used by
  * {@code OutboundBuffer} and the decoder in the pipeline; {@code PendingRequests}:

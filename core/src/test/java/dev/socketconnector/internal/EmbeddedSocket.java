@@ -62,7 +62,7 @@ final class EmbeddedSocket<D> implements AutoCloseable {
             .socket(handler)
             .allowHalfOpen(allowHalfOpen)
             .build();
-        NettySocket<D> socket = new NettySocket<>(connector, "1", null, options, tls, false, channel,
+        NettySocket<D> socket = new NettySocket<>(connector, 1, null, options, tls, false, channel,
                 (loop != null) ? loop : channel.eventLoop(), lowWaterMark, highWaterMark);
         EmbeddedSocket<D> embedded = new EmbeddedSocket<>(connector, channel, socket);
         // tracked from connect() as the Dialer does: the connector's registry
