@@ -26,7 +26,7 @@
 #   CONNECT_CONCURRENCY  connects in flight (default 50)
 #   IDLE_CONNS           connections held open by the idle run (default 5000)
 #   CLIENT_THREADS       event-loop threads of both clients (default: each client's own: the connector's one per
-#                        core, raw Netty's one, as the contract's plain Netty; set it to compare the same loop count)
+#                        two cores, raw Netty's one, as the contract's plain Netty; set it to compare the same count)
 #   SERVER_THREADS       worker threads of the server (default: Netty's)
 #   JAVA, JAVA_OPTS      the java command and options for the clients (default: java, none)
 #   SERVER_JAVA_OPTS     options for the server JVMs
