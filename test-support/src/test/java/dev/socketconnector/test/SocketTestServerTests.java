@@ -3,6 +3,7 @@ package dev.socketconnector.test;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,11 @@ class SocketTestServerTests {
     void startAfterStopWaitsForItsPortWhileSomethingElseStillHoldsIt() throws Exception {
         int port = this.script.port();
         this.script.stop();
-        ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+        ServerSocket squatter = new ServerSocket();
+        // as the server's own socket: connections of earlier tests may still be in
+        // TIME_WAIT on this port
+        squatter.setReuseAddress(true);
+        squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         CompletableFuture<Void> released = CompletableFuture.runAsync(() -> {
             try (squatter) {
                 Thread.sleep(300);
