@@ -404,8 +404,18 @@ class ManagedEndpointTests {
                 }
             });
             peer.dropAll();
-            await("reconnected", Duration.ofSeconds(10),
-                    () -> endpoint.state() == EndpointState.CONNECTED && endpoint.socket() != first);
+            try {
+                await("reconnected", Duration.ofSeconds(10),
+                        () -> endpoint.state() == EndpointState.CONNECTED && endpoint.socket() != first);
+            }
+            catch (AssertionError ex) {
+                // seen once in a while on NIO only (a reconnect that neither opens nor
+                // fails within 10 s): say where the endpoint stands
+                throw new AssertionError(ex.getMessage() + ": state " + endpoint.state() + ", next attempt "
+                        + endpoint.nextAttempt() + ", reconnects " + endpoint.reconnects() + ", last error "
+                        + endpoint.lastError() + ", first socket " + first.readyState() + ", sockets "
+                        + connector.sockets() + ", peer accepted " + peer.accepts.size(), ex);
+            }
             assertThat(reloadedCloses).hasValue(1);
             assertThat(configuredOpens).as("the next socket gets the configured handler again").hasValue(2);
         }
