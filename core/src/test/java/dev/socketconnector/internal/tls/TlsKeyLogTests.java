@@ -2,6 +2,7 @@ package dev.socketconnector.internal.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +31,25 @@ class TlsKeyLogTests {
         return true;
     }
 
-    @Test
-    void keepsTheLabelsMembersUseAndDropsTheOthers() {
-        long ssl = 0x7e57_0001L;
+    /**
+     * Runs {@code test} with secrets registered for the connection {@code ssl}, then
+     * unregisters and wipes them.
+     */
+    private static void withRegistered(long ssl, BiConsumer<Long, TlsSecrets> test) {
         TlsSecrets secrets = new TlsSecrets();
         TlsKeyLog.register(ssl, secrets);
         try {
+            test.accept(ssl, secrets);
+        }
+        finally {
+            TlsKeyLog.unregister(ssl, secrets);
+            secrets.wipe();
+        }
+    }
+
+    @Test
+    void keepsTheLabelsMembersUseAndDropsTheOthers() {
+        withRegistered(0x7e57_0001L, (ssl, secrets) -> {
             for (String label : TlsSecrets.KEPT) {
                 byte[] line = line(label);
                 TlsKeyLog.instance().handle(ssl, line);
@@ -50,19 +64,12 @@ class TlsKeyLogTests {
                 assertThat(secrets.get(label)).as(label).isNull();
             }
             assertThat(secrets.get(TlsSecrets.SERVER_TRAFFIC)).isEqualTo(HexFormat.of().parseHex(SECRET));
-        }
-        finally {
-            TlsKeyLog.unregister(ssl, secrets);
-            secrets.wipe();
-        }
+        });
     }
 
     @Test
     void decodesUpperAndLowerCaseHexAndRefusesOtherDigits() {
-        long ssl = 0x7e57_0003L;
-        TlsSecrets secrets = new TlsSecrets();
-        TlsKeyLog.register(ssl, secrets);
-        try {
+        withRegistered(0x7e57_0003L, (ssl, secrets) -> {
             byte[] upper = (TlsSecrets.EXPORTER + " " + RANDOM + " 09AFaf\n").getBytes(StandardCharsets.US_ASCII);
             TlsKeyLog.instance().handle(ssl, upper);
             assertThat(secrets.get(TlsSecrets.EXPORTER)).containsExactly(0x09, 0xaf, 0xaf);
@@ -72,11 +79,7 @@ class TlsKeyLogTests {
                 TlsKeyLog.instance().handle(ssl, line);
                 assertThat(secrets.get(TlsSecrets.SERVER_TRAFFIC)).as(bad).isNull();
             }
-        }
-        finally {
-            TlsKeyLog.unregister(ssl, secrets);
-            secrets.wipe();
-        }
+        });
     }
 
     @Test
