@@ -108,8 +108,9 @@ final class RestartablePeer implements AutoCloseable {
         }
         for (Socket socket : this.held) {
             socket.close();
+            // not clear(): a connection accepted meanwhile stays held, to be dropped next
+            this.held.remove(socket);
         }
-        this.held.clear();
     }
 
     /** Drops every held connection and listens again at once. */
@@ -122,8 +123,9 @@ final class RestartablePeer implements AutoCloseable {
     void dropAll() throws IOException {
         for (Socket socket : this.held) {
             socket.close();
+            // not clear(): a connection accepted meanwhile stays held, to be dropped next
+            this.held.remove(socket);
         }
-        this.held.clear();
     }
 
     int heldCount() {
