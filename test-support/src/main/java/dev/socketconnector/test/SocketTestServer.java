@@ -9,12 +9,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -56,6 +62,8 @@ public final class SocketTestServer
 
     private static final long REBIND_PAUSE_MILLIS = 50;
 
+    private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(10);
+
     private final Function<String, @Nullable String> replies;
 
     private final boolean echo;
@@ -63,6 +71,9 @@ public final class SocketTestServer
     private final @Nullable SelfSignedCertificate certificate;
 
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
+
+    /** dropConnections()' probes in the accept queue, by their local address. */
+    private final Map<SocketAddress, CompletableFuture<Void>> fences = new ConcurrentHashMap<>();
 
     private final AtomicInteger accepted = new AtomicInteger();
 
@@ -192,13 +203,51 @@ public final class SocketTestServer
 
     /**
      * Closes every open connection (clients see the peer close) and keeps accepting new
-     * ones.
+     * ones. A connection whose client has connected before this call is closed too when
+     * the server has not taken it from its accept queue yet (a client's connect completes
+     * in the kernel first).
      */
     public void dropConnections() {
+        awaitAcceptQueue();
         for (Socket connection : this.connections) {
             closeQuietly(connection);
+            // not clear(): a connection accepted meanwhile stays, to be dropped next
+            this.connections.remove(connection);
         }
-        this.connections.clear();
+    }
+
+    /**
+     * Waits until the accept thread has taken every connection queued before now: queues
+     * a probe connection of its own behind them (the accept queue is first in, first out)
+     * and waits, for at most {@link #FENCE_TIMEOUT}, until the accept thread reaches it.
+     * The probe is closed there and never counted.
+     */
+    private void awaitAcceptQueue() {
+        ServerSocket listening = this.server;
+        if (listening == null || listening.isClosed()) {
+            // stopped: closing the listener reset whatever it had queued
+            return;
+        }
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        try (Socket probe = new Socket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            InetSocketAddress from = (InetSocketAddress) probe.getLocalSocketAddress();
+            this.fences.put(from, reached);
+            try {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port),
+                        (int) FENCE_TIMEOUT.toMillis());
+                reached.get(FENCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            finally {
+                this.fences.remove(from);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (IOException | ExecutionException | TimeoutException ex) {
+            // not reached (the server stopping meanwhile): drop what has been accepted
+        }
     }
 
     /**
@@ -317,6 +366,13 @@ public final class SocketTestServer
         while (!socket.isClosed()) {
             try {
                 Socket connection = socket.accept();
+                CompletableFuture<Void> fence = this.fences.remove(connection.getRemoteSocketAddress());
+                if (fence != null) {
+                    // dropConnections()' probe: everything queued before it is taken
+                    closeQuietly(connection);
+                    fence.complete(null);
+                    continue;
+                }
                 connection.setSoTimeout(READ_TIMEOUT_MILLIS);
                 this.connections.add(connection);
                 this.accepted.incrementAndGet();

@@ -65,6 +65,38 @@ class SocketTestServerTests {
     }
 
     @Test
+    void dropConnectionsRightAfterConnectingAlsoDropsConnectionsNotYetAccepted() throws Exception {
+        // a client's connect completes in the kernel before the server's accept thread
+        // takes the connection: a drop right after connecting must close it all the same
+        dropRightAfterConnecting(SocketTestServer.echo());
+        // over TLS the accept thread hands the handshake to the connection's thread
+        dropRightAfterConnecting(SocketTestServer.echo().tls());
+    }
+
+    private static void dropRightAfterConnecting(SocketTestServer unstarted) throws Exception {
+        try (SocketTestServer server = unstarted.start()) {
+            java.util.List<Socket> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    clients.add(connect(server.port()));
+                }
+                server.dropConnections();
+                for (Socket client : clients) {
+                    // the end of the stream (a TLS server sends its close alert first);
+                    // a connection left open times out here instead
+                    client.getInputStream().readAllBytes();
+                }
+                assertThat(server.acceptedConnections()).isEqualTo(50);
+            }
+            finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void restartClosesConnectionsAndServesAgainOnTheSamePort() throws Exception {
         int port = this.script.port();
         try (Socket client = connect(port)) {
