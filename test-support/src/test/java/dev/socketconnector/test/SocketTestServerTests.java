@@ -116,11 +116,7 @@ class SocketTestServerTests {
     void startAfterStopWaitsForItsPortWhileSomethingElseStillHoldsIt() throws Exception {
         int port = this.script.port();
         this.script.stop();
-        ServerSocket squatter = new ServerSocket();
-        // as the server's own socket: connections of earlier tests may still be in
-        // TIME_WAIT on this port
-        squatter.setReuseAddress(true);
-        squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        ServerSocket squatter = squat(port);
         CompletableFuture<Void> released = CompletableFuture.runAsync(() -> {
             try (squatter) {
                 Thread.sleep(300);
@@ -173,6 +169,30 @@ class SocketTestServerTests {
             .assertThatThrownBy(() -> echo.awaitAcceptedConnections(1000, Duration.ofMillis(50)))
             .isInstanceOf(AssertionError.class)
             .hasMessageContaining("expected 1000");
+    }
+
+    /**
+     * Listens on the port as the server's own socket does (connections of earlier tests
+     * may still be in TIME_WAIT on it), retrying for up to 5 s: on a machine busy with
+     * other connections the port can be some client's local port for a moment.
+     */
+    private static ServerSocket squat(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            ServerSocket squatter = new ServerSocket();
+            squatter.setReuseAddress(true);
+            try {
+                squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return squatter;
+            }
+            catch (java.net.BindException ex) {
+                squatter.close();
+                if (System.nanoTime() - deadline >= 0) {
+                    throw ex;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     private static Socket connect(int port) throws Exception {
