@@ -15,16 +15,20 @@ import org.jspecify.annotations.Nullable;
  * caller's thread), not at every handshake; most connections never ask, and decrypting
  * was a large share of a TLS 1.3 connect's CPU. Until then the server's encrypted
  * handshake records stay kept (a few KB: its certificate chain), and so do the records
- * after it, within bounds: once more than {@link #LAZY_RECORDS} records or
- * {@link #LAZY_BYTES} bytes are kept, they are decrypted on the loop as they come (until
- * the ticket, as before the records were read lazily). Close wipes what is kept; a member
- * that never asked while the socket was open then answers null (as Node's do after
- * close). Every method is synchronized (the loop and a getter's thread may both decrypt).
+ * after it, within bounds. At {@link #LAZY_RECORDS} records nothing more is kept and
+ * nothing is decrypted: the first records stay for a getter (the ticket comes right after
+ * the handshake) and the sniffer leaves the pipeline (issue 14: decrypting them on the
+ * loop cost every long-lived connection JCE work nobody asked for). Past
+ * {@link #LAZY_BYTES} bytes (large records: a bulk receiver) they are decrypted on the
+ * loop as they come, until the ticket, and dropped, so that no socket holds that much
+ * until it closes. Close wipes what is kept; a member that never asked while the socket
+ * was open then answers null (as Node's do after close). Every method is synchronized
+ * (the loop and a getter's thread may both decrypt).
  */
 final class Tls13ServerRecords {
 
     /**
-     * Kept server records (handshake and after) beyond which they are decrypted eagerly.
+     * The most server records (handshake and after) kept: those wait for a getter.
      */
     static final int LAZY_RECORDS = 12;
 
@@ -112,6 +116,11 @@ final class Tls13ServerRecords {
             }
             Arrays.fill(inner, (byte) 0);
         }
+        if (!this.sniffer.isKeeping() && this.sniffer.isHandshakeDone()) {
+            // every record that was kept has been read and no more will come: the
+            // secrets have nothing left to open
+            finishDecrypting();
+        }
     }
 
     /**
@@ -187,12 +196,17 @@ final class Tls13ServerRecords {
         return done;
     }
 
+    /** Whether {@link #LAZY_RECORDS} records are kept: no more are then. Loop. */
+    boolean recordsFull() {
+        return this.sniffer.keptRecords() >= LAZY_RECORDS;
+    }
+
     /**
-     * Whether the kept records may wait for a getter: within {@link #LAZY_RECORDS}
-     * records and {@link #LAZY_BYTES} bytes. Loop.
+     * Whether the kept records hold more than {@link #LAZY_BYTES} bytes: then they are
+     * decrypted as they come. Loop.
      */
-    boolean mayWait() {
-        return this.sniffer.keptRecords() <= LAZY_RECORDS && this.sniffer.keptBytes() <= LAZY_BYTES;
+    boolean tooManyBytes() {
+        return this.sniffer.keptBytes() > LAZY_BYTES;
     }
 
     /** Whether the server's handshake records were read (its Finished was seen). */

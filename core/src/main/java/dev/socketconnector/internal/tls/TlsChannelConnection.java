@@ -326,12 +326,17 @@ final class TlsChannelConnection implements TlsConnection {
     }
 
     /**
-     * A TLS 1.3 server record was kept after the handshake: decrypted now only when the
-     * kept records outgrow what may wait for a getter. Loop.
+     * A TLS 1.3 server record was kept after the handshake. Past
+     * {@link Tls13ServerRecords#LAZY_BYTES} the kept records are decrypted now (to find
+     * the ticket, then dropped); at {@link Tls13ServerRecords#LAZY_RECORDS} no more are
+     * kept, and those kept wait for a getter. Loop.
      */
     private void serverRecordKept() {
-        if (!this.serverRecords.mayWait()) {
+        if (this.serverRecords.tooManyBytes()) {
             decryptServerRecords();
+        }
+        else if (this.serverRecords.recordsFull()) {
+            this.sniffer.keepNoMore();
         }
     }
 

@@ -66,6 +66,12 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     private volatile boolean keepRecords = true;
 
+    /**
+     * Set by {@link #keepNoMore()}: the kept records outlive this handler's removal, for
+     * a getter (close wipes them).
+     */
+    private volatile boolean holdKeptRecords;
+
     private volatile boolean refuseRenegotiation;
 
     private boolean refused;
@@ -143,6 +149,30 @@ final class TlsSniffer extends ChannelDuplexHandler {
                 }
             }
         }
+    }
+
+    /**
+     * Keeps no more TLS 1.3 server records, and holds those kept for a getter: after the
+     * handshake the sniffer then leaves the pipeline, so later reads pass it by. Loop.
+     */
+    void keepNoMore() {
+        this.keepRecords = false;
+        this.holdKeptRecords = true;
+        ChannelHandlerContext ctx = this.context;
+        if (ctx != null && this.handshakeDone && this.facts.tls13) {
+            remove(ctx);
+        }
+    }
+
+    /** Whether this handler is in its channel's pipeline (tests). Any thread. */
+    boolean inPipeline() {
+        ChannelHandlerContext ctx = this.context;
+        return ctx != null && !ctx.isRemoved();
+    }
+
+    /** Whether server records are still being kept. Any thread. */
+    boolean isKeeping() {
+        return this.keepRecords;
     }
 
     void wipeRecords() {
@@ -260,7 +290,9 @@ final class TlsSniffer extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        wipeRecords();
+        if (!this.holdKeptRecords) {
+            wipeRecords();
+        }
         this.inbound.clear();
         this.outbound.clear();
     }
