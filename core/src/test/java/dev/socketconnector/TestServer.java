@@ -90,6 +90,12 @@ public final class TestServer implements AutoCloseable {
                 SocketChannel channel = this.server.accept();
                 Peer peer = new Peer(channel);
                 this.peers.add(peer);
+                if (!this.server.isOpen()) {
+                    // close() ran between the accept and the add: it may not have seen
+                    // this
+                    // peer, so close it here
+                    peer.close();
+                }
                 this.accepted.add(peer);
             }
         }
