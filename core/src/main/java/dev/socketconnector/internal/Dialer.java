@@ -176,8 +176,7 @@ final class Dialer {
         }
         EventLoop loop = this.loops.next();
         NettySocket<D> socket = new NettySocket<>(this.connector, this.socketIds.incrementAndGet(), endpoint, options,
-                tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
-                this.settings.writeBufferHighWaterMark(), framing);
+                tls, unix, channel, loop, framing);
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         if (!this.connector.track(socket, future)) {
             throw new IllegalStateException("the connector is closed");

@@ -172,7 +172,7 @@ final class IdleHandler extends ChannelDuplexHandler {
         long now = System.nanoTime();
         long idle = now - this.lastWrite;
         if (idle >= this.heartbeatNanos) {
-            this.socket.outbound.writeUncounted(this.payload);
+            this.socket.outbound().writeUncounted(this.payload);
             // counts as a write even when skipped (the buffer is full): the next try
             // is an interval away
             this.lastWrite = now;

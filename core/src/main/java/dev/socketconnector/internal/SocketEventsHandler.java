@@ -245,7 +245,6 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.socket.outbound.context(ctx);
     }
 
     @Override
@@ -383,13 +382,18 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         if (inCallback()) {
             return;
         }
-        this.socket.outbound.callbacksDone();
+        OutboundBuffer outbound = this.socket.outboundIfMade();
+        if (outbound != null) {
+            // with none, nothing was written: nothing to flush, no drain due
+            outbound.callbacksDone();
+        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            this.socket.outbound.checkDrain();
+        OutboundBuffer outbound = this.socket.outboundIfMade();
+        if (outbound != null && ctx.channel().isWritable()) {
+            outbound.checkDrain();
         }
         ctx.fireChannelWritabilityChanged();
     }
