@@ -23,6 +23,16 @@ public final class MemoryProbe {
      */
     static final long TRIM_WAIT_MILLIS = 5500;
 
+    private static final ObjectName DIAGNOSTIC_COMMAND = diagnosticCommand();
+
+    static {
+        // the platform MBean server and the command's MBean info are built by the first
+        // call, a few hundred KB of heap: here, when the class is first used (by the
+        // first heap read), so that the heap read before the connections open already
+        // holds them
+        trimNativeHeap();
+    }
+
     private MemoryProbe() {
     }
 
@@ -164,8 +174,7 @@ public final class MemoryProbe {
     static boolean trimNativeHeap() {
         try {
             Object result = ManagementFactory.getPlatformMBeanServer()
-                .invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
-                        new Object[0], new String[0]);
+                .invoke(DIAGNOSTIC_COMMAND, "systemTrimNativeHeap", new Object[0], new String[0]);
             String text = String.valueOf(result);
             if (text.contains("RSS")) {
                 return true;
@@ -176,6 +185,15 @@ public final class MemoryProbe {
             BenchmarkMain.log("the native heap cannot be trimmed on this JVM: %s", ex);
         }
         return false;
+    }
+
+    private static ObjectName diagnosticCommand() {
+        try {
+            return new ObjectName("com.sun.management:type=DiagnosticCommand");
+        }
+        catch (JMException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /**
