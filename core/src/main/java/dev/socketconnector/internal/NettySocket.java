@@ -17,6 +17,8 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketListener;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -78,7 +80,19 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     final @Nullable String endpoint;
 
-    final SocketConnectOptions<D> options;
+    /**
+     * What {@link #target()} is made of, kept instead of the user's options (an idle
+     * socket keeps no options object; issue 14, idle memory): the hostname (with
+     * {@link #port}), the unix path (port -1), or, for a list of addresses, the options
+     * themselves (port -1).
+     */
+    private final Object where;
+
+    /** The TCP port with a hostname, else -1. */
+    private final int port;
+
+    /** The options' {@code allowHalfOpen}. */
+    final boolean allowHalfOpen;
 
     final boolean unix;
 
@@ -177,14 +191,22 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
         this.connector = connector;
         this.number = number;
         this.endpoint = endpoint;
-        this.options = options;
+        if (options instanceof TcpSocketConnectOptions<D> tcp && tcp.hostname() != null) {
+            this.where = tcp.hostname();
+            this.port = tcp.port();
+        }
+        else {
+            this.where = (options instanceof UnixSocketOptions<D> unixOptions) ? unixOptions.unix() : options;
+            this.port = -1;
+        }
+        this.allowHalfOpen = options.allowHalfOpen();
         this.unix = unix;
         this.channel = channel;
         this.loop = loop;
         this.handler = options.socket();
         this.data = options.data();
         this.frames = FrameCodec.of(framing);
-        this.events = new SocketEventsHandler<>(this);
+        this.events = new SocketEventsHandler<>(this, options);
         RequestReplyOptions requestReply = options.requestReply();
         this.requests = (requestReply != null && this.frames != null) ? new PendingRequests(this, requestReply) : null;
     }
@@ -302,6 +324,23 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      */
     void closeOutput() {
         outbound().closeOutput();
+    }
+
+    /**
+     * The connect's target, as its options' {@code target()} says it: host:port (an IPv6
+     * literal in brackets), the unix path, or the list of addresses. Any thread.
+     * @return the target
+     */
+    String target() {
+        Object where = this.where;
+        if (where instanceof String text) {
+            if (this.port < 0) {
+                return text;
+            }
+            // the text of TcpSocketConnectOptions.target()
+            return (text.indexOf(':') >= 0 ? "[" + text + "]" : text) + ":" + this.port;
+        }
+        return ((SocketConnectOptions<?>) where).target();
     }
 
     @Override
@@ -730,8 +769,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public String toString() {
-        return "Socket[id=" + id() + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
-                + ", readyState=" + readyState().value() + ", tls=" + isTls() + "]";
+        return "Socket[id=" + id() + ", endpoint=" + this.endpoint + ", target=" + target() + ", readyState="
+                + readyState().value() + ", tls=" + isTls() + "]";
     }
 
 }

@@ -274,8 +274,8 @@ public final class NettySocketConnector implements SocketConnector {
         socket.listed = false;
         this.live.remove(socket);
         if (future != null) {
-            future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
-                    closedDuringConnect()));
+            future.completeExceptionally(
+                    new SocketConnectException("ECONNABORTED", "connect", socket.target(), closedDuringConnect()));
         }
         try {
             if (socket.channel.isOpen()) {
@@ -412,7 +412,7 @@ public final class NettySocketConnector implements SocketConnector {
         Runnable task = () -> {
             long unsent = socket.unsentBytes();
             if (unsent > 0) {
-                String target = socket.options.target();
+                String target = socket.target();
                 logger.warn(
                         "Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
                                 + "bytes were never sent (the peer did not read them)",
@@ -492,7 +492,9 @@ public final class NettySocketConnector implements SocketConnector {
             pipeline.addLast(PipelineNames.TLS_SNIFFER, handlers.sniffer());
             pipeline.addLast(PipelineNames.TLS, handlers.ssl());
         }
-        IdleHandler idle = IdleHandler.of(socket, socket.connector.settings);
+        // the pipeline is built while connecting: the attempt still holds the options
+        ConnectAttempt<?> attempt = Objects.requireNonNull(socket.events.attempt(), "a connect in progress");
+        IdleHandler idle = IdleHandler.of(socket, attempt.options(), socket.connector.settings);
         if (idle != null) {
             pipeline.addLast(PipelineNames.IDLE, idle);
             socket.events.idle = idle;

@@ -139,7 +139,7 @@ final class SocketClosing<D> {
             return;
         }
         fireEnd();
-        if (!this.socket.options.allowHalfOpen()) {
+        if (!this.socket.allowHalfOpen) {
             this.socket.advance(NettySocket.CLOSING);
             closeAfterFlush();
         }
@@ -515,7 +515,7 @@ final class SocketClosing<D> {
                 handshakeFailedOnClose(attempt);
                 return;
             }
-            attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+            attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.target(),
                     socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
             socket.closeCompleted();
             return;
@@ -534,8 +534,7 @@ final class SocketClosing<D> {
     }
 
     private void handshakeFailedOnClose(ConnectAttempt<D> attempt) {
-        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect", this.socket.options.target(),
-                null);
+        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect", this.socket.target(), null);
         attempt.handshakeFailed(this.socket.tls.handshakeFailed(error));
         closed();
     }

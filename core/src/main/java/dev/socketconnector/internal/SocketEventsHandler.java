@@ -10,6 +10,7 @@ import javax.net.ssl.SSLException;
 
 import dev.socketconnector.FrameException;
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketTransportException;
 import io.netty.buffer.ByteBuf;
@@ -102,9 +103,9 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     /** The {@code frames} handler, with a framing; else null. */
     private FrameDecoders.@Nullable FrameDecoder frameDecoder;
 
-    SocketEventsHandler(NettySocket<D> socket) {
+    SocketEventsHandler(NettySocket<D> socket, SocketConnectOptions<D> options) {
         this.socket = socket;
-        this.attempt = new ConnectAttempt<>(socket, this);
+        this.attempt = new ConnectAttempt<>(socket, this, options);
     }
 
     /**
