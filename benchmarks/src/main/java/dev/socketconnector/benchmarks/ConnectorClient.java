@@ -106,7 +106,7 @@ public final class ConnectorClient implements BenchmarkClient {
         try (SocketConnector connector = connector(spec)) {
             openAll(connector, spec, Math.min(8, spec.conns())).forEach(Socket::end);
             long heapBefore = MemoryProbe.heapAfterFullGc();
-            MemoryProbe.Resident rssBefore = MemoryProbe.resident();
+            MemoryProbe.Resident rssBefore = MemoryProbe.baseline();
             MemoryProbe.holdBeforeIfAsked();
             List<Socket<Void>> sockets = openAll(connector, spec, spec.conns());
             long heapAfter = MemoryProbe.heapAfterFullGc();

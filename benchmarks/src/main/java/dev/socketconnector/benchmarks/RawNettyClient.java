@@ -149,7 +149,7 @@ public final class RawNettyClient implements BenchmarkClient {
         try (Client client = new Client(spec)) {
             openAll(client, Math.min(8, spec.conns()), spec).forEach(Channel::close);
             long heapBefore = MemoryProbe.heapAfterFullGc();
-            MemoryProbe.Resident rssBefore = MemoryProbe.resident();
+            MemoryProbe.Resident rssBefore = MemoryProbe.baseline();
             MemoryProbe.holdBeforeIfAsked();
             List<Channel> channels = openAll(client, spec.conns(), spec);
             long heapAfter = MemoryProbe.heapAfterFullGc();
