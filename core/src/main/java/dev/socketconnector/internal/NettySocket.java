@@ -1,6 +1,8 @@
 package dev.socketconnector.internal;
 
 import java.net.InetSocketAddress;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -57,9 +59,21 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     private static final AtomicReferenceFieldUpdater<NettySocket, CompletableFuture> CLOSE_FUTURE = AtomicReferenceFieldUpdater
         .newUpdater(NettySocket.class, CompletableFuture.class, "closeFuture");
 
-    @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
-        .newUpdater(NettySocket.class, "keepingAlive");
+    /**
+     * {@link #keepingAlive}: a boolean, CASed through a VarHandle (an int for an
+     * AtomicIntegerFieldUpdater would take the socket past a multiple of 8 bytes: 8 more
+     * per socket).
+     */
+    private static final VarHandle KEEPING_ALIVE;
+
+    static {
+        try {
+            KEEPING_ALIVE = MethodHandles.lookup().findVarHandle(NettySocket.class, "keepingAlive", boolean.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<NettySocket, OutboundBuffer> OUTBOUND = AtomicReferenceFieldUpdater
@@ -151,7 +165,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     volatile long bytesRead;
 
-    private volatile int keepingAlive;
+    private volatile boolean keepingAlive;
 
     private volatile boolean referenced = true;
 
@@ -715,7 +729,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     /** Takes this socket's hold on the JVM if it is open and referenced. */
     void holdJvm() {
         if (this.referenced && this.state != CLOSED && this.state != CONNECTING
-                && KEEPING_ALIVE.compareAndSet(this, 0, 1)) {
+                && KEEPING_ALIVE.compareAndSet(this, false, true)) {
             JvmKeepAlive.INSTANCE.acquire();
             if (this.state == CLOSED) {
                 releaseJvm();
@@ -725,7 +739,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     /** Releases this socket's hold on the JVM, if it has one. */
     void releaseJvm() {
-        if (KEEPING_ALIVE.compareAndSet(this, 1, 0)) {
+        if (KEEPING_ALIVE.compareAndSet(this, true, false)) {
             JvmKeepAlive.INSTANCE.release();
         }
     }
