@@ -3,11 +3,19 @@ package dev.socketconnector;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +164,150 @@ class SocketWriteTests {
             socket.end();
             assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(expected.array());
         }
+    }
+
+    /**
+     * A socket makes its write path on its first write: several threads writing first at
+     * the same moment race to make it. Every byte must arrive once, each thread's writes
+     * in its order, and bytesWritten must count them all (issue 14, idle memory).
+     */
+    @Test
+    void firstWritesFromSeveralThreadsAtOnceArriveWholeAndInEachThreadsOrder() throws Exception {
+        int writers = 4;
+        int records = 250;
+        ExecutorService threads = Executors.newFixedThreadPool(writers + 1);
+        try (TestServer server = TestServer.tcp(); SocketConnector defaults = SocketConnector.builder().build()) {
+            for (int round = 0; round < 30; round++) {
+                Socket<Void> socket = connectDefaultMarks(defaults, server);
+                TestServer.Peer peer = server.accept();
+                CompletableFuture<byte[]> received = peer.readToEndAsync();
+                int[] accepted = writeAtOnce(threads, socket, writers, records, false);
+                socket.end();
+                byte[] bytes = received.get(10, TimeUnit.SECONDS);
+                assertThat(accepted).containsOnly(records);
+                assertRecords(bytes, accepted);
+                assertThat(socket.bytesWritten()).isEqualTo(writers * records * 8L);
+                peer.close();
+            }
+        }
+        finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * end() racing the first writes of other threads: a write accepted before the output
+     * closed is delivered, in its thread's order; every write after it returns -1 (issue
+     * 14, idle memory: end() makes the write path too, and must win or lose the race
+     * cleanly).
+     */
+    @Test
+    void endRacingTheFirstWritesOfOtherThreadsDeliversEveryAcceptedByte() throws Exception {
+        int writers = 3;
+        int records = 250;
+        ExecutorService threads = Executors.newFixedThreadPool(writers + 1);
+        try (TestServer server = TestServer.tcp(); SocketConnector defaults = SocketConnector.builder().build()) {
+            for (int round = 0; round < 30; round++) {
+                Socket<Void> socket = connectDefaultMarks(defaults, server);
+                TestServer.Peer peer = server.accept();
+                CompletableFuture<byte[]> received = peer.readToEndAsync();
+                int[] accepted = writeAtOnce(threads, socket, writers, records, true);
+                byte[] bytes = received.get(10, TimeUnit.SECONDS);
+                assertRecords(bytes, accepted);
+                assertThat(socket.bytesWritten()).isEqualTo(IntStream.of(accepted).sum() * 8L);
+                peer.close();
+            }
+        }
+        finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * Connects with the default water marks (1 MiB high): the racing writers' records,
+     * each charged its queueing overhead, stay below it, so every write is taken whole.
+     */
+    private static Socket<Void> connectDefaultMarks(SocketConnector connector, TestServer server) throws Exception {
+        return connector
+            .connect(TcpSocketConnectOptions.<Void>builder()
+                .hostname("127.0.0.1")
+                .port(server.port())
+                .socket(new RecordingSocketHandler<>())
+                .build())
+            .get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts {@code writers} threads at one moment, each writing {@code records} 8-byte
+     * records (its number, then the record's) until one is refused; with {@code end}, one
+     * more thread calls end() at the same moment.
+     * @return how many records each writer had accepted
+     */
+    private static int[] writeAtOnce(ExecutorService threads, Socket<Void> socket, int writers, int records,
+            boolean end) throws Exception {
+        CountDownLatch ready = new CountDownLatch(writers + (end ? 1 : 0));
+        AtomicBoolean go = new AtomicBoolean();
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            done.add(threads.submit(() -> {
+                awaitGo(ready, go);
+                for (int i = 0; i < records; i++) {
+                    int written = socket.write(ByteBuffer.allocate(8).putInt(writer).putInt(i).array());
+                    if (written < 0) {
+                        return i;
+                    }
+                    assertThat(written).as("an 8-byte write far below the mark is taken whole").isEqualTo(8);
+                }
+                return records;
+            }));
+        }
+        if (end) {
+            done.add(threads.submit(() -> {
+                awaitGo(ready, go);
+                socket.end();
+                return 0;
+            }));
+        }
+        assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+        go.set(true);
+        int[] accepted = new int[writers];
+        for (int w = 0; w < writers; w++) {
+            accepted[w] = done.get(w).get(10, TimeUnit.SECONDS);
+        }
+        if (end) {
+            done.get(writers).get(10, TimeUnit.SECONDS);
+        }
+        return accepted;
+    }
+
+    private static void awaitGo(CountDownLatch ready, AtomicBoolean go) {
+        ready.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!go.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no start signal within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Checks that {@code bytes} holds exactly each writer's first {@code accepted[w]}
+     * records, each writer's in its order.
+     */
+    private static void assertRecords(byte[] bytes, int[] accepted) {
+        assertThat(bytes.length % 8).isZero();
+        int[] next = new int[accepted.length];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            int writer = buffer.getInt();
+            int record = buffer.getInt();
+            assertThat(writer).isBetween(0, accepted.length - 1);
+            assertThat(record).as("writer %d's next record", writer).isEqualTo(next[writer]);
+            next[writer]++;
+        }
+        assertThat(next).as("records received per writer").isEqualTo(accepted);
     }
 
     @Test

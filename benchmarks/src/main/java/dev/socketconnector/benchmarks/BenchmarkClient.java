@@ -37,9 +37,12 @@ public interface BenchmarkClient {
 
     /**
      * Opens {@code conns} connections, keeps them open and reports the memory they cost
-     * after a full GC.
+     * after a full GC: resident memory as it is and with the native heap trimmed
+     * ({@link MemoryProbe#resident()}), and the heap in use.
      * @param spec the run
-     * @return {@code {"bench":"idle","conns":N,"rss_delta_bytes":R,"heap_delta_bytes":H,"bytes_per_conn":R/N}}
+     * @return {@code {"bench":"idle","conns":N,"rss_delta_bytes":R,"heap_delta_bytes":H,"bytes_per_conn":R/N,
+     * "heap_per_conn":H/N,"rss_trimmed_delta_bytes":T,"bytes_per_conn_trimmed":T/N}} (the
+     * last two when the JVM can trim its native heap)
      * @throws BenchmarkFailure when a connection fails
      */
     Json idle(RunSpec spec);

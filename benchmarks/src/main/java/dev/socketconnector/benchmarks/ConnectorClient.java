@@ -106,11 +106,11 @@ public final class ConnectorClient implements BenchmarkClient {
         try (SocketConnector connector = connector(spec)) {
             openAll(connector, spec, Math.min(8, spec.conns())).forEach(Socket::end);
             long heapBefore = MemoryProbe.heapAfterFullGc();
-            long rssBefore = MemoryProbe.residentBytesSettled();
+            MemoryProbe.Resident rssBefore = MemoryProbe.baseline();
             MemoryProbe.holdBeforeIfAsked();
             List<Socket<Void>> sockets = openAll(connector, spec, spec.conns());
             long heapAfter = MemoryProbe.heapAfterFullGc();
-            long rssAfter = MemoryProbe.residentBytesSettled();
+            MemoryProbe.Resident rssAfter = MemoryProbe.resident();
             MemoryProbe.holdIfAsked();
             for (Socket<Void> socket : sockets) {
                 if (socket.readyState() != ReadyState.OPEN) {
@@ -118,8 +118,7 @@ public final class ConnectorClient implements BenchmarkClient {
                 }
             }
             sockets.forEach(Socket::end);
-            return Results.idle(spec.conns(), rssAfter - rssBefore, heapAfter - heapBefore)
-                .field("client", "connector");
+            return Results.idle(spec.conns(), rssBefore, rssAfter, heapAfter - heapBefore).field("client", "connector");
         }
     }
 

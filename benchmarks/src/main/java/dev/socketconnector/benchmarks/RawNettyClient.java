@@ -149,11 +149,11 @@ public final class RawNettyClient implements BenchmarkClient {
         try (Client client = new Client(spec)) {
             openAll(client, Math.min(8, spec.conns()), spec).forEach(Channel::close);
             long heapBefore = MemoryProbe.heapAfterFullGc();
-            long rssBefore = MemoryProbe.residentBytesSettled();
+            MemoryProbe.Resident rssBefore = MemoryProbe.baseline();
             MemoryProbe.holdBeforeIfAsked();
             List<Channel> channels = openAll(client, spec.conns(), spec);
             long heapAfter = MemoryProbe.heapAfterFullGc();
-            long rssAfter = MemoryProbe.residentBytesSettled();
+            MemoryProbe.Resident rssAfter = MemoryProbe.resident();
             MemoryProbe.holdIfAsked();
             for (Channel channel : channels) {
                 if (!channel.isActive()) {
@@ -161,8 +161,7 @@ public final class RawNettyClient implements BenchmarkClient {
                 }
             }
             channels.forEach(Channel::close);
-            return Results.idle(spec.conns(), rssAfter - rssBefore, heapAfter - heapBefore)
-                .field("client", "raw-netty");
+            return Results.idle(spec.conns(), rssBefore, rssAfter, heapAfter - heapBefore).field("client", "raw-netty");
         }
     }
 

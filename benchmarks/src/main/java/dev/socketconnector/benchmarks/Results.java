@@ -52,4 +52,19 @@ final class Results {
             .field("heap_per_conn", heapDelta / conns);
     }
 
+    /**
+     * The idle row from the probe's reads before and after opening the connections: the
+     * fields of {@link #idle(int, long, long)} from the untrimmed reads, then
+     * {@code rss_trimmed_delta_bytes} and {@code bytes_per_conn_trimmed} from the trimmed
+     * ones when the JVM could trim at both points.
+     */
+    static Json idle(int conns, MemoryProbe.Resident before, MemoryProbe.Resident after, long heapDelta) {
+        Json json = idle(conns, after.untrimmed() - before.untrimmed(), heapDelta);
+        if (before.trimmed() >= 0 && after.trimmed() >= 0) {
+            long trimmedDelta = after.trimmed() - before.trimmed();
+            json.field("rss_trimmed_delta_bytes", trimmedDelta).field("bytes_per_conn_trimmed", trimmedDelta / conns);
+        }
+        return json;
+    }
+
 }

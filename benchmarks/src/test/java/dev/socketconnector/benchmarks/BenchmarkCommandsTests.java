@@ -143,10 +143,45 @@ class BenchmarkCommandsTests {
     @ParameterizedTest
     @ValueSource(strings = { "connector", "raw-netty" })
     void idleReportsMemoryPerConnection(String client) {
-        Map<String, String> json = run("idle", "--client", client, "--port", port(echo), "--conns", "50");
-        assertThat(json).containsEntry("bench", "idle")
-            .containsEntry("conns", "50")
-            .containsKeys("rss_delta_bytes", "heap_delta_bytes", "bytes_per_conn");
+        String wait = System.setProperty("benchmarks.idle.trimWaitMillis", "0");
+        try {
+            Map<String, String> json = run("idle", "--client", client, "--port", port(echo), "--conns", "50");
+            assertThat(json).containsEntry("bench", "idle")
+                .containsEntry("conns", "50")
+                .containsKeys("rss_delta_bytes", "heap_delta_bytes", "bytes_per_conn", "heap_per_conn");
+            // this JDK (17.0.9 or later, glibc) trims its native heap: the trimmed reads
+            // are
+            // reported too
+            assertThat(json).containsKeys("rss_trimmed_delta_bytes", "bytes_per_conn_trimmed");
+            assertThat(Long.parseLong(json.get("bytes_per_conn_trimmed")))
+                .isEqualTo(Long.parseLong(json.get("rss_trimmed_delta_bytes")) / 50);
+        }
+        finally {
+            if (wait != null) {
+                System.setProperty("benchmarks.idle.trimWaitMillis", wait);
+            }
+            else {
+                System.clearProperty("benchmarks.idle.trimWaitMillis");
+            }
+        }
+    }
+
+    @Test
+    void idleRowCarriesTheTrimmedResidentDeltaBesideTheUntrimmedOne() {
+        String json = Results
+            .idle(10, new MemoryProbe.Resident(100_000, 80_000), new MemoryProbe.Resident(150_000, 100_000), 7_000)
+            .toString();
+        assertThat(json).contains("\"rss_delta_bytes\":50000", "\"bytes_per_conn\":5000", "\"heap_per_conn\":700",
+                "\"rss_trimmed_delta_bytes\":20000", "\"bytes_per_conn_trimmed\":2000");
+        String untrimmable = Results
+            .idle(10, new MemoryProbe.Resident(100_000, -1), new MemoryProbe.Resident(150_000, -1), 7_000)
+            .toString();
+        assertThat(untrimmable).contains("\"bytes_per_conn\":5000").doesNotContain("trimmed");
+    }
+
+    @Test
+    void theNativeHeapTrimWorksOnThisJvm() {
+        assertThat(MemoryProbe.trimNativeHeap()).isTrue();
     }
 
     @ParameterizedTest

@@ -292,7 +292,7 @@ final class AddressRace<D> {
         if (this.dialling.isEmpty()) {
             SocketConnectException error = this.failure;
             this.socket.events.connectFailed((error != null) ? error
-                    : new SocketConnectException("ENOTFOUND", "getaddrinfo", this.socket.options.target(), null));
+                    : new SocketConnectException("ENOTFOUND", "getaddrinfo", this.socket.target(), null));
         }
     }
 
@@ -300,7 +300,7 @@ final class AddressRace<D> {
         int attempt = ++this.attempts;
         if (logger.isDebugEnabled()) {
             logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id(), attempt, target(address),
-                    this.socket.options.target());
+                    this.socket.target());
         }
         Channel channel = this.spare;
         this.spare = null;
@@ -438,8 +438,8 @@ final class AddressRace<D> {
         if (this.decided || this.socket.events.connectDone()) {
             return;
         }
-        this.socket.events.connectFailed(new SocketConnectException("ECONNABORTED", "connect",
-                this.socket.options.target(), new CancellationException("the connect future was cancelled")));
+        this.socket.events.connectFailed(new SocketConnectException("ECONNABORTED", "connect", this.socket.target(),
+                new CancellationException("the connect future was cancelled")));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectException;
+import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketObserver;
 import dev.socketconnector.SocketTransportException;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,6 +39,12 @@ final class ConnectAttempt<D> {
 
     private final SocketEventsHandler<D> events;
 
+    /**
+     * The connect's options, for what is set up while connecting (the pipeline's idle
+     * handler); the socket keeps only what it needs once open.
+     */
+    private final SocketConnectOptions<D> options;
+
     private @Nullable CompletableFuture<Socket<D>> future;
 
     private long startNanos;
@@ -64,9 +71,14 @@ final class ConnectAttempt<D> {
      */
     private @Nullable AddressRace<D> race;
 
-    ConnectAttempt(NettySocket<D> socket, SocketEventsHandler<D> events) {
+    ConnectAttempt(NettySocket<D> socket, SocketEventsHandler<D> events, SocketConnectOptions<D> options) {
         this.socket = socket;
         this.events = events;
+        this.options = options;
+    }
+
+    SocketConnectOptions<D> options() {
+        return this.options;
     }
 
     /** Starts the connect deadline; called on the loop once the channel is registered. */
@@ -108,8 +120,7 @@ final class ConnectAttempt<D> {
         if (this.done) {
             return;
         }
-        SocketConnectException error = new SocketConnectException("ETIMEDOUT", "connect", this.socket.options.target(),
-                null);
+        SocketConnectException error = new SocketConnectException("ETIMEDOUT", "connect", this.socket.target(), null);
         AddressRace<D> race = this.race;
         SocketConnectException recorded = (race != null) ? race.failureAtDeadline() : null;
         if (recorded != null) {
@@ -138,7 +149,7 @@ final class ConnectAttempt<D> {
         }
         this.done = true;
         cancelDeadline();
-        SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.options.target());
+        SocketConnectException error = ErrorCodes.connectFailure(cause, this.socket.target());
         this.socket.advance(NettySocket.CLOSED);
         this.socket.closeOutput();
         this.events.closing().closeChannel();
@@ -238,7 +249,7 @@ final class ConnectAttempt<D> {
         if (this.socket.connector.isClosed()) {
             // the connector's close cut the handshake off: say so, as a connect cut off
             // before the handshake does
-            error = new SocketConnectException("ECONNABORTED", "connect", this.socket.options.target(),
+            error = new SocketConnectException("ECONNABORTED", "connect", this.socket.target(),
                     NettySocketConnector.closedDuringConnect());
             error.addSuppressed(failure);
         }
@@ -314,7 +325,7 @@ final class ConnectAttempt<D> {
         if (future != null && !future.isDone()) {
             Throwable failure = this.pendingFailure;
             future.completeExceptionally((failure != null) ? failure
-                    : new SocketConnectException("ECONNRESET", "connect", this.socket.options.target(), null));
+                    : new SocketConnectException("ECONNRESET", "connect", this.socket.target(), null));
         }
     }
 

@@ -176,8 +176,7 @@ final class Dialer {
         }
         EventLoop loop = this.loops.next();
         NettySocket<D> socket = new NettySocket<>(this.connector, this.socketIds.incrementAndGet(), endpoint, options,
-                tls, unix, channel, loop, this.settings.writeBufferLowWaterMark(),
-                this.settings.writeBufferHighWaterMark(), framing);
+                tls, unix, channel, loop, framing);
         CompletableFuture<Socket<D>> future = new CompletableFuture<>();
         if (!this.connector.track(socket, future)) {
             throw new IllegalStateException("the connector is closed");
@@ -323,8 +322,8 @@ final class Dialer {
             if (this.connected || this.socket.events.connectDone()) {
                 return;
             }
-            this.socket.events.connectFailed(new SocketConnectException("ECONNABORTED", "connect",
-                    this.socket.options.target(), new CancellationException("the connect future was cancelled")));
+            this.socket.events.connectFailed(new SocketConnectException("ECONNABORTED", "connect", this.socket.target(),
+                    new CancellationException("the connect future was cancelled")));
         }
 
         /**
@@ -371,7 +370,7 @@ final class Dialer {
             }
             if (address != null && AddressRace.logger.isDebugEnabled()) {
                 AddressRace.logger.debug("Socket {} connect attempt {} to {} ({})", this.socket.id(), 1,
-                        AddressRace.target(address), this.socket.options.target());
+                        AddressRace.target(address), this.socket.target());
             }
             ChannelPromise dialled = channel.newPromise();
             dialled.addListener((ChannelFuture done) -> dialled(done));
@@ -428,7 +427,7 @@ final class Dialer {
             }
             else if (cause instanceof RejectedExecutionException) {
                 // the lookup queue is full: fail now rather than time out behind it
-                cause = new SocketConnectException("EAI_AGAIN", "getaddrinfo", this.socket.options.target(), cause);
+                cause = new SocketConnectException("EAI_AGAIN", "getaddrinfo", this.socket.target(), cause);
             }
             this.socket.events.connectFailed(cause);
         }

@@ -71,8 +71,8 @@ final class IdleHandler extends ChannelDuplexHandler {
      * connector's defaults), or null when neither a read-idle timeout nor a heartbeat
      * applies.
      */
-    static @Nullable IdleHandler of(NettySocket<?> socket, ConnectorSettings settings) {
-        SocketConnectOptions<?> options = socket.options;
+    static @Nullable IdleHandler of(NettySocket<?> socket, SocketConnectOptions<?> options,
+            ConnectorSettings settings) {
         Duration readIdle = options.readIdleTimeout();
         if (readIdle == null) {
             readIdle = settings.readIdleTimeout();
@@ -160,7 +160,7 @@ final class IdleHandler extends ChannelDuplexHandler {
             .closeErrorIfNone(new SocketTransportException("ETIMEDOUT", "read",
                     new IOException("read idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms (readIdleTimeout "
                             + TimeUnit.NANOSECONDS.toMillis(this.readIdleNanos) + " ms): nothing received from "
-                            + this.socket.options.target())));
+                            + this.socket.target())));
         this.socket.terminate();
     }
 
@@ -172,7 +172,7 @@ final class IdleHandler extends ChannelDuplexHandler {
         long now = System.nanoTime();
         long idle = now - this.lastWrite;
         if (idle >= this.heartbeatNanos) {
-            this.socket.outbound.writeUncounted(this.payload);
+            this.socket.outbound().writeUncounted(this.payload);
             // counts as a write even when skipped (the buffer is full): the next try
             // is an interval away
             this.lastWrite = now;

@@ -1,5 +1,8 @@
 package dev.socketconnector.internal;
 
+import java.net.InetSocketAddress;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,9 +19,12 @@ import dev.socketconnector.Socket;
 import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketListener;
+import dev.socketconnector.TcpSocketConnectOptions;
+import dev.socketconnector.UnixSocketOptions;
 import dev.socketconnector.internal.tls.TlsConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 
@@ -53,15 +59,30 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     private static final AtomicReferenceFieldUpdater<NettySocket, CompletableFuture> CLOSE_FUTURE = AtomicReferenceFieldUpdater
         .newUpdater(NettySocket.class, CompletableFuture.class, "closeFuture");
 
+    /**
+     * {@link #keepingAlive}: a boolean, CASed through a VarHandle (an int for an
+     * AtomicIntegerFieldUpdater would take the socket past a multiple of 8 bytes: 8 more
+     * per socket).
+     */
+    private static final VarHandle KEEPING_ALIVE;
+
+    static {
+        try {
+            KEEPING_ALIVE = MethodHandles.lookup().findVarHandle(NettySocket.class, "keepingAlive", boolean.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<NettySocket> KEEPING_ALIVE = AtomicIntegerFieldUpdater
-        .newUpdater(NettySocket.class, "keepingAlive");
+    private static final AtomicReferenceFieldUpdater<NettySocket, OutboundBuffer> OUTBOUND = AtomicReferenceFieldUpdater
+        .newUpdater(NettySocket.class, OutboundBuffer.class, "outbound");
 
     final NettySocketConnector connector;
 
     /**
-     * The socket's number, unique per connector: its id in decimal, and its key in the
-     * connector's registry.
+     * The socket's number, unique per connector: its id in decimal.
      */
     final long number;
 
@@ -73,7 +94,19 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     final @Nullable String endpoint;
 
-    final SocketConnectOptions<D> options;
+    /**
+     * What {@link #target()} is made of, kept instead of the user's options (an idle
+     * socket keeps no options object; issue 14, idle memory): the hostname (with
+     * {@link #port}), the unix path (port -1), or, for a list of addresses, the options
+     * themselves (port -1).
+     */
+    private final Object where;
+
+    /** The TCP port with a hostname, else -1. */
+    private final int port;
+
+    /** The options' {@code allowHalfOpen}. */
+    final boolean allowHalfOpen;
 
     final boolean unix;
 
@@ -101,9 +134,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     /**
      * Both halves of the write path: accepting on any thread, writing, flushing and drain
-     * on the loop.
+     * on the loop. Made by the first write, or by the first step that closes the output
+     * ({@link #outbound()}): a socket that never writes keeps none (issue 14, idle
+     * memory). Read with {@link #outboundIfMade()} where "none yet" has an answer
+     * (nothing written, nothing queued, output open).
      */
-    final OutboundBuffer outbound;
+    private volatile @Nullable OutboundBuffer outbound;
 
     /**
      * The socket's framing, or null for raw bytes: what the {@code frames} handler
@@ -129,7 +165,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     volatile long bytesRead;
 
-    private volatile int keepingAlive;
+    private volatile boolean keepingAlive;
 
     private volatile boolean referenced = true;
 
@@ -139,8 +175,12 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      */
     private volatile long openedAtEpochNanos = NOT_OPENED;
 
-    /** The addresses, cached once connected; they stay readable after close. */
-    private volatile SocketAddresses addresses = SocketAddresses.NONE;
+    /**
+     * Whether the channel's addresses have been read once connected
+     * ({@link #cacheAddresses()}): from then on the getters read them from the channel,
+     * which keeps them after close, so the socket keeps no copy.
+     */
+    private volatile boolean addressesCached;
 
     /**
      * The connector's registry (one map for every socket from connect() to close): the
@@ -155,30 +195,72 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     volatile boolean listed;
 
     NettySocket(NettySocketConnector connector, long number, @Nullable String endpoint, SocketConnectOptions<D> options,
-            @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
-            int highWaterMark) {
-        this(connector, number, endpoint, options, tls, unix, channel, loop, lowWaterMark, highWaterMark,
-                Framing.none());
+            @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop) {
+        this(connector, number, endpoint, options, tls, unix, channel, loop, Framing.none());
     }
 
     NettySocket(NettySocketConnector connector, long number, @Nullable String endpoint, SocketConnectOptions<D> options,
-            @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, int lowWaterMark,
-            int highWaterMark, Framing framing) {
+            @Nullable TlsConnection tls, boolean unix, Channel channel, EventLoop loop, Framing framing) {
         super((tls != null) ? tls : TlsConnection.PLAIN);
         this.connector = connector;
         this.number = number;
         this.endpoint = endpoint;
-        this.options = options;
+        if (options instanceof TcpSocketConnectOptions<D> tcp && tcp.hostname() != null) {
+            this.where = tcp.hostname();
+            this.port = tcp.port();
+        }
+        else {
+            this.where = (options instanceof UnixSocketOptions<D> unixOptions) ? unixOptions.unix() : options;
+            this.port = -1;
+        }
+        this.allowHalfOpen = options.allowHalfOpen();
         this.unix = unix;
         this.channel = channel;
         this.loop = loop;
         this.handler = options.socket();
         this.data = options.data();
         this.frames = FrameCodec.of(framing);
-        this.events = new SocketEventsHandler<>(this);
-        this.outbound = new OutboundBuffer(this, lowWaterMark, highWaterMark, this.frames);
+        this.events = new SocketEventsHandler<>(this, options);
         RequestReplyOptions requestReply = options.requestReply();
         this.requests = (requestReply != null && this.frames != null) ? new PendingRequests(this, requestReply) : null;
+    }
+
+    // ---- the write path, made on first use ----
+
+    /**
+     * The socket's write path, made by the first call. Any thread.
+     * <p>
+     * Thread safety: the buffer is published once, by a CAS on the volatile
+     * {@link #outbound} field, and never replaced. Threads that race to make it (a writer
+     * on another thread, the loop writing or closing the output) each build one, but only
+     * the CAS winner's is ever used: every caller, the losers included, goes on with the
+     * instance the field holds, and a loser's own instance has received nothing (it was
+     * never reachable). So every reservation, every queued buffer and the closed bit live
+     * in that one buffer, whose protocol (a CAS per reservation, a queue drained in order
+     * by the loop) orders them exactly as before; no byte is lost or reordered by the
+     * race. The volatile write of the CAS publishes the buffer's final fields and its
+     * loop-confined fields at their initial values to the loop, which reads the field
+     * before touching them.
+     * @return the write path
+     */
+    OutboundBuffer outbound() {
+        OutboundBuffer outbound = this.outbound;
+        return (outbound != null) ? outbound : makeOutbound();
+    }
+
+    private OutboundBuffer makeOutbound() {
+        ConnectorSettings settings = this.connector.settings();
+        OutboundBuffer made = new OutboundBuffer(this, settings.writeBufferLowWaterMark(),
+                settings.writeBufferHighWaterMark(), this.frames);
+        return OUTBOUND.compareAndSet(this, null, made) ? made : Objects.requireNonNull(this.outbound);
+    }
+
+    /**
+     * The write path if something has made it (a write, or closing the output), else
+     * null: nothing was written and the output is open. Any thread.
+     */
+    @Nullable OutboundBuffer outboundIfMade() {
+        return this.outbound;
     }
 
     // ---- identity and state ----
@@ -245,15 +327,34 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     }
 
     boolean outputClosed() {
-        return this.outbound.outputClosed();
+        OutboundBuffer outbound = this.outbound;
+        return outbound != null && outbound.outputClosed();
     }
 
     /**
      * Closes the output for writers: later writes return -1 (see
-     * {@link OutboundBuffer#closeOutput()}).
+     * {@link OutboundBuffer#closeOutput()}). Makes the write path if no write has: its
+     * closed bit is what a racing writer's reservation checks.
      */
     void closeOutput() {
-        this.outbound.closeOutput();
+        outbound().closeOutput();
+    }
+
+    /**
+     * The connect's target, as its options' {@code target()} says it: host:port (an IPv6
+     * literal in brackets), the unix path, or the list of addresses. Any thread.
+     * @return the target
+     */
+    String target() {
+        Object where = this.where;
+        if (where instanceof String text) {
+            if (this.port < 0) {
+                return text;
+            }
+            // the text of TcpSocketConnectOptions.target()
+            return (text.indexOf(':') >= 0 ? "[" + text + "]" : text) + ":" + this.port;
+        }
+        return ((SocketConnectOptions<?>) where).target();
     }
 
     @Override
@@ -293,7 +394,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public long bytesWritten() {
-        return this.outbound.bytesWritten();
+        OutboundBuffer outbound = this.outbound;
+        return (outbound != null) ? outbound.bytesWritten() : 0;
     }
 
     @Override
@@ -318,37 +420,53 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public @Nullable String localAddress() {
-        return this.addresses.localAddress();
+        return SocketAddresses.text(local());
     }
 
     @Override
     public @Nullable IpFamily localFamily() {
-        return this.addresses.localFamily();
+        return SocketAddresses.family(local());
     }
 
     @Override
     public int localPort() {
-        return this.addresses.localPort();
+        return SocketAddresses.port(local());
     }
 
     @Override
     public @Nullable String remoteAddress() {
-        return this.addresses.remoteAddress();
+        return SocketAddresses.text(remote());
     }
 
     @Override
     public @Nullable IpFamily remoteFamily() {
-        return this.addresses.remoteFamily();
+        return SocketAddresses.family(remote());
     }
 
     @Override
     public int remotePort() {
-        return this.addresses.remotePort();
+        return SocketAddresses.port(remote());
     }
 
-    /** Caches the addresses once connected; they stay readable after close. Loop. */
+    private @Nullable InetSocketAddress local() {
+        return this.addressesCached ? SocketAddresses.inet(this.channel.localAddress()) : null;
+    }
+
+    private @Nullable InetSocketAddress remote() {
+        return this.addressesCached ? SocketAddresses.inet(this.channel.remoteAddress()) : null;
+    }
+
+    /**
+     * Reads the addresses once connected: the channel caches what it read (Netty's
+     * {@code AbstractChannel} keeps both addresses once read, and clears them only on
+     * {@code disconnect()}, which a TCP or unix socket channel turns into a close that
+     * leaves them), so they stay readable after close, and the socket keeps no copy of
+     * its own. Loop.
+     */
     void cacheAddresses() {
-        this.addresses = SocketAddresses.of(this.channel);
+        this.channel.localAddress();
+        this.channel.remoteAddress();
+        this.addressesCached = true;
     }
 
     // ---- writing ----
@@ -371,17 +489,19 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public int write(ByteBuffer data) {
-        if (this.state != OPEN || this.outbound.outputClosed()) {
+        if (this.state != OPEN) {
             return -1;
         }
-        return this.outbound.write(data);
+        OutboundBuffer outbound = outbound();
+        return outbound.outputClosed() ? -1 : outbound.write(data);
     }
 
     private int write0(byte[] data, int offset, int length) {
-        if (this.state != OPEN || this.outbound.outputClosed()) {
+        if (this.state != OPEN) {
             return -1;
         }
-        return this.outbound.write(data, offset, length);
+        OutboundBuffer outbound = outbound();
+        return outbound.outputClosed() ? -1 : outbound.write(data, offset, length);
     }
 
     // ---- request/reply ----
@@ -408,10 +528,11 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      * @return 1 when accepted, 0 when the buffer is full, -1 when closing or closed
      */
     int writeRequestFrame(byte[] payload) {
-        if (this.state != OPEN || this.outbound.outputClosed()) {
+        if (this.state != OPEN) {
             return -1;
         }
-        return this.outbound.writeRequestFrame(payload);
+        OutboundBuffer outbound = outbound();
+        return outbound.outputClosed() ? -1 : outbound.writeRequestFrame(payload);
     }
 
     /**
@@ -419,7 +540,10 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      * terminated.
      */
     void discardQueue() {
-        this.outbound.discardQueue();
+        OutboundBuffer outbound = this.outbound;
+        if (outbound != null) {
+            outbound.discardQueue();
+        }
     }
 
     /**
@@ -427,11 +551,14 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
      * {@link OutboundBuffer#unsentBytes()}).
      */
     long unsentBytes() {
-        return this.outbound.unsentBytes();
+        OutboundBuffer outbound = this.outbound;
+        return (outbound != null) ? outbound.unsentBytes() : nettyPendingBytes();
     }
 
+    /** What Netty's own outbound buffer holds (its per-message overhead included). */
     long nettyPendingBytes() {
-        return this.outbound.nettyPendingBytes();
+        ChannelOutboundBuffer outbound = this.channel.unsafe().outboundBuffer();
+        return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;
     }
 
     @Override
@@ -456,7 +583,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     }
 
     private int end0(byte[] data, int offset, int length) {
-        if (this.state != OPEN || this.outbound.outputClosed()) {
+        if (this.state != OPEN || outputClosed()) {
             return -1;
         }
         // with a framing, end(data) sends one frame even for an empty payload; end()
@@ -473,7 +600,11 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public void flush() {
-        this.outbound.flush();
+        // with no write path made, nothing was written: nothing to flush
+        OutboundBuffer outbound = this.outbound;
+        if (outbound != null) {
+            outbound.flush();
+        }
     }
 
     @Override
@@ -493,7 +624,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
                 executeLater(() -> this.events.closing().shutdownInput());
             }
         }
-        else if (!this.outbound.outputClosed()) {
+        else if (!outputClosed()) {
             closeOutput();
             execute(() -> this.events.closing().shutdownOutput());
         }
@@ -598,7 +729,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
     /** Takes this socket's hold on the JVM if it is open and referenced. */
     void holdJvm() {
         if (this.referenced && this.state != CLOSED && this.state != CONNECTING
-                && KEEPING_ALIVE.compareAndSet(this, 0, 1)) {
+                && KEEPING_ALIVE.compareAndSet(this, false, true)) {
             JvmKeepAlive.INSTANCE.acquire();
             if (this.state == CLOSED) {
                 releaseJvm();
@@ -608,7 +739,7 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     /** Releases this socket's hold on the JVM, if it has one. */
     void releaseJvm() {
-        if (KEEPING_ALIVE.compareAndSet(this, 1, 0)) {
+        if (KEEPING_ALIVE.compareAndSet(this, true, false)) {
             JvmKeepAlive.INSTANCE.release();
         }
     }
@@ -652,8 +783,8 @@ final class NettySocket<D> extends TlsSocketMembers<D> {
 
     @Override
     public String toString() {
-        return "Socket[id=" + id() + ", endpoint=" + this.endpoint + ", target=" + this.options.target()
-                + ", readyState=" + readyState().value() + ", tls=" + isTls() + "]";
+        return "Socket[id=" + id() + ", endpoint=" + this.endpoint + ", target=" + target() + ", readyState="
+                + readyState().value() + ", tls=" + isTls() + "]";
     }
 
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -69,13 +70,16 @@ public final class NettySocketConnector implements SocketConnector {
     private final SocketObserver observer;
 
     /**
-     * Every socket from connect() until its close has run, by number (its id in decimal):
-     * one map for both what {@code sockets()} lists (those {@link NettySocket#listed},
-     * open and not yet closed) and what a close that races connect() fails and cleans up
-     * once the event loops have stopped (a connect that never reached its loop; its
-     * {@link NettySocket#connectFuture}).
+     * Every socket from connect() until its close has run: one set for both what
+     * {@code sockets()} lists (those {@link NettySocket#listed}, open and not yet closed)
+     * and what a close that races connect() fails and cleans up once the event loops have
+     * stopped (a connect that never reached its loop; its
+     * {@link NettySocket#connectFuture}). A set of the sockets themselves (identity), not
+     * a map by number: a boxed key per socket would cost an idle socket 24 bytes, and the
+     * one lookup by id, {@code socket(id)}, is rare (the actuator endpoint) and walks the
+     * set as {@code sockets()} does.
      */
-    private final Map<Long, NettySocket<?>> live = new ConcurrentHashMap<>();
+    private final Set<NettySocket<?>> live = ConcurrentHashMap.newKeySet();
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -116,6 +120,10 @@ public final class NettySocketConnector implements SocketConnector {
         this.tlsConnections = new TlsConnections(settings.tls());
         this.dialer = new Dialer(this, settings, this.transport, this.group, this.tlsConnections, this.resolvers);
         this.managed = new ManagedEndpoints(this, this.group::next, settings.endpoints().keySet());
+    }
+
+    ConnectorSettings settings() {
+        return this.settings;
     }
 
     NettyTransport nettyTransport() {
@@ -161,13 +169,13 @@ public final class NettySocketConnector implements SocketConnector {
     /** The socket's close has run: it leaves the registry. Loop. */
     void unregister(NettySocket<?> socket) {
         socket.listed = false;
-        this.live.remove(socket.number, socket);
+        this.live.remove(socket);
     }
 
     /** The open sockets (listed), in no particular order. */
     private List<NettySocket<?>> listed() {
         List<NettySocket<?>> listed = new ArrayList<>();
-        for (NettySocket<?> socket : this.live.values()) {
+        for (NettySocket<?> socket : this.live) {
             if (socket.listed) {
                 listed.add(socket);
             }
@@ -241,7 +249,7 @@ public final class NettySocketConnector implements SocketConnector {
      */
     boolean track(NettySocket<?> socket, CompletableFuture<?> future) {
         socket.connectFuture = future;
-        this.live.put(socket.number, socket);
+        this.live.add(socket);
         if (this.closed.get()) {
             // close() began after connect0's check: it may already have swept live
             // sockets
@@ -264,10 +272,10 @@ public final class NettySocketConnector implements SocketConnector {
      */
     private void abandon(NettySocket<?> socket, @Nullable CompletableFuture<?> future) {
         socket.listed = false;
-        this.live.remove(socket.number, socket);
+        this.live.remove(socket);
         if (future != null) {
-            future.completeExceptionally(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
-                    closedDuringConnect()));
+            future.completeExceptionally(
+                    new SocketConnectException("ECONNABORTED", "connect", socket.target(), closedDuringConnect()));
         }
         try {
             if (socket.channel.isOpen()) {
@@ -327,9 +335,13 @@ public final class NettySocketConnector implements SocketConnector {
         catch (NumberFormatException ex) {
             return null;
         }
-        NettySocket<?> socket = this.live.get(number);
-        // "007" or "+7" parse to the number of the socket whose id is "7"
-        return (socket != null && socket.listed && socket.id().equals(id)) ? socket : null;
+        for (NettySocket<?> socket : this.live) {
+            if (socket.number == number) {
+                // "007" or "+7" parse to the number of the socket whose id is "7"
+                return (socket.listed && socket.id().equals(id)) ? socket : null;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -378,7 +390,7 @@ public final class NettySocketConnector implements SocketConnector {
                     }
                     try {
                         // the loops have stopped: nothing can still be reporting these
-                        for (NettySocket<?> socket : List.copyOf(this.live.values())) {
+                        for (NettySocket<?> socket : List.copyOf(this.live)) {
                             abandon(socket, socket.connectFuture);
                         }
                     }
@@ -400,7 +412,7 @@ public final class NettySocketConnector implements SocketConnector {
         Runnable task = () -> {
             long unsent = socket.unsentBytes();
             if (unsent > 0) {
-                String target = socket.options.target();
+                String target = socket.target();
                 logger.warn(
                         "Terminating socket {} (endpoint {}, {}) after the shutdown timeout of {} ms: {} accepted "
                                 + "bytes were never sent (the peer did not read them)",
@@ -480,7 +492,9 @@ public final class NettySocketConnector implements SocketConnector {
             pipeline.addLast(PipelineNames.TLS_SNIFFER, handlers.sniffer());
             pipeline.addLast(PipelineNames.TLS, handlers.ssl());
         }
-        IdleHandler idle = IdleHandler.of(socket, socket.connector.settings);
+        // the pipeline is built while connecting: the attempt still holds the options
+        ConnectAttempt<?> attempt = Objects.requireNonNull(socket.events.attempt(), "a connect in progress");
+        IdleHandler idle = IdleHandler.of(socket, attempt.options(), socket.connector.settings);
         if (idle != null) {
             pipeline.addLast(PipelineNames.IDLE, idle);
             socket.events.idle = idle;

@@ -12,7 +12,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * loop task drains in order. Writes made inside a socket callback are flushed once when
  * the callback (or the read batch) ends; other loop writes once at the end of the current
  * loop task. After a short write, {@code drain} fires once, when everything queued has
- * reached Netty and Netty holds no more than the low-water mark.
+ * reached Netty and Netty holds no more than the low-water mark. A socket makes its
+ * buffer on its first write, or when its output closes ({@link NettySocket#outbound()},
+ * which says why a race to make it loses nothing): one that never writes has none.
+ * Buffers go to the {@code events} handler's context.
  *
  * <p>
  * Threads: {@code write}, {@link #closeOutput()}, {@link #outputClosed()},
@@ -115,8 +117,6 @@ final class OutboundBuffer {
 
     // loop-confined below
 
-    private @Nullable ChannelHandlerContext ctx;
-
     private boolean flushPending;
 
     private boolean flushTaskScheduled;
@@ -141,11 +141,6 @@ final class OutboundBuffer {
         this.lowWaterMark = lowWaterMark;
         this.highWaterMark = highWaterMark;
         this.frames = frames;
-    }
-
-    /** The events handler's context, where buffers are written. Loop. */
-    void context(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
     }
 
     long bytesWritten() {
@@ -190,8 +185,7 @@ final class OutboundBuffer {
     }
 
     long nettyPendingBytes() {
-        ChannelOutboundBuffer outbound = this.socket.channel.unsafe().outboundBuffer();
-        return (outbound != null) ? outbound.totalPendingWriteBytes() : 0;
+        return this.socket.nettyPendingBytes();
     }
 
     // ---- accepting (any thread) ----
@@ -509,7 +503,7 @@ final class OutboundBuffer {
      * task. Loop.
      */
     private void writeNow(ByteBuf buffer) {
-        ChannelHandlerContext context = this.ctx;
+        ChannelHandlerContext context = this.socket.events.context();
         if (context == null || this.socket.state() == NettySocket.CLOSED) {
             buffer.release();
             return;
@@ -553,7 +547,7 @@ final class OutboundBuffer {
         ByteBuf buffer;
         while ((buffer = queue.poll()) != null) {
             int size = buffer.readableBytes();
-            ChannelHandlerContext context = this.ctx;
+            ChannelHandlerContext context = this.socket.events.context();
             if (this.socket.state() == NettySocket.CLOSED || context == null) {
                 // closed by a reset, terminate() or a failure: close reports it
                 buffer.release();
@@ -585,7 +579,7 @@ final class OutboundBuffer {
     /** Flushes what has been written, then checks for a due drain. Loop. */
     void flushNow() {
         assert this.socket.loop.inEventLoop();
-        ChannelHandlerContext context = this.ctx;
+        ChannelHandlerContext context = this.socket.events.context();
         if (this.flushPending && context != null) {
             this.flushPending = false;
             context.flush();

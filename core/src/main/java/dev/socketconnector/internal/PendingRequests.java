@@ -211,7 +211,7 @@ final class PendingRequests {
 
     private String describe() {
         String endpoint = this.socket.endpoint;
-        return "socket " + this.socket.id() + " to " + this.socket.options.target()
+        return "socket " + this.socket.id() + " to " + this.socket.target()
                 + ((endpoint != null) ? " (endpoint '" + endpoint + "')" : "");
     }
 

@@ -139,7 +139,7 @@ final class SocketClosing<D> {
             return;
         }
         fireEnd();
-        if (!this.socket.options.allowHalfOpen()) {
+        if (!this.socket.allowHalfOpen) {
             this.socket.advance(NettySocket.CLOSING);
             closeAfterFlush();
         }
@@ -186,7 +186,7 @@ final class SocketClosing<D> {
                 // timeout, with a WARN
                 return;
             }
-            long unsent = this.socket.outbound.unsentBytes();
+            long unsent = this.socket.unsentBytes();
             if (this.closeError == null) {
                 this.closeError = new SocketTransportException("ETIMEDOUT", "write",
                         new IOException("the peer stopped reading: the socket did not finish closing within " + timeout
@@ -206,7 +206,7 @@ final class SocketClosing<D> {
             return;
         }
         this.endRequested = true;
-        this.socket.outbound.afterAccepted(this::finishEnd);
+        this.socket.outbound().afterAccepted(this::finishEnd);
         if (this.socket.channel.isOpen() && !this.finQueued) {
             // still flushing (or waiting for writers on other threads): bound the wait.
             // With nothing to send, the FIN and the close went out just now and there is
@@ -216,7 +216,7 @@ final class SocketClosing<D> {
     }
 
     private void finishEnd() {
-        if (!this.socket.isTls() && !this.socket.outbound.flushPending() && this.socket.nettyPendingBytes() == 0) {
+        if (!this.socket.isTls() && !this.socket.outbound().flushPending() && this.socket.nettyPendingBytes() == 0) {
             // nothing left to send: no empty write to wait for
             queueFinAndClose();
             return;
@@ -313,7 +313,7 @@ final class SocketClosing<D> {
             return;
         }
         this.outputShutdownRequested = true;
-        this.socket.outbound.afterAccepted(() -> closeOutboundThen(() -> {
+        this.socket.outbound().afterAccepted(() -> closeOutboundThen(() -> {
             if (this.socket.channel instanceof DuplexChannel duplex && duplex.isActive()) {
                 duplex.shutdownOutput().addListener((ChannelFuture done) -> {
                     if (this.inputEnded) {
@@ -332,16 +332,16 @@ final class SocketClosing<D> {
             return;
         }
         if (this.socket.isTls()) {
-            if (this.socket.outbound.flushPending()) {
+            if (this.socket.outbound().flushPending()) {
                 // the records written so far go out before close_notify (after it the
                 // engine wraps no data); with nothing written since the last flush, this
                 // flush would only make the SslHandler wrap an empty buffer
-                this.socket.outbound.flushBefore(context);
+                this.socket.outbound().flushBefore(context);
             }
             this.socket.tls.closeOutbound(context).addListener((future) -> action.run());
         }
         else {
-            this.socket.outbound.flushAll(context).addListener((ChannelFuture done) -> action.run());
+            this.socket.outbound().flushAll(context).addListener((ChannelFuture done) -> action.run());
         }
     }
 
@@ -368,14 +368,14 @@ final class SocketClosing<D> {
      */
     private void closeAfterFlush() {
         armEndDeadline();
-        this.socket.outbound.afterAccepted(this::closeAfterFlushNow);
+        this.socket.outbound().afterAccepted(this::closeAfterFlushNow);
     }
 
     private void closeAfterFlushNow() {
         ChannelHandlerContext context = this.events.context();
         if (context != null && this.socket.channel.isActive()) {
             this.localClose = true;
-            this.socket.outbound.flushAll(context).addListener((ChannelFuture done) -> done.channel().close());
+            this.socket.outbound().flushAll(context).addListener((ChannelFuture done) -> done.channel().close());
         }
         else {
             closeChannel();
@@ -385,7 +385,7 @@ final class SocketClosing<D> {
     /** terminate(): RST and close now, discarding pending writes. Loop. */
     void terminate() {
         assert this.socket.loop.inEventLoop();
-        this.socket.outbound.cancelAfterAccepted();
+        this.socket.outbound().cancelAfterAccepted();
         this.socket.discardQueue();
         if (!this.socket.unix && this.socket.channel.isOpen()) {
             try {
@@ -482,7 +482,7 @@ final class SocketClosing<D> {
         }
         socket.advance(NettySocket.CLOSED);
         socket.closeOutput();
-        this.socket.outbound.cancelAfterAccepted();
+        this.socket.outbound().cancelAfterAccepted();
         if (this.timeout != null) {
             this.timeout.cancel(false);
             this.timeout = null;
@@ -515,7 +515,7 @@ final class SocketClosing<D> {
                 handshakeFailedOnClose(attempt);
                 return;
             }
-            attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.options.target(),
+            attempt.failed(new SocketConnectException("ECONNABORTED", "connect", socket.target(),
                     socket.connector.isClosed() ? NettySocketConnector.closedDuringConnect() : null));
             socket.closeCompleted();
             return;
@@ -534,8 +534,7 @@ final class SocketClosing<D> {
     }
 
     private void handshakeFailedOnClose(ConnectAttempt<D> attempt) {
-        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect", this.socket.options.target(),
-                null);
+        SocketConnectException error = new SocketConnectException("ECONNRESET", "connect", this.socket.target(), null);
         attempt.handshakeFailed(this.socket.tls.handshakeFailed(error));
         closed();
     }

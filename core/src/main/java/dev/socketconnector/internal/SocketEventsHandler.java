@@ -10,6 +10,7 @@ import javax.net.ssl.SSLException;
 
 import dev.socketconnector.FrameException;
 import dev.socketconnector.Socket;
+import dev.socketconnector.SocketConnectOptions;
 import dev.socketconnector.SocketHandler;
 import dev.socketconnector.SocketTransportException;
 import io.netty.buffer.ByteBuf;
@@ -102,9 +103,9 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     /** The {@code frames} handler, with a framing; else null. */
     private FrameDecoders.@Nullable FrameDecoder frameDecoder;
 
-    SocketEventsHandler(NettySocket<D> socket) {
+    SocketEventsHandler(NettySocket<D> socket, SocketConnectOptions<D> options) {
         this.socket = socket;
-        this.attempt = new ConnectAttempt<>(socket, this);
+        this.attempt = new ConnectAttempt<>(socket, this, options);
     }
 
     /**
@@ -245,7 +246,6 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.socket.outbound.context(ctx);
     }
 
     @Override
@@ -383,13 +383,18 @@ final class SocketEventsHandler<D> extends ChannelInboundHandlerAdapter {
         if (inCallback()) {
             return;
         }
-        this.socket.outbound.callbacksDone();
+        OutboundBuffer outbound = this.socket.outboundIfMade();
+        if (outbound != null) {
+            // with none, nothing was written: nothing to flush, no drain due
+            outbound.callbacksDone();
+        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            this.socket.outbound.checkDrain();
+        OutboundBuffer outbound = this.socket.outboundIfMade();
+        if (outbound != null && ctx.channel().isWritable()) {
+            outbound.checkDrain();
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -13,9 +13,10 @@
  * <li>{@code NettySocket}: one socket's identity, its state
  * ({@code CONNECTING → OPEN → CLOSING → CLOSED}, forward only, changed only by
  * {@code advance}, a CAS) and the control methods users call; {@code TlsSocketMembers}
- * (its base class) answers the TLS members; {@code SocketAddresses} holds its addresses
- * once connected.</li>
- * <li>{@code OutboundBuffer}: the write path and drain, both halves.</li>
+ * (its base class) answers the TLS members; {@code SocketAddresses} turns its channel's
+ * addresses into the getters' answers.</li>
+ * <li>{@code OutboundBuffer}: the write path and drain, both halves; made by a socket's
+ * first write (or when its output closes).</li>
  * <li>{@code ConnectAttempt}: the connect's deadline, failure, handshake outcome, open
  * and future.</li>
  * <li>{@code SocketEventsHandler}: Netty's inbound events to {@code SocketHandler} calls

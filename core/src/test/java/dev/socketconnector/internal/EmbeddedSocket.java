@@ -52,7 +52,10 @@ final class EmbeddedSocket<D> implements AutoCloseable {
      */
     static <D> EmbeddedSocket<D> connecting(SocketHandler<D> handler, TlsConnection tls, int lowWaterMark,
             int highWaterMark, boolean allowHalfOpen, @Nullable EventLoop loop) {
-        NettySocketConnector connector = (NettySocketConnector) SocketConnector.builder().eventLoopThreads(1).build();
+        NettySocketConnector connector = (NettySocketConnector) SocketConnector.builder()
+            .eventLoopThreads(1)
+            .writeBufferWaterMark(lowWaterMark, highWaterMark)
+            .build();
         // registered (so it has its loop) with no handler yet: channelActive is fired by
         // the test
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -63,7 +66,7 @@ final class EmbeddedSocket<D> implements AutoCloseable {
             .allowHalfOpen(allowHalfOpen)
             .build();
         NettySocket<D> socket = new NettySocket<>(connector, 1, null, options, tls, false, channel,
-                (loop != null) ? loop : channel.eventLoop(), lowWaterMark, highWaterMark);
+                (loop != null) ? loop : channel.eventLoop());
         EmbeddedSocket<D> embedded = new EmbeddedSocket<>(connector, channel, socket);
         // tracked from connect() as the Dialer does: the connector's registry
         connector.track(socket, embedded.future);

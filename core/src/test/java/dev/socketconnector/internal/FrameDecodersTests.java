@@ -159,7 +159,7 @@ class FrameDecodersTests {
                 .get(10, TimeUnit.SECONDS);
             TestServer.Peer peer = server.accept();
             NettySocket<?> netty = (NettySocket<?>) socket;
-            assertThat(netty.outbound.writeUncounted("ping".getBytes(StandardCharsets.US_ASCII))).isEqualTo(4);
+            assertThat(netty.outbound().writeUncounted("ping".getBytes(StandardCharsets.US_ASCII))).isEqualTo(4);
             assertThat(socket.write("data")).isEqualTo(4);
             byte[] wire = peer.readExactly(12);
             assertThat(wire).isEqualTo(new byte[] { 0, 4, 'p', 'i', 'n', 'g', 0, 4, 'd', 'a', 't', 'a' });
