@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,12 @@ class SocketWriteTests {
     }
 
     private <D> Socket<D> connect(TestServer server, RecordingSocketHandler<D> handler) throws Exception {
-        return this.connector.connect(
+        return connect(this.connector, server, handler);
+    }
+
+    private static <D> Socket<D> connect(SocketConnector connector, TestServer server,
+            RecordingSocketHandler<D> handler) throws Exception {
+        return connector.connect(
                 TcpSocketConnectOptions.<D>builder().hostname("127.0.0.1").port(server.port()).socket(handler).build())
             .get(10, TimeUnit.SECONDS);
     }
@@ -175,24 +181,10 @@ class SocketWriteTests {
     void firstWritesFromSeveralThreadsAtOnceArriveWholeAndInEachThreadsOrder() throws Exception {
         int writers = 4;
         int records = 250;
-        ExecutorService threads = Executors.newFixedThreadPool(writers + 1);
-        try (TestServer server = TestServer.tcp(); SocketConnector defaults = SocketConnector.builder().build()) {
-            for (int round = 0; round < 30; round++) {
-                Socket<Void> socket = connectDefaultMarks(defaults, server);
-                TestServer.Peer peer = server.accept();
-                CompletableFuture<byte[]> received = peer.readToEndAsync();
-                int[] accepted = writeAtOnce(threads, socket, writers, records, false);
-                socket.end();
-                byte[] bytes = received.get(10, TimeUnit.SECONDS);
-                assertThat(accepted).containsOnly(records);
-                assertRecords(bytes, accepted);
-                assertThat(socket.bytesWritten()).isEqualTo(writers * records * 8L);
-                peer.close();
-            }
-        }
-        finally {
-            threads.shutdownNow();
-        }
+        raceFirstWrites(writers, records, false, (socket, accepted) -> {
+            assertThat(accepted).containsOnly(records);
+            assertThat(socket.bytesWritten()).isEqualTo(writers * records * 8L);
+        });
     }
 
     /**
@@ -203,38 +195,39 @@ class SocketWriteTests {
      */
     @Test
     void endRacingTheFirstWritesOfOtherThreadsDeliversEveryAcceptedByte() throws Exception {
-        int writers = 3;
-        int records = 250;
+        raceFirstWrites(3, 250, true,
+                (socket, accepted) -> assertThat(socket.bytesWritten()).isEqualTo(IntStream.of(accepted).sum() * 8L));
+    }
+
+    /**
+     * Runs 30 rounds of {@link #writeAtOnce} on fresh sockets of a connector with the
+     * default water marks (1 MiB high: the racing writers' records, each charged its
+     * queueing overhead, stay below it, so every write is taken whole). Without
+     * {@code end} the test thread ends the socket once the writers are done. Each round
+     * checks that the peer received every accepted record, each writer's in order, then
+     * runs {@code check}.
+     */
+    private static void raceFirstWrites(int writers, int records, boolean end, BiConsumer<Socket<Void>, int[]> check)
+            throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(writers + 1);
         try (TestServer server = TestServer.tcp(); SocketConnector defaults = SocketConnector.builder().build()) {
             for (int round = 0; round < 30; round++) {
-                Socket<Void> socket = connectDefaultMarks(defaults, server);
+                Socket<Void> socket = connect(defaults, server, new RecordingSocketHandler<>());
                 TestServer.Peer peer = server.accept();
                 CompletableFuture<byte[]> received = peer.readToEndAsync();
-                int[] accepted = writeAtOnce(threads, socket, writers, records, true);
+                int[] accepted = writeAtOnce(threads, socket, writers, records, end);
+                if (!end) {
+                    socket.end();
+                }
                 byte[] bytes = received.get(10, TimeUnit.SECONDS);
                 assertRecords(bytes, accepted);
-                assertThat(socket.bytesWritten()).isEqualTo(IntStream.of(accepted).sum() * 8L);
+                check.accept(socket, accepted);
                 peer.close();
             }
         }
         finally {
             threads.shutdownNow();
         }
-    }
-
-    /**
-     * Connects with the default water marks (1 MiB high): the racing writers' records,
-     * each charged its queueing overhead, stay below it, so every write is taken whole.
-     */
-    private static Socket<Void> connectDefaultMarks(SocketConnector connector, TestServer server) throws Exception {
-        return connector
-            .connect(TcpSocketConnectOptions.<Void>builder()
-                .hostname("127.0.0.1")
-                .port(server.port())
-                .socket(new RecordingSocketHandler<>())
-                .build())
-            .get(10, TimeUnit.SECONDS);
     }
 
     /**
