@@ -239,6 +239,18 @@ for variant in $VARIANTS; do
       fi
       printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' "$variant" "$transport" "$name" "$metric" "$c" "$r" \
         "$ratio" "$cc" "$cr" "$cpu" "$lat"
+      if [[ "$bench" == idle ]]; then
+        # the same run's other two readings: resident memory after the native heap was trimmed (what the
+        # process holds, not what malloc kept), and the live heap after full GCs
+        for extra in bytes_per_conn_trimmed heap_per_conn; do
+          c="$(med "$extra" "$cf")"
+          r="$(med "$extra" "$rf")"
+          [[ "$c" == n/a || "$r" == n/a ]] && continue
+          ratio="$(awk -v c="$c" -v r="$r" 'BEGIN { if (r + 0 == 0) print "n/a"; else printf "%.3f", c / r }')"
+          printf '%-5s %-9s %-24s %-10s %12s %12s %7s\n' "$variant" "$transport" "  idle" "${extra#bytes_per_conn_}" "$c" "$r" \
+            "$ratio"
+        done
+      fi
       bf="$OUT/$variant.$transport.$bench.bun.jsonl"
       if [[ -n "$BUN" && -f "$bf" ]]; then
         b="$(med "$metric" "$bf")"
@@ -254,6 +266,8 @@ for variant in $VARIANTS; do
 done
 echo "ratio = connector / raw-netty on the same transport and TLS provider, same run (higher is better, except idle"
 echo "bytes_per_conn where lower is better); cold = the sizes given, warm = 4x those sizes"
+echo "idle rows: bytes_per_conn = resident memory per connection as read; trimmed = the same after the JVM trimmed its"
+echo "native heap (left out when it cannot); heap_per_conn = live heap per connection after full GCs"
 echo "cpu_s = client process CPU seconds for the measured work (c = connector, r = raw-netty); cpu ratio = c / r"
 echo "(lower is better; steadier than wall-clock rates on a shared machine)"
 if [[ -n "$BUN" ]]; then
