@@ -89,6 +89,7 @@ public final class BenchmarkMain {
     public static String run(String... args) {
         String command = args[0];
         BenchOptions options = BenchOptions.parse(Arrays.copyOfRange(args, 1, args.length));
+        NettyJfrEvents.registerNow();
         BenchmarkClient client = client(options.string("client", "connector"));
         RunSpec spec = RunSpec.from(command, options);
         log("%s %s with %s client against %s%s", command, describe(command, spec),
