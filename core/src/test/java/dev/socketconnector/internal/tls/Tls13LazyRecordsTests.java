@@ -2,6 +2,8 @@ package dev.socketconnector.internal.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,9 +32,7 @@ class Tls13LazyRecordsTests {
 
     @Test
     void serverRecordsStayEncryptedUntilTheTicketIsAskedFor() throws Exception {
-        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
-                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                        "-tls1_3")) {
+        try (SocketConnector connector = connector(); TlsOpenSslServer server = tls13Server()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(connector, server, handler, TlsOptions.builder());
             // s_server sends its line after its session tickets: they have arrived by
@@ -58,9 +58,8 @@ class Tls13LazyRecordsTests {
 
     @Test
     void sharedSigalgsAreReadWhenAskedAndKeptAfterClose() throws Exception {
-        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
-                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                        "-tls1_3", "-Verify", "1", "-CAfile", "ca.crt")) {
+        try (SocketConnector connector = connector();
+                TlsOpenSslServer server = tls13Server("-Verify", "1", "-CAfile", "ca.crt")) {
             TlsOptions.Builder tls = TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client.key"));
             RecordingSocketHandler<Void> asked = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(connector, server, asked, tls);
@@ -76,9 +75,8 @@ class Tls13LazyRecordsTests {
     @Test
     void membersNeverAskedWhileOpenAnswerNullAfterClose() throws Exception {
         // a connector of its own: a resumed session would have no CertificateRequest
-        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
-                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                        "-tls1_3", "-Verify", "1", "-CAfile", "ca.crt")) {
+        try (SocketConnector connector = connector();
+                TlsOpenSslServer server = tls13Server("-Verify", "1", "-CAfile", "ca.crt")) {
             TlsOptions.Builder tls = TlsOptions.builder().cert(PKI.file("client.crt")).key(PKI.file("client.key"));
             RecordingSocketHandler<Void> neverAsked = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(connector, server, neverAsked, tls);
@@ -94,19 +92,14 @@ class Tls13LazyRecordsTests {
 
     @Test
     void recordsKeptWhileNobodyAsksStayBounded() throws Exception {
-        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
-                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                        "-tls1_3")) {
+        try (SocketConnector connector = connector(); TlsOpenSslServer server = tls13Server()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(connector, server, handler, TlsOptions.builder());
-            int expected = 0;
+            List<String> lines = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                String line = "line " + i;
-                server.send(line);
-                expected += line.getBytes(StandardCharsets.US_ASCII).length + 1;
-                // one record per line: wait for each before typing the next
-                handler.awaitBytes(expected);
+                lines.add("line " + i);
             }
+            int expected = sendOneRecordEach(server, handler, 0, lines);
             TlsChannelConnection tls = (TlsChannelConnection) InternalAccess.tlsOf(socket);
             assertThat(tls.sniffer().keptRecords()).isEqualTo(Tls13ServerRecords.LAZY_RECORDS);
             assertThat(tls.sniffer().keptBytes()).isLessThanOrEqualTo(Tls13ServerRecords.LAZY_BYTES);
@@ -116,9 +109,7 @@ class Tls13LazyRecordsTests {
             assertThat(tls.serverRecords().handshakeRead()).as("records decrypted before anyone asked").isFalse();
             assertThat(tls.serverRecords().ticket()).as("ticket decrypted before anyone asked").isNull();
             assertThat(tls.sniffer().inPipeline()).as("sniffer still reading every record").isFalse();
-            server.send("after");
-            expected += "after".length() + 1;
-            handler.awaitBytes(expected);
+            sendOneRecordEach(server, handler, expected, List.of("after"));
             assertThat(tls.sniffer().keptRecords()).as("kept after the bound")
                 .isEqualTo(Tls13ServerRecords.LAZY_RECORDS);
             // the ticket came right after the handshake: among the records kept
@@ -133,18 +124,10 @@ class Tls13LazyRecordsTests {
 
     @Test
     void largeRecordsPastTheByteBoundAreReadAsTheyComeAndDropped() throws Exception {
-        try (SocketConnector connector = SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
-                TlsOpenSslServer server = TlsOpenSslServer.start(PKI, "-cert", "server.crt", "-key", "server.key",
-                        "-tls1_3")) {
+        try (SocketConnector connector = connector(); TlsOpenSslServer server = tls13Server()) {
             RecordingSocketHandler<Void> handler = new RecordingSocketHandler<>();
             Socket<Void> socket = connect(connector, server, handler, TlsOptions.builder());
-            String line = "x".repeat(10_000);
-            int expected = 0;
-            for (int i = 0; i < 4; i++) {
-                server.send(line);
-                expected += line.length() + 1;
-                handler.awaitBytes(expected);
-            }
+            sendOneRecordEach(server, handler, 0, Collections.nCopies(4, "x".repeat(10_000)));
             TlsChannelConnection tls = (TlsChannelConnection) InternalAccess.tlsOf(socket);
             // a bulk receiver holds no 32 KB of copies until it closes: past the bound
             // the
@@ -154,6 +137,33 @@ class Tls13LazyRecordsTests {
             assertThat(tls.sniffer().inPipeline()).isFalse();
             assertThat(socket.getTLSTicket()).isNotEmpty();
         }
+    }
+
+    private static SocketConnector connector() {
+        return SocketConnector.builder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** An {@code openssl s_server} speaking TLS 1.3 with the server certificate. */
+    private static TlsOpenSslServer tls13Server(String... more) {
+        List<String> args = new ArrayList<>(List.of("-cert", "server.crt", "-key", "server.key", "-tls1_3"));
+        args.addAll(List.of(more));
+        return TlsOpenSslServer.start(PKI, args.toArray(String[]::new));
+    }
+
+    /**
+     * Has the server type each line (one record each: it waits for each line to arrive
+     * before typing the next).
+     * @return the bytes received so far: {@code received} plus each line and its newline
+     */
+    private static int sendOneRecordEach(TlsOpenSslServer server, RecordingSocketHandler<Void> handler, int received,
+            List<String> lines) throws Exception {
+        int expected = received;
+        for (String line : lines) {
+            server.send(line);
+            expected += line.getBytes(StandardCharsets.US_ASCII).length + 1;
+            handler.awaitBytes(expected);
+        }
+        return expected;
     }
 
     private static Socket<Void> connect(SocketConnector connector, TlsOpenSslServer server,
