@@ -239,6 +239,13 @@ for variant in $VARIANTS; do
       fi
       printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' "$variant" "$transport" "$name" "$metric" "$c" "$r" \
         "$ratio" "$cc" "$cr" "$cpu" "$lat"
+      if [[ "$bench" != idle ]]; then
+        # how much of that CPU was warm-up: JIT compile and GC seconds in the same interval
+        cj="$(med jit_s "$cf")"; cg="$(med gc_s "$cf")"; rj="$(med jit_s "$rf")"; rg="$(med gc_s "$rf")"
+        if [[ "$cj" != n/a && "$rj" != n/a ]]; then
+          printf '%-5s %-9s %-24s %-10s %12s %12s\n' "" "" "  of which jit / gc s" "" "$cj / $cg" "$rj / $rg"
+        fi
+      fi
       if [[ "$bench" == idle ]]; then
         # the same run's other two readings: resident memory after the native heap was trimmed (what the
         # process holds, not what malloc kept), and the live heap after full GCs
@@ -270,6 +277,8 @@ echo "idle rows: bytes_per_conn = resident memory per connection as read; trimme
 echo "native heap (left out when it cannot); heap_per_conn = live heap per connection after full GCs"
 echo "cpu_s = client process CPU seconds for the measured work (c = connector, r = raw-netty); cpu ratio = c / r"
 echo "(lower is better; steadier than wall-clock rates on a shared machine)"
+echo "jit / gc s = medians of the seconds the same interval spent compiling (the sum of the JIT compilations' elapsed"
+echo "times) and collecting garbage: a cold row whose jit share is large measures warm-up more than the steady state"
 if [[ -n "$BUN" ]]; then
   echo "bun = the Bun reference client (bun/client.js, Bun.connect, its own epoll loop), same run; c/bun = connector / bun"
   echo "(rates: higher is better; idle: lower is better); cpu c/b = connector CPU seconds / Bun's"

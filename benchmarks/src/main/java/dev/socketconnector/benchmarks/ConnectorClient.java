@@ -35,11 +35,11 @@ public final class ConnectorClient implements BenchmarkClient {
                 }
             });
             long count = Waits.await(handler.result, spec.timeout(), () -> "throughput");
-            long cpu = handler.cpuEndNanos - handler.cpuStartNanos;
             if (count != spec.bytes()) {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
-            return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos, cpu)
+            return Results
+                .throughput(spec.bytes(), handler.startNanos, handler.endNanos, handler.cpuStart, handler.cpuEnd)
                 .field("client", "connector");
         }
     }
@@ -58,7 +58,7 @@ public final class ConnectorClient implements BenchmarkClient {
             for (CompletableFuture<Socket<Void>> open : opens) {
                 sockets.add(Waits.await(open, spec.timeout(), () -> "pingpong connect to " + spec.target()));
             }
-            long cpuStart = CpuClock.processCpuNanos();
+            CpuClock.Reading cpuStart = CpuClock.now();
             long start = System.nanoTime();
             for (int i = 0; i < handlers.size(); i++) {
                 handlers.get(i).start(sockets.get(i));
@@ -70,9 +70,10 @@ public final class ConnectorClient implements BenchmarkClient {
                 end = Math.max(end, Waits.await(handler.done, spec.timeout(), () -> "pingpong"));
                 rtts[i] = handler.rtt;
             }
-            long cpu = CpuClock.processCpuNanos() - cpuStart;
+            CpuClock.Reading cpuEnd = CpuClock.now();
             sockets.forEach(Socket::end);
-            return Results.pingpong(spec, start, end, new Latencies(rtts), cpu).field("client", "connector");
+            return Results.pingpong(spec, start, end, new Latencies(rtts), cpuStart, cpuEnd)
+                .field("client", "connector");
         }
     }
 
@@ -85,7 +86,7 @@ public final class ConnectorClient implements BenchmarkClient {
             warmUp.launch();
             Waits.await(warmUp.done, spec.timeout(), () -> "warm-up connect");
             ConnectRun run = new ConnectRun(connector, spec);
-            long cpuStart = CpuClock.processCpuNanos();
+            CpuClock.Reading cpuStart = CpuClock.now();
             long start = System.nanoTime();
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
@@ -93,7 +94,7 @@ public final class ConnectorClient implements BenchmarkClient {
             long end = Waits.await(run.allOpened, spec.timeout(),
                     () -> "connect (" + run.opened.get() + " of " + spec.count() + " opened)");
             Waits.await(run.done, spec.timeout(), () -> "closing the connections");
-            Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
+            Json json = Results.connect(spec.count(), start, end, cpuStart, CpuClock.now());
             if (spec.tls()) {
                 json.field("resumed", (long) run.resumed.get());
             }
@@ -197,9 +198,9 @@ public final class ConnectorClient implements BenchmarkClient {
 
         long endNanos;
 
-        long cpuStartNanos;
+        CpuClock.@Nullable Reading cpuStart;
 
-        long cpuEndNanos;
+        CpuClock.@Nullable Reading cpuEnd;
 
         ThroughputHandler(byte[] chunk, long bytes) {
             this.chunk = chunk;
@@ -209,7 +210,7 @@ public final class ConnectorClient implements BenchmarkClient {
         @Override
         public void open(Socket<Void> socket) {
             TlsSeen.record(socket);
-            this.cpuStartNanos = CpuClock.processCpuNanos();
+            this.cpuStart = CpuClock.now();
             this.startNanos = System.nanoTime();
             pump(socket);
         }
@@ -256,7 +257,7 @@ public final class ConnectorClient implements BenchmarkClient {
             this.replyLength += data.length;
             if (this.replyLength == 8) {
                 this.endNanos = System.nanoTime();
-                this.cpuEndNanos = CpuClock.processCpuNanos();
+                this.cpuEnd = CpuClock.now();
             }
         }
 

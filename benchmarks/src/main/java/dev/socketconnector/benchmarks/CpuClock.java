@@ -1,15 +1,26 @@
 package dev.socketconnector.benchmarks;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
- * Reads the CPU time this process has used (all threads, user and system): on a shared or
+ * Reads what this process has spent: CPU time (all threads, user and system), and the
+ * parts of it that a short run spends warming up rather than working. On a shared or
  * noisy machine the CPU a client spends per operation compares more steadily than
- * wall-clock rates.
+ * wall-clock rates; the compile time says how much of a run was JIT warm-up.
  */
 final class CpuClock {
 
     private CpuClock() {
+    }
+
+    /**
+     * Returns what the process has spent so far.
+     * @return the reading
+     */
+    static Reading now() {
+        return new Reading(processCpuNanos(), compileMillis(), gcMillis());
     }
 
     /** Returns the process CPU time in nanoseconds, or -1 when the JVM cannot tell. */
@@ -18,6 +29,66 @@ final class CpuClock {
             return os.getProcessCpuTime();
         }
         return -1;
+    }
+
+    /**
+     * Returns the JIT compilers' accumulated time in milliseconds (HotSpot: the sum of
+     * every compilation's elapsed time, all compiler threads), or -1 when the JVM does
+     * not keep it.
+     */
+    static long compileMillis() {
+        CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+        if (compilation == null || !compilation.isCompilationTimeMonitoringSupported()) {
+            return -1;
+        }
+        return compilation.getTotalCompilationTime();
+    }
+
+    /**
+     * Returns the collectors' accumulated collection time in milliseconds (G1: its
+     * pauses, and its concurrent cycles on JDKs that count them), or -1 when no collector
+     * tells.
+     */
+    static long gcMillis() {
+        long total = -1;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            long time = collector.getCollectionTime();
+            if (time >= 0) {
+                total = Math.max(total, 0) + time;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * What the process had spent at one instant; each field is -1 when the JVM cannot
+     * tell.
+     *
+     * @param cpuNanos process CPU time, all threads
+     * @param compileMillis JIT compile time ({@link #compileMillis()})
+     * @param gcMillis collection time ({@link #gcMillis()})
+     */
+    record Reading(long cpuNanos, long compileMillis, long gcMillis) {
+
+        /**
+         * Returns the CPU nanoseconds spent since {@code start}, or -1 when either
+         * reading lacks them.
+         */
+        long cpuNanosSince(Reading start) {
+            return (this.cpuNanos >= 0 && start.cpuNanos >= 0) ? this.cpuNanos - start.cpuNanos : -1;
+        }
+
+        /** Returns the compile milliseconds since {@code start}, or -1. */
+        long compileMillisSince(Reading start) {
+            return (this.compileMillis >= 0 && start.compileMillis >= 0) ? this.compileMillis - start.compileMillis
+                    : -1;
+        }
+
+        /** Returns the collection milliseconds since {@code start}, or -1. */
+        long gcMillisSince(Reading start) {
+            return (this.gcMillis >= 0 && start.gcMillis >= 0) ? this.gcMillis - start.gcMillis : -1;
+        }
+
     }
 
 }

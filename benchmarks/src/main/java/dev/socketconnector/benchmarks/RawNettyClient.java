@@ -75,11 +75,11 @@ public final class RawNettyClient implements BenchmarkClient {
             ThroughputHandler handler = new ThroughputHandler(chunk, spec.bytes(), spec.tls());
             client.connect(() -> handler);
             long count = Waits.await(handler.result, spec.timeout(), () -> "throughput");
-            long cpu = handler.cpuEndNanos - handler.cpuStartNanos;
             if (count != spec.bytes()) {
                 throw new BenchmarkFailure("server counted " + count + " bytes but " + spec.bytes() + " were sent");
             }
-            return Results.throughput(spec.bytes(), handler.startNanos, handler.endNanos, cpu)
+            return Results
+                .throughput(spec.bytes(), handler.startNanos, handler.endNanos, handler.cpuStart, handler.cpuEnd)
                 .field("client", "raw-netty");
         }
     }
@@ -100,7 +100,7 @@ public final class RawNettyClient implements BenchmarkClient {
             for (PingPongHandler handler : handlers) {
                 Waits.await(handler.ready, spec.timeout(), () -> "pingpong connect");
             }
-            long cpuStart = CpuClock.processCpuNanos();
+            CpuClock.Reading cpuStart = CpuClock.now();
             long start = System.nanoTime();
             for (PingPongHandler handler : handlers) {
                 handler.start();
@@ -112,11 +112,12 @@ public final class RawNettyClient implements BenchmarkClient {
                 end = Math.max(end, Waits.await(handler.done, spec.timeout(), () -> "pingpong"));
                 rtts[i] = handler.rtt;
             }
-            long cpu = CpuClock.processCpuNanos() - cpuStart;
+            CpuClock.Reading cpuEnd = CpuClock.now();
             for (PingPongHandler handler : handlers) {
                 handler.ctx().close();
             }
-            return Results.pingpong(spec, start, end, new Latencies(rtts), cpu).field("client", "raw-netty");
+            return Results.pingpong(spec, start, end, new Latencies(rtts), cpuStart, cpuEnd)
+                .field("client", "raw-netty");
         }
     }
 
@@ -128,7 +129,7 @@ public final class RawNettyClient implements BenchmarkClient {
             warmUp.launch();
             Waits.await(warmUp.done, spec.timeout(), () -> "warm-up connect");
             ConnectRun run = new ConnectRun(client, spec.count());
-            long cpuStart = CpuClock.processCpuNanos();
+            CpuClock.Reading cpuStart = CpuClock.now();
             long start = System.nanoTime();
             for (int i = 0; i < Math.min(spec.concurrency(), spec.count()); i++) {
                 run.launch();
@@ -136,7 +137,7 @@ public final class RawNettyClient implements BenchmarkClient {
             long end = Waits.await(run.allOpened, spec.timeout(),
                     () -> "connect (" + run.opened.get() + " of " + spec.count() + " opened)");
             Waits.await(run.done, spec.timeout(), () -> "closing the connections");
-            Json json = Results.connect(spec.count(), start, end, CpuClock.processCpuNanos() - cpuStart);
+            Json json = Results.connect(spec.count(), start, end, cpuStart, CpuClock.now());
             if (spec.tls()) {
                 json.field("resumed", (long) run.resumed.get());
             }
@@ -337,9 +338,9 @@ public final class RawNettyClient implements BenchmarkClient {
 
         long endNanos;
 
-        long cpuStartNanos;
+        CpuClock.@Nullable Reading cpuStart;
 
-        long cpuEndNanos;
+        CpuClock.@Nullable Reading cpuEnd;
 
         ThroughputHandler(byte[] chunk, long bytes, boolean tls) {
             this.chunk = chunk;
@@ -349,7 +350,7 @@ public final class RawNettyClient implements BenchmarkClient {
 
         @Override
         void opened(ChannelHandlerContext ctx) {
-            this.cpuStartNanos = CpuClock.processCpuNanos();
+            this.cpuStart = CpuClock.now();
             this.startNanos = System.nanoTime();
             pump(ctx);
         }
@@ -416,7 +417,7 @@ public final class RawNettyClient implements BenchmarkClient {
                 this.replyLength += length;
                 if (this.replyLength == 8) {
                     this.endNanos = System.nanoTime();
-                    this.cpuEndNanos = CpuClock.processCpuNanos();
+                    this.cpuEnd = CpuClock.now();
                 }
             }
             finally {

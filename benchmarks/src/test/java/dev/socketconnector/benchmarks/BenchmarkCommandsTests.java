@@ -79,6 +79,7 @@ class BenchmarkCommandsTests {
         assertThat(json).containsEntry("bench", "throughput").containsEntry("bytes", "3000001");
         assertThat(Double.parseDouble(json.get("seconds"))).isPositive();
         assertThat(Double.parseDouble(json.get("mib_per_s"))).isPositive();
+        assertSpentReported(json);
     }
 
     @ParameterizedTest
@@ -107,6 +108,7 @@ class BenchmarkCommandsTests {
         double p50 = Double.parseDouble(json.get("p50_us"));
         assertThat(p50).isPositive();
         assertThat(Double.parseDouble(json.get("p99_us"))).isGreaterThanOrEqualTo(p50);
+        assertSpentReported(json);
     }
 
     @ParameterizedTest
@@ -130,6 +132,32 @@ class BenchmarkCommandsTests {
         Map<String, String> tls = run("connect", "--client", client, "--port", port(echoTls), "--count", "10",
                 "--concurrency", "4", "--tls", "--insecure");
         assertThat(tls).containsEntry("count", "10").containsEntry("resumed", "0");
+        assertSpentReported(json);
+        assertSpentReported(tls);
+    }
+
+    @Test
+    void aReadingWithoutAFigureReportsNoneForIt() {
+        CpuClock.Reading start = new CpuClock.Reading(1_000, -1, 5);
+        CpuClock.Reading end = new CpuClock.Reading(1_500_001_000, 40, 7);
+        assertThat(end.cpuNanosSince(start)).isEqualTo(1_500_000_000L);
+        assertThat(end.compileMillisSince(start)).isEqualTo(-1);
+        assertThat(end.gcMillisSince(start)).isEqualTo(2);
+        assertThat(Results.connect(10, 0, 1_000_000_000L, start, end).toString()).contains("\"cpu_s\":1.500")
+            .contains("\"gc_s\":0.002")
+            .doesNotContain("jit_s");
+    }
+
+    @Test
+    void theClockReadsThisJvmsCompilersAndCollectors() {
+        CpuClock.Reading start = CpuClock.now();
+        System.gc();
+        CpuClock.Reading end = CpuClock.now();
+        // HotSpot keeps all three; a collection was asked for in between
+        assertThat(end.cpuNanosSince(start)).isPositive();
+        assertThat(end.compileMillisSince(start)).isNotNegative();
+        assertThat(end.gcMillisSince(start)).isNotNegative();
+        assertThat(CpuClock.compileMillis()).isPositive();
     }
 
     @ParameterizedTest
@@ -256,6 +284,16 @@ class BenchmarkCommandsTests {
         assertThatThrownBy(() -> BenchmarkMain.run("pingpong", "--port", "1", "--transport", "kqueue"))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("--transport must be auto, nio, epoll");
+    }
+
+    /**
+     * The measured interval's CPU, JIT and GC seconds are all reported, none negative.
+     */
+    private static void assertSpentReported(Map<String, String> json) {
+        assertThat(json).containsKeys("cpu_s", "jit_s", "gc_s");
+        assertThat(Double.parseDouble(json.get("cpu_s"))).isNotNegative();
+        assertThat(Double.parseDouble(json.get("jit_s"))).isNotNegative();
+        assertThat(Double.parseDouble(json.get("gc_s"))).isNotNegative();
     }
 
     private static String port(BenchmarkServer server) {
