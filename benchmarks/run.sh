@@ -3,7 +3,7 @@
 # alternating the two clients RUNS times per benchmark against one server, on each transport of TRANSPORTS and
 # in each variant of VARIANTS, and prints per row (variant, transport, benchmark) the medians, the
 # connector/raw-Netty ratio (both clients on the SAME transport and TLS provider, in the same run), p50/p99
-# latency for ping-pong and the CPU seconds of each client.
+# latency for ping-pong and the CPU seconds of each client, with the JIT compile and GC seconds inside them.
 #
 # Builds nothing: run `./mvnw -B package -pl core,benchmarks -am -DskipTests` (or a full build) first.
 #
