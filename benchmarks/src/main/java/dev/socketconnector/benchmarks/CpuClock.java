@@ -75,18 +75,21 @@ final class CpuClock {
          * reading lacks them.
          */
         long cpuNanosSince(Reading start) {
-            return (this.cpuNanos >= 0 && start.cpuNanos >= 0) ? this.cpuNanos - start.cpuNanos : -1;
+            return since(this.cpuNanos, start.cpuNanos);
         }
 
         /** Returns the compile milliseconds since {@code start}, or -1. */
         long compileMillisSince(Reading start) {
-            return (this.compileMillis >= 0 && start.compileMillis >= 0) ? this.compileMillis - start.compileMillis
-                    : -1;
+            return since(this.compileMillis, start.compileMillis);
         }
 
         /** Returns the collection milliseconds since {@code start}, or -1. */
         long gcMillisSince(Reading start) {
-            return (this.gcMillis >= 0 && start.gcMillis >= 0) ? this.gcMillis - start.gcMillis : -1;
+            return since(this.gcMillis, start.gcMillis);
+        }
+
+        private static long since(long now, long then) {
+            return (now >= 0 && then >= 0) ? now - then : -1;
         }
 
     }
