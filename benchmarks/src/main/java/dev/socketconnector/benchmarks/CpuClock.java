@@ -24,7 +24,7 @@ final class CpuClock {
     }
 
     /** Returns the process CPU time in nanoseconds, or -1 when the JVM cannot tell. */
-    static long processCpuNanos() {
+    private static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
@@ -49,7 +49,7 @@ final class CpuClock {
      * pauses, and its concurrent cycles on JDKs that count them), or -1 when no collector
      * tells.
      */
-    static long gcMillis() {
+    private static long gcMillis() {
         long total = -1;
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             long time = collector.getCollectionTime();
