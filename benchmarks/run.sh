@@ -5,7 +5,8 @@
 # connector/raw-Netty ratio (both clients on the SAME transport and TLS provider, in the same run), p50/p99
 # latency for ping-pong and the CPU seconds of each client, with the JIT compile and GC seconds inside them.
 #
-# Builds nothing: run `./mvnw -B package -pl core,benchmarks -am -DskipTests` (or a full build) first.
+# Builds no Java: run `./mvnw -B package -pl core,benchmarks -am -DskipTests` (or a full build) first. (SERVER=c
+# compiles the C server into OUT.)
 #
 # Sizes come from environment variables, so a quick run is easy:
 #   RUNS=3 THROUGHPUT_BYTES=256m PINGPONG_COUNT=20000 CONNECT_COUNT=2000 benchmarks/run.sh
@@ -27,9 +28,13 @@
 #   IDLE_CONNS           connections held open by the idle run (default 5000)
 #   CLIENT_THREADS       event-loop threads of both clients (default: each client's own: the connector's one per
 #                        two cores, raw Netty's one, as the contract's plain Netty; set it to compare the same count)
-#   SERVER_THREADS       worker threads of the server (default: Netty's)
+#   SERVER               java (default): the jar's own Netty server; c: the neutral C server of c-server/server.c
+#                        (one thread, epoll, OpenSSL), built into OUT with CC (default cc; needs OpenSSL's headers,
+#                        Debian's libssl-dev). The contract's reference figures were taken against a C server, and it
+#                        leaves more of the two cores to the clients.
+#   SERVER_THREADS       worker threads of the Java server (default: Netty's)
 #   JAVA, JAVA_OPTS      the java command and options for the clients (default: java, none)
-#   SERVER_JAVA_OPTS     options for the server JVMs
+#   SERVER_JAVA_OPTS     options for the Java server's JVMs
 #   OUT                  directory for the raw JSON lines (default: a new temp dir, printed at the end)
 #   BUN                  path of a bun binary (e.g. 1.4.5: `npm install bun@1.4.5` in a directory outside the repo,
 #                        then BUN=<dir>/node_modules/bun/bin/bun.exe): when set, the Bun reference client
@@ -59,6 +64,7 @@ TLS_CONNECT_COUNT="${TLS_CONNECT_COUNT:-$(( CONNECT_COUNT / 5 ))}"
 CONNECT_CONCURRENCY="${CONNECT_CONCURRENCY:-50}"
 IDLE_CONNS="${IDLE_CONNS:-5000}"
 CLIENT_THREADS="${CLIENT_THREADS:-}"
+SERVER="${SERVER:-java}"
 SERVER_THREADS="${SERVER_THREADS:-}"
 BUN="${BUN:-}"
 OUT="${OUT:-$(mktemp -d -t socket-connector-bench.XXXXXX)}"
@@ -78,6 +84,19 @@ if [[ ! -f "$JAR" ]]; then
   exit 1
 fi
 
+case "$SERVER" in
+  java) ;;
+  c)
+    c_server="$OUT/c-server"
+    if ! "${CC:-cc}" -O2 -o "$c_server" "$here/c-server/server.c" -lssl -lcrypto 2>"$OUT/c-server.build"; then
+      echo "error: SERVER=c: the C server did not build (needs ${CC:-cc} and OpenSSL's headers, Debian's libssl-dev):" \
+        "$(head -1 "$OUT/c-server.build")" >&2
+      exit 1
+    fi
+    ;;
+  *) echo "error: SERVER takes java or c (was $SERVER)" >&2; exit 2 ;;
+esac
+
 server_pids=()
 cleanup() {
   for pid in "${server_pids[@]}"; do
@@ -95,9 +114,13 @@ start_server() {
   local log="$OUT/server-$name.out"
   local threads=()
   [[ -n "$SERVER_THREADS" ]] && threads=(--threads "$SERVER_THREADS")
-  # shellcheck disable=SC2086
-  "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" server --mode "$mode" --host 127.0.0.1 --port 0 "${threads[@]}" "$@" \
-    >"$log" 2>"$OUT/server-$name.err" &
+  if [[ "$SERVER" == c ]]; then
+    "$c_server" server --mode "$mode" --host 127.0.0.1 --port 0 "$@" >"$log" 2>"$OUT/server-$name.err" &
+  else
+    # shellcheck disable=SC2086
+    "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" server --mode "$mode" --host 127.0.0.1 --port 0 "${threads[@]}" "$@" \
+      >"$log" 2>"$OUT/server-$name.err" &
+  fi
   server_pids+=("$!")
   local port=""
   for _ in $(seq 1 600); do
@@ -209,7 +232,7 @@ done
 med() { field "$1" <"$2" | median; }
 
 echo
-echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), client threads ${CLIENT_THREADS:-default}${BUN:+, Bun $bun_version})"
+echo "socket-connector benchmarks: medians of $RUNS runs per client ($(date -u +%Y-%m-%dT%H:%MZ), $SERVER server, $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), client threads ${CLIENT_THREADS:-default}${BUN:+, Bun $bun_version})"
 printf '%-5s %-9s %-24s %-10s %12s %12s %7s %7s %7s %9s   %s\n' variant transport benchmark metric connector raw-netty ratio \
   "cpu_s c" "cpu_s r" "cpu ratio" "p50/p99 us (connector | raw-netty)"
 if [[ -n "$BUN" ]]; then
