@@ -22,6 +22,8 @@ public final class BenchmarkMain {
             "  idle       --host H --port P --conns N",
             "  common: --threads T (event-loop threads, default the client's), --timeout SECONDS (default 600),",
             "          --transport auto|nio|epoll|io_uring (default auto: epoll, then io_uring, then NIO);",
+            "          --repeat N (throughput, pingpong, connect: run N times in this process and report the last,",
+            "          the earlier ones warming it up; default 1);",
             "          sizes accept k/m/g suffixes (powers of 1024)", "",
             "server --mode count|echo [--host 127.0.0.1] [--port 0] [--unix PATH] [--tls] [--threads T]",
             "  prints one JSON line with the port it listens on, then serves until killed", "",
@@ -92,8 +94,27 @@ public final class BenchmarkMain {
         NettyJfrEvents.registerNow();
         BenchmarkClient client = client(options.string("client", "connector"));
         RunSpec spec = RunSpec.from(command, options);
-        log("%s %s with %s client against %s%s", command, describe(command, spec),
-                options.string("client", "connector"), spec.target(), spec.tls() ? " (TLS)" : "");
+        int repeat = options.intSize("repeat", 1);
+        if (repeat > 1 && "idle".equals(command)) {
+            throw new IllegalArgumentException("option --repeat is for throughput, pingpong and connect, not idle "
+                    + "(which measures what N connections add to a process)");
+        }
+        log("%s %s with %s client against %s%s%s", command, describe(command, spec),
+                options.string("client", "connector"), spec.target(), spec.tls() ? " (TLS)" : "",
+                (repeat > 1) ? ", " + repeat + " times (the last is reported)" : "");
+        // the steady state: the earlier runs warm this JVM up (JIT, pools, TLS context),
+        // the last is measured
+        for (int run = 1; run < repeat; run++) {
+            log("run %d of %d (warm-up): %s", run, repeat, runOnce(client, command, spec));
+        }
+        Json result = runOnce(client, command, spec);
+        if (repeat > 1) {
+            result.field("repeat", repeat);
+        }
+        return result.toString();
+    }
+
+    private static Json runOnce(BenchmarkClient client, String command, RunSpec spec) {
         Json result = switch (command) {
             case "throughput" -> client.throughput(spec);
             case "pingpong" -> client.pingpong(spec);
@@ -109,7 +130,7 @@ public final class BenchmarkMain {
             result.field("tls_provider", io.netty.handler.ssl.OpenSsl.isAvailable() ? "openssl" : "jdk");
             TlsSeen.addTo(result);
         }
-        return result.toString();
+        return result;
     }
 
     private static BenchmarkClient client(String name) {

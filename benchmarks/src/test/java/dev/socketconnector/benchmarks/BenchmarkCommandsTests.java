@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -210,6 +213,55 @@ class BenchmarkCommandsTests {
     @Test
     void theNativeHeapTrimWorksOnThisJvm() {
         assertThat(MemoryProbe.trimNativeHeap()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "connector", "raw-netty" })
+    void repeatRunsTheCommandThatManyTimesInOneProcessAndReportsTheLast(String client) {
+        AtomicInteger accepted = new AtomicInteger();
+        try (BenchmarkServer counting = BenchmarkServer.start(() -> {
+            accepted.incrementAndGet();
+            return new FlippingEcho(Long.MAX_VALUE);
+        }, "127.0.0.1", 0, null, null, 1)) {
+            Map<String, String> json = run("connect", "--client", client, "--port", port(counting), "--count", "20",
+                    "--concurrency", "4", "--repeat", "3");
+            assertThat(json).containsEntry("count", "20").containsEntry("repeat", "3");
+            // three runs of 20 connects, each after its one untimed warm-up connection
+            assertAcceptedSoon(accepted, 3 * 21);
+            assertThat(run("pingpong", "--client", client, "--port", port(counting), "--size", "64", "--count", "30",
+                    "--repeat", "2"))
+                .containsEntry("roundtrips", "30")
+                .containsEntry("repeat", "2");
+            assertAcceptedSoon(accepted, 3 * 21 + 2);
+        }
+        assertThat(run("throughput", "--client", client, "--port", port(count), "--bytes", "100000", "--chunk", "16k",
+                "--repeat", "2"))
+            .containsEntry("bytes", "100000")
+            .containsEntry("repeat", "2");
+        assertThat(run("connect", "--client", client, "--port", port(echo), "--count", "5"))
+            .doesNotContainKey("repeat");
+    }
+
+    /**
+     * The server may accept the last connection just after the client saw it open: waits
+     * up to 5 s for the count, then asserts it.
+     */
+    private static void assertAcceptedSoon(AtomicInteger accepted, int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (accepted.get() < expected && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        assertThat(accepted).hasValue(expected);
+    }
+
+    @Test
+    void repeatIsRefusedForIdleAndMustBePositive() {
+        assertThatThrownBy(() -> run("idle", "--port", port(echo), "--conns", "2", "--repeat", "2"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("--repeat is for throughput, pingpong and connect, not idle");
+        assertThatThrownBy(() -> run("connect", "--port", port(echo), "--count", "2", "--repeat", "0"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("--repeat must be positive");
     }
 
     @ParameterizedTest
