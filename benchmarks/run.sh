@@ -13,8 +13,11 @@
 #
 #   RUNS                 runs per client and benchmark (default 5)
 #   TRANSPORTS           transports of both clients, space-separated (default: nio epoll io_uring)
-#   VARIANTS             cold (the sizes below) and/or warm (4x the sizes, so JIT warm-up weighs less and the
-#                        steady state shows); default: cold warm. idle runs in cold only.
+#   VARIANTS             cold (the sizes below), warm (4x the sizes, so JIT warm-up weighs less) and/or steady (the
+#                        sizes below, run STEADY_REPEAT times in one process with --repeat and the last one reported:
+#                        the steady state, with the earlier runs as the warm-up); default: cold warm. idle runs in
+#                        cold only.
+#   STEADY_REPEAT        runs per process in the steady variant (default 3)
 #   BENCHES              which benchmarks, space-separated (default: all of
 #                        throughput throughput-tls pingpong-1 pingpong-100 pingpong-100-tls connect connect-tls idle)
 #   THROUGHPUT_BYTES     bytes per throughput run (default 1g); CHUNK bytes per write (default 64k)
@@ -51,6 +54,7 @@ SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 RUNS="${RUNS:-5}"
 TRANSPORTS="${TRANSPORTS:-nio epoll io_uring}"
 VARIANTS="${VARIANTS:-cold warm}"
+STEADY_REPEAT="${STEADY_REPEAT:-3}"
 BENCHES="${BENCHES:-throughput throughput-tls pingpong-1 pingpong-100 pingpong-100-tls connect connect-tls idle}"
 THROUGHPUT_BYTES="${THROUGHPUT_BYTES:-1g}"
 TLS_THROUGHPUT_BYTES="${TLS_THROUGHPUT_BYTES:-$THROUGHPUT_BYTES}"
@@ -187,15 +191,17 @@ threads=""
 [[ -n "$CLIENT_THREADS" ]] && threads="--threads $CLIENT_THREADS"
 
 for variant in $VARIANTS; do
+  repeat=""
   case "$variant" in
     cold) mult=1 ;;
     warm) mult=4 ;;
-    *) echo "error: VARIANTS takes cold and warm (was $variant)" >&2; exit 2 ;;
+    steady) mult=1; repeat="--repeat $STEADY_REPEAT" ;;
+    *) echo "error: VARIANTS takes cold, warm and steady (was $variant)" >&2; exit 2 ;;
   esac
   for transport in $TRANSPORTS; do
     for bench in $BENCHES; do
-      [[ "$variant" == warm && "$bench" == idle ]] && continue
-      args="$(args_for "$bench" "$mult") --transport $transport"
+      [[ "$variant" != cold && "$bench" == idle ]] && continue
+      args="$(args_for "$bench" "$mult") $repeat --transport $transport"
       for run in $(seq 1 "$RUNS"); do
         # alternate which client goes first, so neither always runs on a warmer machine
         if [[ -z "$BUN" ]]; then
@@ -213,7 +219,7 @@ for variant in $VARIANTS; do
           if [[ "$client" == bun ]]; then
             # Bun has one event loop and no transport choice: the benchmark's own options only
             # shellcheck disable=SC2046
-            cmd=("$BUN" "$here/bun/client.js" $(args_for "$bench" "$mult"))
+            cmd=("$BUN" "$here/bun/client.js" $(args_for "$bench" "$mult") $repeat)
           else
             # shellcheck disable=SC2206
             cmd=("$JAVA" $JAVA_OPTS -jar "$JAR" $args --client "$client" $threads)
@@ -295,7 +301,8 @@ for variant in $VARIANTS; do
   done
 done
 echo "ratio = connector / raw-netty on the same transport and TLS provider, same run (higher is better, except idle"
-echo "bytes_per_conn where lower is better); cold = the sizes given, warm = 4x those sizes"
+echo "bytes_per_conn where lower is better); cold = the sizes given, warm = 4x those sizes, steady = the sizes given,"
+echo "the last of $STEADY_REPEAT runs in one process (the earlier ones its warm-up)"
 echo "idle rows: bytes_per_conn = resident memory per connection as read; trimmed = the same after the JVM trimmed its"
 echo "native heap (left out when it cannot); heap_per_conn = live heap per connection after full GCs"
 echo "cpu_s = client process CPU seconds for the measured work (c = connector, r = raw-netty); cpu ratio = c / r"
