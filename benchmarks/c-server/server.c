@@ -166,6 +166,9 @@ static void on_input_end(struct conn *c) {
 	c->input_ended = 1;
 	if (mode == COUNT) {
 		unsigned char *b = malloc(8);
+		if (!b) {
+			die("malloc");
+		}
 		for (int i = 0; i < 8; i++) {
 			b[i] = (unsigned char) (c->count >> (56 - 8 * i));
 		}
@@ -224,7 +227,11 @@ static void on_event(struct conn *c, uint32_t events) {
 			c->count += (uint64_t) n;
 			continue;
 		}
-		c->out = realloc(c->out, (size_t) n);
+		unsigned char *out = realloc(c->out, (size_t) n);
+		if (!out) {
+			die("realloc");
+		}
+		c->out = out;
 		memcpy(c->out, buf, (size_t) n);
 		c->out_len = (size_t) n;
 		c->out_off = 0;
@@ -405,10 +412,15 @@ int main(int argc, char **argv) {
 					setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 				}
 				c = calloc(1, sizeof(*c));
+				if (!c) {
+					die("calloc");
+				}
 				c->fd = fd;
 				if (ctx) {
 					c->ssl = SSL_new(ctx);
-					SSL_set_fd(c->ssl, fd);
+					if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+						die_ssl("SSL_new");
+					}
 					SSL_set_accept_state(c->ssl);
 				}
 				struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
