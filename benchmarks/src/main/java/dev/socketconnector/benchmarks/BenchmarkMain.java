@@ -102,8 +102,8 @@ public final class BenchmarkMain {
         log("%s %s with %s client against %s%s%s", command, describe(command, spec),
                 options.string("client", "connector"), spec.target(), spec.tls() ? " (TLS)" : "",
                 (repeat > 1) ? ", " + repeat + " times (the last is reported)" : "");
-        // the steady state: the earlier runs warm this JVM up (JIT, pools, TLS context),
-        // the last is measured
+        // the steady state: the earlier runs warm this JVM up (its JIT and the shared
+        // buffer pools; each run builds its own client), the last is measured
         for (int run = 1; run < repeat; run++) {
             log("run %d of %d (warm-up): %s", run, repeat, runOnce(client, command, spec));
         }
