@@ -352,7 +352,11 @@ class BenchmarkCommandsTests {
         return String.valueOf(server.port());
     }
 
-    private static Map<String, String> run(String... args) {
+    /**
+     * Runs one client command in this JVM and returns the fields of its JSON line; also
+     * used by {@link CServerTests}.
+     */
+    static Map<String, String> run(String... args) {
         String line = BenchmarkMain.run(args);
         assertThat(line).startsWith("{").endsWith("}").doesNotContain("\n");
         Map<String, String> fields = new HashMap<>();

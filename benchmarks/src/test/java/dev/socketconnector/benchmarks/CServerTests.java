@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static dev.socketconnector.benchmarks.BenchmarkCommandsTests.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,8 +40,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(120)
 class CServerTests {
-
-    private static final Pattern FIELD = Pattern.compile("\"([a-z_0-9]+)\":(\"[^\"]*\"|[-0-9.]+|true|false)");
 
     private static final Pattern PORT = Pattern.compile("\"port\":(\\d+)");
 
@@ -242,16 +240,6 @@ class CServerTests {
         Matcher matcher = PORT.matcher(line);
         assertThat(matcher.find()).as("a port in %s", line).isTrue();
         return Integer.parseInt(matcher.group(1));
-    }
-
-    private static Map<String, String> run(String... args) {
-        String line = BenchmarkMain.run(args);
-        Map<String, String> fields = new HashMap<>();
-        Matcher matcher = FIELD.matcher(line);
-        while (matcher.find()) {
-            fields.put(matcher.group(1), matcher.group(2).replace("\"", ""));
-        }
-        return fields;
     }
 
 }
